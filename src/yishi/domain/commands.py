@@ -1,0 +1,202 @@
+"""Commands: what someone asks the engine to do. ``decide`` turns one into events or refuses it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Command:
+    actor: str  # who enters the command
+    on_behalf_of: str | None = None  # whose act it records, when someone else enters it
+
+
+@attrs.frozen(kw_only=True)
+class PersonSpec:
+    id: str
+    name: str
+    gender: str = ""
+    born: dt.date | None = None
+    adult: bool | None = None
+    household: str | None = None
+    party: str | None = None
+    relatives: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class HouseholdSpec:
+    id: str
+    name: str
+    representative: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MemberSpec:
+    person: str
+    roles: tuple[str, ...] = ()
+    voting: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class BodySpecEntry:
+    id: str
+    members: tuple[MemberSpec, ...]
+
+
+@attrs.frozen(kw_only=True)
+class SetUpCommunity(Command):
+    people: tuple[PersonSpec, ...] = ()
+    households: tuple[HouseholdSpec, ...] = ()
+    bodies: tuple[BodySpecEntry, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class ProposeMatter(Command):
+    matter: str
+    title: str
+    matter_type: str | None = None
+    description: str = ""
+    merge_steps: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class ConveneMeeting(Command):
+    matter: str
+    meeting: str
+    body: str | None = None  # needed only when the stage allows several bodies
+    date: dt.date
+    method: str
+    place: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CheckIn(Command):
+    meeting: str
+    people: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class RegisterProxy(Command):
+    meeting: str
+    grantor: str
+    holder: str
+    document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DeclareInterest(Command):
+    matter: str
+    person: str
+    reason: str
+    meeting: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CastVote(Command):
+    meeting: str
+    voter: str
+    choice: str
+    for_person: str | None = None  # vote cast for a proxy grantor
+
+
+@attrs.frozen(kw_only=True)
+class EnterHandCount(Command):
+    meeting: str
+    yes: int
+    no: int
+    abstain: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class RecordConsensus(Command):
+    meeting: str
+    reached: bool
+
+
+@attrs.frozen(kw_only=True)
+class CloseMeeting(Command):
+    meeting: str
+
+
+@attrs.frozen(kw_only=True)
+class Publish(Command):
+    matter: str
+    disclosure: str
+    title: str = ""
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RaiseObjection(Command):
+    disclosure: str
+    objection: str
+    person: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class AnswerObjection(Command):
+    objection: str
+    reply: str
+    resolved: bool
+
+
+@attrs.frozen(kw_only=True)
+class RecordProgress(Command):
+    matter: str
+    text: str
+    percent: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SignOff(Command):
+    matter: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CompleteExecution(Command):
+    matter: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Rate(Command):
+    matter: str
+    person: str
+    rating: str
+
+
+@attrs.frozen(kw_only=True)
+class CloseEvaluation(Command):
+    matter: str
+
+
+@attrs.frozen(kw_only=True)
+class Suggest(Command):
+    suggestion: str
+    person: str
+    title: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class MergeSuggestions(Command):
+    matter: str
+    suggestions: tuple[str, ...]
+    title: str
+    matter_type: str | None = None
+    description: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DeclineSuggestion(Command):
+    suggestion: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Tick(Command):
+    """Process what fell due by ``now``: disclosure periods, unanswered objections."""

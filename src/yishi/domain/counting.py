@@ -1,0 +1,283 @@
+"""Exact counting of quorums and thresholds.
+
+Every quorum and threshold is a :class:`Requirement` — a base, an exact
+fraction and a comparator — evaluated with :class:`fractions.Fraction`, never
+with floats or percentages: "2/3 of 35" must give 24 (以上 includes the
+number itself), and a float can get that wrong.
+
+Every evaluation returns a :class:`Check` that carries its own numbers and an
+explanation in Chinese and English, so a verdict can always be read back to a
+community worker.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+import attrs
+
+
+class Base(str, enum.Enum):
+    """The number a fraction is taken of (domain.md §0.3)."""
+
+    COMPOSITION = "composition"  # 组成人员 / 全体成员: every member of the body
+    ENTITLED = "entitled"  # 应到会有表决权的: voting members minus the recused
+    PRESENT = "present"  # 到会人员: entitled members present
+    HOUSEHOLDS = "households"  # 户: households in the community (or group)
+    ELIGIBLE_ADULTS = "eligible_adults"  # 十八周岁以上村民
+    REGISTERED = "registered"  # 登记参加选举的
+    VOTES_CAST = "votes_cast"  # 参加投票的: ballots cast, abstentions included
+
+
+class Comparator(str, enum.Enum):
+    GT = ">"  # 过半数 / 超过: strictly more than
+    GTE = ">="  # 以上 / 不少于: the number itself counts
+
+
+# Units in which each base is counted; households are not people.
+PERSON_BASES = frozenset(b for b in Base if b is not Base.HOUSEHOLDS)
+
+BASE_NAMES: Mapping[Base, tuple[str, str]] = {
+    Base.COMPOSITION: ("全体组成人员", "all members"),
+    Base.ENTITLED: ("应到会有表决权人员", "members entitled to vote"),
+    Base.PRESENT: ("到会人员", "those present"),
+    Base.HOUSEHOLDS: ("户数", "households"),
+    Base.ELIGIBLE_ADULTS: ("十八周岁以上村（居）民", "residents aged 18 and over"),
+    Base.REGISTERED: ("登记选民", "registered voters"),
+    Base.VOTES_CAST: ("参加投票人数", "votes cast"),
+}
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """Chinese numeral for 0 ≤ n < 10000, as used in 三分之二 or 十分之一."""
+    if not 0 <= n < 10000:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    text = ""
+    pending_zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            text += ("零" if pending_zero else "") + _DIGITS[digit] + unit
+            pending_zero = False
+        elif text:
+            pending_zero = True
+    return text[1:] if text.startswith("一十") else text
+
+
+def fraction_zh(f: Fraction) -> str:
+    if f == Fraction(1, 2):
+        return "半数"
+    if f == 1:
+        return "全部"
+    return f"{chinese_number(f.denominator)}分之{chinese_number(f.numerator)}"
+
+
+def fraction_en(f: Fraction) -> str:
+    return "all" if f == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def parse_fraction(text: str) -> Fraction:
+    """Parse "2/3" (or "1") into an exact fraction; raise ValueError otherwise.
+
+    Decimals and percentages are refused on purpose: "66.7%" is not 2/3.
+    """
+    cleaned = text.strip()
+    if not cleaned or any(ch in cleaned for ch in ".%eE"):
+        raise ValueError(text)
+    num, sep, den = cleaned.partition("/")
+    if not num.strip().isdigit() or (sep and not den.strip().isdigit()):
+        raise ValueError(text)
+    if sep and int(den) == 0:
+        raise ValueError(text)
+    value = Fraction(int(num), int(den) if sep else 1)
+    if not 0 < value <= 1:
+        raise ValueError(text)
+    return value
+
+
+@attrs.frozen
+class Requirement:
+    """``count <cmp> fraction × base`` — one quorum or threshold condition."""
+
+    base: Base
+    fraction: Fraction
+    comparator: Comparator
+
+    def minimum(self, base_value: int) -> int:
+        """The smallest whole count that satisfies this requirement."""
+        product = self.fraction * base_value
+        if self.comparator is Comparator.GT:
+            return math.floor(product) + 1
+        return math.ceil(product)
+
+    def is_met(self, count: int, base_value: int) -> bool:
+        product = self.fraction * base_value
+        if self.comparator is Comparator.GT:
+            return count > product
+        return count >= product
+
+    def wording_zh(self) -> str:
+        if self.comparator is Comparator.GT:
+            return "过半数" if self.fraction == Fraction(1, 2) else f"超过{fraction_zh(self.fraction)}"
+        return f"{fraction_zh(self.fraction)}以上（含本数）"
+
+    def wording_en(self) -> str:
+        if self.comparator is Comparator.GT:
+            return f"more than {fraction_en(self.fraction)}"
+        return f"at least {fraction_en(self.fraction)}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "base": self.base.value,
+            "fraction": f"{self.fraction.numerator}/{self.fraction.denominator}",
+            "cmp": self.comparator.value,
+        }
+
+
+@attrs.frozen
+class Check:
+    """One requirement evaluated against real numbers."""
+
+    requirement: Requirement
+    what: str  # "quorum" or "threshold"
+    count: int
+    base_value: int
+    minimum: int
+    met: bool
+
+    def explain(self, lang: str = "zh") -> str:
+        req = self.requirement
+        base_zh, base_en = BASE_NAMES[req.base]
+        unit_zh = "户" if req.base is Base.HOUSEHOLDS else ("票" if self.what == "threshold" else "人")
+        if lang == "en":
+            counted = "in favour" if self.what == "threshold" else "present"
+            return (
+                f"{self.count} {counted} of {self.base_value} {base_en}; "
+                f"{req.wording_en()} required (at least {self.minimum}): "
+                f"{'met' if self.met else 'not met'}"
+            )
+        counted_zh = "赞成" if self.what == "threshold" else "到会"
+        return (
+            f"{counted_zh} {self.count} {unit_zh}，{base_zh} {self.base_value}"
+            f" {'户' if req.base is Base.HOUSEHOLDS else '人'}，"
+            f"须{req.wording_zh()}（至少 {self.minimum} {unit_zh}），"
+            f"{'达到' if self.met else '未达到'}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "requirement": self.requirement.as_dict(),
+            "count": self.count,
+            "base_value": self.base_value,
+            "minimum": self.minimum,
+            "met": self.met,
+            "explanation": {"zh": self.explain("zh"), "en": self.explain("en")},
+        }
+
+
+def check(requirement: Requirement, what: str, count: int, base_value: int) -> Check:
+    if count < 0 or base_value < 0:
+        raise ValueError("counts are never negative")
+    return Check(
+        requirement=requirement,
+        what=what,
+        count=count,
+        base_value=base_value,
+        minimum=requirement.minimum(base_value),
+        met=requirement.is_met(count, base_value),
+    )
+
+
+@attrs.frozen
+class Verdict:
+    """The outcome of a set of checks, with the reasoning kept."""
+
+    what: str  # "quorum" or "threshold"
+    mode: str  # "any_of" (quorum alternatives) or "all_of" (cumulative thresholds)
+    checks: tuple[Check, ...]
+
+    @property
+    def met(self) -> bool:
+        results = [c.met for c in self.checks]
+        return any(results) if self.mode == "any_of" else all(results)
+
+    def explain(self, lang: str = "zh") -> str:
+        joiner = "；或 " if self.mode == "any_of" and lang == "zh" else ("; or " if self.mode == "any_of" else "; ")
+        if self.mode == "all_of":
+            joiner = "；" if lang == "zh" else "; "
+        body = joiner.join(c.explain(lang) for c in self.checks)
+        if lang == "en":
+            label = "quorum" if self.what == "quorum" else "vote"
+            outcome = {
+                ("quorum", True): "the meeting is valid",
+                ("quorum", False): "the meeting is not quorate",
+                ("threshold", True): "passed",
+                ("threshold", False): "not passed",
+            }[(self.what, self.met)]
+            return f"{label}: {body} — {outcome}"
+        outcome = {
+            ("quorum", True): "会议有效",
+            ("quorum", False): "不足法定人数，会议无效",
+            ("threshold", True): "表决通过",
+            ("threshold", False): "表决未通过",
+        }[(self.what, self.met)]
+        return f"{body}。{outcome}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "what": self.what,
+            "mode": self.mode,
+            "met": self.met,
+            "checks": [c.as_dict() for c in self.checks],
+            "explanation": {"zh": self.explain("zh"), "en": self.explain("en")},
+        }
+
+
+def evaluate(
+    what: str,
+    mode: str,
+    requirements: Sequence[Requirement],
+    counts: Mapping[Base, int],
+    bases: Mapping[Base, int],
+) -> Verdict:
+    """Evaluate requirements; ``counts[base]`` is what is counted against ``bases[base]``."""
+    return Verdict(
+        what=what,
+        mode=mode,
+        checks=tuple(check(r, what, counts[r.base], bases[r.base]) for r in requirements),
+    )
+
+
+def at_least_as_strict(candidate: Requirement, floor: Requirement) -> bool:
+    """Whether meeting ``candidate`` always meets ``floor`` (used for statutory floors).
+
+    Person bases are ordered: composition ≥ entitled ≥ present ≥ votes cast, so a
+    share of a larger base implies the same share of a smaller one.
+
+    The implication is claimed for non-empty bases only: with a base of 0,
+    "≥ 2/3" is met by nobody while "> 1/2" is not, but a body of nobody never
+    reaches a vote (its quorum fails first), so floors are compared on n ≥ 1.
+    """
+    if not _base_covers(candidate.base, floor.base):
+        return False
+    if candidate.fraction != floor.fraction:
+        return candidate.fraction > floor.fraction
+    return candidate.comparator is Comparator.GT or floor.comparator is Comparator.GTE
+
+
+_BASE_ORDER = (Base.COMPOSITION, Base.ENTITLED, Base.PRESENT, Base.VOTES_CAST)
+
+
+def _base_covers(candidate: Base, floor: Base) -> bool:
+    if candidate == floor:
+        return True
+    if candidate in _BASE_ORDER and floor in _BASE_ORDER:
+        return _BASE_ORDER.index(candidate) <= _BASE_ORDER.index(floor)
+    return False

@@ -1,0 +1,63 @@
+"""``decide(state, command, ruleset, now) -> events``: the one entry point of the domain.
+
+``decide`` reads and never writes: it returns the events a command causes, or
+raises :class:`~yishi.domain.errors.Refusal` saying why not. Stage-kind
+handlers live in their own modules; this one only routes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from yishi.domain import commands as cmd
+from yishi.domain import community, disclosure, execution, matters, meeting
+from yishi.domain import events as ev
+from yishi.domain.errors import Refusal
+from yishi.domain.rules import RuleSet
+from yishi.domain.state import State
+
+Handler = Callable[[State, Any, RuleSet, dt.datetime], list[ev.Event]]
+
+HANDLERS: dict[type[cmd.Command], Handler] = {
+    cmd.SetUpCommunity: community.set_up,
+    cmd.ProposeMatter: matters.propose,
+    cmd.Suggest: matters.suggest,
+    cmd.MergeSuggestions: matters.merge,
+    cmd.DeclineSuggestion: matters.decline,
+    cmd.ConveneMeeting: meeting.convene,
+    cmd.CheckIn: meeting.check_in,
+    cmd.DeclareInterest: meeting.declare_interest,
+    cmd.RegisterProxy: meeting.register_proxy,
+    cmd.CastVote: meeting.cast_vote,
+    cmd.EnterHandCount: meeting.enter_hand_count,
+    cmd.RecordConsensus: meeting.record_consensus,
+    cmd.CloseMeeting: meeting.close,
+    cmd.Publish: disclosure.publish,
+    cmd.RaiseObjection: disclosure.raise_objection,
+    cmd.AnswerObjection: disclosure.answer_objection,
+    cmd.RecordProgress: execution.record_progress,
+    cmd.SignOff: execution.sign_off,
+    cmd.CompleteExecution: execution.complete,
+    cmd.Rate: execution.rate,
+    cmd.CloseEvaluation: execution.close_evaluation,
+}
+
+
+def decide(state: State, command: cmd.Command, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+    if isinstance(command, cmd.Tick):
+        return tick(state, ruleset, now)
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        raise Refusal("unknown_command", command=type(command).__name__)
+    return handler(state, command, ruleset, now)
+
+
+def tick(state: State, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+    """Everything that fell due by ``now`` for matters under ``ruleset``."""
+    due: list[ev.Event] = []
+    for matter in state.matters.values():
+        if matter.status == "in_progress" and matter.procedure == ruleset.id:
+            due += disclosure.due(state, ruleset, matter, now)
+    return due

@@ -1,0 +1,176 @@
+"""Disclosure stages (公开): posting, objections, replies, escalation, closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from yishi.domain import commands as cmd
+from yishi.domain import events as ev
+from yishi.domain.authority import authorize, name
+from yishi.domain.errors import Refusal
+from yishi.domain.flow import follow
+from yishi.domain.meeting import _matter, current_stage
+from yishi.domain.rules import RuleSet, StageKind, Transition
+from yishi.domain.state import Disclosure, Matter, State
+
+
+def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+    matter = _matter(state, c.matter)
+    stage = current_stage(ruleset, matter)
+    if stage.kind is not StageKind.DISCLOSURE:
+        raise Refusal("wrong_stage_kind", stage=stage.name, expected="disclosure")
+    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    if matter.open_disclosure(state) is not None:
+        raise Refusal("disclosure_open", stage=stage.name)
+    if c.disclosure in state.disclosures:
+        raise Refusal("duplicate_id", id=c.disclosure)
+    posted = now.date()
+    rules = stage.objections
+    window = None
+    if rules is not None:
+        window = posted + dt.timedelta(days=rules.window_days if rules.window_days is not None else stage.disclosure_days)
+    return [
+        ev.DisclosurePublished(
+            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
+            disclosure=c.disclosure, stage=stage.id, kind=stage.disclosure_kind,
+            title=c.title or f"{matter.title}（{stage.name}）",
+            posted_on=posted, until=posted + dt.timedelta(days=stage.disclosure_days),
+            objections_until=window, reply_days=rules.reply_days if rules else None,
+            channels=stage.channels, content=disclosure_content(state, matter, c.text),
+        )
+    ]
+
+
+def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any]:
+    """What the notice states: the decisions so far, with their numbers and recusals."""
+    decisions = []
+    for meeting_id in matter.meetings:
+        meeting = state.meetings[meeting_id]
+        if meeting.closed and meeting.result is not None:
+            decisions.append(
+                {
+                    "meeting": meeting.id,
+                    "stage": meeting.stage,
+                    "body": meeting.body,
+                    "date": meeting.date.isoformat(),
+                    "method": meeting.method,
+                    "outcome": meeting.outcome,
+                    "counts": {k: meeting.result["counts"][k] for k in ("yes", "no", "abstain", "present", "entitled", "composition")},
+                    "quorum": meeting.result["quorum"]["explanation"],
+                    "threshold": (meeting.result["threshold"] or {}).get("explanation"),
+                }
+            )
+    return {
+        "matter": matter.id,
+        "title": matter.title,
+        "matter_type": matter.matter_type,
+        "text": text,
+        "decisions": decisions,
+        "recusals": [
+            {"person": state.people[p].name, "reason": r} for p, r in matter.recused.items()
+        ],
+        "progress": [
+            {"date": d.isoformat(), "text": t, "percent": pct} for d, t, pct in matter.progress
+        ],
+    }
+
+
+def _disclosure(state: State, disclosure_id: str) -> Disclosure:
+    found = state.disclosures.get(disclosure_id)
+    if found is None:
+        raise Refusal("unknown_disclosure", disclosure=disclosure_id)
+    return found
+
+
+def raise_objection(state: State, c: cmd.RaiseObjection, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+    disclosure = _disclosure(state, c.disclosure)
+    matter = state.matters[disclosure.matter]
+    stage = ruleset.stage(disclosure.stage)
+    if disclosure.closed is not None:
+        raise Refusal("disclosure_closed", disclosure=disclosure.id)
+    if stage.objections is None or disclosure.objections_until is None or disclosure.reply_days is None:
+        raise Refusal("objections_not_open", rule=f"stages.{stage.id}.objections")
+    today = now.date()
+    if today >= disclosure.objections_until:
+        raise Refusal("objection_window_over", until=disclosure.objections_until.isoformat())
+    if c.person not in state.people:
+        raise Refusal("unknown_person", person=c.person)
+    actor = c.on_behalf_of or c.actor
+    if actor != c.person and actor not in state.people:
+        raise Refusal("unknown_person", person=actor)
+    if c.objection in state.objections:
+        raise Refusal("duplicate_id", id=c.objection)
+    if not c.text.strip():
+        raise Refusal("reason_required")
+    return [
+        ev.ObjectionRaised(
+            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
+            disclosure=disclosure.id, objection=c.objection, person=c.person, text=c.text,
+            reply_due=today + dt.timedelta(days=disclosure.reply_days),
+        )
+    ]
+
+
+def answer_objection(state: State, c: cmd.AnswerObjection, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+    objection = state.objections.get(c.objection)
+    if objection is None:
+        raise Refusal("unknown_objection", objection=c.objection)
+    disclosure = state.disclosures[objection.disclosure]
+    matter = state.matters[disclosure.matter]
+    stage = ruleset.stage(disclosure.stage)
+    rules = stage.objections
+    assert rules is not None  # an objection exists only where objections are allowed
+    authorize(state, c.on_behalf_of or c.actor, rules.handler or stage.actors, f"stages.{stage.id}.objections.handler")
+    if not objection.pending:
+        raise Refusal("objection_not_pending", objection=c.objection)
+    answered = ev.ObjectionAnswered(
+        at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
+        objection=objection.id, reply=c.reply, resolved=c.resolved,
+    )
+    if c.resolved:
+        return [answered]
+    reason = f"异议人 {name(state, objection.person)} 对答复不满意"
+    reason_en = f"objector {objection.person} not satisfied with the reply"
+    return [answered, *_escalate(state, ruleset, matter, disclosure, objection.id, rules.on_unresolved, now, c.actor, reason, reason_en)]
+
+
+def _escalate(
+    state: State, ruleset: RuleSet, matter: Matter, disclosure: Disclosure, objection: str,
+    transition: Transition | None, now: dt.datetime, actor: str, reason: str, reason_en: str,
+) -> list[ev.Event]:
+    events: list[ev.Event] = [
+        ev.ObjectionEscalated(at=now, actor=actor, matter=matter.id, objection=objection, reason=reason, reason_en=reason_en)
+    ]
+    if transition is None or matter.status != "in_progress" or matter.stage != disclosure.stage:
+        return events  # recorded for the board; the procedure itself goes on
+    events.append(ev.DisclosureClosed(at=now, actor=actor, matter=matter.id, disclosure=disclosure.id, outcome="suspended"))
+    events += follow(ruleset, matter, transition, now, actor, f"{reason}，{transition.describe('zh')}", f"{reason_en}; {transition.describe('en')}")
+    return events
+
+
+def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> list[ev.Event]:
+    """What fell due for one matter's open disclosure by ``now``."""
+    disclosure = matter.open_disclosure(state)
+    if disclosure is None:
+        return []
+    stage = ruleset.stage(disclosure.stage)
+    today = now.date()
+    for objection_id in disclosure.objections:
+        objection = state.objections[objection_id]
+        if objection.pending and today > objection.reply_due:
+            rules = stage.objections
+            reason = f"异议 {objection.id} 未在 {disclosure.reply_days} 日内答复（应于 {objection.reply_due.isoformat()} 前）"
+            reason_en = f"objection {objection.id} not answered within {disclosure.reply_days} days (due {objection.reply_due.isoformat()})"
+            return _escalate(state, ruleset, matter, disclosure, objection.id, rules.on_unresolved if rules else None, now, "system", reason, reason_en)
+    if today < disclosure.until:
+        return []
+    if any(state.objections[o].pending for o in disclosure.objections):
+        return []  # the period is over, but an answer is still within its limit
+    last = disclosure.until - dt.timedelta(days=1)
+    reason = f"{stage.name}：公示期满（{disclosure.posted_on.isoformat()} 至 {last.isoformat()}）"
+    reason_en = f"{stage.name_en or stage.id}: posting period ended ({disclosure.posted_on} to {last})"
+    return [
+        ev.DisclosureClosed(at=now, actor="system", matter=matter.id, disclosure=disclosure.id, outcome="ended"),
+        *follow(ruleset, matter, stage.on_pass, now, "system", reason, reason_en),
+    ]

@@ -1,0 +1,38 @@
+"""Refusals: a command that may not be carried out, with the reason in words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from yishi.i18n import message
+
+
+class Refusal(Exception):
+    """``decide`` refused a command. Nothing is written.
+
+    ``code`` is stable (tests and portals match on it); ``params`` fill the
+    message; ``rule`` names the rule-set key that forbids it, where one does.
+    """
+
+    def __init__(self, code: str, rule: str = "", **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.rule = rule
+        self.params: Mapping[str, Any] = params
+
+    def message(self, lang: str = "zh") -> str:
+        text = message(self.code, lang, **self.params)
+        if self.rule:
+            text += (" (rule: " if lang == "en" else "（规则：") + self.rule + (")" if lang == "en" else "）")
+        return text
+
+    def __str__(self) -> str:
+        return self.message("zh")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "message": {"zh": self.message("zh"), "en": self.message("en")},
+        }

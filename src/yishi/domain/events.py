@@ -1,0 +1,320 @@
+"""Events: the facts in the log. State is a fold over them.
+
+Events are frozen attrs values with plain data (str, int, bool, dates, tuples
+and mappings of those), so that they serialise to one canonical JSON form.
+Past tense names; every event says who entered it and on whose behalf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+EVENT_TYPES: dict[str, type[Event]] = {}
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Base of every event. ``actor`` entered it; ``on_behalf_of`` is set when
+    someone else acted (a 网格员 entering a paper hand count, staff entering an
+    elderly resident's objection)."""
+
+    at: dt.datetime
+    actor: str
+    on_behalf_of: str | None = None
+
+    stream_prefix: ClassVar[str] = "matter"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        EVENT_TYPES[cls.__name__] = cls
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+    @property
+    def stream(self) -> str:
+        matter = getattr(self, "matter", None)
+        return f"matter-{matter}" if matter else "community"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, **attrs.asdict(self, value_serializer=_serialize)}
+
+
+def _serialize(_inst: object, _field: object, value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    cls = EVENT_TYPES[data["type"]]
+    kwargs: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        if field.name not in data:
+            continue
+        kwargs[field.name] = _deserialize(field.type, data[field.name])
+    return cls(**kwargs)
+
+
+def _deserialize(annotation: Any, value: Any) -> Any:
+    text = str(annotation)
+    if value is None:
+        return None
+    if "dt.datetime" in text:
+        return dt.datetime.fromisoformat(value)
+    if "dt.date" in text:
+        return dt.date.fromisoformat(value)
+    if text.startswith("tuple") and isinstance(value, list):
+        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    return value
+
+
+# -- community -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PersonRegistered(Event):
+    person: str
+    name: str
+    gender: str = ""
+    born: dt.date | None = None
+    adult: bool | None = None
+    household: str | None = None
+    party: str | None = None  # "full" or "probationary"
+    relatives: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class HouseholdRegistered(Event):
+    household: str
+    name: str
+    representative: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BodyConstituted(Event):
+    body: str
+    # (person, roles, voting) triples
+    members: tuple[tuple[str, tuple[str, ...], bool], ...]
+
+
+# -- matters ---------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class MatterProposed(Event):
+    matter: str
+    title: str
+    matter_type: str | None
+    procedure: str
+    ruleset_digest: str
+    description: str = ""
+    merged: tuple[str, ...] = ()  # stages absorbed (一肩挑)
+    suggestions: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class StageEntered(Event):
+    matter: str
+    stage: str
+    body: str | None = None  # set when a stage is held before a particular body
+    reason: str = ""
+    reason_en: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class MatterClosed(Event):
+    matter: str
+    status: str  # completed | abandoned
+    reason: str = ""
+    reason_en: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class InterestDeclared(Event):
+    matter: str
+    person: str
+    reason: str
+    meeting: str | None = None
+
+
+# -- meetings --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class MeetingConvened(Event):
+    matter: str
+    meeting: str
+    stage: str
+    body: str
+    date: dt.date
+    method: str
+    place: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AttendanceRecorded(Event):
+    matter: str
+    meeting: str
+    person: str
+
+
+@attrs.frozen(kw_only=True)
+class ProxyRegistered(Event):
+    matter: str
+    meeting: str
+    grantor: str
+    holder: str
+    document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class BallotCast(Event):
+    matter: str
+    meeting: str
+    voter: str  # the member whose vote this is (the grantor when by proxy)
+    choice: str  # yes | no | abstain
+    cast_by: str | None = None  # the proxy holder, when by proxy
+
+
+@attrs.frozen(kw_only=True)
+class HandCountEntered(Event):
+    matter: str
+    meeting: str
+    yes: int
+    no: int
+    abstain: int
+
+
+@attrs.frozen(kw_only=True)
+class ConsensusRecorded(Event):
+    matter: str
+    meeting: str
+    reached: bool
+
+
+@attrs.frozen(kw_only=True)
+class MeetingClosed(Event):
+    matter: str
+    meeting: str
+    outcome: str  # passed | rejected | no_quorum
+    quorum: Mapping[str, Any]
+    threshold: Mapping[str, Any] | None
+    counts: Mapping[str, int]
+    recused: tuple[str, ...] = ()
+
+
+# -- disclosures -----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class DisclosurePublished(Event):
+    matter: str
+    disclosure: str
+    stage: str
+    kind: str
+    title: str
+    posted_on: dt.date
+    until: dt.date
+    objections_until: dt.date | None
+    reply_days: int | None
+    channels: tuple[str, ...] = ()
+    content: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class ObjectionRaised(Event):
+    matter: str
+    disclosure: str
+    objection: str
+    person: str
+    text: str
+    reply_due: dt.date
+
+
+@attrs.frozen(kw_only=True)
+class ObjectionAnswered(Event):
+    matter: str
+    objection: str
+    reply: str
+    resolved: bool
+
+
+@attrs.frozen(kw_only=True)
+class ObjectionEscalated(Event):
+    matter: str
+    objection: str
+    reason: str
+    reason_en: str
+
+
+@attrs.frozen(kw_only=True)
+class DisclosureClosed(Event):
+    matter: str
+    disclosure: str
+    outcome: str  # ended | suspended
+
+
+# -- execution and evaluation ----------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ProgressRecorded(Event):
+    matter: str
+    text: str
+    percent: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ExecutionSignedOff(Event):
+    matter: str
+    supervisor: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ExecutionCompleted(Event):
+    matter: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RatingSubmitted(Event):
+    matter: str
+    person: str
+    rating: str
+
+
+@attrs.frozen(kw_only=True)
+class EvaluationClosed(Event):
+    matter: str
+    outcome: str  # passed | rejected
+    threshold: Mapping[str, Any]
+    counts: Mapping[str, int]
+
+
+# -- intake ----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SuggestionSubmitted(Event):
+    suggestion: str
+    person: str
+    title: str
+    procedure: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class SuggestionDeclined(Event):
+    suggestion: str
+    reason: str

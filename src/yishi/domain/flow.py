@@ -1,0 +1,64 @@
+"""Moving a matter between stages according to the rule set's transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from yishi.domain import events as ev
+from yishi.domain.rules import Action, RuleSet, StageSpec, Transition
+from yishi.domain.state import Matter
+
+
+def absorbing_stage(ruleset: RuleSet, matter: Matter, stage: StageSpec) -> StageSpec:
+    """A stage merged into a later one (一肩挑) is replaced by the stage that absorbed it."""
+    if stage.id in matter.merged:
+        for other in ruleset.stages:
+            if other.merge is not None and other.merge.absorbs == stage.id:
+                return other
+    return stage
+
+
+def follow(
+    ruleset: RuleSet,
+    matter: Matter,
+    transition: Transition,
+    at: dt.datetime,
+    actor: str,
+    reason: str,
+    reason_en: str,
+) -> list[ev.Event]:
+    """Events that carry out ``transition`` for ``matter`` (at its current stage)."""
+    current = matter.stage
+    action = transition.action
+    if action is Action.NEXT:
+        following = ruleset.next_stage(current) if current else ruleset.first_stage()
+        while following is not None and following.id in matter.merged:
+            following = ruleset.next_stage(following.id)
+        if following is None:
+            return [_closed(matter, "completed", at, actor, reason, reason_en)]
+        return [_entered(matter, following.id, None, at, actor, reason, reason_en)]
+    if action in (Action.GOTO, Action.REVISE_AND_RESTART):
+        target = absorbing_stage(ruleset, matter, ruleset.stage(transition.stage or ""))
+        return [_entered(matter, target.id, None, at, actor, reason, reason_en)]
+    if action is Action.RECONVENE:
+        return [_entered(matter, current or "", matter.stage_body, at, actor, reason, reason_en)]
+    if action is Action.ESCALATE:
+        return [_entered(matter, current or "", transition.body, at, actor, reason, reason_en)]
+    status = "completed" if action is Action.COMPLETE else "abandoned"
+    return [_closed(matter, status, at, actor, reason, reason_en)]
+
+
+def _entered(
+    matter: Matter, stage: str, body: str | None, at: dt.datetime, actor: str, reason: str, en: str
+) -> ev.Event:
+    return ev.StageEntered(
+        at=at, actor=actor, matter=matter.id, stage=stage, body=body, reason=reason, reason_en=en
+    )
+
+
+def _closed(
+    matter: Matter, status: str, at: dt.datetime, actor: str, reason: str, en: str
+) -> ev.Event:
+    return ev.MatterClosed(
+        at=at, actor=actor, matter=matter.id, status=status, reason=reason, reason_en=en
+    )

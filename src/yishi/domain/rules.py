@@ -1,0 +1,300 @@
+"""The rule-set model: frozen values that the TOML loader builds and decide() reads.
+
+A rule set is the whole procedure of one kind of council: its bodies and how
+they meet, its stages in order, what happens on each outcome, and the catalogue
+of matter types that must follow it. The engine knows no procedure by name;
+everything specific to 四议两公开, a 板凳会 or a 智慧云 consultation is here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+import attrs
+
+from yishi.domain.counting import Requirement
+
+
+class StageKind(str, enum.Enum):
+    MEETING = "meeting"  # a body meets, checks quorum and votes (议、决)
+    DISCLOSURE = "disclosure"  # a notice is posted with an objection window (公开)
+    EXECUTION = "execution"  # the decision is carried out, optionally supervised (办)
+    EVALUATION = "evaluation"  # residents rate the result (评)
+    INTAKE = "intake"  # suggestions are reviewed and merged into one topic (提)
+
+
+class VoteMethod(str, enum.Enum):
+    SHOW_OF_HANDS = "show_of_hands"  # 举手表决
+    SECRET = "secret"  # 无记名投票
+    ROLL_CALL = "roll_call"  # 唱名表决
+    WRITTEN = "written"  # 书面表决
+    ONLINE = "online"  # 线上表决
+    HAND_COUNT = "hand_count"  # 事后录入的举手计数
+    CONSENSUS = "consensus"  # 协商一致
+
+
+# Methods whose result is a tally entered by a clerk, not individual ballots.
+TALLY_METHODS = frozenset({VoteMethod.SHOW_OF_HANDS, VoteMethod.HAND_COUNT})
+BALLOT_METHODS = frozenset(
+    {VoteMethod.SECRET, VoteMethod.ROLL_CALL, VoteMethod.WRITTEN, VoteMethod.ONLINE}
+)
+
+
+class Action(str, enum.Enum):
+    NEXT = "next"  # go on to the following stage
+    GOTO = "goto"  # go to a named stage
+    REVISE_AND_RESTART = "revise_and_restart"  # revise the plan, restart at a named stage
+    ABANDON = "abandon"  # the matter ends without implementation
+    RECONVENE = "reconvene"  # hold the meeting again, with fresh notice
+    ESCALATE = "escalate"  # hold the stage again before a larger body
+    COMPLETE = "complete"  # the procedure is finished
+
+
+class Membership(str, enum.Enum):
+    ROSTER = "roster"  # the members listed for the body in the community
+    ELIGIBLE_ADULTS = "eligible_adults"  # every resident aged 18 or over on the meeting day
+    HOUSEHOLDS = "households"  # one representative per household
+
+
+@attrs.frozen
+class LegalBasis:
+    law: str
+    version: str
+    articles: tuple[str, ...] = ()
+    note: str = ""
+
+
+@attrs.frozen
+class Transition:
+    action: Action
+    stage: str | None = None  # for goto / revise_and_restart
+    body: str | None = None  # for escalate
+    notice_days: int | None = None  # for reconvene; None = the body's own notice
+
+    def describe(self, lang: str = "zh") -> str:
+        zh = {
+            Action.NEXT: "进入下一步",
+            Action.GOTO: f"转入“{self.stage}”",
+            Action.REVISE_AND_RESTART: f"修改方案后从“{self.stage}”重新开始",
+            Action.ABANDON: "终止，不得实施",
+            Action.RECONVENE: "重新通知后再次召开",
+            Action.ESCALATE: f"提交“{self.body}”",
+            Action.COMPLETE: "程序完成",
+        }
+        en = {
+            Action.NEXT: "go on to the next stage",
+            Action.GOTO: f"go to '{self.stage}'",
+            Action.REVISE_AND_RESTART: f"revise and restart at '{self.stage}'",
+            Action.ABANDON: "abandon; not to be implemented",
+            Action.RECONVENE: "reconvene with fresh notice",
+            Action.ESCALATE: f"escalate to '{self.body}'",
+            Action.COMPLETE: "procedure complete",
+        }
+        return (en if lang == "en" else zh)[self.action]
+
+
+@attrs.frozen
+class CompositionRule:
+    """A share of the body that members with a role (and gender) must make up."""
+
+    label: str
+    role: str
+    requirement: Requirement  # base is always composition
+    gender: str | None = None
+
+
+@attrs.frozen
+class ProxyPolicy:
+    """Written proxies (委托投票, domain.md §7.2); off unless a rule set allows them."""
+
+    allowed: bool = False
+    holder: str = "close_relative"  # close_relative | same_household | any_member
+    max_per_holder: int = 1
+    absent_only: bool = True  # the grantor must not be checked in himself
+
+
+@attrs.frozen
+class RecusalPolicy:
+    """How a declared interest (回避) is handled; domain.md §7.4 default, a local rule."""
+
+    enabled: bool = True
+    may_speak: bool = True
+    remove_from_bases: bool = True
+    on_quorum_lost: Transition | None = None
+    statutory: bool = False
+
+
+@attrs.frozen
+class MeetingRules:
+    """How one body meets: notice, quorum alternatives, cumulative thresholds."""
+
+    notice_days: int = 0
+    quorum: tuple[Requirement, ...] = ()  # any one suffices
+    threshold: tuple[Requirement, ...] = ()  # all must be met
+    vote_methods: tuple[VoteMethod, ...] = ()
+    proxies: ProxyPolicy = ProxyPolicy()
+
+
+@attrs.frozen
+class BodySpec:
+    id: str
+    name: str
+    name_en: str = ""
+    membership: Membership = Membership.ROSTER
+    statutory_kind: str | None = None
+    roles: tuple[str, ...] = ()
+    composition: tuple[CompositionRule, ...] = ()
+    rules: MeetingRules = MeetingRules()
+
+
+@attrs.frozen
+class ObjectionRules:
+    window_days: int | None = None  # None = the whole posting period
+    reply_days: int = 3
+    handler: tuple[str, ...] = ()  # who answers objections ("body" or "body.role")
+    on_unresolved: Transition | None = None
+
+
+@attrs.frozen
+class MergeRule:
+    """A stage that absorbs an earlier one when one person holds two offices (一肩挑)."""
+
+    absorbs: str
+    same_person: tuple[tuple[str, str], ...]  # (body, role) pairs held by one person
+
+
+@attrs.frozen
+class StageSpec:
+    id: str
+    kind: StageKind
+    name: str
+    name_en: str = ""
+    bodies: tuple[str, ...] = ()  # meeting: the body (or alternative bodies) that meets
+    # Who convenes, enters records, publishes: "body", "body.role" or "residents".
+    actors: tuple[str, ...] = ()
+    in_sequence: bool = True  # false: entered only by a transition
+    # meeting
+    notice_days: int | None = None
+    quorum: tuple[Requirement, ...] | None = None
+    threshold: tuple[Requirement, ...] | None = None
+    vote_methods: tuple[VoteMethod, ...] | None = None
+    on_pass: Transition = Transition(Action.NEXT)
+    on_reject: Transition = Transition(Action.ABANDON)
+    on_no_quorum: Transition = Transition(Action.RECONVENE)
+    merge: MergeRule | None = None
+    # disclosure
+    disclosure_days: int = 0
+    disclosure_kind: str = ""  # resolution | result | other
+    channels: tuple[str, ...] = ()
+    objections: ObjectionRules | None = None
+    # execution
+    supervisor: tuple[str, ...] = ()  # who must sign off completion ("body" or "body.role")
+    # evaluation
+    scale: tuple[str, ...] = ()
+    satisfied: tuple[str, ...] = ()  # which scale values count as satisfied
+    raters: tuple[str, ...] = ("residents",)
+    # intake
+    min_suggestions: int = 1
+
+
+@attrs.frozen
+class StageOverride:
+    quorum: tuple[Requirement, ...] | None = None
+    threshold: tuple[Requirement, ...] | None = None
+    bodies: tuple[str, ...] | None = None
+    vote_methods: tuple[VoteMethod, ...] | None = None
+    notice_days: int | None = None
+
+
+@attrs.frozen
+class MatterType:
+    id: str
+    name: str
+    procedure: str  # id of the rule set this type must follow
+    statute: str | None = None  # a special statute (domain.md §2.4) that sets a floor
+    overrides: Mapping[str, StageOverride] = attrs.field(factory=dict)
+    note: str = ""
+
+
+@attrs.frozen
+class RuleSet:
+    id: str
+    title: str
+    schema_version: int
+    statutory: bool  # false: a local, non-statutory procedure
+    legal_basis: tuple[LegalBasis, ...]
+    bodies: Mapping[str, BodySpec]
+    stages: tuple[StageSpec, ...]
+    matter_types: Mapping[str, MatterType]
+    proposers: tuple[str, ...]  # body ids, or "residents"
+    recusal: RecusalPolicy
+    title_en: str = ""
+    scope: str = "village"
+    law_version: str = "2018"
+    timezone: str = "Asia/Shanghai"
+    source: str = ""  # file the rule set was read from
+    digest: str = ""  # sha256 of the file, recorded with every matter
+
+    def stage(self, stage_id: str) -> StageSpec:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def first_stage(self) -> StageSpec:
+        return next(s for s in self.stages if s.in_sequence)
+
+    def next_stage(self, stage_id: str) -> StageSpec | None:
+        ordered = [s for s in self.stages if s.in_sequence]
+        ids = [s.id for s in ordered]
+        if stage_id not in ids:
+            return None
+        index = ids.index(stage_id)
+        return ordered[index + 1] if index + 1 < len(ordered) else None
+
+
+@attrs.frozen
+class EffectiveRules:
+    """The rules that apply to one meeting: matter type over stage over body."""
+
+    body: BodySpec
+    notice_days: int
+    quorum: tuple[Requirement, ...]
+    threshold: tuple[Requirement, ...]
+    vote_methods: tuple[VoteMethod, ...]
+    proxies: ProxyPolicy
+
+
+def meeting_rules(
+    ruleset: RuleSet, stage: StageSpec, body_id: str, matter_type: str | None
+) -> EffectiveRules:
+    body = ruleset.bodies[body_id]
+    override = StageOverride()
+    if matter_type is not None and matter_type in ruleset.matter_types:
+        override = ruleset.matter_types[matter_type].overrides.get(stage.id, StageOverride())
+
+    def pick(name: str) -> object:
+        for layer in (override, stage):
+            value = getattr(layer, name)
+            if value is not None:
+                return value
+        return getattr(body.rules, name)
+
+    return EffectiveRules(
+        body=body,
+        notice_days=pick("notice_days"),  # type: ignore[arg-type]
+        quorum=pick("quorum"),  # type: ignore[arg-type]
+        threshold=pick("threshold"),  # type: ignore[arg-type]
+        vote_methods=pick("vote_methods"),  # type: ignore[arg-type]
+        proxies=body.rules.proxies,
+    )
+
+
+def stage_bodies(ruleset: RuleSet, stage: StageSpec, matter_type: str | None) -> tuple[str, ...]:
+    if matter_type is not None and matter_type in ruleset.matter_types:
+        override = ruleset.matter_types[matter_type].overrides.get(stage.id)
+        if override is not None and override.bodies is not None:
+            return override.bodies
+    return stage.bodies
+

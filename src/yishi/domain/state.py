@@ -1,0 +1,396 @@
+"""State, and ``evolve``: the fold of one event into state.
+
+``evolve`` updates the state in place and returns it: replaying a long log must
+be fast, and ``decide`` never mutates, so a refused command cannot change state.
+Replaying every event from an empty ``State()`` gives the same state as
+applying them one by one (a property test holds us to that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import singledispatch
+from typing import Any
+
+import attrs
+
+from yishi.domain import events as ev
+
+
+@attrs.define
+class Person:
+    id: str
+    name: str
+    gender: str = ""
+    born: dt.date | None = None
+    adult: bool | None = None
+    household: str | None = None
+    party: str | None = None
+    relatives: tuple[str, ...] = ()
+
+    def is_adult(self, on: dt.date) -> bool:
+        if self.born is not None:
+            try:
+                birthday_18 = self.born.replace(year=self.born.year + 18)
+            except ValueError:  # born on 29 February
+                birthday_18 = dt.date(self.born.year + 18, 3, 1)
+            return on >= birthday_18
+        return bool(self.adult)
+
+
+@attrs.define
+class Household:
+    id: str
+    name: str
+    representative: str | None = None
+
+
+@attrs.define
+class Member:
+    person: str
+    roles: tuple[str, ...] = ()
+    voting: bool = True
+
+
+@attrs.define
+class Body:
+    id: str
+    members: dict[str, Member] = attrs.Factory(dict)
+
+    def holders(self, role: str) -> list[str]:
+        return [m.person for m in self.members.values() if role in m.roles]
+
+
+@attrs.define
+class Meeting:
+    id: str
+    matter: str
+    stage: str
+    body: str
+    date: dt.date
+    convened_on: dt.date
+    method: str
+    attendance: list[str] = attrs.Factory(list)
+    proxies: dict[str, str] = attrs.Factory(dict)  # grantor -> holder
+    ballots: dict[str, str] = attrs.Factory(dict)  # voter -> choice
+    tally: tuple[int, int, int] | None = None  # yes, no, abstain
+    consensus: bool | None = None
+    closed: bool = False
+    outcome: str | None = None
+    result: dict[str, Any] | None = None
+
+
+@attrs.define
+class Objection:
+    id: str
+    disclosure: str
+    person: str
+    text: str
+    raised_on: dt.date
+    reply_due: dt.date
+    reply: str | None = None
+    resolved: bool | None = None
+    escalated: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return self.reply is None and not self.escalated
+
+
+@attrs.define
+class Disclosure:
+    id: str
+    matter: str
+    stage: str
+    kind: str
+    title: str
+    posted_on: dt.date
+    until: dt.date
+    objections_until: dt.date | None
+    reply_days: int | None
+    channels: tuple[str, ...]
+    content: dict[str, Any]
+    objections: list[str] = attrs.Factory(list)
+    closed: str | None = None  # ended | suspended
+
+
+@attrs.define
+class StageRecord:
+    stage: str
+    entered_on: dt.date
+    body: str | None = None
+    reason: str = ""
+
+
+@attrs.define
+class Matter:
+    id: str
+    title: str
+    matter_type: str | None
+    procedure: str
+    ruleset_digest: str
+    proposer: str
+    proposed_on: dt.date
+    description: str = ""
+    merged: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    stage: str | None = None
+    stage_body: str | None = None  # set when escalated to another body
+    status: str = "in_progress"  # in_progress | completed | abandoned
+    closing_reason: str = ""
+    history: list[StageRecord] = attrs.Factory(list)
+    recused: dict[str, str] = attrs.Factory(dict)  # person -> reason
+    meetings: list[str] = attrs.Factory(list)
+    disclosures: list[str] = attrs.Factory(list)
+    progress: list[tuple[dt.date, str, int | None]] = attrs.Factory(list)
+    signed_off_by: list[str] = attrs.Factory(list)
+    execution_done: bool = False
+    ratings: dict[str, str] = attrs.Factory(dict)
+
+    def open_meeting(self, state: State) -> Meeting | None:
+        for meeting_id in reversed(self.meetings):
+            meeting = state.meetings[meeting_id]
+            if meeting.stage == self.stage and not meeting.closed:
+                return meeting
+        return None
+
+    def open_disclosure(self, state: State) -> Disclosure | None:
+        for disclosure_id in reversed(self.disclosures):
+            disclosure = state.disclosures[disclosure_id]
+            if disclosure.stage == self.stage and disclosure.closed is None:
+                return disclosure
+        return None
+
+
+@attrs.define
+class Suggestion:
+    id: str
+    person: str
+    title: str
+    procedure: str
+    text: str
+    submitted_on: dt.date
+    status: str = "open"  # open | merged | declined
+    matter: str | None = None
+
+
+@attrs.define
+class State:
+    people: dict[str, Person] = attrs.Factory(dict)
+    households: dict[str, Household] = attrs.Factory(dict)
+    bodies: dict[str, Body] = attrs.Factory(dict)
+    matters: dict[str, Matter] = attrs.Factory(dict)
+    meetings: dict[str, Meeting] = attrs.Factory(dict)
+    disclosures: dict[str, Disclosure] = attrs.Factory(dict)
+    objections: dict[str, Objection] = attrs.Factory(dict)
+    suggestions: dict[str, Suggestion] = attrs.Factory(dict)
+    version: int = 0  # number of events folded
+
+
+def evolve(state: State, event: ev.Event) -> State:
+    """Fold one event into ``state`` (in place) and return it."""
+    _apply(event, state)
+    state.version += 1
+    return state
+
+
+def replay(events: list[ev.Event] | tuple[ev.Event, ...]) -> State:
+    state = State()
+    for event in events:
+        evolve(state, event)
+    return state
+
+
+@singledispatch
+def _apply(event: ev.Event, state: State) -> None:
+    raise TypeError(f"no fold for event type {type(event).__name__}")
+
+
+@_apply.register
+def _(e: ev.PersonRegistered, s: State) -> None:
+    s.people[e.person] = Person(
+        e.person, e.name, e.gender, e.born, e.adult, e.household, e.party, e.relatives
+    )
+
+
+@_apply.register
+def _(e: ev.HouseholdRegistered, s: State) -> None:
+    s.households[e.household] = Household(e.household, e.name, e.representative)
+
+
+@_apply.register
+def _(e: ev.BodyConstituted, s: State) -> None:
+    s.bodies[e.body] = Body(
+        e.body, {p: Member(p, tuple(roles), voting) for p, roles, voting in e.members}
+    )
+
+
+@_apply.register
+def _(e: ev.MatterProposed, s: State) -> None:
+    s.matters[e.matter] = Matter(
+        id=e.matter,
+        title=e.title,
+        matter_type=e.matter_type,
+        procedure=e.procedure,
+        ruleset_digest=e.ruleset_digest,
+        proposer=e.on_behalf_of or e.actor,
+        proposed_on=e.at.date(),
+        description=e.description,
+        merged=e.merged,
+        suggestions=e.suggestions,
+    )
+    for suggestion_id in e.suggestions:
+        suggestion = s.suggestions[suggestion_id]
+        suggestion.status = "merged"
+        suggestion.matter = e.matter
+
+
+@_apply.register
+def _(e: ev.StageEntered, s: State) -> None:
+    matter = s.matters[e.matter]
+    matter.stage = e.stage
+    matter.stage_body = e.body
+    matter.history.append(StageRecord(e.stage, e.at.date(), e.body, e.reason))
+    # Each visit to a stage starts clean: a reopened execution needs a new
+    # sign-off, a new evaluation round new ratings.
+    matter.signed_off_by = []
+    matter.execution_done = False
+    matter.ratings = {}
+
+
+@_apply.register
+def _(e: ev.MatterClosed, s: State) -> None:
+    matter = s.matters[e.matter]
+    matter.status = e.status
+    matter.closing_reason = e.reason
+
+
+@_apply.register
+def _(e: ev.InterestDeclared, s: State) -> None:
+    s.matters[e.matter].recused[e.person] = e.reason
+
+
+@_apply.register
+def _(e: ev.MeetingConvened, s: State) -> None:
+    s.meetings[e.meeting] = Meeting(
+        e.meeting, e.matter, e.stage, e.body, e.date, e.at.date(), e.method
+    )
+    s.matters[e.matter].meetings.append(e.meeting)
+
+
+@_apply.register
+def _(e: ev.AttendanceRecorded, s: State) -> None:
+    s.meetings[e.meeting].attendance.append(e.person)
+
+
+@_apply.register
+def _(e: ev.ProxyRegistered, s: State) -> None:
+    s.meetings[e.meeting].proxies[e.grantor] = e.holder
+
+
+@_apply.register
+def _(e: ev.BallotCast, s: State) -> None:
+    s.meetings[e.meeting].ballots[e.voter] = e.choice
+
+
+@_apply.register
+def _(e: ev.HandCountEntered, s: State) -> None:
+    s.meetings[e.meeting].tally = (e.yes, e.no, e.abstain)
+
+
+@_apply.register
+def _(e: ev.ConsensusRecorded, s: State) -> None:
+    s.meetings[e.meeting].consensus = e.reached
+
+
+@_apply.register
+def _(e: ev.MeetingClosed, s: State) -> None:
+    meeting = s.meetings[e.meeting]
+    meeting.closed = True
+    meeting.outcome = e.outcome
+    meeting.result = {
+        "quorum": e.quorum,
+        "threshold": e.threshold,
+        "counts": dict(e.counts),
+        "recused": list(e.recused),
+    }
+
+
+@_apply.register
+def _(e: ev.DisclosurePublished, s: State) -> None:
+    s.disclosures[e.disclosure] = Disclosure(
+        e.disclosure,
+        e.matter,
+        e.stage,
+        e.kind,
+        e.title,
+        e.posted_on,
+        e.until,
+        e.objections_until,
+        e.reply_days,
+        e.channels,
+        dict(e.content),
+    )
+    s.matters[e.matter].disclosures.append(e.disclosure)
+
+
+@_apply.register
+def _(e: ev.ObjectionRaised, s: State) -> None:
+    s.objections[e.objection] = Objection(
+        e.objection, e.disclosure, e.person, e.text, e.at.date(), e.reply_due
+    )
+    s.disclosures[e.disclosure].objections.append(e.objection)
+
+
+@_apply.register
+def _(e: ev.ObjectionAnswered, s: State) -> None:
+    objection = s.objections[e.objection]
+    objection.reply = e.reply
+    objection.resolved = e.resolved
+
+
+@_apply.register
+def _(e: ev.ObjectionEscalated, s: State) -> None:
+    s.objections[e.objection].escalated = True
+
+
+@_apply.register
+def _(e: ev.DisclosureClosed, s: State) -> None:
+    s.disclosures[e.disclosure].closed = e.outcome
+
+
+@_apply.register
+def _(e: ev.ProgressRecorded, s: State) -> None:
+    s.matters[e.matter].progress.append((e.at.date(), e.text, e.percent))
+
+
+@_apply.register
+def _(e: ev.ExecutionSignedOff, s: State) -> None:
+    s.matters[e.matter].signed_off_by.append(e.supervisor)
+
+
+@_apply.register
+def _(e: ev.ExecutionCompleted, s: State) -> None:
+    s.matters[e.matter].execution_done = True
+
+
+@_apply.register
+def _(e: ev.RatingSubmitted, s: State) -> None:
+    s.matters[e.matter].ratings[e.person] = e.rating
+
+
+@_apply.register
+def _(e: ev.EvaluationClosed, s: State) -> None:
+    pass
+
+
+@_apply.register
+def _(e: ev.SuggestionSubmitted, s: State) -> None:
+    s.suggestions[e.suggestion] = Suggestion(
+        e.suggestion, e.person, e.title, e.procedure, e.text, e.at.date()
+    )
+
+
+@_apply.register
+def _(e: ev.SuggestionDeclined, s: State) -> None:
+    s.suggestions[e.suggestion].status = "declined"

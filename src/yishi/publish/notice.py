@@ -1,0 +1,85 @@
+"""Plain-text 公示 notices. A later issue adds templates; the content is fixed here."""
+
+from __future__ import annotations
+
+from yishi.domain.rules import RuleSet
+from yishi.domain.state import Disclosure, State
+
+METHOD_NAMES = {
+    "show_of_hands": ("举手表决", "show of hands"),
+    "secret": ("无记名投票", "secret ballot"),
+    "roll_call": ("唱名表决", "roll call"),
+    "written": ("书面表决", "written vote"),
+    "online": ("线上表决", "online vote"),
+    "hand_count": ("举手表决（事后录入）", "hand count entered afterwards"),
+    "consensus": ("协商一致", "consensus"),
+}
+OUTCOMES = {
+    "passed": ("通过", "passed"),
+    "rejected": ("未通过", "not passed"),
+    "no_quorum": ("不足法定人数，会议无效", "not quorate"),
+}
+
+
+def _body_name(ruleset: RuleSet, body: str, lang: str) -> str:
+    spec = ruleset.bodies.get(body)
+    if spec is None:
+        return body
+    return (spec.name_en or spec.name) if lang == "en" else spec.name
+
+
+def _stage_name(ruleset: RuleSet, stage_id: str, lang: str) -> str:
+    try:
+        stage = ruleset.stage(stage_id)
+    except KeyError:
+        return stage_id
+    return (stage.name_en or stage.name) if lang == "en" else stage.name
+
+
+def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: str = "zh") -> str:
+    en = lang == "en"
+    c = disclosure.content
+    lines = [("NOTICE: " if en else "公示：") + disclosure.title, ""]
+    lines.append(("Matter: " if en else "事项：") + f"{c['title']}（{c['matter']}）")
+    if c.get("text"):
+        lines.append(c["text"])
+    if c["decisions"]:
+        lines.append("")
+        lines.append("Decisions:" if en else "决策过程：")
+        for d in c["decisions"]:
+            method = METHOD_NAMES.get(d["method"], (d["method"], d["method"]))[1 if en else 0]
+            outcome = OUTCOMES.get(d["outcome"], (d["outcome"], d["outcome"]))[1 if en else 0]
+            counts = d["counts"]
+            lines.append(
+                f"- {d['date']} {_stage_name(ruleset, d['stage'], lang)}（{_body_name(ruleset, d['body'], lang)}，{method}）：{outcome}"
+            )
+            lines.append("  " + d["quorum"]["en" if en else "zh"])
+            if d["threshold"]:
+                lines.append("  " + d["threshold"]["en" if en else "zh"])
+                lines.append(
+                    f"  yes {counts['yes']}, no {counts['no']}, abstain {counts['abstain']}"
+                    if en
+                    else f"  赞成 {counts['yes']} 票，反对 {counts['no']} 票，弃权 {counts['abstain']} 票"
+                )
+    if c["recusals"]:
+        lines.append("")
+        lines.append("Recusals:" if en else "回避情况：")
+        lines += [f"- {r['person']}：{r['reason']}" for r in c["recusals"]]
+    if c["progress"]:
+        lines.append("")
+        lines.append("Implementation:" if en else "实施情况：")
+        lines += [f"- {p['date']} {p['text']}" + (f"（{p['percent']}%）" if p["percent"] is not None else "") for p in c["progress"]]
+    lines.append("")
+    last_day = disclosure.until.toordinal() - 1
+    from datetime import date
+
+    end = date.fromordinal(last_day).isoformat()
+    if en:
+        lines.append(f"Posted {disclosure.posted_on} to {end} inclusive, at: {', '.join(disclosure.channels)}.")
+        if disclosure.objections_until is not None:
+            lines.append(f"Objections may be raised until {date.fromordinal(disclosure.objections_until.toordinal() - 1)}; each is answered within {disclosure.reply_days} days.")
+    else:
+        lines.append(f"公示期：{disclosure.posted_on} 至 {end}（含），公示地点：{'、'.join(disclosure.channels)}。")
+        if disclosure.objections_until is not None:
+            lines.append(f"如有异议，请于 {date.fromordinal(disclosure.objections_until.toordinal() - 1)}（含当日）前提出，村（居）委会在 {disclosure.reply_days} 日内答复。")
+    return "\n".join(lines)

@@ -1,0 +1,245 @@
+"""Rendering a scenario run: a readable timeline, or a stable JSON document.
+
+The JSON format is documented in docs/scenarios.md ("yishi-run/1"); golden
+tests hold it stable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yishi.domain import events as ev
+from yishi.publish.notice import METHOD_NAMES, OUTCOMES, render_notice
+from yishi.scenario.run import RunReport
+
+FORMAT = "yishi-run/1"
+
+
+def to_json(report: RunReport) -> dict[str, Any]:
+    state = report.engine.state
+    rs = report.ruleset
+    steps = []
+    for r in report.results:
+        step = r.step
+        item: dict[str, Any] = {
+            "index": step.index if step.index >= 0 else None,
+            "line": step.line,
+            "at": step.at.isoformat(),
+            "do": step.do,
+            "actor": step.command.actor,
+            "on_behalf_of": step.command.on_behalf_of,
+            "status": r.status,
+            "expect": step.expect,
+            "events": [e.type for e in r.events],
+        }
+        if r.refusal is not None:
+            item["refusal"] = r.refusal.as_dict()
+        steps.append(item)
+    meetings = []
+    for m in state.meetings.values():
+        meetings.append(
+            {
+                "meeting": m.id,
+                "matter": m.matter,
+                "stage": m.stage,
+                "body": m.body,
+                "date": m.date.isoformat(),
+                "convened_on": m.convened_on.isoformat(),
+                "method": m.method,
+                "outcome": m.outcome,
+                "result": m.result,
+            }
+        )
+    disclosures = []
+    for d in state.disclosures.values():
+        disclosures.append(
+            {
+                "disclosure": d.id,
+                "matter": d.matter,
+                "stage": d.stage,
+                "kind": d.kind,
+                "title": d.title,
+                "posted_on": d.posted_on.isoformat(),
+                "until": d.until.isoformat(),
+                "objections_until": d.objections_until.isoformat() if d.objections_until else None,
+                "closed": d.closed,
+                "objections": [
+                    {
+                        "objection": o.id,
+                        "person": o.person,
+                        "text": o.text,
+                        "raised_on": o.raised_on.isoformat(),
+                        "reply_due": o.reply_due.isoformat(),
+                        "reply": o.reply,
+                        "resolved": o.resolved,
+                        "escalated": o.escalated,
+                    }
+                    for o in (state.objections[i] for i in d.objections)
+                ],
+                "text": {"zh": render_notice(d, state, rs, "zh"), "en": render_notice(d, state, rs, "en")},
+            }
+        )
+    matters = [
+        {
+            "matter": m.id,
+            "title": m.title,
+            "matter_type": m.matter_type,
+            "procedure": m.procedure,
+            "status": m.status,
+            "stage": m.stage,
+            "closing_reason": m.closing_reason,
+            "recused": dict(m.recused),
+            "merged": list(m.merged),
+            "history": [
+                {"stage": h.stage, "entered_on": h.entered_on.isoformat(), "body": h.body, "reason": h.reason}
+                for h in m.history
+            ],
+        }
+        for m in state.matters.values()
+    ]
+    return {
+        "format": FORMAT,
+        "scenario": {"title": report.scenario.title, "community": report.scenario.community},
+        "ruleset": {
+            "id": rs.id,
+            "title": rs.title,
+            "statutory": rs.statutory,
+            "law_version": rs.law_version,
+            "digest": rs.digest,
+        },
+        "steps": steps,
+        "meetings": meetings,
+        "disclosures": disclosures,
+        "matters": matters,
+        "summary": {
+            "steps": len([r for r in report.results if r.step.do not in ("tick", "setup")]),
+            "refused": len([r for r in report.results if r.refusal is not None]),
+            "unexpected": len(report.unexpected),
+            "events": len(report.engine.store),
+        },
+    }
+
+
+_DO = {
+    "setup": ("登记村（社区）、户、人员与机构", "community set up"),
+    "propose": ("提出事项", "proposes"),
+    "convene": ("通知召开会议", "convenes"),
+    "check_in": ("签到", "checks in"),
+    "declare_interest": ("声明回避", "declares an interest"),
+    "proxy": ("登记书面委托", "registers a proxy"),
+    "vote": ("投票", "votes"),
+    "votes": ("投票", "votes"),
+    "hand_count": ("录入计票", "enters a hand count"),
+    "consensus": ("记录协商结果", "records consensus"),
+    "close_meeting": ("宣布表决结果", "closes the meeting"),
+    "publish": ("张贴公示", "publishes"),
+    "object": ("提出异议", "objects"),
+    "answer": ("答复异议", "answers an objection"),
+    "progress": ("记录实施进度", "records progress"),
+    "sign_off": ("监督验收", "signs off"),
+    "complete": ("实施完成", "completes"),
+    "rate": ("评价", "rates"),
+    "ratings": ("评价", "rates"),
+    "close_evaluation": ("结束评议", "closes the evaluation"),
+    "suggest": ("提交建议", "suggests"),
+    "merge": ("合并建议为议题", "merges suggestions"),
+    "decline": ("退回建议", "declines a suggestion"),
+    "tick": ("到期处理", "deadlines"),
+}
+
+
+def to_text(report: RunReport, lang: str = "zh") -> str:
+    en = lang == "en"
+    state = report.engine.state
+    rs = report.ruleset
+    name = lambda pid: state.people[pid].name if pid in state.people else pid  # noqa: E731
+    out = [
+        ("Scenario: " if en else "场景：") + report.scenario.title,
+        ("Rule set: " if en else "规则：") + f"{(rs.title_en or rs.title) if en else rs.title}（{rs.id}）",
+        "",
+    ]
+    for r in report.results:
+        step = r.step
+        label = _DO.get(step.do, (step.do, step.do))[1 if en else 0]
+        who = "system" if step.command.actor == "system" else name(step.command.actor)
+        if step.command.on_behalf_of:
+            who += (" for " if en else " 代 ") + name(step.command.on_behalf_of)
+        if r.refusal is not None:
+            mark = "REFUSED" if en else "被拒绝"
+            out.append(f"{step.at:%Y-%m-%d %H:%M}  {who} {label}  ✗ {mark}：{r.refusal.message(lang)}")
+            if r.unexpected:
+                out.append("    ! " + ("expected ok" if en else "与预期不符：预期成功"))
+            continue
+        if step.do in ("vote", "votes", "rate", "ratings", "check_in") and not r.unexpected:
+            detail = _short(r.events, name, lang)
+        else:
+            detail = ""
+        out.append(f"{step.at:%Y-%m-%d %H:%M}  {who} {label}{detail}")
+        if r.unexpected:
+            out.append("    ! " + ("expected a refusal" if en else "与预期不符：预期应被拒绝"))
+        for event in r.events:
+            out += _describe(event, report, lang)
+    out.append("")
+    out.append("Final status:" if en else "事项最终状态：")
+    status_names = {"in_progress": ("进行中", "in progress"), "completed": ("已完成", "completed"), "abandoned": ("已终止", "abandoned")}
+    for m in state.matters.values():
+        status = status_names[m.status][1 if en else 0]
+        where = ""
+        if m.status == "in_progress" and m.stage:
+            where = f"（{rs.stage(m.stage).name}）" if not en else f" (at {m.stage})"
+        out.append(f"- {m.title}（{m.id}）：{status}{where}")
+    unexpected = report.unexpected
+    if unexpected:
+        out.append("")
+        out.append((f"{len(unexpected)} step(s) did not go as expected" if en else f"有 {len(unexpected)} 步与预期不符"))
+    return "\n".join(out)
+
+
+def _short(events: list[ev.Event], name: Any, lang: str) -> str:
+    people = [getattr(e, "person", None) or getattr(e, "voter", None) for e in events]
+    people = [p for p in people if p]
+    if len(people) <= 6:
+        return "：" + "、".join(name(p) for p in people) if people else ""
+    return f"：{len(people)} 人" if lang != "en" else f": {len(people)} people"
+
+
+def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
+    en = lang == "en"
+    rs = report.ruleset
+    state = report.engine.state
+    if isinstance(event, ev.MeetingConvened):
+        method = METHOD_NAMES.get(event.method, (event.method, event.method))[1 if en else 0]
+        body = rs.bodies[event.body]
+        return [f"    {'meeting' if en else '会议'} {event.meeting}：{(body.name_en or body.name) if en else body.name}，{event.date}，{method}"]
+    if isinstance(event, ev.MeetingClosed):
+        outcome = OUTCOMES[event.outcome][1 if en else 0]
+        lines = [f"    ── {'result' if en else '表决结果'}：{outcome}", "       " + event.quorum["explanation"][lang]]
+        if event.threshold:
+            lines.append("       " + event.threshold["explanation"][lang])
+            c = event.counts
+            lines.append(
+                f"       yes {c['yes']}, no {c['no']}, abstain {c['abstain']}"
+                if en
+                else f"       赞成 {c['yes']}，反对 {c['no']}，弃权 {c['abstain']}"
+            )
+        if event.recused:
+            names = "、".join(state.people[p].name for p in event.recused)
+            lines.append(f"       {'recused' if en else '回避'}：{names}")
+        return lines
+    if isinstance(event, ev.StageEntered):
+        stage = rs.stage(event.stage)
+        reason = event.reason_en if en else event.reason
+        body = f"（{rs.bodies[event.body].name}）" if event.body else ""
+        return [f"    → {(stage.name_en or stage.name) if en else stage.name}{body}  [{reason}]"]
+    if isinstance(event, ev.MatterClosed):
+        return [f"    ■ {'closed' if en else '事项结束'}：{event.reason_en if en else event.reason}"]
+    if isinstance(event, ev.DisclosurePublished):
+        notice = render_notice(state.disclosures[event.disclosure], state, rs, lang)
+        return ["    ┌" + "─" * 30] + ["    │ " + line for line in notice.splitlines()] + ["    └" + "─" * 30]
+    if isinstance(event, ev.ObjectionEscalated):
+        return [f"    ↑ {event.reason_en if en else event.reason}"]
+    if isinstance(event, ev.DisclosureClosed):
+        return [f"    {'disclosure' if en else '公示'} {event.disclosure}：{'ended' if en else '期满'}" if event.outcome == "ended" else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"]
+    if isinstance(event, ev.EvaluationClosed):
+        return ["       " + event.threshold["explanation"][lang]]
+    return []

@@ -1,0 +1,264 @@
+"""TOML → RuleSet, through one path that collects every problem in a file.
+
+``check_text`` never raises for bad input: whatever the bytes, it returns the
+problems found, each with file, line, key path, what was expected and what
+was found. ``load`` raises :class:`RuleSetError` carrying those problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
+from yishi.domain.rules import (
+    Action,
+    BodySpec,
+    CompositionRule,
+    LegalBasis,
+    MatterType,
+    MeetingRules,
+    Membership,
+    MergeRule,
+    ObjectionRules,
+    ProxyPolicy,
+    RecusalPolicy,
+    RuleSet,
+    StageKind,
+    StageOverride,
+    StageSpec,
+    Transition,
+    VoteMethod,
+)
+from yishi.rulesets.floors import check_floors
+from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines
+from yishi.rulesets.problems import Problem, RuleSetError, errors
+from yishi.rulesets.refs import check_references
+from yishi.rulesets.spec import RULESET, validate
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+SCHEMA_VERSION = 1
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse_toml(data: bytes, file: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    """Decode and parse; problems carry the line and column of the fault."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a UTF-8 BOM from Windows Notepad is harmless
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        detail = f"字节 0x{data[exc.start]:02x}"
+        return None, "", [Problem("encoding", "", file=file, line=line, column=column, detail=detail, hint="请用 UTF-8 保存文件", hint_en="save the file as UTF-8")]
+    try:
+        return tomllib.loads(text), text, []
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _POSITION.search(message)
+        line = int(found.group(1)) if found else getattr(exc, "lineno", None)
+        column = int(found.group(2)) if found else getattr(exc, "colno", None)
+        detail = _POSITION.sub("", message).strip()
+        return None, text, [Problem("toml_syntax", "", file=file, line=line, column=column, detail=detail)]
+    except (RecursionError, ValueError) as exc:  # pathological nesting, odd numbers
+        return None, text, [Problem("toml_syntax", "", file=file, line=1, detail=type(exc).__name__)]
+
+
+def check_text(data: bytes, file: str = "<input>") -> tuple[RuleSet | None, list[Problem]]:
+    document, text, problems = parse_toml(data, file)
+    if document is None:
+        return None, problems
+    problems = []
+    validate(document, RULESET, (), problems)
+    ruleset = None
+    if not errors(problems):
+        version = document["schema_version"]
+        if version != SCHEMA_VERSION:
+            problems.append(Problem("bad_value", "schema_version", expected=str(SCHEMA_VERSION), found=str(version), hint="此版本的 yishi 只认识格式版本 1", hint_en="this yishi reads format version 1 only"))
+        else:
+            ruleset = build(document, file, hashlib.sha256(data).hexdigest())
+            problems += check_references(document, ruleset)
+            if not errors(problems):
+                problems += check_floors(ruleset)
+    lines = key_lines(text)
+    located = [p.located(file, find_line(lines, _path_key(p.path)) or 1) for p in problems]
+    located.sort(key=lambda p: (p.line or 0, p.path))
+    return (ruleset if not errors(located) else None), located
+
+
+def load(path: str | Path) -> RuleSet:
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RuleSetError([Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]) from None
+    ruleset, problems = check_text(data, file)
+    if ruleset is None:
+        raise RuleSetError(errors(problems))
+    return ruleset
+
+
+def _path_key(path: str) -> PathKey:
+    out: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        out.append(int(index) if index else name)
+    return tuple(out)
+
+
+# -- building the frozen model (the document is structurally valid here) -----
+
+
+def requirement(data: dict[str, Any]) -> Requirement:
+    return Requirement(Base(data["base"]), parse_fraction(data["fraction"]), Comparator(data["cmp"]))
+
+
+def requirements(data: dict[str, Any] | None, key: str) -> tuple[Requirement, ...] | None:
+    if data is None:
+        return None
+    if key in data:
+        return tuple(requirement(r) for r in data[key])
+    return (requirement(data),)
+
+
+def transition(data: str | dict[str, Any] | None, default: Transition) -> Transition:
+    if data is None:
+        return default
+    if isinstance(data, str):
+        return Transition(Action(data))
+    return Transition(Action(data["action"]), data.get("stage"), data.get("body"), data.get("notice_days"))
+
+
+def _methods(data: list[str] | None) -> tuple[VoteMethod, ...] | None:
+    return None if data is None else tuple(VoteMethod(m) for m in data)
+
+
+def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
+    proxies = d.get("proxies", {})
+    return BodySpec(
+        id=body_id,
+        name=d["name"],
+        name_en=d.get("name_en", ""),
+        membership=Membership(d.get("membership", "roster")),
+        statutory_kind=d.get("statutory_kind"),
+        roles=tuple(d.get("roles", ())),
+        composition=tuple(
+            CompositionRule(
+                label=c["label"],
+                role=c["role"],
+                gender=c.get("gender"),
+                requirement=Requirement(Base.COMPOSITION, parse_fraction(c["fraction"]), Comparator(c["cmp"])),
+            )
+            for c in d.get("composition", ())
+        ),
+        rules=MeetingRules(
+            notice_days=d.get("notice_days", 0),
+            quorum=requirements(d.get("quorum"), "any_of") or (),
+            threshold=requirements(d.get("threshold"), "all_of") or (),
+            vote_methods=_methods(d.get("vote_methods")) or (),
+            proxies=ProxyPolicy(
+                allowed=proxies.get("allowed", False),
+                holder=proxies.get("holder", "close_relative"),
+                max_per_holder=proxies.get("max_per_holder", 1),
+                absent_only=proxies.get("absent_only", True),
+            ),
+        ),
+    )
+
+
+def _stage(d: dict[str, Any]) -> StageSpec:
+    objections = d.get("objections")
+    merge = d.get("merge")
+    return StageSpec(
+        id=d["id"],
+        kind=StageKind(d["kind"]),
+        name=d["name"],
+        name_en=d.get("name_en", ""),
+        bodies=tuple(d.get("bodies", ())),
+        actors=tuple(d.get("actors", ())),
+        in_sequence=d.get("in_sequence", True),
+        notice_days=d.get("notice_days"),
+        quorum=requirements(d.get("quorum"), "any_of"),
+        threshold=requirements(d.get("threshold"), "all_of"),
+        vote_methods=_methods(d.get("vote_methods")),
+        on_pass=transition(d.get("on_pass"), Transition(Action.NEXT)),
+        on_reject=transition(d.get("on_reject"), Transition(Action.ABANDON)),
+        on_no_quorum=transition(d.get("on_no_quorum"), Transition(Action.RECONVENE)),
+        merge=MergeRule(merge["absorbs"], tuple(tuple(r.split(".", 1)) for r in merge["same_person"] if "." in r)) if merge else None,  # type: ignore[misc]
+        disclosure_days=d.get("disclosure_days", 0),
+        disclosure_kind=d.get("disclosure_kind", "other"),
+        channels=tuple(d.get("channels", ())),
+        objections=ObjectionRules(
+            window_days=objections.get("window_days"),
+            reply_days=objections["reply_days"],
+            handler=tuple(objections.get("handler", ())),
+            on_unresolved=transition(objections.get("on_unresolved"), Transition(Action.NEXT)) if "on_unresolved" in objections else None,
+        ) if objections else None,
+        supervisor=tuple(d.get("supervisor", ())),
+        scale=tuple(d.get("scale", ())),
+        satisfied=tuple(d.get("satisfied", ())),
+        raters=tuple(d.get("raters", ("residents",))),
+        min_suggestions=d.get("min_suggestions", 1),
+    )
+
+
+def build(d: dict[str, Any], file: str, digest: str) -> RuleSet:
+    recusal = d.get("recusal", {})
+    ruleset_id = d["id"]
+    return RuleSet(
+        id=ruleset_id,
+        title=d["title"],
+        title_en=d.get("title_en", ""),
+        schema_version=d["schema_version"],
+        statutory=d["statutory"],
+        scope=d.get("scope", "village"),
+        law_version=d.get("law_version", "2018"),
+        timezone=d.get("timezone", "Asia/Shanghai"),
+        legal_basis=tuple(
+            LegalBasis(b["law"], b["version"], tuple(b.get("articles", ())), b.get("note", ""))
+            for b in d.get("legal_basis", ())
+        ),
+        bodies={k: _body(k, v) for k, v in d["bodies"].items()},
+        stages=tuple(_stage(s) for s in d["stages"]),
+        matter_types={
+            k: MatterType(
+                id=k,
+                name=v["name"],
+                procedure=v.get("procedure", ruleset_id),
+                statute=v.get("statute"),
+                note=v.get("note", ""),
+                overrides={
+                    stage: StageOverride(
+                        quorum=requirements(o.get("quorum"), "any_of"),
+                        threshold=requirements(o.get("threshold"), "all_of"),
+                        bodies=tuple(o["bodies"]) if "bodies" in o else None,
+                        vote_methods=_methods(o.get("vote_methods")),
+                        notice_days=o.get("notice_days"),
+                    )
+                    for stage, o in v.get("overrides", {}).items()
+                },
+            )
+            for k, v in d.get("matter_types", {}).items()
+        },
+        proposers=tuple(d["proposers"]),
+        recusal=RecusalPolicy(
+            enabled=recusal.get("enabled", False),
+            may_speak=recusal.get("may_speak", True),
+            remove_from_bases=recusal.get("remove_from_bases", True),
+            on_quorum_lost=transition(recusal.get("on_quorum_lost"), Transition(Action.RECONVENE)) if "on_quorum_lost" in recusal else None,
+            statutory=recusal.get("statutory", False),
+        ),
+        source=file,
+        digest=digest,
+    )
+
+
+def dotted_path(path: PathKey) -> str:
+    return dotted(path)

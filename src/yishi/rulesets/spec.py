@@ -1,0 +1,450 @@
+"""The rule-set format, declared once.
+
+The same declaration drives the structural checks of ``yishi check`` and the
+JSON Schema printed by ``yishi schema`` (for Taplo / Even Better TOML), so the
+two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from yishi.domain.counting import Base, Comparator
+from yishi.domain.rules import Action, Membership, StageKind, VoteMethod
+from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
+from yishi.rulesets.locate import PathKey, dotted
+from yishi.rulesets.problems import Problem
+
+
+@attrs.frozen
+class Field:
+    type: str  # string integer boolean table array map fraction any_table
+    doc: str = ""
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    minimum: int | None = None
+    items: Field | None = None
+    fields: Mapping[str, Field] | None = None
+    values: Field | None = None
+    one_of: tuple[Field, ...] = ()  # alternatives (e.g. transition as string or table)
+    pattern: str | None = None
+
+
+def s(doc: str = "", **kw: Any) -> Field:
+    return Field("string", doc, **kw)
+
+
+def i(doc: str = "", minimum: int | None = 0, **kw: Any) -> Field:
+    return Field("integer", doc, minimum=minimum, **kw)
+
+
+def b(doc: str = "", **kw: Any) -> Field:
+    return Field("boolean", doc, **kw)
+
+
+def arr(items: Field, doc: str = "", **kw: Any) -> Field:
+    return Field("array", doc, items=items, **kw)
+
+
+def table(doc: str = "", required: bool = False, **fields: Field) -> Field:
+    return Field("table", doc, required=required, fields=fields)
+
+
+ID = r"^[a-z][a-z0-9_]*$"
+REF_DOC = '"residents"、机构 id 或 "机构.职务"，如 "village_committee.director"'
+
+REQUIREMENT = table(
+    "一个人数条件：base 的 fraction，比较方式 cmp（\">\" 过半数/超过；\">=\" 以上/不少于）",
+    base=s("基数", required=True, enum=tuple(b.value for b in Base)),
+    fraction=Field("fraction", '分数字符串，如 "2/3"；不接受小数或百分比', required=True),
+    cmp=s("比较：\">\" 不含本数，\">=\" 含本数", required=True, enum=tuple(c.value for c in Comparator)),
+    note=s("说明（出处、取舍理由）"),
+)
+QUORUM = Field(
+    "table",
+    "法定人数：单个条件，或 any_of 列出的任一条件",
+    one_of=(REQUIREMENT, table(any_of=arr(REQUIREMENT, required=True), note=s())),
+)
+THRESHOLD = Field(
+    "table",
+    "表决通过条件：单个条件，或 all_of 列出的全部条件",
+    one_of=(REQUIREMENT, table(all_of=arr(REQUIREMENT, required=True), note=s())),
+)
+TRANSITION = Field(
+    "string",
+    '去向："next"、"abandon"、"complete"、"reconvene"，或 {action = "...", stage = "...", body = "...", notice_days = N}',
+    one_of=(
+        s(enum=tuple(a.value for a in Action)),
+        table(
+            action=s(required=True, enum=tuple(a.value for a in Action)),
+            stage=s("目标步骤 id"),
+            body=s("升级到的机构 id"),
+            notice_days=i("重新通知的天数"),
+            note=s(),
+        ),
+    ),
+)
+METHODS = arr(s(enum=tuple(m.value for m in VoteMethod)), "允许的表决方式")
+REFS = arr(s(), f"谁可以操作：{REF_DOC}")
+
+BODY = table(
+    "一个机构",
+    name=s("中文名称", required=True),
+    name_en=s("English name"),
+    membership=s("成员来源", enum=tuple(m.value for m in Membership)),
+    statutory_kind=s("对应的法定机构类型，用于核对法定下限", enum=tuple(BODY_FLOORS)),
+    roles=arr(s(pattern=ID), "职务列表"),
+    notice_days=i("提前通知天数"),
+    quorum=QUORUM,
+    threshold=THRESHOLD,
+    vote_methods=METHODS,
+    proxies=table(
+        "书面委托投票",
+        allowed=b("是否允许"),
+        holder=s("受托人条件", enum=("close_relative", "same_household", "any_member")),
+        max_per_holder=i("每名受托人最多受托人数", minimum=1),
+        absent_only=b("委托人本人不得到会"),
+        note=s(),
+    ),
+    composition=arr(
+        table(
+            label=s("说明", required=True),
+            role=s("职务", required=True),
+            gender=s("性别", enum=("male", "female")),
+            fraction=Field("fraction", "占组成人员的比例", required=True),
+            cmp=s(required=True, enum=tuple(c.value for c in Comparator)),
+        ),
+        "组成要求，如村民代表占五分之四以上",
+    ),
+    note=s(),
+)
+
+STAGE = table(
+    "一个步骤",
+    id=s("步骤 id", required=True, pattern=ID),
+    kind=s("步骤类型", required=True, enum=tuple(k.value for k in StageKind)),
+    name=s("中文名称", required=True),
+    name_en=s(),
+    bodies=arr(s(), "开会的机构（可列多个备选）"),
+    actors=REFS,
+    in_sequence=b("false 表示只能经转向进入"),
+    notice_days=i(),
+    quorum=QUORUM,
+    threshold=THRESHOLD,
+    vote_methods=METHODS,
+    on_pass=TRANSITION,
+    on_reject=TRANSITION,
+    on_no_quorum=TRANSITION,
+    merge=table(
+        "一肩挑时吸收前一步骤",
+        absorbs=s("被吸收的步骤 id", required=True),
+        same_person=arr(s(), '同一人担任的职务，如 ["party_branch_committee.secretary", "village_committee.director"]', required=True),
+    ),
+    disclosure_days=i("公示天数", minimum=1),
+    disclosure_kind=s("公示类别", enum=("resolution", "result", "other")),
+    channels=arr(s(), "公示渠道"),
+    objections=table(
+        "异议",
+        window_days=i("异议期天数（默认等于公示期）"),
+        reply_days=i("答复期限（天）", required=True),
+        handler=REFS,
+        on_unresolved=TRANSITION,
+        note=s(),
+    ),
+    supervisor=REFS,
+    scale=arr(s(), "评价等级"),
+    satisfied=arr(s(), "计为满意的等级"),
+    raters=REFS,
+    min_suggestions=i(minimum=1),
+    note=s(),
+)
+
+OVERRIDE = table(
+    quorum=QUORUM, threshold=THRESHOLD, bodies=arr(s()), vote_methods=METHODS, notice_days=i(), note=s()
+)
+
+RULESET = table(
+    "yishi 议事规则",
+    schema_version=i("格式版本，目前为 1", required=True, minimum=1),
+    id=s("规则 id（ASCII 小写加下划线）", required=True, pattern=ID),
+    title=s("标题", required=True),
+    title_en=s(),
+    scope=s("适用范围", enum=("village", "community", "any")),
+    statutory=b("true：按法定程序核对法定下限；false：本地非法定程序", required=True),
+    law_version=s("所依据法律文本的版本年份", enum=("2018", "2025")),
+    timezone=s("时区"),
+    description=s(),
+    legal_basis=arr(
+        table(
+            law=s(required=True),
+            version=s(required=True),
+            articles=arr(s()),
+            note=s(),
+        ),
+        "法律依据",
+    ),
+    proposers=arr(s(), f"谁可以提出事项：{REF_DOC}", required=True),
+    recusal=table(
+        "回避",
+        enabled=b(),
+        may_speak=b(),
+        remove_from_bases=b("回避人从法定人数和表决基数中同时扣除"),
+        on_quorum_lost=TRANSITION,
+        statutory=b("回避规则是否为法定规则"),
+        note=s(),
+    ),
+    bodies=Field("map", "机构，键为机构 id", required=True, values=BODY),
+    stages=arr(STAGE, "步骤，按顺序", required=True),
+    matter_types=Field(
+        "map",
+        "事项清单（小微权力清单），键为事项类型 id",
+        values=table(
+            name=s(required=True),
+            procedure=s("须遵循的规则 id（默认本规则）"),
+            statute=s("特别法", enum=tuple(MATTER_STATUTES)),
+            note=s(),
+            overrides=Field("map", "按步骤覆盖", values=OVERRIDE),
+        ),
+    ),
+)
+
+TOP_LEVEL_KEYS = frozenset(RULESET.fields or ())
+
+_TYPE_NAMES = {
+    "string": ("字符串", "a string"),
+    "integer": ("整数", "an integer"),
+    "boolean": ("true 或 false", "true or false"),
+    "table": ("表（table）", "a table"),
+    "map": ("表（table）", "a table"),
+    "array": ("数组", "an array"),
+    "fraction": ('分数字符串，如 "2/3"', 'a fraction string such as "2/3"'),
+}
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "table"
+    return type(value).__name__
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate(value: Any, field: Field, path: PathKey, out: list[Problem]) -> bool:
+    """Structural check of ``value`` against ``field``; appends problems, returns ok."""
+    if field.one_of:
+        scratch: list[Problem] = []
+        for option in field.one_of:
+            trial: list[Problem] = []
+            if validate(value, option, path, trial):
+                return True
+            scratch.append(trial[0]) if trial else None
+        # Report against the option of the value's own TOML type, which is the
+        # one the author most likely meant.
+        typed = [o for o in field.one_of if _matches_type(value, o)]
+        if typed:
+            return validate(value, typed[0], path, out)
+        out.append(_wrong_type(path, field, value))
+        return False
+    if field.type == "fraction":
+        return _fraction(value, path, out)
+    if not _matches_type(value, field):
+        out.append(_wrong_type(path, field, value))
+        return False
+    if field.type == "string":
+        if field.enum and value not in field.enum:
+            out.append(_bad_enum(path, field, value))
+            return False
+        if field.pattern and not _pattern_ok(field.pattern, value):
+            out.append(Problem("bad_value", dotted(path), expected="ASCII 小写字母、数字和下划线，字母开头", expected_en="lowercase ASCII letters, digits and _", found=_show(value)))
+            return False
+        return True
+    if field.type == "integer":
+        if field.minimum is not None and value < field.minimum:
+            out.append(Problem("bad_value", dotted(path), expected=f"不小于 {field.minimum} 的整数", expected_en=f"an integer >= {field.minimum}", found=_show(value)))
+            return False
+        return True
+    if field.type == "array":
+        assert field.items is not None
+        ok = True
+        for index, item in enumerate(value):
+            ok = validate(item, field.items, (*path, index), out) and ok
+        return ok
+    if field.type == "map":
+        assert field.values is not None
+        ok = True
+        for key, item in value.items():
+            if not _pattern_ok(ID, key):
+                out.append(Problem("bad_value", dotted((*path, key)), expected="id 须为 ASCII 小写字母、数字和下划线", expected_en="ids are lowercase ASCII letters, digits and _", found=_show(key)))
+                ok = False
+            ok = validate(item, field.values, (*path, key), out) and ok
+        return ok
+    if field.type == "table":
+        return _table(value, field, path, out)
+    return True
+
+
+def _table(value: dict[str, Any], field: Field, path: PathKey, out: list[Problem]) -> bool:
+    if field.fields is None:
+        return True  # any table; its contents are checked by the caller
+    ok = True
+    for key, sub in field.fields.items():
+        if sub.required and key not in value:
+            out.append(Problem("missing", dotted((*path, key)), expected=sub.doc or _TYPE_NAMES.get(sub.type, ("", ""))[0]))
+            ok = False
+    for key, item in value.items():
+        sub = field.fields.get(key)
+        if sub is None:
+            close = difflib.get_close_matches(key, list(field.fields), n=1)
+            if path and key in TOP_LEVEL_KEYS:
+                out.append(_misplaced(path, key))
+                ok = False
+                continue
+            out.append(
+                Problem(
+                    "unknown_key",
+                    dotted((*path, key)),
+                    expected="、".join(field.fields),
+                    expected_en=", ".join(field.fields),
+                    hint=f"是不是“{close[0]}”？" if close else "",
+                    hint_en=f"did you mean '{close[0]}'?" if close else "",
+                )
+            )
+            ok = False
+            continue
+        ok = validate(item, sub, (*path, key), out) and ok
+    return ok
+
+
+def _misplaced(path: PathKey, key: str) -> Problem:
+    table = dotted(tuple(p for p in path if not isinstance(p, int)))
+    return Problem(
+        "unknown_key",
+        dotted((*path, key)),
+        hint=f"“{key}”是顶层设置，但写在了 [{table}] 之后，TOML 把它归入了该表；请移到文件开头、所有 [表] 之前",
+        hint_en=f"'{key}' is a top-level setting written after [{table}], so TOML put it inside that table; move it above the first [table]",
+    )
+
+
+def _matches_type(value: Any, field: Field) -> bool:
+    kind = _toml_type(value)
+    if field.type in ("table", "map"):
+        return kind == "table"
+    if field.type == "fraction":
+        return kind == "string"
+    if field.one_of:
+        return any(_matches_type(value, o) for o in field.one_of)
+    return kind == field.type
+
+
+def _pattern_ok(pattern: str, value: str) -> bool:
+    import re
+
+    return re.fullmatch(pattern.strip("^$"), value) is not None
+
+
+def _wrong_type(path: PathKey, field: Field, value: Any) -> Problem:
+    types = [o.type for o in field.one_of] if field.one_of else [field.type]
+    zh = " 或 ".join(_TYPE_NAMES.get(t, (t, t))[0] for t in types)
+    en = " or ".join(_TYPE_NAMES.get(t, (t, t))[1] for t in types)
+    hint, hint_en = "", ""
+    if isinstance(value, float) and "fraction" in types:
+        hint, hint_en = '比例请写成分数字符串，如 fraction = "2/3"', 'write ratios as fraction strings, e.g. fraction = "2/3"'
+    elif isinstance(value, str) and field.type == "array":
+        hint, hint_en = f'单个值也要写成数组：["{value}"]', f'write a single value as an array: ["{value}"]'
+    return Problem("wrong_type", dotted(path), expected=zh, expected_en=en, found=f"{_show(value)}（{_toml_type(value)}）", hint=hint, hint_en=hint_en)
+
+
+def _bad_enum(path: PathKey, field: Field, value: str) -> Problem:
+    hint, hint_en = "", ""
+    aliases = {"gt": ">", "gte": ">=", "ge": ">=", "过半数": ">", "以上": ">="}
+    if value in aliases and aliases[value] in field.enum:
+        hint = f"比较方式写作 \"{aliases[value]}\""
+        hint_en = f'write the comparator as "{aliases[value]}"'
+    else:
+        close = difflib.get_close_matches(value, list(field.enum), n=1)
+        if close:
+            hint, hint_en = f"是不是“{close[0]}”？", f"did you mean '{close[0]}'?"
+    return Problem("bad_value", dotted(path), expected="、".join(field.enum), expected_en=", ".join(field.enum), found=_show(value), hint=hint, hint_en=hint_en)
+
+
+def _fraction(value: Any, path: PathKey, out: list[Problem]) -> bool:
+    from yishi.domain.counting import parse_fraction
+
+    hint = '如 "1/2"、"2/3"、"4/5"；比例须大于 0、不大于 1'
+    hint_en = 'e.g. "1/2", "2/3", "4/5"; more than 0 and at most 1'
+    if isinstance(value, float) or (isinstance(value, str) and any(ch in value for ch in ".%")):
+        hint = '不接受小数或百分比（66.7% 不等于 2/3），请写成分数字符串，如 "2/3"'
+        hint_en = 'decimals and percentages are refused (66.7% is not 2/3); write "2/3"'
+    if isinstance(value, str):
+        try:
+            parse_fraction(value)
+            return True
+        except (ValueError, ZeroDivisionError):
+            pass
+    out.append(Problem("bad_fraction", dotted(path), expected='分数字符串，如 "2/3"', expected_en='a fraction string such as "2/3"', found=_show(value), hint=hint, hint_en=hint_en))
+    return False
+
+
+def json_schema() -> dict[str, Any]:
+    schema = _json(RULESET)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://yishi.invalid/schema/ruleset-1.json"
+    schema["title"] = "yishi rule set"
+    return schema
+
+
+def _json(field: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if field.doc:
+        out["description"] = field.doc
+    if field.one_of:
+        out["anyOf"] = [_json(o) for o in field.one_of]
+        return out
+    if field.type == "fraction":
+        out.update(type="string", pattern=r"^\s*[0-9]+\s*(/\s*[0-9]+\s*)?$")
+    elif field.type == "string":
+        out["type"] = "string"
+        if field.enum:
+            out["enum"] = list(field.enum)
+        if field.pattern:
+            out["pattern"] = field.pattern
+    elif field.type == "integer":
+        out["type"] = "integer"
+        if field.minimum is not None:
+            out["minimum"] = field.minimum
+    elif field.type == "boolean":
+        out["type"] = "boolean"
+    elif field.type == "array":
+        assert field.items is not None
+        out.update(type="array", items=_json(field.items))
+    elif field.type == "map":
+        assert field.values is not None
+        out.update(type="object", additionalProperties=_json(field.values), propertyNames={"pattern": ID})
+    elif field.type == "table":
+        assert field.fields is not None
+        out.update(
+            type="object",
+            properties={k: _json(v) for k, v in field.fields.items()},
+            additionalProperties=False,
+        )
+        required = [k for k, v in field.fields.items() if v.required]
+        if required:
+            out["required"] = required
+    return out

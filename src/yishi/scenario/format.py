@@ -1,0 +1,319 @@
+"""Scenario files: a community and a dated sequence of actions, in TOML.
+
+Used to enter paper records of offline meetings afterwards, and to try a rule
+set on a realistic case before a community adopts it. The format is checked
+through the same declared-field machinery as rule sets, so errors name the
+file, line and key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from yishi.domain import commands as cmd
+from yishi.rulesets.loader import parse_toml
+from yishi.rulesets.locate import dotted, find_line, key_lines
+from yishi.rulesets.problems import Problem, RuleSetError
+from yishi.rulesets.spec import Field, arr, b, i, s, table, validate
+
+ANY_DATE = Field("string", "日期或日期时间，如 2026-03-02 或 2026-03-02T09:00:00")
+PEOPLE = arr(s(), '人员 id 列表；可写区间 "v001..v040"')
+
+# action name -> (command class, fields); "people"-like lists accept ranges.
+ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
+    "propose": (cmd.ProposeMatter, {"matter": s(required=True), "title": s(required=True), "matter_type": s(), "description": s(), "merge_steps": b()}),
+    "convene": (cmd.ConveneMeeting, {"matter": s(required=True), "meeting": s(required=True), "body": s(), "date": ANY_DATE, "method": s(required=True), "place": s()}),
+    "check_in": (cmd.CheckIn, {"meeting": s(required=True), "people": PEOPLE}),
+    "declare_interest": (cmd.DeclareInterest, {"matter": s(required=True), "person": s(required=True), "reason": s(required=True), "meeting": s()}),
+    "proxy": (cmd.RegisterProxy, {"meeting": s(required=True), "grantor": s(required=True), "holder": s(required=True), "document": s()}),
+    "vote": (cmd.CastVote, {"meeting": s(required=True), "voter": s(required=True), "choice": s(required=True, enum=("yes", "no", "abstain")), "for": s()}),
+    "votes": (cmd.CastVote, {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE}),
+    "hand_count": (cmd.EnterHandCount, {"meeting": s(required=True), "yes": i(required=True), "no": i(required=True), "abstain": i()}),
+    "consensus": (cmd.RecordConsensus, {"meeting": s(required=True), "reached": b(required=True)}),
+    "close_meeting": (cmd.CloseMeeting, {"meeting": s(required=True)}),
+    "publish": (cmd.Publish, {"matter": s(required=True), "disclosure": s(required=True), "title": s(), "text": s()}),
+    "object": (cmd.RaiseObjection, {"disclosure": s(required=True), "objection": s(required=True), "person": s(required=True), "text": s(required=True)}),
+    "answer": (cmd.AnswerObjection, {"objection": s(required=True), "reply": s(required=True), "resolved": b(required=True)}),
+    "progress": (cmd.RecordProgress, {"matter": s(required=True), "text": s(required=True), "percent": i()}),
+    "sign_off": (cmd.SignOff, {"matter": s(required=True), "text": s()}),
+    "complete": (cmd.CompleteExecution, {"matter": s(required=True), "text": s()}),
+    "rate": (cmd.Rate, {"matter": s(required=True), "person": s(required=True), "rating": s(required=True)}),
+    "ratings": (cmd.Rate, {"matter": s(required=True), "by_rating": Field("map", "评价 → 人员列表", values=PEOPLE, required=True)}),
+    "close_evaluation": (cmd.CloseEvaluation, {"matter": s(required=True)}),
+    "suggest": (cmd.Suggest, {"suggestion": s(required=True), "person": s(required=True), "title": s(required=True), "text": s()}),
+    "merge": (cmd.MergeSuggestions, {"matter": s(required=True), "suggestions": arr(s(), required=True), "title": s(required=True), "matter_type": s(), "description": s()}),
+    "decline": (cmd.DeclineSuggestion, {"suggestion": s(required=True), "reason": s(required=True)}),
+    "tick": (cmd.Tick, {}),
+}
+COMMON = {
+    "at": Field("string", "日期或日期时间", required=True),
+    "actor": s("录入人 id", required=True),
+    "on_behalf_of": s("代谁办理（如网格员代老人提出异议）"),
+    "do": s("动作", required=True, enum=tuple(ACTIONS)),
+    "expect": s("预期：ok 或 refused（用于测试规则）", enum=("ok", "refused")),
+    "note": s("备注"),
+}
+
+PERSON = table(
+    id=s(required=True), name=s(required=True), gender=s(enum=("male", "female")),
+    born=ANY_DATE, adult=b(), household=s(), party=s(enum=("full", "probationary")), relatives=arr(s()),
+)
+SCENARIO = table(
+    "yishi 场景",
+    schema_version=i(required=True, minimum=1),
+    title=s(required=True),
+    description=s(),
+    ruleset=s("规则 id 或 .toml 路径（相对本文件）", required=True),
+    until=ANY_DATE,
+    community_file=s("共用的村（社区）档案文件，相对本文件；其中的 [community] 与本文件的合并"),
+    community=table(
+        name=s(),
+        households=arr(table(id=s(required=True), name=s(), representative=s())),
+        people=arr(PERSON),
+        generate=arr(
+            table(
+                "批量生成村民（大村的演示与测试）",
+                prefix=s(required=True), households=i(required=True, minimum=1),
+                adults_per_household=i(required=True, minimum=1), born=ANY_DATE,
+                start=i("起始编号", minimum=1),
+            )
+        ),
+        bodies=arr(
+            table(
+                id=s(required=True),
+                members=PEOPLE,
+                roles=Field("map", "人员 id → 职务列表", values=arr(s())),
+                by_role=Field("map", "职务 → 人员列表（同时计为成员，可写区间）", values=PEOPLE),
+                non_voting=PEOPLE,
+            )
+        ),
+    ),
+    actions=arr(Field("table", "动作", fields=None), required=True),
+)
+
+
+@attrs.frozen
+class Step:
+    index: int
+    line: int | None
+    at: dt.datetime
+    do: str
+    command: cmd.Command
+    expect: str | None
+    note: str = ""
+
+
+@attrs.frozen
+class Scenario:
+    file: str
+    title: str
+    ruleset: str
+    base_dir: Path
+    setup: cmd.SetUpCommunity
+    steps: tuple[Step, ...]
+    until: dt.datetime | None = None
+    community: str = ""
+
+
+def _when(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(9, 0))
+    raise TypeError(value)
+
+
+_RANGE = re.compile(r"^([A-Za-z_\-]*?)(\d+)\.\.([A-Za-z_\-]*?)(\d+)$")
+
+
+def expand(ids: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in ids:
+        found = _RANGE.match(item)
+        if found and found.group(1) == found.group(3):
+            width = len(found.group(2))
+            lo, hi = int(found.group(2)), int(found.group(4))
+            out += [f"{found.group(1)}{n:0{width}d}" for n in range(lo, hi + 1)]
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+def _check_dates(value: Any, path: tuple[str | int, ...], out: list[Problem]) -> None:
+    if not isinstance(value, _Date | dt.date):
+        out.append(Problem("wrong_type", dotted(path), expected="TOML 日期，如 2026-03-02 或 2026-03-02T09:00:00（不加引号）", expected_en="a TOML date such as 2026-03-02 (no quotes)", found=repr(value)))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RuleSetError([Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]) from None
+    document, text, problems = parse_toml(data, file)
+    if document is None:
+        raise RuleSetError(problems)
+    if isinstance(document.get("community_file"), str):
+        shared, problems = _shared_community(Path(path).resolve().parent / document["community_file"])
+        if shared is not None:
+            own = document.get("community", {})
+            merged = {**shared, **{k: v for k, v in own.items() if k not in ("people", "households", "bodies", "generate")}}
+            for key in ("people", "households", "bodies", "generate"):
+                merged[key] = [*shared.get(key, []), *own.get(key, [])]
+            document["community"] = merged
+    if "community" not in document:
+        problems.append(Problem("missing", "community", expected="[community] 或 community_file", expected_en="[community] or community_file"))
+    dates = {"born", "date", "at", "until"}
+    _retype_dates(document, dates)
+    validate(document, SCENARIO, (), problems)
+    steps: list[Step] = []
+    for index, raw in enumerate(document.get("actions", []) if isinstance(document.get("actions"), list) else []):
+        if not isinstance(raw, dict):
+            continue
+        kind = raw.get("do")
+        fields = dict(COMMON)
+        if kind in ACTIONS:
+            fields.update(ACTIONS[kind][1])
+        before = len(problems)
+        validate(raw, table(**fields), ("actions", index), problems)
+        for key in ("at", "date"):
+            if key in raw:
+                _check_dates(raw[key], ("actions", index, key), problems)
+        if len(problems) == before and kind in ACTIONS:
+            steps.extend(_steps(index, raw, kind))
+    community = document.get("community", {})
+    lines = key_lines(text)
+    if problems:
+        raise RuleSetError([p.located(file, find_line(lines, _key(p.path)) or 1) for p in problems])
+    for step_index, step in enumerate(steps):
+        steps[step_index] = attrs.evolve(step, line=find_line(lines, ("actions", step.index)))
+    return Scenario(
+        file=file,
+        title=document["title"],
+        ruleset=document["ruleset"],
+        base_dir=Path(path).resolve().parent,
+        setup=_setup(community),
+        steps=tuple(steps),
+        until=_when(_undate(document["until"])) if "until" in document else None,
+        community=community.get("name", ""),
+    )
+
+
+def _shared_community(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem("unreadable", "community_file", detail=f"{path.name}: {exc.strerror or exc}")]
+    document, _, problems = parse_toml(data, str(path))
+    if document is None:
+        return None, problems
+    community = document.get("community")
+    if not isinstance(community, dict):
+        return None, [Problem("missing", "community_file", expected=f"{path.name} 中的 [community] 表", expected_en=f"a [community] table in {path.name}")]
+    return community, []
+
+
+class _Date(str):
+    """A TOML date kept as a date but passing the string-typed structural check."""
+
+    value: dt.date
+
+    def __new__(cls, value: dt.date) -> _Date:
+        made = super().__new__(cls, value.isoformat())
+        made.value = value
+        return made
+
+
+def _retype_dates(node: Any, keys: set[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys and isinstance(value, dt.date):
+                node[key] = _Date(value)
+            else:
+                _retype_dates(value, keys)
+    elif isinstance(node, list):
+        for item in node:
+            _retype_dates(item, keys)
+
+
+def _undate(value: Any) -> Any:
+    return value.value if isinstance(value, _Date) else value
+
+
+def _key(path: str) -> tuple[str | int, ...]:
+    return tuple(int(x) if x.isdigit() else x for x in re.findall(r"[^.\[\]]+", path))
+
+
+def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
+    at = _when(_undate(raw["at"]))
+    base = {"actor": raw["actor"], "on_behalf_of": raw.get("on_behalf_of")}
+    make = lambda command: Step(index, None, at, kind, command, raw.get("expect"), raw.get("note", ""))  # noqa: E731
+    klass, _ = ACTIONS[kind]
+    if kind == "votes":
+        return [
+            make(cmd.CastVote(**base, meeting=raw["meeting"], voter=voter, choice=choice))
+            for choice in ("yes", "no", "abstain")
+            for voter in expand(raw.get(choice, []))
+        ]
+    if kind == "ratings":
+        return [
+            make(cmd.Rate(**base, matter=raw["matter"], person=person, rating=rating))
+            for rating, people in raw["by_rating"].items()
+            for person in expand(people)
+        ]
+    args = {k: _undate(v) for k, v in raw.items() if k not in COMMON}
+    if "for" in args:
+        args["for_person"] = args.pop("for")
+    if "people" in args:
+        args["people"] = expand(args["people"])
+    if "suggestions" in args:
+        args["suggestions"] = tuple(args["suggestions"])
+    if kind == "convene" and "date" not in args:
+        args["date"] = at.date()
+    return [make(klass(**base, **args))]
+
+
+def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
+    households = [cmd.HouseholdSpec(id=h["id"], name=h.get("name", h["id"]), representative=h.get("representative")) for h in community.get("households", [])]
+    people = [
+        cmd.PersonSpec(
+            id=p["id"], name=p["name"], gender=p.get("gender", ""), born=_undate(p.get("born")),
+            adult=p.get("adult"), household=p.get("household"), party=p.get("party"),
+            relatives=tuple(p.get("relatives", ())),
+        )
+        for p in community.get("people", [])
+    ]
+    for g in community.get("generate", []):
+        born = _undate(g.get("born")) or dt.date(1970, 1, 1)
+        number = g.get("start", 1)
+        for h in range(1, g["households"] + 1):
+            household = f"{g['prefix']}h{h:03d}"
+            members = [f"{g['prefix']}{number + k:03d}" for k in range(g["adults_per_household"])]
+            number += g["adults_per_household"]
+            households.append(cmd.HouseholdSpec(id=household, name=f"{g['prefix']} 第{h}户", representative=members[0]))
+            people += [
+                cmd.PersonSpec(id=m, name=f"村民{m}", gender="male" if k % 2 == 0 else "female", born=born, household=household)
+                for k, m in enumerate(members)
+            ]
+    bodies = []
+    for body in community.get("bodies", []):
+        roles = {person: list(r) for person, r in body.get("roles", {}).items()}
+        members = list(expand(body.get("members", [])))
+        for role, holders in body.get("by_role", {}).items():
+            for person in expand(holders):
+                roles.setdefault(person, []).append(role)
+                if person not in members:
+                    members.append(person)
+        non_voting = set(expand(body.get("non_voting", [])))
+        bodies.append(
+            cmd.BodySpecEntry(
+                id=body["id"],
+                members=tuple(cmd.MemberSpec(person=m, roles=tuple(roles.get(m, ())), voting=m not in non_voting) for m in members),
+            )
+        )
+    return cmd.SetUpCommunity(actor="system", people=tuple(people), households=tuple(households), bodies=tuple(bodies))
