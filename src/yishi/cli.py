@@ -13,10 +13,18 @@ from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.registry import shipped
 from yishi.rulesets.spec import json_schema
 
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="输出语言 / output language")
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="输出语言 / output language",
+)
 
 
-@click.group(help="yishi 议事：村（社区）民主议事规则与流程。Resident deliberation for villages and communities.")
+@click.group(
+    help="yishi 议事：村（社区）民主议事规则与流程。Resident deliberation for villages and communities."
+)
 @click.version_option(package_name="yishi")
 def main() -> None:
     pass
@@ -32,7 +40,9 @@ def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            problems.append(Problem("unreadable", "", file=str(path), detail=exc.strerror or str(exc)))
+            problems.append(
+                Problem("unreadable", "", file=str(path), detail=exc.strerror or str(exc))
+            )
             continue
         _, found = check_text(data, str(path))
         problems += found
@@ -49,7 +59,9 @@ def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
         sys.exit(1)
 
 
-@main.command(help="输出规则格式的 JSON Schema（供编辑器补全与校验）。Print the rule-set JSON Schema.")
+@main.command(
+    help="输出规则格式的 JSON Schema（供编辑器补全与校验）。Print the rule-set JSON Schema."
+)
 def schema() -> None:
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 

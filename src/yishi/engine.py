@@ -19,7 +19,9 @@ from yishi.store.memory import MemoryStore
 
 
 class Engine:
-    def __init__(self, rulesets: Mapping[str, RuleSet], default: str, store: MemoryStore | None = None) -> None:
+    def __init__(
+        self, rulesets: Mapping[str, RuleSet], default: str, store: MemoryStore | None = None
+    ) -> None:
         if default not in rulesets:
             raise KeyError(default)
         self.rulesets = dict(rulesets)

@@ -33,7 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_method": ("不认识的表决方式：{method}", "unknown vote method: {method}"),
     "duplicate_id": ("编号重复：{id}", "duplicate id: {id}"),
-    "bad_value": ("{field} 的值“{value}”无效（可用：{allowed}）", "{field}: invalid value '{value}' (allowed: {allowed})"),
+    "bad_value": (
+        "{field} 的值“{value}”无效（可用：{allowed}）",
+        "{field}: invalid value '{value}' (allowed: {allowed})",
+    ),
     "age_unknown": (
         "{person} 缺少出生日期（born）或是否成年（adult），无法判断表决资格",
         "{person} has neither a birth date (born) nor adult status (adult)",
@@ -42,7 +45,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{body}的成员由本村（社区）居民自动确定，不能另列名单",
         "the members of {body} follow from the community's residents; do not list them",
     ),
-    "not_authorized": ("{person} 无权进行此操作，须为：{who}", "{person} may not do this; it needs: {who}"),
+    "not_authorized": (
+        "{person} 无权进行此操作，须为：{who}",
+        "{person} may not do this; it needs: {who}",
+    ),
     "title_required": ("事项须有标题", "a matter needs a title"),
     "reason_required": ("须写明理由", "a reason is required"),
     "wrong_procedure": (
@@ -58,8 +64,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "合并议题至少需要 {required} 条建议，现有 {count} 条",
         "merging needs at least {required} suggestions; {count} given",
     ),
-    "suggestion_not_open": ("建议 {suggestion} 已处理，不能再合并或退回", "suggestion {suggestion} was already handled"),
-    "merge_not_defined": ("“{stage}”不能与其他步骤合并", "'{stage}' cannot be merged with another stage"),
+    "suggestion_not_open": (
+        "建议 {suggestion} 已处理，不能再合并或退回",
+        "suggestion {suggestion} was already handled",
+    ),
+    "merge_not_defined": (
+        "“{stage}”不能与其他步骤合并",
+        "'{stage}' cannot be merged with another stage",
+    ),
     "merge_not_allowed": (
         "只有 {roles} 由同一人担任（一肩挑）时才能合并步骤",
         "stages may be merged only when one person holds {roles}",
@@ -69,7 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "事项当前处于“{stage}”，此操作不适用（需要 {expected} 类步骤）",
         "the matter is at '{stage}'; this needs a {expected} stage",
     ),
-    "meeting_already_open": ("“{stage}”已有一次会议尚未结束", "a meeting for '{stage}' is still open"),
+    "meeting_already_open": (
+        "“{stage}”已有一次会议尚未结束",
+        "a meeting for '{stage}' is still open",
+    ),
     "body_not_allowed": (
         "此步骤不能由“{body}”召开（可选：{allowed}）",
         "this stage cannot be held by '{body}' (allowed: {allowed})",
@@ -83,9 +98,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{body}须提前 {required} 日通知，此次仅提前 {days} 日",
         "{body} needs {required} days' notice; only {days} given",
     ),
-    "composition_invalid": ("{body}的组成不符合要求：{problems}", "{body} is not validly composed: {problems}"),
+    "composition_invalid": (
+        "{body}的组成不符合要求：{problems}",
+        "{body} is not validly composed: {problems}",
+    ),
     "meeting_closed": ("会议 {meeting} 已结束", "meeting {meeting} is closed"),
-    "meeting_not_yet": ("会议 {meeting} 定于 {date} 召开，尚未开始", "meeting {meeting} is set for {date}"),
+    "meeting_not_yet": (
+        "会议 {meeting} 定于 {date} 召开，尚未开始",
+        "meeting {meeting} is set for {date}",
+    ),
     "not_member": ("{person} 不是{body}的成员", "{person} is not a member of {body}"),
     "not_voting_member": ("{person} 在{body}没有表决权", "{person} has no vote in {body}"),
     "already_checked_in": ("{person} 已签到", "{person} is already checked in"),
@@ -94,23 +115,57 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "proxy_not_allowed": ("{body}不允许委托投票", "{body} does not allow proxies"),
     "proxy_self": ("不能委托给本人", "a proxy cannot be given to oneself"),
     "proxy_exists": ("{person} 已委托他人", "{person} has already given a proxy"),
-    "proxy_chain": ("{person} 本人已委托他人，不能再受托（不得转委托）", "{person} gave a proxy and cannot hold one"),
-    "proxy_grantor_present": ("{person} 本人已到会，不能委托", "{person} is present and cannot give a proxy"),
+    "proxy_chain": (
+        "{person} 本人已委托他人，不能再受托（不得转委托）",
+        "{person} gave a proxy and cannot hold one",
+    ),
+    "proxy_grantor_present": (
+        "{person} 本人已到会，不能委托",
+        "{person} is present and cannot give a proxy",
+    ),
     "proxy_holder_ineligible": (
         "{holder} 不符合受托人条件（{kind}）",
         "{holder} may not hold this proxy ({kind})",
     ),
-    "proxy_cap": ("{holder} 受托已达上限 {cap} 人", "{holder} already holds the maximum of {cap} proxies"),
-    "proxy_given": ("{person} 已委托他人投票，本人不能再投", "{person} gave a proxy and cannot vote in person"),
-    "no_proxy": ("{holder} 没有 {grantor} 的书面委托", "{holder} holds no written proxy from {grantor}"),
-    "ballots_not_used": ("本次会议以“{method}”表决，不逐人投票", "this meeting votes by '{method}', not by ballot"),
-    "tally_not_used": ("本次会议以“{method}”表决，不录入举手计数", "this meeting votes by '{method}', not by hand count"),
-    "consensus_not_used": ("本次会议以“{method}”表决，不是协商一致", "this meeting votes by '{method}', not by consensus"),
-    "bad_choice": ("表决意见“{choice}”无效（yes、no、abstain）", "invalid choice '{choice}' (yes, no, abstain)"),
+    "proxy_cap": (
+        "{holder} 受托已达上限 {cap} 人",
+        "{holder} already holds the maximum of {cap} proxies",
+    ),
+    "proxy_given": (
+        "{person} 已委托他人投票，本人不能再投",
+        "{person} gave a proxy and cannot vote in person",
+    ),
+    "no_proxy": (
+        "{holder} 没有 {grantor} 的书面委托",
+        "{holder} holds no written proxy from {grantor}",
+    ),
+    "ballots_not_used": (
+        "本次会议以“{method}”表决，不逐人投票",
+        "this meeting votes by '{method}', not by ballot",
+    ),
+    "tally_not_used": (
+        "本次会议以“{method}”表决，不录入举手计数",
+        "this meeting votes by '{method}', not by hand count",
+    ),
+    "consensus_not_used": (
+        "本次会议以“{method}”表决，不是协商一致",
+        "this meeting votes by '{method}', not by consensus",
+    ),
+    "bad_choice": (
+        "表决意见“{choice}”无效（yes、no、abstain）",
+        "invalid choice '{choice}' (yes, no, abstain)",
+    ),
     "not_present": ("{person} 未签到，不能表决", "{person} is not checked in and cannot vote"),
-    "recused": ("{person} 已声明回避（{reason}），不参加表决", "{person} is recused ({reason}) and cannot vote"),
+    "recused": (
+        "{person} 已声明回避（{reason}），不参加表决",
+        "{person} is recused ({reason}) and cannot vote",
+    ),
     "already_voted": ("{person} 已经投过票", "{person} has already voted"),
     "tally_exists": ("会议 {meeting} 已录入计票结果", "meeting {meeting} already has a count"),
+    "ballots_exist": (
+        "会议 {meeting} 已逐张录入选票，不能再录入合计",
+        "meeting {meeting} already has individual ballots",
+    ),
     "negative_count": ("票数不能为负", "counts cannot be negative"),
     "tally_exceeds_present": (
         "赞成、反对、弃权合计 {total} 票，超过到会有表决权人数 {present} 人",
@@ -121,12 +176,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "disclosure_closed": ("公示 {disclosure} 已结束", "disclosure {disclosure} has ended"),
     "objections_not_open": ("此公示不受理异议", "this disclosure takes no objections"),
     "objection_window_over": ("异议期已于 {until} 截止", "the objection window closed on {until}"),
-    "objection_not_pending": ("异议 {objection} 已答复或已上报", "objection {objection} was already answered or escalated"),
+    "objection_not_pending": (
+        "异议 {objection} 已答复或已上报",
+        "objection {objection} was already answered or escalated",
+    ),
     "bad_percent": ("进度 {percent}% 无效（0–100）", "invalid progress {percent}% (0-100)"),
     "no_supervisor": ("此步骤未设监督人", "this stage has no supervisor"),
     "already_signed": ("{person} 已签署验收意见", "{person} has already signed off"),
     "needs_sign_off": ("须先由 {who} 签署验收意见", "{who} must sign off first"),
-    "bad_rating": ("评价“{rating}”无效（可用：{scale}）", "invalid rating '{rating}' (scale: {scale})"),
+    "bad_rating": (
+        "评价“{rating}”无效（可用：{scale}）",
+        "invalid rating '{rating}' (scale: {scale})",
+    ),
     "already_rated": ("{person} 已评价", "{person} has already rated"),
     "no_ratings": ("尚无评价，不能结束评议", "no ratings yet"),
 }

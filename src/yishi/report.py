@@ -76,7 +76,10 @@ def to_json(report: RunReport) -> dict[str, Any]:
                     }
                     for o in (state.objections[i] for i in d.objections)
                 ],
-                "text": {"zh": render_notice(d, state, rs, "zh"), "en": render_notice(d, state, rs, "en")},
+                "text": {
+                    "zh": render_notice(d, state, rs, "zh"),
+                    "en": render_notice(d, state, rs, "en"),
+                },
             }
         )
     matters = [
@@ -91,7 +94,12 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "recused": dict(m.recused),
             "merged": list(m.merged),
             "history": [
-                {"stage": h.stage, "entered_on": h.entered_on.isoformat(), "body": h.body, "reason": h.reason}
+                {
+                    "stage": h.stage,
+                    "entered_on": h.entered_on.isoformat(),
+                    "body": h.body,
+                    "reason": h.reason,
+                }
                 for h in m.history
             ],
         }
@@ -152,36 +160,48 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
     en = lang == "en"
     state = report.engine.state
     rs = report.ruleset
-    name = lambda pid: state.people[pid].name if pid in state.people else pid  # noqa: E731
+
+    def name(pid: str) -> str:
+        return state.people[pid].name if pid in state.people else pid
+
     out = [
         ("Scenario: " if en else "场景：") + report.scenario.title,
-        ("Rule set: " if en else "规则：") + f"{(rs.title_en or rs.title) if en else rs.title}（{rs.id}）",
+        ("Rule set: " if en else "规则：")
+        + f"{(rs.title_en or rs.title) if en else rs.title}（{rs.id}）",
         "",
     ]
-    for r in report.results:
+    for group in _grouped(report.results):
+        r = group[0]
         step = r.step
         label = _DO.get(step.do, (step.do, step.do))[1 if en else 0]
         who = "system" if step.command.actor == "system" else name(step.command.actor)
         if step.command.on_behalf_of:
             who += (" for " if en else " 代 ") + name(step.command.on_behalf_of)
-        if r.refusal is not None:
+        accepted = [x for x in group if x.refusal is None]
+        if accepted:
+            events = [e for x in accepted for e in x.events]
+            detail = _short(events, name, lang) if step.do in _LISTED else ""
+            out.append(f"{step.at:%Y-%m-%d %H:%M}  {who} {label}{detail}")
+            if any(x.unexpected for x in accepted):
+                out.append("    ! " + ("expected a refusal" if en else "与预期不符：预期应被拒绝"))
+            for event in events:
+                out += _describe(event, report, lang)
+        for x in group:
+            if x.refusal is None:
+                continue
             mark = "REFUSED" if en else "被拒绝"
-            out.append(f"{step.at:%Y-%m-%d %H:%M}  {who} {label}  ✗ {mark}：{r.refusal.message(lang)}")
-            if r.unexpected:
+            out.append(
+                f"{step.at:%Y-%m-%d %H:%M}  {who} {label}  ✗ {mark}：{x.refusal.message(lang)}"
+            )
+            if x.unexpected:
                 out.append("    ! " + ("expected ok" if en else "与预期不符：预期成功"))
-            continue
-        if step.do in ("vote", "votes", "rate", "ratings", "check_in") and not r.unexpected:
-            detail = _short(r.events, name, lang)
-        else:
-            detail = ""
-        out.append(f"{step.at:%Y-%m-%d %H:%M}  {who} {label}{detail}")
-        if r.unexpected:
-            out.append("    ! " + ("expected a refusal" if en else "与预期不符：预期应被拒绝"))
-        for event in r.events:
-            out += _describe(event, report, lang)
     out.append("")
     out.append("Final status:" if en else "事项最终状态：")
-    status_names = {"in_progress": ("进行中", "in progress"), "completed": ("已完成", "completed"), "abandoned": ("已终止", "abandoned")}
+    status_names = {
+        "in_progress": ("进行中", "in progress"),
+        "completed": ("已完成", "completed"),
+        "abandoned": ("已终止", "abandoned"),
+    }
     for m in state.matters.values():
         status = status_names[m.status][1 if en else 0]
         where = ""
@@ -191,15 +211,49 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
     unexpected = report.unexpected
     if unexpected:
         out.append("")
-        out.append((f"{len(unexpected)} step(s) did not go as expected" if en else f"有 {len(unexpected)} 步与预期不符"))
+        out.append(
+
+                f"{len(unexpected)} step(s) did not go as expected"
+                if en
+                else f"有 {len(unexpected)} 步与预期不符"
+
+        )
     return "\n".join(out)
+
+
+_LISTED = frozenset({"vote", "votes", "rate", "ratings", "check_in"})
+
+
+def _grouped(results: list[Any]) -> list[list[Any]]:
+    """Ballots and ratings listed in one action are shown as one line."""
+    groups: list[list[Any]] = []
+    for r in results:
+        if (
+            groups
+            and r.step.index >= 0
+            and groups[-1][0].step.index == r.step.index
+            and r.step.do in ("votes", "ratings")
+        ):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return groups
 
 
 def _short(events: list[ev.Event], name: Any, lang: str) -> str:
     people = [getattr(e, "person", None) or getattr(e, "voter", None) for e in events]
     people = [p for p in people if p]
+    choices = [getattr(e, "choice", None) or getattr(e, "rating", None) for e in events]
+    if any(choices):
+        tally: dict[str, int] = {}
+        for choice in choices:
+            if choice:
+                tally[choice] = tally.get(choice, 0) + 1
+        names = {"yes": "赞成", "no": "反对", "abstain": "弃权"}
+        parts = [f"{names.get(k, k) if lang != 'en' else k} {v}" for k, v in tally.items()]
+        return ("：" if lang != "en" else ": ") + ("，" if lang != "en" else ", ").join(parts)
     if len(people) <= 6:
-        return "：" + "、".join(name(p) for p in people) if people else ""
+        return ("：" + "、".join(name(p) for p in people)) if people else ""
     return f"：{len(people)} 人" if lang != "en" else f": {len(people)} people"
 
 
@@ -210,10 +264,15 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.MeetingConvened):
         method = METHOD_NAMES.get(event.method, (event.method, event.method))[1 if en else 0]
         body = rs.bodies[event.body]
-        return [f"    {'meeting' if en else '会议'} {event.meeting}：{(body.name_en or body.name) if en else body.name}，{event.date}，{method}"]
+        return [
+            f"    {'meeting' if en else '会议'} {event.meeting}：{(body.name_en or body.name) if en else body.name}，{event.date}，{method}"
+        ]
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
-        lines = [f"    ── {'result' if en else '表决结果'}：{outcome}", "       " + event.quorum["explanation"][lang]]
+        lines = [
+            f"    ── {'result' if en else '表决结果'}：{outcome}",
+            "       " + event.quorum["explanation"][lang],
+        ]
         if event.threshold:
             lines.append("       " + event.threshold["explanation"][lang])
             c = event.counts
@@ -232,14 +291,24 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         body = f"（{rs.bodies[event.body].name}）" if event.body else ""
         return [f"    → {(stage.name_en or stage.name) if en else stage.name}{body}  [{reason}]"]
     if isinstance(event, ev.MatterClosed):
-        return [f"    ■ {'closed' if en else '事项结束'}：{event.reason_en if en else event.reason}"]
+        return [
+            f"    ■ {'closed' if en else '事项结束'}：{event.reason_en if en else event.reason}"
+        ]
     if isinstance(event, ev.DisclosurePublished):
         notice = render_notice(state.disclosures[event.disclosure], state, rs, lang)
-        return ["    ┌" + "─" * 30] + ["    │ " + line for line in notice.splitlines()] + ["    └" + "─" * 30]
+        return (
+            ["    ┌" + "─" * 30]
+            + ["    │ " + line for line in notice.splitlines()]
+            + ["    └" + "─" * 30]
+        )
     if isinstance(event, ev.ObjectionEscalated):
         return [f"    ↑ {event.reason_en if en else event.reason}"]
     if isinstance(event, ev.DisclosureClosed):
-        return [f"    {'disclosure' if en else '公示'} {event.disclosure}：{'ended' if en else '期满'}" if event.outcome == "ended" else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"]
+        return [
+            f"    {'disclosure' if en else '公示'} {event.disclosure}：{'ended' if en else '期满'}"
+            if event.outcome == "ended"
+            else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"
+        ]
     if isinstance(event, ev.EvaluationClosed):
         return ["       " + event.threshold["explanation"][lang]]
     return []

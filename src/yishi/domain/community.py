@@ -14,16 +14,25 @@ GENDERS = ("", "male", "female")
 PARTY = (None, "full", "probationary")
 
 
-def set_up(state: State, c: cmd.SetUpCommunity, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def set_up(
+    state: State, c: cmd.SetUpCommunity, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     people = {p.id for p in c.people} | set(state.people)
     households = {h.id for h in c.households} | set(state.households)
     _unique("people", [p.id for p in c.people], state.people)
     _unique("households", [h.id for h in c.households], state.households)
     for p in c.people:
         if p.gender not in GENDERS:
-            raise Refusal("bad_value", field=f"people.{p.id}.gender", value=p.gender, allowed="male、female")
+            raise Refusal(
+                "bad_value", field=f"people.{p.id}.gender", value=p.gender, allowed="male、female"
+            )
         if p.party not in PARTY:
-            raise Refusal("bad_value", field=f"people.{p.id}.party", value=p.party, allowed="full、probationary")
+            raise Refusal(
+                "bad_value",
+                field=f"people.{p.id}.party",
+                value=p.party,
+                allowed="full、probationary",
+            )
         if p.household is not None and p.household not in households:
             raise Refusal("unknown_ref", field=f"people.{p.id}.household", value=p.household)
         if p.born is None and p.adult is None:
@@ -33,7 +42,9 @@ def set_up(state: State, c: cmd.SetUpCommunity, ruleset: RuleSet, now: dt.dateti
                 raise Refusal("unknown_ref", field=f"people.{p.id}.relatives", value=relative)
     for h in c.households:
         if h.representative is not None and h.representative not in people:
-            raise Refusal("unknown_ref", field=f"households.{h.id}.representative", value=h.representative)
+            raise Refusal(
+                "unknown_ref", field=f"households.{h.id}.representative", value=h.representative
+            )
     for body in c.bodies:
         spec = ruleset.bodies.get(body.id)
         if spec is None:
@@ -49,19 +60,33 @@ def set_up(state: State, c: cmd.SetUpCommunity, ruleset: RuleSet, now: dt.dateti
             seen.add(m.person)
             for role in m.roles:
                 if spec.roles and role not in spec.roles:
-                    raise Refusal("unknown_role", body=spec.name, role=role, allowed="、".join(spec.roles))
+                    raise Refusal(
+                        "unknown_role", body=spec.name, role=role, allowed="、".join(spec.roles)
+                    )
     events: list[ev.Event] = []
     base = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
-    events += [ev.HouseholdRegistered(**base, household=h.id, name=h.name, representative=h.representative) for h in c.households]
+    events += [
+        ev.HouseholdRegistered(**base, household=h.id, name=h.name, representative=h.representative)
+        for h in c.households
+    ]
     events += [
         ev.PersonRegistered(
-            **base, person=p.id, name=p.name, gender=p.gender, born=p.born, adult=p.adult,
-            household=p.household, party=p.party, relatives=p.relatives,
+            **base,
+            person=p.id,
+            name=p.name,
+            gender=p.gender,
+            born=p.born,
+            adult=p.adult,
+            household=p.household,
+            party=p.party,
+            relatives=p.relatives,
         )
         for p in c.people
     ]
     events += [
-        ev.BodyConstituted(**base, body=b.id, members=tuple((m.person, m.roles, m.voting) for m in b.members))
+        ev.BodyConstituted(
+            **base, body=b.id, members=tuple((m.person, m.roles, m.voting) for m in b.members)
+        )
         for b in c.bodies
     ]
     return events

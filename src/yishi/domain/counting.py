@@ -125,7 +125,9 @@ class Requirement:
 
     def wording_zh(self) -> str:
         if self.comparator is Comparator.GT:
-            return "过半数" if self.fraction == Fraction(1, 2) else f"超过{fraction_zh(self.fraction)}"
+            return (
+                "过半数" if self.fraction == Fraction(1, 2) else f"超过{fraction_zh(self.fraction)}"
+            )
         return f"{fraction_zh(self.fraction)}以上（含本数）"
 
     def wording_en(self) -> str:
@@ -155,7 +157,9 @@ class Check:
     def explain(self, lang: str = "zh") -> str:
         req = self.requirement
         base_zh, base_en = BASE_NAMES[req.base]
-        unit_zh = "户" if req.base is Base.HOUSEHOLDS else ("票" if self.what == "threshold" else "人")
+        unit_zh = (
+            "户" if req.base is Base.HOUSEHOLDS else ("票" if self.what == "threshold" else "人")
+        )
         if lang == "en":
             counted = "in favour" if self.what == "threshold" else "present"
             return (
@@ -209,7 +213,11 @@ class Verdict:
         return any(results) if self.mode == "any_of" else all(results)
 
     def explain(self, lang: str = "zh") -> str:
-        joiner = "；或 " if self.mode == "any_of" and lang == "zh" else ("; or " if self.mode == "any_of" else "; ")
+        joiner = (
+            "；或 "
+            if self.mode == "any_of" and lang == "zh"
+            else ("; or " if self.mode == "any_of" else "; ")
+        )
         if self.mode == "all_of":
             joiner = "；" if lang == "zh" else "; "
         body = joiner.join(c.explain(lang) for c in self.checks)

@@ -45,7 +45,9 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
 }
 
 
-def decide(state: State, command: cmd.Command, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def decide(
+    state: State, command: cmd.Command, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     if isinstance(command, cmd.Tick):
         return tick(state, ruleset, now)
     handler = HANDLERS.get(type(command))

@@ -29,15 +29,25 @@ def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) ->
     rules = stage.objections
     window = None
     if rules is not None:
-        window = posted + dt.timedelta(days=rules.window_days if rules.window_days is not None else stage.disclosure_days)
+        window = posted + dt.timedelta(
+            days=rules.window_days if rules.window_days is not None else stage.disclosure_days
+        )
     return [
         ev.DisclosurePublished(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-            disclosure=c.disclosure, stage=stage.id, kind=stage.disclosure_kind,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            disclosure=c.disclosure,
+            stage=stage.id,
+            kind=stage.disclosure_kind,
             title=c.title or f"{matter.title}（{stage.name}）",
-            posted_on=posted, until=posted + dt.timedelta(days=stage.disclosure_days),
-            objections_until=window, reply_days=rules.reply_days if rules else None,
-            channels=stage.channels, content=disclosure_content(state, matter, c.text),
+            posted_on=posted,
+            until=posted + dt.timedelta(days=stage.disclosure_days),
+            objections_until=window,
+            reply_days=rules.reply_days if rules else None,
+            channels=stage.channels,
+            content=disclosure_content(state, matter, c.text),
         )
     ]
 
@@ -56,7 +66,10 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
                     "date": meeting.date.isoformat(),
                     "method": meeting.method,
                     "outcome": meeting.outcome,
-                    "counts": {k: meeting.result["counts"][k] for k in ("yes", "no", "abstain", "present", "entitled", "composition")},
+                    "counts": {
+                        k: meeting.result["counts"][k]
+                        for k in ("yes", "no", "abstain", "present", "entitled", "composition")
+                    },
                     "quorum": meeting.result["quorum"]["explanation"],
                     "threshold": (meeting.result["threshold"] or {}).get("explanation"),
                 }
@@ -83,13 +96,19 @@ def _disclosure(state: State, disclosure_id: str) -> Disclosure:
     return found
 
 
-def raise_objection(state: State, c: cmd.RaiseObjection, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def raise_objection(
+    state: State, c: cmd.RaiseObjection, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     disclosure = _disclosure(state, c.disclosure)
     matter = state.matters[disclosure.matter]
     stage = ruleset.stage(disclosure.stage)
     if disclosure.closed is not None:
         raise Refusal("disclosure_closed", disclosure=disclosure.id)
-    if stage.objections is None or disclosure.objections_until is None or disclosure.reply_days is None:
+    if (
+        stage.objections is None
+        or disclosure.objections_until is None
+        or disclosure.reply_days is None
+    ):
         raise Refusal("objections_not_open", rule=f"stages.{stage.id}.objections")
     today = now.date()
     if today >= disclosure.objections_until:
@@ -105,14 +124,22 @@ def raise_objection(state: State, c: cmd.RaiseObjection, ruleset: RuleSet, now: 
         raise Refusal("reason_required")
     return [
         ev.ObjectionRaised(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-            disclosure=disclosure.id, objection=c.objection, person=c.person, text=c.text,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            disclosure=disclosure.id,
+            objection=c.objection,
+            person=c.person,
+            text=c.text,
             reply_due=today + dt.timedelta(days=disclosure.reply_days),
         )
     ]
 
 
-def answer_objection(state: State, c: cmd.AnswerObjection, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def answer_objection(
+    state: State, c: cmd.AnswerObjection, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     objection = state.objections.get(c.objection)
     if objection is None:
         raise Refusal("unknown_objection", objection=c.objection)
@@ -121,31 +148,82 @@ def answer_objection(state: State, c: cmd.AnswerObjection, ruleset: RuleSet, now
     stage = ruleset.stage(disclosure.stage)
     rules = stage.objections
     assert rules is not None  # an objection exists only where objections are allowed
-    authorize(state, c.on_behalf_of or c.actor, rules.handler or stage.actors, f"stages.{stage.id}.objections.handler")
+    authorize(
+        state,
+        c.on_behalf_of or c.actor,
+        rules.handler or stage.actors,
+        f"stages.{stage.id}.objections.handler",
+    )
     if not objection.pending:
         raise Refusal("objection_not_pending", objection=c.objection)
     answered = ev.ObjectionAnswered(
-        at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-        objection=objection.id, reply=c.reply, resolved=c.resolved,
+        at=now,
+        actor=c.actor,
+        on_behalf_of=c.on_behalf_of,
+        matter=matter.id,
+        objection=objection.id,
+        reply=c.reply,
+        resolved=c.resolved,
     )
     if c.resolved:
         return [answered]
     reason = f"异议人 {name(state, objection.person)} 对答复不满意"
     reason_en = f"objector {objection.person} not satisfied with the reply"
-    return [answered, *_escalate(state, ruleset, matter, disclosure, objection.id, rules.on_unresolved, now, c.actor, reason, reason_en)]
+    return [
+        answered,
+        *_escalate(
+            state,
+            ruleset,
+            matter,
+            disclosure,
+            objection.id,
+            rules.on_unresolved,
+            now,
+            c.actor,
+            reason,
+            reason_en,
+        ),
+    ]
 
 
 def _escalate(
-    state: State, ruleset: RuleSet, matter: Matter, disclosure: Disclosure, objection: str,
-    transition: Transition | None, now: dt.datetime, actor: str, reason: str, reason_en: str,
+    state: State,
+    ruleset: RuleSet,
+    matter: Matter,
+    disclosure: Disclosure,
+    objection: str,
+    transition: Transition | None,
+    now: dt.datetime,
+    actor: str,
+    reason: str,
+    reason_en: str,
 ) -> list[ev.Event]:
     events: list[ev.Event] = [
-        ev.ObjectionEscalated(at=now, actor=actor, matter=matter.id, objection=objection, reason=reason, reason_en=reason_en)
+        ev.ObjectionEscalated(
+            at=now,
+            actor=actor,
+            matter=matter.id,
+            objection=objection,
+            reason=reason,
+            reason_en=reason_en,
+        )
     ]
     if transition is None or matter.status != "in_progress" or matter.stage != disclosure.stage:
         return events  # recorded for the board; the procedure itself goes on
-    events.append(ev.DisclosureClosed(at=now, actor=actor, matter=matter.id, disclosure=disclosure.id, outcome="suspended"))
-    events += follow(ruleset, matter, transition, now, actor, f"{reason}，{transition.describe('zh')}", f"{reason_en}; {transition.describe('en')}")
+    events.append(
+        ev.DisclosureClosed(
+            at=now, actor=actor, matter=matter.id, disclosure=disclosure.id, outcome="suspended"
+        )
+    )
+    events += follow(
+        ruleset,
+        matter,
+        transition,
+        now,
+        actor,
+        f"{reason}，{transition.describe('zh', ruleset.names('zh'))}",
+        f"{reason_en}; {transition.describe('en', ruleset.names('en'))}",
+    )
     return events
 
 
@@ -162,15 +240,30 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
             rules = stage.objections
             reason = f"异议 {objection.id} 未在 {disclosure.reply_days} 日内答复（应于 {objection.reply_due.isoformat()} 前）"
             reason_en = f"objection {objection.id} not answered within {disclosure.reply_days} days (due {objection.reply_due.isoformat()})"
-            return _escalate(state, ruleset, matter, disclosure, objection.id, rules.on_unresolved if rules else None, now, "system", reason, reason_en)
+            return _escalate(
+                state,
+                ruleset,
+                matter,
+                disclosure,
+                objection.id,
+                rules.on_unresolved if rules else None,
+                now,
+                "system",
+                reason,
+                reason_en,
+            )
     if today < disclosure.until:
         return []
     if any(state.objections[o].pending for o in disclosure.objections):
         return []  # the period is over, but an answer is still within its limit
     last = disclosure.until - dt.timedelta(days=1)
     reason = f"{stage.name}：公示期满（{disclosure.posted_on.isoformat()} 至 {last.isoformat()}）"
-    reason_en = f"{stage.name_en or stage.id}: posting period ended ({disclosure.posted_on} to {last})"
+    reason_en = (
+        f"{stage.name_en or stage.id}: posting period ended ({disclosure.posted_on} to {last})"
+    )
     return [
-        ev.DisclosureClosed(at=now, actor="system", matter=matter.id, disclosure=disclosure.id, outcome="ended"),
+        ev.DisclosureClosed(
+            at=now, actor="system", matter=matter.id, disclosure=disclosure.id, outcome="ended"
+        ),
         *follow(ruleset, matter, stage.on_pass, now, "system", reason, reason_en),
     ]

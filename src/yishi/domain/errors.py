@@ -24,7 +24,11 @@ class Refusal(Exception):
     def message(self, lang: str = "zh") -> str:
         text = message(self.code, lang, **self.params)
         if self.rule:
-            text += (" (rule: " if lang == "en" else "（规则：") + self.rule + (")" if lang == "en" else "）")
+            text += (
+                (" (rule: " if lang == "en" else "（规则：")
+                + self.rule
+                + (")" if lang == "en" else "）")
+            )
         return text
 
     def __str__(self) -> str:

@@ -15,7 +15,9 @@ from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Matter, State
 
 
-def _in_stage(state: State, ruleset: RuleSet, matter_id: str, kind: StageKind) -> tuple[Matter, StageSpec]:
+def _in_stage(
+    state: State, ruleset: RuleSet, matter_id: str, kind: StageKind
+) -> tuple[Matter, StageSpec]:
     matter = _matter(state, matter_id)
     stage = current_stage(ruleset, matter)
     if stage.kind is not kind:
@@ -23,12 +25,23 @@ def _in_stage(state: State, ruleset: RuleSet, matter_id: str, kind: StageKind) -
     return matter, stage
 
 
-def record_progress(state: State, c: cmd.RecordProgress, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def record_progress(
+    state: State, c: cmd.RecordProgress, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
     authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if c.percent is not None and not 0 <= c.percent <= 100:
         raise Refusal("bad_percent", percent=c.percent)
-    return [ev.ProgressRecorded(at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, text=c.text, percent=c.percent)]
+    return [
+        ev.ProgressRecorded(
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            text=c.text,
+            percent=c.percent,
+        )
+    ]
 
 
 def sign_off(state: State, c: cmd.SignOff, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
@@ -39,17 +52,43 @@ def sign_off(state: State, c: cmd.SignOff, ruleset: RuleSet, now: dt.datetime) -
     authorize(state, person, stage.supervisor, f"stages.{stage.id}.supervisor")
     if person in matter.signed_off_by:
         raise Refusal("already_signed", person=name(state, person))
-    return [ev.ExecutionSignedOff(at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, supervisor=person, text=c.text)]
+    return [
+        ev.ExecutionSignedOff(
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            supervisor=person,
+            text=c.text,
+        )
+    ]
 
 
-def complete(state: State, c: cmd.CompleteExecution, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def complete(
+    state: State, c: cmd.CompleteExecution, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
     authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if stage.supervisor and not matter.signed_off_by:
-        raise Refusal("needs_sign_off", rule=f"stages.{stage.id}.supervisor", who="、".join(stage.supervisor))
-    done = ev.ExecutionCompleted(at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, text=c.text)
+        raise Refusal(
+            "needs_sign_off", rule=f"stages.{stage.id}.supervisor", who="、".join(stage.supervisor)
+        )
+    done = ev.ExecutionCompleted(
+        at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, text=c.text
+    )
     reason = f"{stage.name}：实施完成"
-    return [done, *follow(ruleset, matter, stage.on_pass, now, c.actor, reason, f"{stage.name_en or stage.id}: carried out")]
+    return [
+        done,
+        *follow(
+            ruleset,
+            matter,
+            stage.on_pass,
+            now,
+            c.actor,
+            reason,
+            f"{stage.name_en or stage.id}: carried out",
+        ),
+    ]
 
 
 def rate(state: State, c: cmd.Rate, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
@@ -60,15 +99,31 @@ def rate(state: State, c: cmd.Rate, ruleset: RuleSet, now: dt.datetime) -> list[
     if c.person not in state.people:
         raise Refusal("unknown_person", person=c.person)
     if not any(holds(state, c.person, ref) for ref in stage.raters):
-        raise Refusal("not_authorized", rule=f"stages.{stage.id}.raters", person=name(state, c.person), who="、".join(stage.raters))
+        raise Refusal(
+            "not_authorized",
+            rule=f"stages.{stage.id}.raters",
+            person=name(state, c.person),
+            who="、".join(stage.raters),
+        )
     if c.rating not in stage.scale:
         raise Refusal("bad_rating", rating=c.rating, scale="、".join(stage.scale))
     if c.person in matter.ratings:
         raise Refusal("already_rated", person=name(state, c.person))
-    return [ev.RatingSubmitted(at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, person=c.person, rating=c.rating)]
+    return [
+        ev.RatingSubmitted(
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            person=c.person,
+            rating=c.rating,
+        )
+    ]
 
 
-def close_evaluation(state: State, c: cmd.CloseEvaluation, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def close_evaluation(
+    state: State, c: cmd.CloseEvaluation, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EVALUATION)
     authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if not matter.ratings:
@@ -76,11 +131,25 @@ def close_evaluation(state: State, c: cmd.CloseEvaluation, ruleset: RuleSet, now
     satisfied = sum(1 for r in matter.ratings.values() if r in stage.satisfied)
     cast = len(matter.ratings)
     requirements = stage.threshold or ()
-    verdict = evaluate("threshold", "all_of", requirements, {r.base: satisfied for r in requirements}, {Base.VOTES_CAST: cast, Base.PRESENT: cast})
+    verdict = evaluate(
+        "threshold",
+        "all_of",
+        requirements,
+        {r.base: satisfied for r in requirements},
+        {Base.VOTES_CAST: cast, Base.PRESENT: cast},
+    )
     counts = {"ratings": cast, "satisfied": satisfied}
     passed = verdict.met
-    closed = ev.EvaluationClosed(at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, outcome="passed" if passed else "rejected", threshold=verdict.as_dict(), counts=counts)
+    closed = ev.EvaluationClosed(
+        at=now,
+        actor=c.actor,
+        on_behalf_of=c.on_behalf_of,
+        matter=matter.id,
+        outcome="passed" if passed else "rejected",
+        threshold=verdict.as_dict(),
+        counts=counts,
+    )
     transition = stage.on_pass if passed else stage.on_reject
-    zh = f"{stage.name}：满意 {satisfied} 票，共 {cast} 票，{'达到' if passed else '未达到'}要求，{transition.describe('zh')}"
-    en = f"{stage.name_en or stage.id}: {satisfied} satisfied of {cast}; {'met' if passed else 'not met'}; {transition.describe('en')}"
+    zh = f"{stage.name}：满意 {satisfied} 票，共 {cast} 票，{'达到' if passed else '未达到'}要求，{transition.describe('zh', ruleset.names('zh'))}"
+    en = f"{stage.name_en or stage.id}: {satisfied} satisfied of {cast}; {'met' if passed else 'not met'}; {transition.describe('en', ruleset.names('en'))}"
     return [closed, *follow(ruleset, matter, transition, now, c.actor, zh, en)]

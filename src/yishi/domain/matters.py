@@ -20,7 +20,12 @@ def _check_type(ruleset: RuleSet, matter_type: str | None) -> None:
     if found is None:
         raise Refusal("unknown_matter_type", matter_type=matter_type, rule="matter_types")
     if found.procedure != ruleset.id:
-        raise Refusal("wrong_procedure", rule=f"matter_types.{matter_type}.procedure", matter_type=found.name, procedure=found.procedure)
+        raise Refusal(
+            "wrong_procedure",
+            rule=f"matter_types.{matter_type}.procedure",
+            matter_type=found.name,
+            procedure=found.procedure,
+        )
 
 
 def _merge_target(state: State, ruleset: RuleSet, first: StageSpec) -> StageSpec:
@@ -38,7 +43,9 @@ def _merge_target(state: State, ruleset: RuleSet, first: StageSpec) -> StageSpec
     raise Refusal("merge_not_defined", stage=first.name)
 
 
-def propose(state: State, c: cmd.ProposeMatter, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def propose(
+    state: State, c: cmd.ProposeMatter, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     person = c.on_behalf_of or c.actor
     authorize(state, person, ruleset.proposers, "proposers")
     if c.matter in state.matters:
@@ -55,13 +62,28 @@ def propose(state: State, c: cmd.ProposeMatter, ruleset: RuleSet, now: dt.dateti
         target = _merge_target(state, ruleset, first)
         merged = (first.id,)
     proposed = ev.MatterProposed(
-        at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=c.matter, title=c.title,
-        matter_type=c.matter_type, procedure=ruleset.id, ruleset_digest=ruleset.digest,
-        description=c.description, merged=merged,
+        at=now,
+        actor=c.actor,
+        on_behalf_of=c.on_behalf_of,
+        matter=c.matter,
+        title=c.title,
+        matter_type=c.matter_type,
+        procedure=ruleset.id,
+        ruleset_digest=ruleset.digest,
+        description=c.description,
+        merged=merged,
     )
-    reason = "提出议题" if not merged else f"书记、主任一肩挑，“{first.name}”与“{target.name}”合并进行"
-    reason_en = "matter proposed" if not merged else f"one person holds both offices: '{first.id}' merged into '{target.id}'"
-    entered = ev.StageEntered(at=now, actor=c.actor, matter=c.matter, stage=target.id, reason=reason, reason_en=reason_en)
+    reason = (
+        "提出议题" if not merged else f"书记、主任一肩挑，“{first.name}”与“{target.name}”合并进行"
+    )
+    reason_en = (
+        "matter proposed"
+        if not merged
+        else f"one person holds both offices: '{first.id}' merged into '{target.id}'"
+    )
+    entered = ev.StageEntered(
+        at=now, actor=c.actor, matter=c.matter, stage=target.id, reason=reason, reason_en=reason_en
+    )
     return [proposed, entered]
 
 
@@ -78,10 +100,23 @@ def suggest(state: State, c: cmd.Suggest, ruleset: RuleSet, now: dt.datetime) ->
         raise Refusal("duplicate_id", id=c.suggestion)
     if not c.title.strip():
         raise Refusal("title_required")
-    return [ev.SuggestionSubmitted(at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, suggestion=c.suggestion, person=c.person, title=c.title, procedure=ruleset.id, text=c.text)]
+    return [
+        ev.SuggestionSubmitted(
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            suggestion=c.suggestion,
+            person=c.person,
+            title=c.title,
+            procedure=ruleset.id,
+            text=c.text,
+        )
+    ]
 
 
-def merge(state: State, c: cmd.MergeSuggestions, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def merge(
+    state: State, c: cmd.MergeSuggestions, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     first = ruleset.first_stage()
     if first.kind is not StageKind.INTAKE:
         raise Refusal("no_intake", procedure=ruleset.title)
@@ -92,7 +127,12 @@ def merge(state: State, c: cmd.MergeSuggestions, ruleset: RuleSet, now: dt.datet
         raise Refusal("title_required")
     _check_type(ruleset, c.matter_type)
     if len(set(c.suggestions)) < max(first.min_suggestions, 1):
-        raise Refusal("too_few_suggestions", rule=f"stages.{first.id}.min_suggestions", count=len(set(c.suggestions)), required=first.min_suggestions)
+        raise Refusal(
+            "too_few_suggestions",
+            rule=f"stages.{first.id}.min_suggestions",
+            count=len(set(c.suggestions)),
+            required=first.min_suggestions,
+        )
     for suggestion_id in c.suggestions:
         suggestion = state.suggestions.get(suggestion_id)
         if suggestion is None:
@@ -100,18 +140,36 @@ def merge(state: State, c: cmd.MergeSuggestions, ruleset: RuleSet, now: dt.datet
         if suggestion.status != "open" or suggestion.procedure != ruleset.id:
             raise Refusal("suggestion_not_open", suggestion=suggestion_id)
     proposed = ev.MatterProposed(
-        at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=c.matter, title=c.title,
-        matter_type=c.matter_type, procedure=ruleset.id, ruleset_digest=ruleset.digest,
-        description=c.description, suggestions=tuple(dict.fromkeys(c.suggestions)),
+        at=now,
+        actor=c.actor,
+        on_behalf_of=c.on_behalf_of,
+        matter=c.matter,
+        title=c.title,
+        matter_type=c.matter_type,
+        procedure=ruleset.id,
+        ruleset_digest=ruleset.digest,
+        description=c.description,
+        suggestions=tuple(dict.fromkeys(c.suggestions)),
     )
     # The matter is born at the intake stage and leaves it at once.
-    matter = Matter(c.matter, c.title, c.matter_type, ruleset.id, ruleset.digest, c.actor, now.date(), stage=first.id)
+    matter = Matter(
+        c.matter,
+        c.title,
+        c.matter_type,
+        ruleset.id,
+        ruleset.digest,
+        c.actor,
+        now.date(),
+        stage=first.id,
+    )
     reason = f"{first.name}：{len(proposed.suggestions)} 条建议合并为议题"
     reason_en = f"{first.name_en or first.id}: {len(proposed.suggestions)} suggestions merged into one topic"
     return [proposed, *follow(ruleset, matter, first.on_pass, now, c.actor, reason, reason_en)]
 
 
-def decline(state: State, c: cmd.DeclineSuggestion, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def decline(
+    state: State, c: cmd.DeclineSuggestion, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     first = ruleset.first_stage()
     authorize(state, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
     suggestion = state.suggestions.get(c.suggestion)
@@ -121,4 +179,12 @@ def decline(state: State, c: cmd.DeclineSuggestion, ruleset: RuleSet, now: dt.da
         raise Refusal("suggestion_not_open", suggestion=c.suggestion)
     if not c.reason.strip():
         raise Refusal("reason_required")
-    return [ev.SuggestionDeclined(at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, suggestion=c.suggestion, reason=c.reason)]
+    return [
+        ev.SuggestionDeclined(
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            suggestion=c.suggestion,
+            reason=c.reason,
+        )
+    ]

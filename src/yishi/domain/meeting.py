@@ -97,7 +97,9 @@ def _rules(state: State, ruleset: RuleSet, meeting: Meeting) -> EffectiveRules:
     return meeting_rules(ruleset, ruleset.stage(meeting.stage), meeting.body, matter.matter_type)
 
 
-def convene(state: State, c: cmd.ConveneMeeting, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def convene(
+    state: State, c: cmd.ConveneMeeting, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     matter = _matter(state, c.matter)
     stage = current_stage(ruleset, matter)
     if stage.kind is not StageKind.MEETING:
@@ -107,11 +109,18 @@ def convene(state: State, c: cmd.ConveneMeeting, ruleset: RuleSet, now: dt.datet
         raise Refusal("meeting_already_open", stage=stage.name)
     if c.meeting in state.meetings:
         raise Refusal("duplicate_id", id=c.meeting)
-    allowed = (matter.stage_body,) if matter.stage_body else stage_bodies(ruleset, stage, matter.matter_type)
+    allowed = (
+        (matter.stage_body,)
+        if matter.stage_body
+        else stage_bodies(ruleset, stage, matter.matter_type)
+    )
     body_id = c.body or (allowed[0] if len(allowed) == 1 else None)
     if body_id is None or body_id not in allowed:
         raise Refusal(
-            "body_not_allowed", rule=f"stages.{stage.id}.bodies", body=c.body or "", allowed="、".join(allowed)
+            "body_not_allowed",
+            rule=f"stages.{stage.id}.bodies",
+            body=c.body or "",
+            allowed="、".join(allowed),
         )
     spec = ruleset.bodies[body_id]
     if spec.membership is Membership.ROSTER and body_id not in state.bodies:
@@ -124,7 +133,7 @@ def convene(state: State, c: cmd.ConveneMeeting, ruleset: RuleSet, now: dt.datet
     if method not in rules.vote_methods:
         raise Refusal(
             "method_not_allowed",
-            rule=f"stages.{stage.id}.vote_methods",
+            rule=rules.sources["vote_methods"],
             method=c.method,
             allowed="、".join(m.value for m in rules.vote_methods),
         )
@@ -132,18 +141,31 @@ def convene(state: State, c: cmd.ConveneMeeting, ruleset: RuleSet, now: dt.datet
     if days < rules.notice_days:
         raise Refusal(
             "notice_too_short",
-            rule=f"bodies.{body_id}.notice_days",
+            rule=rules.sources["notice_days"],
             body=spec.name,
             days=days,
             required=rules.notice_days,
         )
     problems = composition_problems(state, ruleset, body_id, c.date)
     if problems:
-        raise Refusal("composition_invalid", rule=f"bodies.{body_id}.composition", body=spec.name, problems="；".join(problems))
+        raise Refusal(
+            "composition_invalid",
+            rule=f"bodies.{body_id}.composition",
+            body=spec.name,
+            problems="；".join(problems),
+        )
     return [
         ev.MeetingConvened(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, meeting=c.meeting,
-            stage=stage.id, body=body_id, date=c.date, method=method.value, place=c.place,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=c.meeting,
+            stage=stage.id,
+            body=body_id,
+            date=c.date,
+            method=method.value,
+            place=c.place,
         )
     ]
 
@@ -161,20 +183,28 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
         if person not in state.people:
             raise Refusal("unknown_person", person=person)
         if person not in members:
-            raise Refusal("not_member", person=name(state, person), body=ruleset.bodies[meeting.body].name)
+            raise Refusal(
+                "not_member", person=name(state, person), body=ruleset.bodies[meeting.body].name
+            )
         if person in meeting.attendance or person in seen:
             raise Refusal("already_checked_in", person=name(state, person))
         seen.add(person)
     return [
         ev.AttendanceRecorded(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-            meeting=meeting.id, person=person,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=meeting.id,
+            person=person,
         )
         for person in c.people
     ]
 
 
-def declare_interest(state: State, c: cmd.DeclareInterest, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def declare_interest(
+    state: State, c: cmd.DeclareInterest, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     matter = _matter(state, c.matter)
     stage = current_stage(ruleset, matter)
     if not ruleset.recusal.enabled:
@@ -190,13 +220,20 @@ def declare_interest(state: State, c: cmd.DeclareInterest, ruleset: RuleSet, now
         raise Refusal("reason_required")
     return [
         ev.InterestDeclared(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-            person=c.person, reason=c.reason, meeting=c.meeting,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            person=c.person,
+            reason=c.reason,
+            meeting=c.meeting,
         )
     ]
 
 
-def register_proxy(state: State, c: cmd.RegisterProxy, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def register_proxy(
+    state: State, c: cmd.RegisterProxy, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
     stage = ruleset.stage(meeting.stage)
     authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
@@ -209,7 +246,11 @@ def register_proxy(state: State, c: cmd.RegisterProxy, ruleset: RuleSet, now: dt
         if person not in state.people:
             raise Refusal("unknown_person", person=person)
         if not members.get(person, False):
-            raise Refusal("not_voting_member", person=name(state, person), body=ruleset.bodies[meeting.body].name)
+            raise Refusal(
+                "not_voting_member",
+                person=name(state, person),
+                body=ruleset.bodies[meeting.body].name,
+            )
     if c.grantor == c.holder:
         raise Refusal("proxy_self")
     if c.grantor in meeting.proxies:
@@ -217,7 +258,9 @@ def register_proxy(state: State, c: cmd.RegisterProxy, ruleset: RuleSet, now: dt
     if c.holder in meeting.proxies:
         raise Refusal("proxy_chain", person=name(state, c.holder))
     if policy.absent_only and c.grantor in meeting.attendance:
-        raise Refusal("proxy_grantor_present", rule=f"{rule}.absent_only", person=name(state, c.grantor))
+        raise Refusal(
+            "proxy_grantor_present", rule=f"{rule}.absent_only", person=name(state, c.grantor)
+        )
     if c.grantor in meeting.ballots:
         raise Refusal("already_voted", person=name(state, c.grantor))
     grantor, holder = state.people[c.grantor], state.people[c.holder]
@@ -228,14 +271,30 @@ def register_proxy(state: State, c: cmd.RegisterProxy, ruleset: RuleSet, now: dt
     else:
         related = True
     if not related:
-        raise Refusal("proxy_holder_ineligible", rule=f"{rule}.holder", holder=name(state, c.holder), kind=policy.holder)
+        raise Refusal(
+            "proxy_holder_ineligible",
+            rule=f"{rule}.holder",
+            holder=name(state, c.holder),
+            kind=policy.holder,
+        )
     held = sum(1 for h in meeting.proxies.values() if h == c.holder)
     if held >= policy.max_per_holder:
-        raise Refusal("proxy_cap", rule=f"{rule}.max_per_holder", holder=name(state, c.holder), cap=policy.max_per_holder)
+        raise Refusal(
+            "proxy_cap",
+            rule=f"{rule}.max_per_holder",
+            holder=name(state, c.holder),
+            cap=policy.max_per_holder,
+        )
     return [
         ev.ProxyRegistered(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-            meeting=meeting.id, grantor=c.grantor, holder=c.holder, document=c.document,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=meeting.id,
+            grantor=c.grantor,
+            holder=c.holder,
+            document=c.document,
         )
     ]
 
@@ -245,6 +304,8 @@ def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime)
     _held(meeting, now)
     if VoteMethod(meeting.method) not in BALLOT_METHODS:
         raise Refusal("ballots_not_used", method=meeting.method)
+    if meeting.tally is not None:
+        raise Refusal("tally_exists", meeting=meeting.id)
     actor = c.on_behalf_of or c.actor
     stage = ruleset.stage(meeting.stage)
     if actor != c.voter:
@@ -257,26 +318,40 @@ def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime)
         if person not in state.people:
             raise Refusal("unknown_person", person=person)
     if not members.get(represented, False):
-        raise Refusal("not_voting_member", person=name(state, represented), body=ruleset.bodies[meeting.body].name)
+        raise Refusal(
+            "not_voting_member",
+            person=name(state, represented),
+            body=ruleset.bodies[meeting.body].name,
+        )
     if c.for_person is not None and meeting.proxies.get(c.for_person) != c.voter:
         raise Refusal("no_proxy", holder=name(state, c.voter), grantor=name(state, c.for_person))
     if c.voter not in meeting.attendance:
         raise Refusal("not_present", person=name(state, c.voter))
     if represented in matter.recused:
-        raise Refusal("recused", person=name(state, represented), reason=matter.recused[represented])
+        raise Refusal(
+            "recused", person=name(state, represented), reason=matter.recused[represented]
+        )
     if represented in meeting.ballots:
         raise Refusal("already_voted", person=name(state, represented))
     if c.for_person is None and c.voter in meeting.proxies:
         raise Refusal("proxy_given", person=name(state, c.voter))
     return [
         ev.BallotCast(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, meeting=meeting.id,
-            voter=represented, choice=c.choice, cast_by=c.voter if c.for_person else None,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=meeting.id,
+            voter=represented,
+            choice=c.choice,
+            cast_by=c.voter if c.for_person else None,
         )
     ]
 
 
-def enter_hand_count(state: State, c: cmd.EnterHandCount, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def enter_hand_count(
+    state: State, c: cmd.EnterHandCount, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
     _held(meeting, now)
     stage = ruleset.stage(meeting.stage)
@@ -285,6 +360,8 @@ def enter_hand_count(state: State, c: cmd.EnterHandCount, ruleset: RuleSet, now:
         raise Refusal("tally_not_used", method=meeting.method)
     if meeting.tally is not None:
         raise Refusal("tally_exists", meeting=meeting.id)
+    if meeting.ballots:
+        raise Refusal("ballots_exist", meeting=meeting.id)
     if min(c.yes, c.no, c.abstain) < 0:
         raise Refusal("negative_count")
     counts = meeting_counts(state, ruleset, meeting)
@@ -293,13 +370,21 @@ def enter_hand_count(state: State, c: cmd.EnterHandCount, ruleset: RuleSet, now:
         raise Refusal("tally_exceeds_present", total=total, present=counts["present"])
     return [
         ev.HandCountEntered(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-            meeting=meeting.id, yes=c.yes, no=c.no, abstain=c.abstain,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=meeting.id,
+            yes=c.yes,
+            no=c.no,
+            abstain=c.abstain,
         )
     ]
 
 
-def record_consensus(state: State, c: cmd.RecordConsensus, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def record_consensus(
+    state: State, c: cmd.RecordConsensus, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
     _held(meeting, now)
     stage = ruleset.stage(meeting.stage)
@@ -308,8 +393,12 @@ def record_consensus(state: State, c: cmd.RecordConsensus, ruleset: RuleSet, now
         raise Refusal("consensus_not_used", method=meeting.method)
     return [
         ev.ConsensusRecorded(
-            at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id,
-            meeting=meeting.id, reached=c.reached,
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=meeting.id,
+            reached=c.reached,
         )
     ]
 
@@ -397,12 +486,19 @@ def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
     rules = _rules(state, ruleset, meeting)
     counts = meeting_counts(state, ruleset, meeting)
     quorum = _quorum(rules, counts)
-    recused = tuple(sorted(set(state.matters[meeting.matter].recused) & set(roster(state, ruleset, meeting.body, meeting.date))))
+    recused = tuple(
+        sorted(
+            set(state.matters[meeting.matter].recused)
+            & set(roster(state, ruleset, meeting.body, meeting.date))
+        )
+    )
     if not quorum.met:
         without = _quorum(rules, meeting_counts(state, ruleset, meeting, apply_recusal=False))
         return Outcome("no_quorum", quorum, None, counts, recused, bool(recused) and without.met)
     if meeting.method == VoteMethod.CONSENSUS.value:
-        return Outcome("passed" if meeting.consensus else "rejected", quorum, None, counts, recused, False)
+        return Outcome(
+            "passed" if meeting.consensus else "rejected", quorum, None, counts, recused, False
+        )
     threshold = evaluate(
         "threshold",
         "all_of",
@@ -410,7 +506,9 @@ def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
         {r.base: counts["yes"] for r in rules.threshold},
         {r.base: counts[_THRESHOLD_BASE[r.base]] for r in rules.threshold},
     )
-    return Outcome("passed" if threshold.met else "rejected", quorum, threshold, counts, recused, False)
+    return Outcome(
+        "passed" if threshold.met else "rejected", quorum, threshold, counts, recused, False
+    )
 
 
 def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
@@ -424,10 +522,16 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         if not voted:
             raise Refusal("no_votes", meeting=meeting.id)
     closed = ev.MeetingClosed(
-        at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, meeting=meeting.id,
-        outcome=result.outcome, quorum=result.quorum.as_dict(),
+        at=now,
+        actor=c.actor,
+        on_behalf_of=c.on_behalf_of,
+        matter=matter.id,
+        meeting=meeting.id,
+        outcome=result.outcome,
+        quorum=result.quorum.as_dict(),
         threshold=result.threshold.as_dict() if result.threshold else None,
-        counts=result.counts, recused=result.recused,
+        counts=result.counts,
+        recused=result.recused,
     )
     if result.outcome == "passed":
         transition, zh, en = stage.on_pass, "表决通过", "passed"
@@ -438,8 +542,10 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         zh, en = "回避后不足法定人数", "not quorate after recusal"
     else:
         transition, zh, en = stage.on_no_quorum, "不足法定人数", "not quorate"
-    reason = f"{stage.name}：{zh}，{transition.describe('zh')}"
-    reason_en = f"{stage.name_en or stage.id}: {en}; {transition.describe('en')}"
+    reason = f"{stage.name}：{zh}，{transition.describe('zh', ruleset.names('zh'))}"
+    reason_en = (
+        f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
+    )
     return [closed, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]
 
 
@@ -448,4 +554,3 @@ def _matter(state: State, matter_id: str) -> Matter:
     if matter is None:
         raise Refusal("unknown_matter", matter=matter_id)
     return matter
-

@@ -34,8 +34,11 @@ class VoteMethod(str, enum.Enum):
     CONSENSUS = "consensus"  # 协商一致
 
 
-# Methods whose result is a tally entered by a clerk, not individual ballots.
-TALLY_METHODS = frozenset({VoteMethod.SHOW_OF_HANDS, VoteMethod.HAND_COUNT})
+# Methods whose result may be entered as a count: hands counted in the room, or
+# paper ballots counted on the spot (唱票、计票) and entered afterwards.
+TALLY_METHODS = frozenset(
+    {VoteMethod.SHOW_OF_HANDS, VoteMethod.HAND_COUNT, VoteMethod.SECRET, VoteMethod.WRITTEN}
+)
 BALLOT_METHODS = frozenset(
     {VoteMethod.SECRET, VoteMethod.ROLL_CALL, VoteMethod.WRITTEN, VoteMethod.ONLINE}
 )
@@ -72,23 +75,26 @@ class Transition:
     body: str | None = None  # for escalate
     notice_days: int | None = None  # for reconvene; None = the body's own notice
 
-    def describe(self, lang: str = "zh") -> str:
+    def describe(self, lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+        """The transition in words; ``names`` maps stage and body ids to their names."""
+        stage = (names or {}).get(self.stage or "", self.stage)
+        body = (names or {}).get(self.body or "", self.body)
         zh = {
             Action.NEXT: "进入下一步",
-            Action.GOTO: f"转入“{self.stage}”",
-            Action.REVISE_AND_RESTART: f"修改方案后从“{self.stage}”重新开始",
+            Action.GOTO: f"转入“{stage}”",
+            Action.REVISE_AND_RESTART: f"修改方案后从“{stage}”重新开始",
             Action.ABANDON: "终止，不得实施",
             Action.RECONVENE: "重新通知后再次召开",
-            Action.ESCALATE: f"提交“{self.body}”",
+            Action.ESCALATE: f"提交{body}",
             Action.COMPLETE: "程序完成",
         }
         en = {
             Action.NEXT: "go on to the next stage",
-            Action.GOTO: f"go to '{self.stage}'",
-            Action.REVISE_AND_RESTART: f"revise and restart at '{self.stage}'",
+            Action.GOTO: f"go to '{stage}'",
+            Action.REVISE_AND_RESTART: f"revise and restart at '{stage}'",
             Action.ABANDON: "abandon; not to be implemented",
             Action.RECONVENE: "reconvene with fresh notice",
-            Action.ESCALATE: f"escalate to '{self.body}'",
+            Action.ESCALATE: f"escalate to {body}",
             Action.COMPLETE: "procedure complete",
         }
         return (en if lang == "en" else zh)[self.action]
@@ -236,6 +242,13 @@ class RuleSet:
     source: str = ""  # file the rule set was read from
     digest: str = ""  # sha256 of the file, recorded with every matter
 
+    def names(self, lang: str = "zh") -> dict[str, str]:
+        """Stage and body ids mapped to their names, for messages."""
+        en = lang == "en"
+        found = {b.id: (b.name_en or b.id) if en else b.name for b in self.bodies.values()}
+        found.update({s.id: (s.name_en or s.id) if en else s.name for s in self.stages})
+        return found
+
     def stage(self, stage_id: str) -> StageSpec:
         for stage in self.stages:
             if stage.id == stage_id:
@@ -264,6 +277,7 @@ class EffectiveRules:
     threshold: tuple[Requirement, ...]
     vote_methods: tuple[VoteMethod, ...]
     proxies: ProxyPolicy
+    sources: Mapping[str, str] = attrs.field(factory=dict)  # setting -> rule-set key path
 
 
 def meeting_rules(
@@ -274,11 +288,19 @@ def meeting_rules(
     if matter_type is not None and matter_type in ruleset.matter_types:
         override = ruleset.matter_types[matter_type].overrides.get(stage.id, StageOverride())
 
+    sources: dict[str, str] = {}
+    layers = (
+        (override, f"matter_types.{matter_type}.overrides.{stage.id}"),
+        (stage, f"stages.{stage.id}"),
+    )
+
     def pick(name: str) -> object:
-        for layer in (override, stage):
+        for layer, where in layers:
             value = getattr(layer, name)
             if value is not None:
+                sources[name] = f"{where}.{name}"
                 return value
+        sources[name] = f"bodies.{body_id}.{name}"
         return getattr(body.rules, name)
 
     return EffectiveRules(
@@ -288,6 +310,7 @@ def meeting_rules(
         threshold=pick("threshold"),  # type: ignore[arg-type]
         vote_methods=pick("vote_methods"),  # type: ignore[arg-type]
         proxies=body.rules.proxies,
+        sources=sources,
     )
 
 
@@ -297,4 +320,3 @@ def stage_bodies(ruleset: RuleSet, stage: StageSpec, matter_type: str | None) ->
         if override is not None and override.bodies is not None:
             return override.bodies
     return stage.bodies
-

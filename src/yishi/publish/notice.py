@@ -68,18 +68,30 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
     if c["progress"]:
         lines.append("")
         lines.append("Implementation:" if en else "实施情况：")
-        lines += [f"- {p['date']} {p['text']}" + (f"（{p['percent']}%）" if p["percent"] is not None else "") for p in c["progress"]]
+        lines += [
+            f"- {p['date']} {p['text']}"
+            + (f"（{p['percent']}%）" if p["percent"] is not None else "")
+            for p in c["progress"]
+        ]
     lines.append("")
     last_day = disclosure.until.toordinal() - 1
     from datetime import date
 
     end = date.fromordinal(last_day).isoformat()
     if en:
-        lines.append(f"Posted {disclosure.posted_on} to {end} inclusive, at: {', '.join(disclosure.channels)}.")
+        lines.append(
+            f"Posted {disclosure.posted_on} to {end} inclusive, at: {', '.join(disclosure.channels)}."
+        )
         if disclosure.objections_until is not None:
-            lines.append(f"Objections may be raised until {date.fromordinal(disclosure.objections_until.toordinal() - 1)}; each is answered within {disclosure.reply_days} days.")
+            lines.append(
+                f"Objections may be raised until {date.fromordinal(disclosure.objections_until.toordinal() - 1)}; each is answered within {disclosure.reply_days} days."
+            )
     else:
-        lines.append(f"公示期：{disclosure.posted_on} 至 {end}（含），公示地点：{'、'.join(disclosure.channels)}。")
+        lines.append(
+            f"公示期：{disclosure.posted_on} 至 {end}（含），公示地点：{'、'.join(disclosure.channels)}。"
+        )
         if disclosure.objections_until is not None:
-            lines.append(f"如有异议，请于 {date.fromordinal(disclosure.objections_until.toordinal() - 1)}（含当日）前提出，村（居）委会在 {disclosure.reply_days} 日内答复。")
+            lines.append(
+                f"如有异议，请于 {date.fromordinal(disclosure.objections_until.toordinal() - 1)}（含当日）前提出，村（居）委会在 {disclosure.reply_days} 日内答复。"
+            )
     return "\n".join(lines)

@@ -26,28 +26,128 @@ PEOPLE = arr(s(), '人员 id 列表；可写区间 "v001..v040"')
 
 # action name -> (command class, fields); "people"-like lists accept ranges.
 ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
-    "propose": (cmd.ProposeMatter, {"matter": s(required=True), "title": s(required=True), "matter_type": s(), "description": s(), "merge_steps": b()}),
-    "convene": (cmd.ConveneMeeting, {"matter": s(required=True), "meeting": s(required=True), "body": s(), "date": ANY_DATE, "method": s(required=True), "place": s()}),
+    "propose": (
+        cmd.ProposeMatter,
+        {
+            "matter": s(required=True),
+            "title": s(required=True),
+            "matter_type": s(),
+            "description": s(),
+            "merge_steps": b(),
+        },
+    ),
+    "convene": (
+        cmd.ConveneMeeting,
+        {
+            "matter": s(required=True),
+            "meeting": s(required=True),
+            "body": s(),
+            "date": ANY_DATE,
+            "method": s(required=True),
+            "place": s(),
+        },
+    ),
     "check_in": (cmd.CheckIn, {"meeting": s(required=True), "people": PEOPLE}),
-    "declare_interest": (cmd.DeclareInterest, {"matter": s(required=True), "person": s(required=True), "reason": s(required=True), "meeting": s()}),
-    "proxy": (cmd.RegisterProxy, {"meeting": s(required=True), "grantor": s(required=True), "holder": s(required=True), "document": s()}),
-    "vote": (cmd.CastVote, {"meeting": s(required=True), "voter": s(required=True), "choice": s(required=True, enum=("yes", "no", "abstain")), "for": s()}),
-    "votes": (cmd.CastVote, {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE}),
-    "hand_count": (cmd.EnterHandCount, {"meeting": s(required=True), "yes": i(required=True), "no": i(required=True), "abstain": i()}),
+    "declare_interest": (
+        cmd.DeclareInterest,
+        {
+            "matter": s(required=True),
+            "person": s(required=True),
+            "reason": s(required=True),
+            "meeting": s(),
+        },
+    ),
+    "proxy": (
+        cmd.RegisterProxy,
+        {
+            "meeting": s(required=True),
+            "grantor": s(required=True),
+            "holder": s(required=True),
+            "document": s(),
+        },
+    ),
+    "vote": (
+        cmd.CastVote,
+        {
+            "meeting": s(required=True),
+            "voter": s(required=True),
+            "choice": s(required=True, enum=("yes", "no", "abstain")),
+            "for": s(),
+        },
+    ),
+    "votes": (
+        cmd.CastVote,
+        {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE},
+    ),
+    "hand_count": (
+        cmd.EnterHandCount,
+        {
+            "meeting": s(required=True),
+            "yes": i(required=True),
+            "no": i(required=True),
+            "abstain": i(),
+        },
+    ),
     "consensus": (cmd.RecordConsensus, {"meeting": s(required=True), "reached": b(required=True)}),
     "close_meeting": (cmd.CloseMeeting, {"meeting": s(required=True)}),
-    "publish": (cmd.Publish, {"matter": s(required=True), "disclosure": s(required=True), "title": s(), "text": s()}),
-    "object": (cmd.RaiseObjection, {"disclosure": s(required=True), "objection": s(required=True), "person": s(required=True), "text": s(required=True)}),
-    "answer": (cmd.AnswerObjection, {"objection": s(required=True), "reply": s(required=True), "resolved": b(required=True)}),
-    "progress": (cmd.RecordProgress, {"matter": s(required=True), "text": s(required=True), "percent": i()}),
+    "publish": (
+        cmd.Publish,
+        {"matter": s(required=True), "disclosure": s(required=True), "title": s(), "text": s()},
+    ),
+    "object": (
+        cmd.RaiseObjection,
+        {
+            "disclosure": s(required=True),
+            "objection": s(required=True),
+            "person": s(required=True),
+            "text": s(required=True),
+        },
+    ),
+    "answer": (
+        cmd.AnswerObjection,
+        {"objection": s(required=True), "reply": s(required=True), "resolved": b(required=True)},
+    ),
+    "progress": (
+        cmd.RecordProgress,
+        {"matter": s(required=True), "text": s(required=True), "percent": i()},
+    ),
     "sign_off": (cmd.SignOff, {"matter": s(required=True), "text": s()}),
     "complete": (cmd.CompleteExecution, {"matter": s(required=True), "text": s()}),
-    "rate": (cmd.Rate, {"matter": s(required=True), "person": s(required=True), "rating": s(required=True)}),
-    "ratings": (cmd.Rate, {"matter": s(required=True), "by_rating": Field("map", "评价 → 人员列表", values=PEOPLE, required=True)}),
+    "rate": (
+        cmd.Rate,
+        {"matter": s(required=True), "person": s(required=True), "rating": s(required=True)},
+    ),
+    "ratings": (
+        cmd.Rate,
+        {
+            "matter": s(required=True),
+            "by_rating": Field("map", "评价 → 人员列表", values=PEOPLE, required=True),
+        },
+    ),
     "close_evaluation": (cmd.CloseEvaluation, {"matter": s(required=True)}),
-    "suggest": (cmd.Suggest, {"suggestion": s(required=True), "person": s(required=True), "title": s(required=True), "text": s()}),
-    "merge": (cmd.MergeSuggestions, {"matter": s(required=True), "suggestions": arr(s(), required=True), "title": s(required=True), "matter_type": s(), "description": s()}),
-    "decline": (cmd.DeclineSuggestion, {"suggestion": s(required=True), "reason": s(required=True)}),
+    "suggest": (
+        cmd.Suggest,
+        {
+            "suggestion": s(required=True),
+            "person": s(required=True),
+            "title": s(required=True),
+            "text": s(),
+        },
+    ),
+    "merge": (
+        cmd.MergeSuggestions,
+        {
+            "matter": s(required=True),
+            "suggestions": arr(s(), required=True),
+            "title": s(required=True),
+            "matter_type": s(),
+            "description": s(),
+        },
+    ),
+    "decline": (
+        cmd.DeclineSuggestion,
+        {"suggestion": s(required=True), "reason": s(required=True)},
+    ),
     "tick": (cmd.Tick, {}),
 }
 COMMON = {
@@ -60,8 +160,14 @@ COMMON = {
 }
 
 PERSON = table(
-    id=s(required=True), name=s(required=True), gender=s(enum=("male", "female")),
-    born=ANY_DATE, adult=b(), household=s(), party=s(enum=("full", "probationary")), relatives=arr(s()),
+    id=s(required=True),
+    name=s(required=True),
+    gender=s(enum=("male", "female")),
+    born=ANY_DATE,
+    adult=b(),
+    household=s(),
+    party=s(enum=("full", "probationary")),
+    relatives=arr(s()),
 )
 SCENARIO = table(
     "yishi 场景",
@@ -78,8 +184,10 @@ SCENARIO = table(
         generate=arr(
             table(
                 "批量生成村民（大村的演示与测试）",
-                prefix=s(required=True), households=i(required=True, minimum=1),
-                adults_per_household=i(required=True, minimum=1), born=ANY_DATE,
+                prefix=s(required=True),
+                households=i(required=True, minimum=1),
+                adults_per_household=i(required=True, minimum=1),
+                born=ANY_DATE,
                 start=i("起始编号", minimum=1),
             )
         ),
@@ -146,7 +254,15 @@ def expand(ids: list[str]) -> tuple[str, ...]:
 
 def _check_dates(value: Any, path: tuple[str | int, ...], out: list[Problem]) -> None:
     if not isinstance(value, _Date | dt.date):
-        out.append(Problem("wrong_type", dotted(path), expected="TOML 日期，如 2026-03-02 或 2026-03-02T09:00:00（不加引号）", expected_en="a TOML date such as 2026-03-02 (no quotes)", found=repr(value)))
+        out.append(
+            Problem(
+                "wrong_type",
+                dotted(path),
+                expected="TOML 日期，如 2026-03-02 或 2026-03-02T09:00:00（不加引号）",
+                expected_en="a TOML date such as 2026-03-02 (no quotes)",
+                found=repr(value),
+            )
+        )
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -154,25 +270,45 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise RuleSetError([Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]) from None
+        raise RuleSetError(
+            [Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]
+        ) from None
     document, text, problems = parse_toml(data, file)
     if document is None:
         raise RuleSetError(problems)
     if isinstance(document.get("community_file"), str):
-        shared, problems = _shared_community(Path(path).resolve().parent / document["community_file"])
+        shared, problems = _shared_community(
+            Path(path).resolve().parent / document["community_file"]
+        )
         if shared is not None:
             own = document.get("community", {})
-            merged = {**shared, **{k: v for k, v in own.items() if k not in ("people", "households", "bodies", "generate")}}
+            merged = {
+                **shared,
+                **{
+                    k: v
+                    for k, v in own.items()
+                    if k not in ("people", "households", "bodies", "generate")
+                },
+            }
             for key in ("people", "households", "bodies", "generate"):
                 merged[key] = [*shared.get(key, []), *own.get(key, [])]
             document["community"] = merged
     if "community" not in document:
-        problems.append(Problem("missing", "community", expected="[community] 或 community_file", expected_en="[community] or community_file"))
+        problems.append(
+            Problem(
+                "missing",
+                "community",
+                expected="[community] 或 community_file",
+                expected_en="[community] or community_file",
+            )
+        )
     dates = {"born", "date", "at", "until"}
     _retype_dates(document, dates)
     validate(document, SCENARIO, (), problems)
     steps: list[Step] = []
-    for index, raw in enumerate(document.get("actions", []) if isinstance(document.get("actions"), list) else []):
+    for index, raw in enumerate(
+        document.get("actions", []) if isinstance(document.get("actions"), list) else []
+    ):
         if not isinstance(raw, dict):
             continue
         kind = raw.get("do")
@@ -208,13 +344,22 @@ def _shared_community(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Problem("unreadable", "community_file", detail=f"{path.name}: {exc.strerror or exc}")]
+        return None, [
+            Problem("unreadable", "community_file", detail=f"{path.name}: {exc.strerror or exc}")
+        ]
     document, _, problems = parse_toml(data, str(path))
     if document is None:
         return None, problems
     community = document.get("community")
     if not isinstance(community, dict):
-        return None, [Problem("missing", "community_file", expected=f"{path.name} 中的 [community] 表", expected_en=f"a [community] table in {path.name}")]
+        return None, [
+            Problem(
+                "missing",
+                "community_file",
+                expected=f"{path.name} 中的 [community] 表",
+                expected_en=f"a [community] table in {path.name}",
+            )
+        ]
     return community, []
 
 
@@ -252,7 +397,9 @@ def _key(path: str) -> tuple[str | int, ...]:
 def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
     at = _when(_undate(raw["at"]))
     base = {"actor": raw["actor"], "on_behalf_of": raw.get("on_behalf_of")}
-    make = lambda command: Step(index, None, at, kind, command, raw.get("expect"), raw.get("note", ""))  # noqa: E731
+    def make(command: cmd.Command) -> Step:
+        return Step(index, None, at, kind, command, raw.get("expect"), raw.get("note", ""))
+
     klass, _ = ACTIONS[kind]
     if kind == "votes":
         return [
@@ -279,11 +426,21 @@ def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
 
 
 def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
-    households = [cmd.HouseholdSpec(id=h["id"], name=h.get("name", h["id"]), representative=h.get("representative")) for h in community.get("households", [])]
+    households = [
+        cmd.HouseholdSpec(
+            id=h["id"], name=h.get("name", h["id"]), representative=h.get("representative")
+        )
+        for h in community.get("households", [])
+    ]
     people = [
         cmd.PersonSpec(
-            id=p["id"], name=p["name"], gender=p.get("gender", ""), born=_undate(p.get("born")),
-            adult=p.get("adult"), household=p.get("household"), party=p.get("party"),
+            id=p["id"],
+            name=p["name"],
+            gender=p.get("gender", ""),
+            born=_undate(p.get("born")),
+            adult=p.get("adult"),
+            household=p.get("household"),
+            party=p.get("party"),
             relatives=tuple(p.get("relatives", ())),
         )
         for p in community.get("people", [])
@@ -295,9 +452,19 @@ def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
             household = f"{g['prefix']}h{h:03d}"
             members = [f"{g['prefix']}{number + k:03d}" for k in range(g["adults_per_household"])]
             number += g["adults_per_household"]
-            households.append(cmd.HouseholdSpec(id=household, name=f"{g['prefix']} 第{h}户", representative=members[0]))
+            households.append(
+                cmd.HouseholdSpec(
+                    id=household, name=f"{g['prefix']} 第{h}户", representative=members[0]
+                )
+            )
             people += [
-                cmd.PersonSpec(id=m, name=f"村民{m}", gender="male" if k % 2 == 0 else "female", born=born, household=household)
+                cmd.PersonSpec(
+                    id=m,
+                    name=f"村民{m}",
+                    gender="male" if k % 2 == 0 else "female",
+                    born=born,
+                    household=household,
+                )
                 for k, m in enumerate(members)
             ]
     bodies = []
@@ -313,7 +480,14 @@ def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
         bodies.append(
             cmd.BodySpecEntry(
                 id=body["id"],
-                members=tuple(cmd.MemberSpec(person=m, roles=tuple(roles.get(m, ())), voting=m not in non_voting) for m in members),
+                members=tuple(
+                    cmd.MemberSpec(
+                        person=m, roles=tuple(roles.get(m, ())), voting=m not in non_voting
+                    )
+                    for m in members
+                ),
             )
         )
-    return cmd.SetUpCommunity(actor="system", people=tuple(people), households=tuple(households), bodies=tuple(bodies))
+    return cmd.SetUpCommunity(
+        actor="system", people=tuple(people), households=tuple(households), bodies=tuple(bodies)
+    )

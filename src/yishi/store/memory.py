@@ -38,7 +38,9 @@ class MemoryStore:
             if current != expected:
                 raise ConcurrencyError(f"{stream}: expected version {expected}, found {current}")
             versions[stream] = current + 1
-            stored.append(StoredEvent(len(self._events) + len(stored) + 1, stream, current + 1, event))
+            stored.append(
+                StoredEvent(len(self._events) + len(stored) + 1, stream, current + 1, event)
+            )
         self._events.extend(stored)
         self._versions = versions
         return stored
