@@ -108,6 +108,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "meeting {meeting} is set for {date}",
     ),
     "not_member": ("{person} 不是{body}的成员", "{person} is not a member of {body}"),
+    "not_adult": (
+        "{person} 生于 {born}，到 {date} 未满十八周岁，不是村民（居民）会议成员",
+        "{person}, born {born}, is under 18 on {date} and not a member of the assembly",
+    ),
     "not_voting_member": ("{person} 在{body}没有表决权", "{person} has no vote in {body}"),
     "already_checked_in": ("{person} 已签到", "{person} is already checked in"),
     "recusal_disabled": ("本规则未设回避程序", "this rule set has no recusal procedure"),

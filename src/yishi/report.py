@@ -212,11 +212,9 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
     if unexpected:
         out.append("")
         out.append(
-
-                f"{len(unexpected)} step(s) did not go as expected"
-                if en
-                else f"有 {len(unexpected)} 步与预期不符"
-
+            f"{len(unexpected)} step(s) did not go as expected"
+            if en
+            else f"有 {len(unexpected)} 步与预期不符"
         )
     return "\n".join(out)
 
@@ -301,6 +299,18 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             + ["    │ " + line for line in notice.splitlines()]
             + ["    └" + "─" * 30]
         )
+    if isinstance(event, ev.ObjectionRaised):
+        return [f"    {'objection' if en else '异议'} {event.objection}：{event.text}"]
+    if isinstance(event, ev.ObjectionAnswered):
+        accepted = (
+            ("accepted by the objector" if en else "异议人接受")
+            if event.resolved
+            else ("not accepted" if en else "异议人不接受")
+        )
+        return [f"    {'reply' if en else '答复'}：{event.reply}（{accepted}）"]
+    if isinstance(event, ev.InterestDeclared):
+        who = state.people[event.person].name
+        return [f"    {'recused' if en else '回避'}：{who}（{event.reason}）"]
     if isinstance(event, ev.ObjectionEscalated):
         return [f"    ↑ {event.reason_en if en else event.reason}"]
     if isinstance(event, ev.DisclosureClosed):

@@ -83,6 +83,18 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
         "recusals": [
             {"person": state.people[p].name, "reason": r} for p, r in matter.recused.items()
         ],
+        "objections": [
+            {
+                "objection": o.id,
+                "raised_on": o.raised_on.isoformat(),
+                "text": o.text,
+                "reply": o.reply,
+                "resolved": o.resolved,
+                "escalated": o.escalated,
+            }
+            for d in matter.disclosures
+            for o in (state.objections[i] for i in state.disclosures[d].objections)
+        ],
         "progress": [
             {"date": d.isoformat(), "text": t, "percent": pct} for d, t, pct in matter.progress
         ],
@@ -238,7 +250,7 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
         objection = state.objections[objection_id]
         if objection.pending and today > objection.reply_due:
             rules = stage.objections
-            reason = f"异议 {objection.id} 未在 {disclosure.reply_days} 日内答复（应于 {objection.reply_due.isoformat()} 前）"
+            reason = f"异议 {objection.id} 未在 {disclosure.reply_days} 日内答复（答复期限至 {objection.reply_due.isoformat()}）"
             reason_en = f"objection {objection.id} not answered within {disclosure.reply_days} days (due {objection.reply_due.isoformat()})"
             return _escalate(
                 state,

@@ -183,6 +183,14 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
         if person not in state.people:
             raise Refusal("unknown_person", person=person)
         if person not in members:
+            born = state.people[person].born
+            if ruleset.bodies[meeting.body].membership is Membership.ELIGIBLE_ADULTS and born:
+                raise Refusal(
+                    "not_adult",
+                    person=name(state, person),
+                    born=born.isoformat(),
+                    date=meeting.date.isoformat(),
+                )
             raise Refusal(
                 "not_member", person=name(state, person), body=ruleset.bodies[meeting.body].name
             )

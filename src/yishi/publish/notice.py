@@ -65,6 +65,17 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
         lines.append("")
         lines.append("Recusals:" if en else "回避情况：")
         lines += [f"- {r['person']}：{r['reason']}" for r in c["recusals"]]
+    if c.get("objections"):
+        lines.append("")
+        lines.append("Objections raised earlier:" if en else "此前异议及处理：")
+        for o in c["objections"]:
+            if o["reply"] is not None:
+                outcome = o["reply"]
+            elif o["escalated"]:
+                outcome = "escalated for review" if en else "已提交审议"
+            else:
+                outcome = "awaiting reply" if en else "待答复"
+            lines.append(f"- {o['raised_on']} {o['text']} → {outcome}")
     if c["progress"]:
         lines.append("")
         lines.append("Implementation:" if en else "实施情况：")

@@ -321,7 +321,20 @@ def load_scenario(path: str | Path) -> Scenario:
             if key in raw:
                 _check_dates(raw[key], ("actions", index, key), problems)
         if len(problems) == before and kind in ACTIONS:
-            steps.extend(_steps(index, raw, kind))
+            made = _steps(index, raw, kind)
+            if steps and made and made[0].at < steps[-1].at:
+                problems.append(
+                    Problem(
+                        "inconsistent",
+                        dotted(("actions", index, "at")),
+                        expected=f"不早于上一条动作的时间 {steps[-1].at:%Y-%m-%d %H:%M}",
+                        expected_en=f"not earlier than the previous action ({steps[-1].at:%Y-%m-%d %H:%M})",
+                        found=f"{made[0].at:%Y-%m-%d %H:%M}",
+                        hint="动作须按发生时间先后排列",
+                        hint_en="list actions in the order they happened",
+                    )
+                )
+            steps.extend(made)
     community = document.get("community", {})
     lines = key_lines(text)
     if problems:
@@ -397,6 +410,7 @@ def _key(path: str) -> tuple[str | int, ...]:
 def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
     at = _when(_undate(raw["at"]))
     base = {"actor": raw["actor"], "on_behalf_of": raw.get("on_behalf_of")}
+
     def make(command: cmd.Command) -> Step:
         return Step(index, None, at, kind, command, raw.get("expect"), raw.get("note", ""))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -35,7 +36,6 @@ class RunReport:
     ruleset: RuleSet
     engine: Engine
     results: list[StepResult] = attrs.Factory(list)
-    ticks: list[tuple[str, list[ev.Event]]] = attrs.Factory(list)
 
     @property
     def unexpected(self) -> list[StepResult]:
@@ -58,29 +58,44 @@ def run_scenario(scenario: Scenario) -> RunReport:
         except Refusal as refusal:
             report.results.append(StepResult(setup, [], refusal))
             return report  # no community, nothing else can be played
+    clock = setup_at
     for step in scenario.steps:
-        due = engine.tick(step.at)
-        if due:
-            report.ticks.append((step.at.isoformat(), due))
-            report.results.append(StepResult(_tick_step(step), due))
+        # Deadlines fall due at the start of a day: process each midnight passed
+        # since the last action, so an escalation carries the day it happened.
+        for midnight in _midnights(clock, step.at):
+            _tick(report, engine, midnight)
+        _tick(report, engine, step.at)
+        clock = step.at
         try:
             events = engine.execute(step.command, step.at)
             report.results.append(StepResult(step, events))
         except Refusal as refusal:
             report.results.append(StepResult(step, [], refusal))
-    if scenario.until is not None:
-        due = engine.tick(scenario.until)
-        if due:
-            tick = Step(-1, None, scenario.until, "tick", _tick_command(), None)
-            report.results.append(StepResult(tick, due))
+    if scenario.until is not None and clock is not None:
+        for midnight in _midnights(clock, scenario.until):
+            _tick(report, engine, midnight)
+        _tick(report, engine, scenario.until)
     return report
+
+
+def _midnights(start: dt.datetime | None, end: dt.datetime) -> list[dt.datetime]:
+    if start is None:
+        return []
+    day = dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time())
+    found = []
+    while day <= end:
+        found.append(day)
+        day += dt.timedelta(days=1)
+    return found
+
+
+def _tick(report: RunReport, engine: Engine, at: dt.datetime) -> None:
+    due = engine.tick(at)
+    if due:
+        report.results.append(StepResult(Step(-1, None, at, "tick", _tick_command(), None), due))
 
 
 def _tick_command() -> Any:
     from yishi.domain.commands import Tick
 
     return Tick(actor="system")
-
-
-def _tick_step(step: Step) -> Step:
-    return Step(-1, None, step.at, "tick", _tick_command(), None)
