@@ -40,19 +40,18 @@ def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            problems.append(
-                Problem("unreadable", "", file=str(path), detail=exc.strerror or str(exc))
-            )
-            continue
-        _, found = check_text(data, str(path))
+            found = [Problem("unreadable", "", file=str(path), detail=exc.strerror or str(exc))]
+        else:
+            _, found = check_text(data, str(path))
         problems += found
-        if not errors(found) and not as_json:
+        if as_json:
+            continue
+        for problem in found:
+            click.echo(problem.render(lang), err=problem.severity == "error")
+        if not errors(found):
             click.echo(("ok: " if lang == "en" else "通过：") + str(path))
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
-    else:
-        for problem in problems:
-            click.echo(problem.render(lang), err=problem.severity == "error")
     bad = len(errors(problems))
     if bad:
         click.echo((f"{bad} error(s)" if lang == "en" else f"共 {bad} 处错误"), err=True)

@@ -140,6 +140,8 @@ _DO = {
     "hand_count": ("录入计票", "enters a hand count"),
     "consensus": ("记录协商结果", "records consensus"),
     "close_meeting": ("宣布表决结果", "closes the meeting"),
+    "ballot": ("投票", "casts a ballot"),
+    "election_count": ("录入计票结果", "enters the count"),
     "publish": ("张贴公示", "publishes"),
     "object": ("提出异议", "objects"),
     "answer": ("答复异议", "answers an objection"),
@@ -272,8 +274,9 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             "       " + event.quorum["explanation"][lang],
         ]
         if event.threshold:
-            lines.append("       " + event.threshold["explanation"][lang])
+            lines += ["       " + line for line in event.threshold["explanation"][lang].splitlines()]
             c = event.counts
+        if event.threshold and "yes" in event.counts:
             lines.append(
                 f"       yes {c['yes']}, no {c['no']}, abstain {c['abstain']}"
                 if en
@@ -299,6 +302,10 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             + ["    │ " + line for line in notice.splitlines()]
             + ["    └" + "─" * 30]
         )
+    if isinstance(event, ev.CandidatesElected):
+        names = "、".join(state.people[p].name for p in event.people)
+        body = rs.bodies[event.body].name if event.body in rs.bodies else event.body
+        return [f"    ★ {'elected to' if en else '当选，加入'}{body}：{names}"]
     if isinstance(event, ev.ObjectionRaised):
         return [f"    {'objection' if en else '异议'} {event.objection}：{event.text}"]
     if isinstance(event, ev.ObjectionAnswered):

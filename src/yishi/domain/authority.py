@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from yishi.domain.errors import Refusal
+from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 
 RESIDENTS = "residents"
@@ -24,12 +25,30 @@ def acting_person(command_actor: str, on_behalf_of: str | None) -> str:
     return on_behalf_of or command_actor
 
 
-def authorize(state: State, person: str, refs: Sequence[str], rule: str) -> None:
+def authorize(state: State, ruleset: RuleSet, person: str, refs: Sequence[str], rule: str) -> None:
     if person not in state.people:
         raise Refusal("unknown_person", person=person)
     if not refs or any(holds(state, person, ref) for ref in refs):
         return
-    raise Refusal("not_authorized", rule=rule, person=name(state, person), who="、".join(refs))
+    raise Refusal(
+        "not_authorized", rule=rule, person=name(state, person), who=describe(ruleset, refs)
+    )
+
+
+def describe(ruleset: RuleSet, refs: Sequence[str]) -> str:
+    """ "village_committee.director" → "村民委员会（主任）", for messages."""
+    parts = []
+    for ref in refs:
+        if ref == RESIDENTS:
+            parts.append("本村（社区）居民")
+            continue
+        body_id, _, role = ref.partition(".")
+        body = ruleset.bodies.get(body_id)
+        label = body.name if body else body_id
+        if role:
+            label += f"（{body.role_names.get(role, role) if body else role}）"
+        parts.append(label)
+    return "、".join(parts)
 
 
 def name(state: State, person: str) -> str:

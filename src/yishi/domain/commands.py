@@ -69,6 +69,7 @@ class ConveneMeeting(Command):
     date: dt.date
     method: str
     place: str = ""
+    candidates: tuple[str, ...] = ()  # election stages only
 
 
 @attrs.frozen(kw_only=True)
@@ -113,6 +114,23 @@ class EnterHandCount(Command):
 class RecordConsensus(Command):
     meeting: str
     reached: bool
+
+
+@attrs.frozen(kw_only=True)
+class CastElectionBallot(Command):
+    meeting: str
+    voter: str
+    candidates: tuple[str, ...]  # empty: a blank ballot
+
+
+@attrs.frozen(kw_only=True)
+class EnterElectionCount(Command):
+    """Paper ballots counted in public (公开计票) and entered afterwards."""
+
+    meeting: str
+    cast: int
+    invalid: int
+    votes: tuple[tuple[str, int], ...]
 
 
 @attrs.frozen(kw_only=True)

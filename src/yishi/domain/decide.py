@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from yishi.domain import commands as cmd
-from yishi.domain import community, disclosure, execution, matters, meeting
+from yishi.domain import community, disclosure, election, execution, matters, meeting
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
@@ -34,6 +34,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.EnterHandCount: meeting.enter_hand_count,
     cmd.RecordConsensus: meeting.record_consensus,
     cmd.CloseMeeting: meeting.close,
+    cmd.CastElectionBallot: election.cast_ballot,
+    cmd.EnterElectionCount: election.enter_count,
     cmd.Publish: disclosure.publish,
     cmd.RaiseObjection: disclosure.raise_objection,
     cmd.AnswerObjection: disclosure.answer_objection,

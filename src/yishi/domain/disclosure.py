@@ -20,7 +20,7 @@ def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) ->
     stage = current_stage(ruleset, matter)
     if stage.kind is not StageKind.DISCLOSURE:
         raise Refusal("wrong_stage_kind", stage=stage.name, expected="disclosure")
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if matter.open_disclosure(state) is not None:
         raise Refusal("disclosure_open", stage=stage.name)
     if c.disclosure in state.disclosures:
@@ -67,11 +67,12 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
                     "method": meeting.method,
                     "outcome": meeting.outcome,
                     "counts": {
-                        k: meeting.result["counts"][k]
+                        k: meeting.result["counts"].get(k, 0)
                         for k in ("yes", "no", "abstain", "present", "entitled", "composition")
                     },
                     "quorum": meeting.result["quorum"]["explanation"],
                     "threshold": (meeting.result["threshold"] or {}).get("explanation"),
+                    "election": bool(meeting.candidates),
                 }
             )
     return {
@@ -162,6 +163,7 @@ def answer_objection(
     assert rules is not None  # an objection exists only where objections are allowed
     authorize(
         state,
+        ruleset,
         c.on_behalf_of or c.actor,
         rules.handler or stage.actors,
         f"stages.{stage.id}.objections.handler",

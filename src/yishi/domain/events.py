@@ -159,6 +159,7 @@ class MeetingConvened(Event):
     date: dt.date
     method: str
     place: str = ""
+    candidates: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -200,6 +201,32 @@ class ConsensusRecorded(Event):
     matter: str
     meeting: str
     reached: bool
+
+
+@attrs.frozen(kw_only=True)
+class ElectionBallotCast(Event):
+    matter: str
+    meeting: str
+    voter: str
+    candidates: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ElectionCountEntered(Event):
+    matter: str
+    meeting: str
+    cast: int
+    invalid: int
+    votes: tuple[tuple[str, int], ...]
+
+
+@attrs.frozen(kw_only=True)
+class CandidatesElected(Event):
+    matter: str
+    meeting: str
+    body: str
+    role: str
+    people: tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)

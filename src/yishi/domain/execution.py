@@ -29,7 +29,7 @@ def record_progress(
     state: State, c: cmd.RecordProgress, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if c.percent is not None and not 0 <= c.percent <= 100:
         raise Refusal("bad_percent", percent=c.percent)
     return [
@@ -49,7 +49,7 @@ def sign_off(state: State, c: cmd.SignOff, ruleset: RuleSet, now: dt.datetime) -
     person = c.on_behalf_of or c.actor
     if not stage.supervisor:
         raise Refusal("no_supervisor", rule=f"stages.{stage.id}.supervisor")
-    authorize(state, person, stage.supervisor, f"stages.{stage.id}.supervisor")
+    authorize(state, ruleset, person, stage.supervisor, f"stages.{stage.id}.supervisor")
     if person in matter.signed_off_by:
         raise Refusal("already_signed", person=name(state, person))
     return [
@@ -68,7 +68,7 @@ def complete(
     state: State, c: cmd.CompleteExecution, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if stage.supervisor and not matter.signed_off_by:
         raise Refusal(
             "needs_sign_off", rule=f"stages.{stage.id}.supervisor", who="、".join(stage.supervisor)
@@ -95,7 +95,7 @@ def rate(state: State, c: cmd.Rate, ruleset: RuleSet, now: dt.datetime) -> list[
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EVALUATION)
     actor = c.on_behalf_of or c.actor
     if actor != c.person:
-        authorize(state, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
     if c.person not in state.people:
         raise Refusal("unknown_person", person=c.person)
     if not any(holds(state, c.person, ref) for ref in stage.raters):
@@ -125,7 +125,7 @@ def close_evaluation(
     state: State, c: cmd.CloseEvaluation, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EVALUATION)
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if not matter.ratings:
         raise Refusal("no_ratings")
     satisfied = sum(1 for r in matter.ratings.values() if r in stage.satisfied)

@@ -47,7 +47,7 @@ def propose(
     state: State, c: cmd.ProposeMatter, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     person = c.on_behalf_of or c.actor
-    authorize(state, person, ruleset.proposers, "proposers")
+    authorize(state, ruleset, person, ruleset.proposers, "proposers")
     if c.matter in state.matters:
         raise Refusal("duplicate_id", id=c.matter)
     if not c.title.strip():
@@ -95,7 +95,7 @@ def suggest(state: State, c: cmd.Suggest, ruleset: RuleSet, now: dt.datetime) ->
     if c.person not in state.people:
         raise Refusal("unknown_person", person=c.person)
     if actor != c.person:
-        authorize(state, actor, first.actors, f"stages.{first.id}.actors")
+        authorize(state, ruleset, actor, first.actors, f"stages.{first.id}.actors")
     if c.suggestion in state.suggestions:
         raise Refusal("duplicate_id", id=c.suggestion)
     if not c.title.strip():
@@ -120,7 +120,7 @@ def merge(
     first = ruleset.first_stage()
     if first.kind is not StageKind.INTAKE:
         raise Refusal("no_intake", procedure=ruleset.title)
-    authorize(state, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
     if c.matter in state.matters:
         raise Refusal("duplicate_id", id=c.matter)
     if not c.title.strip():
@@ -171,7 +171,7 @@ def decline(
     state: State, c: cmd.DeclineSuggestion, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     first = ruleset.first_stage()
-    authorize(state, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
     suggestion = state.suggestions.get(c.suggestion)
     if suggestion is None:
         raise Refusal("unknown_suggestion", suggestion=c.suggestion)

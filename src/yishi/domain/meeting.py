@@ -102,9 +102,17 @@ def convene(
 ) -> list[ev.Event]:
     matter = _matter(state, c.matter)
     stage = current_stage(ruleset, matter)
-    if stage.kind is not StageKind.MEETING:
+    if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
         raise Refusal("wrong_stage_kind", stage=stage.name, expected="meeting")
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    if (stage.kind is StageKind.ELECTION) != bool(c.candidates):
+        code = "candidates_required" if stage.kind is StageKind.ELECTION else "not_an_election"
+        raise Refusal(code, meeting=c.meeting)
+    for candidate in c.candidates:
+        if candidate not in state.people:
+            raise Refusal("unknown_person", person=candidate)
+    if len(set(c.candidates)) != len(c.candidates):
+        raise Refusal("duplicate_choice")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if matter.open_meeting(state) is not None:
         raise Refusal("meeting_already_open", stage=stage.name)
     if c.meeting in state.meetings:
@@ -166,6 +174,7 @@ def convene(
             date=c.date,
             method=method.value,
             place=c.place,
+            candidates=c.candidates,
         )
     ]
 
@@ -176,7 +185,7 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
     stage = ruleset.stage(meeting.stage)
     actor = c.on_behalf_of or c.actor
     if not (len(c.people) == 1 and c.people[0] == actor):
-        authorize(state, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
     members = roster(state, ruleset, meeting.body, meeting.date)
     seen: set[str] = set()
     for person in c.people:
@@ -219,7 +228,7 @@ def declare_interest(
         raise Refusal("recusal_disabled", rule="recusal.enabled")
     actor = c.on_behalf_of or c.actor
     if actor != c.person:
-        authorize(state, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
     if c.person not in state.people:
         raise Refusal("unknown_person", person=c.person)
     if c.person in matter.recused:
@@ -244,7 +253,7 @@ def register_proxy(
 ) -> list[ev.Event]:
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
     stage = ruleset.stage(meeting.stage)
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     policy = _rules(state, ruleset, meeting).proxies
     rule = f"bodies.{meeting.body}.proxies"
     if not policy.allowed:
@@ -317,7 +326,7 @@ def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime)
     actor = c.on_behalf_of or c.actor
     stage = ruleset.stage(meeting.stage)
     if actor != c.voter:
-        authorize(state, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
     if c.choice not in CHOICES:
         raise Refusal("bad_choice", choice=c.choice)
     members = roster(state, ruleset, meeting.body, meeting.date)
@@ -363,7 +372,7 @@ def enter_hand_count(
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
     _held(meeting, now)
     stage = ruleset.stage(meeting.stage)
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if VoteMethod(meeting.method) not in TALLY_METHODS:
         raise Refusal("tally_not_used", method=meeting.method)
     if meeting.tally is not None:
@@ -396,7 +405,7 @@ def record_consensus(
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
     _held(meeting, now)
     stage = ruleset.stage(meeting.stage)
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if meeting.method != VoteMethod.CONSENSUS.value:
         raise Refusal("consensus_not_used", method=meeting.method)
     return [
@@ -521,9 +530,13 @@ def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
 
 def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
+    if ruleset.stage(meeting.stage).kind is StageKind.ELECTION:
+        from yishi.domain import election  # election builds on this module
+
+        return election.close(state, c, ruleset, now)
     _held(meeting, now)
     stage = ruleset.stage(meeting.stage)
-    authorize(state, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     result = outcome(state, ruleset, meeting)
     if result.outcome != "no_quorum":
         voted = meeting.tally is not None or meeting.ballots or meeting.consensus is not None

@@ -22,6 +22,7 @@ class StageKind(str, enum.Enum):
     EXECUTION = "execution"  # the decision is carried out, optionally supervised (办)
     EVALUATION = "evaluation"  # residents rate the result (评)
     INTAKE = "intake"  # suggestions are reviewed and merged into one topic (提)
+    ELECTION = "election"  # a body elects people to seats by secret ballot (选)
 
 
 class VoteMethod(str, enum.Enum):
@@ -33,6 +34,9 @@ class VoteMethod(str, enum.Enum):
     HAND_COUNT = "hand_count"  # 事后录入的举手计数
     CONSENSUS = "consensus"  # 协商一致
 
+
+# Personnel matters are decided by secret ballot (domain.md §7.1, a [K] convention).
+ELECTION_METHODS = frozenset({VoteMethod.SECRET, VoteMethod.ONLINE})
 
 # Methods whose result may be entered as a count: hands counted in the room, or
 # paper ballots counted on the spot (唱票、计票) and entered afterwards.
@@ -150,6 +154,7 @@ class BodySpec:
     membership: Membership = Membership.ROSTER
     statutory_kind: str | None = None
     roles: tuple[str, ...] = ()
+    role_names: Mapping[str, str] = attrs.field(factory=dict)  # role id -> 书记, 主任 …
     composition: tuple[CompositionRule, ...] = ()
     rules: MeetingRules = MeetingRules()
 
@@ -202,6 +207,9 @@ class StageSpec:
     raters: tuple[str, ...] = ("residents",)
     # intake
     min_suggestions: int = 1
+    # election
+    seats: int = 0
+    fills: tuple[str, str] | None = None  # (body, role) the elected join
 
 
 @attrs.frozen

@@ -75,6 +75,9 @@ class Meeting:
     ballots: dict[str, str] = attrs.Factory(dict)  # voter -> choice
     tally: tuple[int, int, int] | None = None  # yes, no, abstain
     consensus: bool | None = None
+    candidates: tuple[str, ...] = ()
+    election_ballots: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    election_count: tuple[int, int, tuple[tuple[str, int], ...]] | None = None
     closed: bool = False
     outcome: str | None = None
     result: dict[str, Any] | None = None
@@ -273,7 +276,7 @@ def _(e: ev.InterestDeclared, s: State) -> None:
 @_apply.register
 def _(e: ev.MeetingConvened, s: State) -> None:
     s.meetings[e.meeting] = Meeting(
-        e.meeting, e.matter, e.stage, e.body, e.date, e.at.date(), e.method
+        e.meeting, e.matter, e.stage, e.body, e.date, e.at.date(), e.method, candidates=e.candidates
     )
     s.matters[e.matter].meetings.append(e.meeting)
 
@@ -301,6 +304,25 @@ def _(e: ev.HandCountEntered, s: State) -> None:
 @_apply.register
 def _(e: ev.ConsensusRecorded, s: State) -> None:
     s.meetings[e.meeting].consensus = e.reached
+
+
+@_apply.register
+def _(e: ev.ElectionBallotCast, s: State) -> None:
+    s.meetings[e.meeting].election_ballots[e.voter] = e.candidates
+
+
+@_apply.register
+def _(e: ev.ElectionCountEntered, s: State) -> None:
+    s.meetings[e.meeting].election_count = (e.cast, e.invalid, e.votes)
+
+
+@_apply.register
+def _(e: ev.CandidatesElected, s: State) -> None:
+    body = s.bodies.setdefault(e.body, Body(e.body))
+    for person in e.people:
+        member = body.members.setdefault(person, Member(person))
+        if e.role not in member.roles:
+            member.roles = (*member.roles, e.role)
 
 
 @_apply.register

@@ -55,7 +55,8 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
             )
             lines.append("  " + d["quorum"]["en" if en else "zh"])
             if d["threshold"]:
-                lines.append("  " + d["threshold"]["en" if en else "zh"])
+                lines += ["  " + x for x in d["threshold"]["en" if en else "zh"].splitlines()]
+            if d["threshold"] and d["method"] not in ("consensus",) and not d.get("election"):
                 lines.append(
                     f"  yes {counts['yes']}, no {counts['no']}, abstain {counts['abstain']}"
                     if en

@@ -149,6 +149,7 @@ def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
         membership=Membership(d.get("membership", "roster")),
         statutory_kind=d.get("statutory_kind"),
         roles=tuple(d.get("roles", ())),
+        role_names=dict(d.get("role_names", {})),
         composition=tuple(
             CompositionRule(
                 label=c["label"],
@@ -206,6 +207,8 @@ def _stage(d: dict[str, Any]) -> StageSpec:
         satisfied=tuple(d.get("satisfied", ())),
         raters=tuple(d.get("raters", ("residents",))),
         min_suggestions=d.get("min_suggestions", 1),
+        seats=d.get("seats", 0),
+        fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,  # type: ignore[arg-type]
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from yishi.domain.counting import Base
 from yishi.domain.rules import (
+    ELECTION_METHODS,
     Action,
     MeetingRules,
     RuleSet,
@@ -63,7 +64,9 @@ def _stage(rs: RuleSet, index: int, stage: StageSpec, stage_ids: list[str], out:
         _transition(rs, getattr(stage, t_name), f"{where}.{t_name}", stage_ids, out)
     if stage.kind is StageKind.INTAKE and index != 0:
         out.append(Problem("inconsistent", f"{where}.kind", expected="intake 只能是第一个步骤", expected_en="intake must be the first stage", found=stage.kind.value))
-    if stage.kind is StageKind.MEETING:
+    if stage.kind is StageKind.ELECTION:
+        _election(rs, where, stage, out)
+    if stage.kind in (StageKind.MEETING, StageKind.ELECTION):
         if not stage.bodies:
             out.append(Problem("missing", f"{where}.bodies", expected="开会的机构 id", expected_en="the body that meets"))
         for b, body_id in enumerate(stage.bodies):
@@ -104,6 +107,37 @@ def _stage(rs: RuleSet, index: int, stage: StageSpec, stage_ids: list[str], out:
         _bases(stage.threshold, {Base.VOTES_CAST}, f"{where}.threshold", out)
         for r, ref in enumerate(stage.raters):
             _ref(rs, ref, f"{where}.raters[{r}]", out)
+
+
+def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> None:
+    if stage.seats < 1:
+        out.append(Problem("missing", f"{where}.seats", expected="应选名额（至少 1）", expected_en="the number of seats (at least 1)"))
+    methods = tuple(
+        m
+        for body_id in stage.bodies
+        if body_id in rs.bodies
+        for m in meeting_rules(rs, stage, body_id, None).vote_methods
+    )
+    if not methods or any(m not in ELECTION_METHODS for m in methods):
+        out.append(
+            Problem(
+                "bad_value",
+                f"{where}.vote_methods",
+                expected='["secret"]（人事事项一律无记名投票）',
+                expected_en='["secret"] (personnel matters are decided by secret ballot)',
+                found=", ".join(m.value for m in methods),
+            )
+        )
+    for body_id in stage.bodies:
+        if body_id in rs.bodies:
+            rules = meeting_rules(rs, stage, body_id, None)
+            _bases(rules.threshold, {Base.VOTES_CAST}, f"{where}.threshold", out)
+    if stage.fills is not None:
+        body_id, role = stage.fills
+        if body_id not in rs.bodies:
+            out.append(Problem("bad_ref", f"{where}.fills", expected="、".join(rs.bodies), found=body_id))
+        elif rs.bodies[body_id].roles and role not in rs.bodies[body_id].roles:
+            out.append(Problem("bad_ref", f"{where}.fills", expected="、".join(rs.bodies[body_id].roles), found=role))
 
 
 def _complete(quorum: Any, threshold: Any, methods: Any, where: str, body_id: str, out: list[Problem]) -> None:

@@ -98,6 +98,7 @@ BODY = table(
     membership=s("成员来源", enum=tuple(m.value for m in Membership)),
     statutory_kind=s("对应的法定机构类型，用于核对法定下限", enum=tuple(BODY_FLOORS)),
     roles=arr(s(pattern=ID), "职务列表"),
+    role_names=Field("map", "职务的中文名称，如 { secretary = \"书记\" }", values=s()),
     notice_days=i("提前通知天数"),
     quorum=QUORUM,
     threshold=THRESHOLD,
@@ -160,6 +161,8 @@ STAGE = table(
     satisfied=arr(s(), "计为满意的等级"),
     raters=REFS,
     min_suggestions=i(minimum=1),
+    seats=i("选举：应选名额", minimum=1),
+    fills=s('选举：当选者加入的 "机构.职务"，如 "supervisors.supervisor"'),
     note=s(),
 )
 

@@ -45,6 +45,20 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "date": ANY_DATE,
             "method": s(required=True),
             "place": s(),
+            "candidates": arr(s(), "选举步骤的候选人"),
+        },
+    ),
+    "ballot": (
+        cmd.CastElectionBallot,
+        {"meeting": s(required=True), "voter": s(required=True), "candidates": arr(s(), required=True)},
+    ),
+    "election_count": (
+        cmd.EnterElectionCount,
+        {
+            "meeting": s(required=True),
+            "cast": i(required=True),
+            "invalid": i(required=True),
+            "votes": Field("map", "候选人 → 得票数", values=i(), required=True),
         },
     ),
     "check_in": (cmd.CheckIn, {"meeting": s(required=True), "people": PEOPLE}),
@@ -432,8 +446,11 @@ def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
         args["for_person"] = args.pop("for")
     if "people" in args:
         args["people"] = expand(args["people"])
-    if "suggestions" in args:
-        args["suggestions"] = tuple(args["suggestions"])
+    for key in ("suggestions", "candidates"):
+        if key in args:
+            args[key] = tuple(args[key])
+    if kind == "election_count":
+        args["votes"] = tuple(args["votes"].items())
     if kind == "convene" and "date" not in args:
         args["date"] = at.date()
     return [make(klass(**base, **args))]
