@@ -170,14 +170,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "会议 {meeting} 已逐张录入选票，不能再录入合计",
         "meeting {meeting} already has individual ballots",
     ),
-    "not_an_election": ("会议 {meeting} 不是选举（候选人只用于选举步骤）", "meeting {meeting} is not an election"),
+    "not_an_election": (
+        "会议 {meeting} 不是选举（候选人只用于选举步骤）",
+        "meeting {meeting} is not an election",
+    ),
     "candidates_required": ("选举须列出候选人", "an election needs candidates"),
     "not_a_candidate": ("{person} 不是本次选举的候选人", "{person} is not a candidate"),
     "duplicate_choice": ("同一人不能重复列出", "the same person is listed twice"),
-    "too_many_choices": ("选票选了 {count} 人，超过应选名额 {seats} 名，为无效票", "{count} chosen for {seats} seat(s): the ballot is invalid"),
-    "invalid_exceeds_cast": ("无效票 {invalid} 张多于收回选票 {cast} 张", "{invalid} invalid ballots but only {cast} cast"),
-    "votes_exceed_valid": ("{person} 得票 {votes} 多于有效票 {valid} 张", "{person} has {votes} votes but only {valid} ballots are valid"),
-    "votes_exceed_seats": ("得票合计 {total} 超过有效票 {valid} 张 × 应选 {seats} 名", "{total} votes in all exceed {valid} valid ballots x {seats} seats"),
+    "too_many_choices": (
+        "选票选了 {count} 人，超过应选名额 {seats} 名，为无效票",
+        "{count} chosen for {seats} seat(s): the ballot is invalid",
+    ),
+    "invalid_exceeds_cast": (
+        "无效票 {invalid} 张多于收回选票 {cast} 张",
+        "{invalid} invalid ballots but only {cast} cast",
+    ),
+    "votes_exceed_valid": (
+        "{person} 得票 {votes} 多于有效票 {valid} 张",
+        "{person} has {votes} votes but only {valid} ballots are valid",
+    ),
+    "votes_exceed_seats": (
+        "得票合计 {total} 超过有效票 {valid} 张 × 应选 {seats} 名",
+        "{total} votes in all exceed {valid} valid ballots x {seats} seats",
+    ),
     "negative_count": ("票数不能为负", "counts cannot be negative"),
     "tally_exceeds_present": (
         "赞成、反对、弃权合计 {total} 票，超过到会有表决权人数 {present} 人",

@@ -274,9 +274,11 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             "       " + event.quorum["explanation"][lang],
         ]
         if event.threshold:
-            lines += ["       " + line for line in event.threshold["explanation"][lang].splitlines()]
+            lines += [
+                "       " + line for line in event.threshold["explanation"][lang].splitlines()
+            ]
             c = event.counts
-        if event.threshold and "yes" in event.counts:
+        if event.threshold and "yes" in event.counts and "consensus" not in event.threshold:
             lines.append(
                 f"       yes {c['yes']}, no {c['no']}, abstain {c['abstain']}"
                 if en

@@ -143,12 +143,20 @@ class Requirement:
         }
 
 
+# what is counted -> (Chinese word, English word, Chinese unit)
+_COUNTED = {
+    "quorum": ("到会", "present", "人"),
+    "threshold": ("赞成", "in favour", "票"),
+    "satisfaction": ("满意", "satisfied", "票"),
+}
+
+
 @attrs.frozen
 class Check:
     """One requirement evaluated against real numbers."""
 
     requirement: Requirement
-    what: str  # "quorum" or "threshold"
+    what: str  # "quorum", "threshold" or "satisfaction"
     count: int
     base_value: int
     minimum: int
@@ -157,20 +165,20 @@ class Check:
     def explain(self, lang: str = "zh") -> str:
         req = self.requirement
         base_zh, base_en = BASE_NAMES[req.base]
-        unit_zh = (
-            "户" if req.base is Base.HOUSEHOLDS else ("票" if self.what == "threshold" else "人")
-        )
+        counted_zh, counted_en, unit_zh = _COUNTED[self.what]
+        if self.what == "satisfaction":
+            base_zh, base_en = "参加评价人数", "ratings"
+        if req.base is Base.HOUSEHOLDS:
+            unit_zh = "户"
         if lang == "en":
-            counted = "in favour" if self.what == "threshold" else "present"
             return (
-                f"{self.count} {counted} of {self.base_value} {base_en}; "
+                f"{self.count} {counted_en} of {self.base_value} {base_en}; "
                 f"{req.wording_en()} required (at least {self.minimum}): "
                 f"{'met' if self.met else 'not met'}"
             )
-        counted_zh = "赞成" if self.what == "threshold" else "到会"
+        base_unit = "户" if req.base is Base.HOUSEHOLDS else "人"
         return (
-            f"{counted_zh} {self.count} {unit_zh}，{base_zh} {self.base_value}"
-            f" {'户' if req.base is Base.HOUSEHOLDS else '人'}，"
+            f"{counted_zh} {self.count} {unit_zh}，{base_zh} {self.base_value} {base_unit}，"
             f"须{req.wording_zh()}（至少 {self.minimum} {unit_zh}），"
             f"{'达到' if self.met else '未达到'}"
         )
@@ -199,6 +207,16 @@ def check(requirement: Requirement, what: str, count: int, base_value: int) -> C
     )
 
 
+_OUTCOMES = {
+    ("quorum", True): ("会议有效", "the meeting is valid"),
+    ("quorum", False): ("不足法定人数，会议无效", "the meeting is not quorate"),
+    ("threshold", True): ("表决通过", "passed"),
+    ("threshold", False): ("表决未通过", "not passed"),
+    ("satisfaction", True): ("评价达到要求", "accepted"),
+    ("satisfaction", False): ("评价未达到要求", "not accepted"),
+}
+
+
 @attrs.frozen
 class Verdict:
     """The outcome of a set of checks, with the reasoning kept."""
@@ -213,29 +231,16 @@ class Verdict:
         return any(results) if self.mode == "any_of" else all(results)
 
     def explain(self, lang: str = "zh") -> str:
-        joiner = (
-            "；或 "
-            if self.mode == "any_of" and lang == "zh"
-            else ("; or " if self.mode == "any_of" else "; ")
-        )
-        if self.mode == "all_of":
-            joiner = "；" if lang == "zh" else "; "
+        en = lang == "en"
+        if self.mode == "any_of":
+            joiner = "; or " if en else "；或 "
+        else:
+            joiner = "; " if en else "；"
         body = joiner.join(c.explain(lang) for c in self.checks)
-        if lang == "en":
-            label = "quorum" if self.what == "quorum" else "vote"
-            outcome = {
-                ("quorum", True): "the meeting is valid",
-                ("quorum", False): "the meeting is not quorate",
-                ("threshold", True): "passed",
-                ("threshold", False): "not passed",
-            }[(self.what, self.met)]
+        outcome = _OUTCOMES[(self.what, self.met)][1 if en else 0]
+        if en:
+            label = {"quorum": "quorum", "satisfaction": "satisfaction"}.get(self.what, "vote")
             return f"{label}: {body} — {outcome}"
-        outcome = {
-            ("quorum", True): "会议有效",
-            ("quorum", False): "不足法定人数，会议无效",
-            ("threshold", True): "表决通过",
-            ("threshold", False): "表决未通过",
-        }[(self.what, self.met)]
         return f"{body}。{outcome}"
 
     def as_dict(self) -> dict[str, object]:

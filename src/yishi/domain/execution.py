@@ -6,7 +6,7 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize, holds, name
+from yishi.domain.authority import authorize, describe, holds, name
 from yishi.domain.counting import Base, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
@@ -103,7 +103,7 @@ def rate(state: State, c: cmd.Rate, ruleset: RuleSet, now: dt.datetime) -> list[
             "not_authorized",
             rule=f"stages.{stage.id}.raters",
             person=name(state, c.person),
-            who="、".join(stage.raters),
+            who=describe(ruleset, stage.raters),
         )
     if c.rating not in stage.scale:
         raise Refusal("bad_rating", rating=c.rating, scale="、".join(stage.scale))
@@ -132,7 +132,7 @@ def close_evaluation(
     cast = len(matter.ratings)
     requirements = stage.threshold or ()
     verdict = evaluate(
-        "threshold",
+        "satisfaction",
         "all_of",
         requirements,
         {r.base: satisfied for r in requirements},

@@ -528,6 +528,21 @@ def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
     )
 
 
+def _consensus(meeting: Meeting, result: Outcome) -> dict[str, object] | None:
+    if meeting.consensus is None or result.outcome == "no_quorum":
+        return None
+    present = result.counts["present"]
+    if meeting.consensus:
+        zh, en = (
+            f"到会 {present} 人协商一致。表决通过",
+            f"consensus of the {present} present — passed",
+        )
+    else:
+        zh = f"到会 {present} 人未能协商一致。表决未通过"
+        en = f"no consensus among the {present} present — not passed"
+    return {"consensus": meeting.consensus, "explanation": {"zh": zh, "en": en}}
+
+
 def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     meeting, matter = _open_meeting(state, ruleset, c.meeting)
     if ruleset.stage(meeting.stage).kind is StageKind.ELECTION:
@@ -550,7 +565,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         meeting=meeting.id,
         outcome=result.outcome,
         quorum=result.quorum.as_dict(),
-        threshold=result.threshold.as_dict() if result.threshold else None,
+        threshold=result.threshold.as_dict() if result.threshold else _consensus(meeting, result),
         counts=result.counts,
         recused=result.recused,
     )

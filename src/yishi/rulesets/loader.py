@@ -57,8 +57,23 @@ def parse_toml(data: bytes, file: str) -> tuple[dict[str, Any] | None, str, list
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        detail = f"字节 0x{data[exc.start]:02x}"
-        return None, "", [Problem("encoding", "", file=file, line=line, column=column, detail=detail, hint="请用 UTF-8 保存文件", hint_en="save the file as UTF-8")]
+        detail = f"0x{data[exc.start]:02x}"
+        return (
+            None,
+            "",
+            [
+                Problem(
+                    "encoding",
+                    "",
+                    file=file,
+                    line=line,
+                    column=column,
+                    detail=detail,
+                    hint="请用 UTF-8 保存文件",
+                    hint_en="save the file as UTF-8",
+                )
+            ],
+        )
     try:
         return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as exc:
@@ -67,9 +82,26 @@ def parse_toml(data: bytes, file: str) -> tuple[dict[str, Any] | None, str, list
         line = int(found.group(1)) if found else getattr(exc, "lineno", None)
         column = int(found.group(2)) if found else getattr(exc, "colno", None)
         detail = _POSITION.sub("", message).strip()
-        return None, text, [Problem("toml_syntax", "", file=file, line=line, column=column, detail=detail)]
+        if line is None:  # "(at end of document)": point at the last written line
+            line, column = _end_of(text)
+        return (
+            None,
+            text,
+            [Problem("toml_syntax", "", file=file, line=line, column=column, detail=detail)],
+        )
     except (RecursionError, ValueError) as exc:  # pathological nesting, odd numbers
-        return None, text, [Problem("toml_syntax", "", file=file, line=1, detail=type(exc).__name__)]
+        return (
+            None,
+            text,
+            [Problem("toml_syntax", "", file=file, line=1, detail=type(exc).__name__)],
+        )
+
+
+def _end_of(text: str) -> tuple[int, int]:
+    """Line and column just after the last non-blank character."""
+    written = text.rstrip()
+    start = written.rfind("\n") + 1
+    return written.count("\n") + 1, len(written) - start + 1
 
 
 def check_text(data: bytes, file: str = "<input>") -> tuple[RuleSet | None, list[Problem]]:
@@ -82,7 +114,16 @@ def check_text(data: bytes, file: str = "<input>") -> tuple[RuleSet | None, list
     if not errors(problems):
         version = document["schema_version"]
         if version != SCHEMA_VERSION:
-            problems.append(Problem("bad_value", "schema_version", expected=str(SCHEMA_VERSION), found=str(version), hint="此版本的 yishi 只认识格式版本 1", hint_en="this yishi reads format version 1 only"))
+            problems.append(
+                Problem(
+                    "bad_value",
+                    "schema_version",
+                    expected=str(SCHEMA_VERSION),
+                    found=str(version),
+                    hint="此版本的 yishi 只认识格式版本 1",
+                    hint_en="this yishi reads format version 1 only",
+                )
+            )
         else:
             ruleset = build(document, file, hashlib.sha256(data).hexdigest())
             problems += check_references(document, ruleset)
@@ -99,7 +140,9 @@ def load(path: str | Path) -> RuleSet:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise RuleSetError([Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]) from None
+        raise RuleSetError(
+            [Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]
+        ) from None
     ruleset, problems = check_text(data, file)
     if ruleset is None:
         raise RuleSetError(errors(problems))
@@ -117,7 +160,9 @@ def _path_key(path: str) -> PathKey:
 
 
 def requirement(data: dict[str, Any]) -> Requirement:
-    return Requirement(Base(data["base"]), parse_fraction(data["fraction"]), Comparator(data["cmp"]))
+    return Requirement(
+        Base(data["base"]), parse_fraction(data["fraction"]), Comparator(data["cmp"])
+    )
 
 
 def requirements(data: dict[str, Any] | None, key: str) -> tuple[Requirement, ...] | None:
@@ -133,7 +178,9 @@ def transition(data: str | dict[str, Any] | None, default: Transition) -> Transi
         return default
     if isinstance(data, str):
         return Transition(Action(data))
-    return Transition(Action(data["action"]), data.get("stage"), data.get("body"), data.get("notice_days"))
+    return Transition(
+        Action(data["action"]), data.get("stage"), data.get("body"), data.get("notice_days")
+    )
 
 
 def _methods(data: list[str] | None) -> tuple[VoteMethod, ...] | None:
@@ -155,7 +202,9 @@ def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
                 label=c["label"],
                 role=c["role"],
                 gender=c.get("gender"),
-                requirement=Requirement(Base.COMPOSITION, parse_fraction(c["fraction"]), Comparator(c["cmp"])),
+                requirement=Requirement(
+                    Base.COMPOSITION, parse_fraction(c["fraction"]), Comparator(c["cmp"])
+                ),
             )
             for c in d.get("composition", ())
         ),
@@ -192,7 +241,12 @@ def _stage(d: dict[str, Any]) -> StageSpec:
         on_pass=transition(d.get("on_pass"), Transition(Action.NEXT)),
         on_reject=transition(d.get("on_reject"), Transition(Action.ABANDON)),
         on_no_quorum=transition(d.get("on_no_quorum"), Transition(Action.RECONVENE)),
-        merge=MergeRule(merge["absorbs"], tuple(tuple(r.split(".", 1)) for r in merge["same_person"] if "." in r)) if merge else None,  # type: ignore[misc]
+        merge=MergeRule(
+            merge["absorbs"],
+            tuple(tuple(r.split(".", 1)) for r in merge["same_person"] if "." in r),
+        )
+        if merge
+        else None,  # type: ignore[misc]
         disclosure_days=d.get("disclosure_days", 0),
         disclosure_kind=d.get("disclosure_kind", "other"),
         channels=tuple(d.get("channels", ())),
@@ -200,8 +254,12 @@ def _stage(d: dict[str, Any]) -> StageSpec:
             window_days=objections.get("window_days"),
             reply_days=objections["reply_days"],
             handler=tuple(objections.get("handler", ())),
-            on_unresolved=transition(objections.get("on_unresolved"), Transition(Action.NEXT)) if "on_unresolved" in objections else None,
-        ) if objections else None,
+            on_unresolved=transition(objections.get("on_unresolved"), Transition(Action.NEXT))
+            if "on_unresolved" in objections
+            else None,
+        )
+        if objections
+        else None,
         supervisor=tuple(d.get("supervisor", ())),
         scale=tuple(d.get("scale", ())),
         satisfied=tuple(d.get("satisfied", ())),
@@ -255,7 +313,9 @@ def build(d: dict[str, Any], file: str, digest: str) -> RuleSet:
             enabled=recusal.get("enabled", False),
             may_speak=recusal.get("may_speak", True),
             remove_from_bases=recusal.get("remove_from_bases", True),
-            on_quorum_lost=transition(recusal.get("on_quorum_lost"), Transition(Action.RECONVENE)) if "on_quorum_lost" in recusal else None,
+            on_quorum_lost=transition(recusal.get("on_quorum_lost"), Transition(Action.RECONVENE))
+            if "on_quorum_lost" in recusal
+            else None,
             statutory=recusal.get("statutory", False),
         ),
         source=file,

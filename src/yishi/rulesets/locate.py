@@ -14,7 +14,9 @@ import re
 PathKey = tuple[str | int, ...]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*="""
+)
 
 
 def _split_key(text: str) -> list[str]:
@@ -27,7 +29,10 @@ def key_lines(text: str) -> dict[PathKey, int]:
     counters: dict[PathKey, int] = {}
     table: PathKey = ()
     in_multiline: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only, as TOML and tomllib count lines: str.splitlines()
+    # also breaks at U+2028, U+0085 and others, which TOML allows in comments
+    # and strings, and would shift every later line number.
+    for number, line in enumerate(text.split("\n"), start=1):
         if in_multiline is not None:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
@@ -48,7 +53,7 @@ def key_lines(text: str) -> dict[PathKey, int]:
         if match:
             path = (*table, *_split_key(match.group(1)))
             lines.setdefault(path, number)
-            rest = line[match.end():]
+            rest = line[match.end() :]
             for quote in ('"""', "'''"):
                 if rest.count(quote) % 2 == 1:
                     in_multiline = quote

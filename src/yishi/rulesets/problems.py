@@ -10,7 +10,7 @@ from yishi.i18n import message
 
 PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
     "toml_syntax": ("TOML 语法错误：{detail}", "TOML syntax error: {detail}"),
-    "encoding": ("文件不是 UTF-8 编码：{detail}", "the file is not UTF-8: {detail}"),
+    "encoding": ("文件不是 UTF-8 编码：字节 {detail}", "the file is not UTF-8: byte {detail}"),
     "unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
     "missing": ("缺少必填项", "required key is missing"),
     "unknown_key": ("未知的键", "unknown key"),
@@ -21,7 +21,10 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate": ("重复的编号", "duplicate id"),
     "inconsistent": ("与其他设定矛盾", "contradicts another setting"),
     "below_floor": ("低于法定下限", "below the statutory floor"),
-    "unverified_law": ("法定下限尚未按新法核实", "statutory floors not yet verified against this law version"),
+    "unverified_law": (
+        "法定下限尚未按新法核实",
+        "statutory floors not yet verified against this law version",
+    ),
 }
 
 

@@ -17,7 +17,13 @@ from yishi.domain.rules import (
 )
 from yishi.rulesets.problems import Problem
 
-QUORUM_BASES = {Base.COMPOSITION, Base.ENTITLED, Base.ELIGIBLE_ADULTS, Base.HOUSEHOLDS, Base.REGISTERED}
+QUORUM_BASES = {
+    Base.COMPOSITION,
+    Base.ENTITLED,
+    Base.ELIGIBLE_ADULTS,
+    Base.HOUSEHOLDS,
+    Base.REGISTERED,
+}
 THRESHOLD_BASES = set(Base) - {Base.HOUSEHOLDS}
 
 
@@ -27,17 +33,39 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
     seen: set[str] = set()
     for index, stage in enumerate(rs.stages):
         if stage.id in seen:
-            out.append(Problem("duplicate", f"stages[{index}].id", found=stage.id, hint="每个步骤的 id 须唯一", hint_en="stage ids must be unique"))
+            out.append(
+                Problem(
+                    "duplicate",
+                    f"stages[{index}].id",
+                    found=stage.id,
+                    hint="每个步骤的 id 须唯一",
+                    hint_en="stage ids must be unique",
+                )
+            )
         seen.add(stage.id)
     if not any(s.in_sequence for s in rs.stages):
-        out.append(Problem("missing", "stages", expected="至少一个按顺序进行的步骤", expected_en="at least one stage in sequence"))
+        out.append(
+            Problem(
+                "missing",
+                "stages",
+                expected="至少一个按顺序进行的步骤",
+                expected_en="at least one stage in sequence",
+            )
+        )
     for i, ref in enumerate(rs.proposers):
         _ref(rs, ref, f"proposers[{i}]", out)
     for body_id, body in rs.bodies.items():
         _body_rules(body_id, body.rules, out)
         for c, rule in enumerate(body.composition):
             if body.roles and rule.role not in body.roles:
-                out.append(Problem("bad_ref", f"bodies.{body_id}.composition[{c}].role", expected="、".join(body.roles), found=rule.role))
+                out.append(
+                    Problem(
+                        "bad_ref",
+                        f"bodies.{body_id}.composition[{c}].role",
+                        expected="、".join(body.roles),
+                        found=rule.role,
+                    )
+                )
     if rs.recusal.on_quorum_lost is not None:
         _transition(rs, rs.recusal.on_quorum_lost, "recusal.on_quorum_lost", stage_ids, out)
     for index, stage in enumerate(rs.stages):
@@ -50,60 +78,141 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
                 continue
             for b, body_id in enumerate(override.bodies or ()):
                 if body_id not in rs.bodies:
-                    out.append(Problem("bad_ref", f"{where}.bodies[{b}]", expected="、".join(rs.bodies), found=body_id))
+                    out.append(
+                        Problem(
+                            "bad_ref",
+                            f"{where}.bodies[{b}]",
+                            expected="、".join(rs.bodies),
+                            found=body_id,
+                        )
+                    )
             _bases(override.quorum, QUORUM_BASES, f"{where}.quorum", out)
             _bases(override.threshold, THRESHOLD_BASES, f"{where}.threshold", out)
     return out
 
 
-def _stage(rs: RuleSet, index: int, stage: StageSpec, stage_ids: list[str], out: list[Problem]) -> None:
+def _stage(
+    rs: RuleSet, index: int, stage: StageSpec, stage_ids: list[str], out: list[Problem]
+) -> None:
     where = f"stages[{index}]"
     for a, ref in enumerate(stage.actors):
         _ref(rs, ref, f"{where}.actors[{a}]", out)
     for t_name in ("on_pass", "on_reject", "on_no_quorum"):
         _transition(rs, getattr(stage, t_name), f"{where}.{t_name}", stage_ids, out)
     if stage.kind is StageKind.INTAKE and index != 0:
-        out.append(Problem("inconsistent", f"{where}.kind", expected="intake 只能是第一个步骤", expected_en="intake must be the first stage", found=stage.kind.value))
+        out.append(
+            Problem(
+                "inconsistent",
+                f"{where}.kind",
+                expected="intake 只能是第一个步骤",
+                expected_en="intake must be the first stage",
+                found=stage.kind.value,
+            )
+        )
     if stage.kind is StageKind.ELECTION:
         _election(rs, where, stage, out)
     if stage.kind in (StageKind.MEETING, StageKind.ELECTION):
         if not stage.bodies:
-            out.append(Problem("missing", f"{where}.bodies", expected="开会的机构 id", expected_en="the body that meets"))
+            out.append(
+                Problem(
+                    "missing",
+                    f"{where}.bodies",
+                    expected="开会的机构 id",
+                    expected_en="the body that meets",
+                )
+            )
         for b, body_id in enumerate(stage.bodies):
             if body_id not in rs.bodies:
-                out.append(Problem("bad_ref", f"{where}.bodies[{b}]", expected="、".join(rs.bodies), found=body_id))
+                out.append(
+                    Problem(
+                        "bad_ref",
+                        f"{where}.bodies[{b}]",
+                        expected="、".join(rs.bodies),
+                        found=body_id,
+                    )
+                )
                 continue
             rules = meeting_rules(rs, stage, body_id, None)
             _complete(rules.quorum, rules.threshold, rules.vote_methods, where, body_id, out)
         _bases(stage.quorum, QUORUM_BASES, f"{where}.quorum", out)
         _bases(stage.threshold, THRESHOLD_BASES, f"{where}.threshold", out)
         if stage.merge is not None:
-            if stage.merge.absorbs not in stage_ids or stage_ids.index(stage.merge.absorbs) >= index:
-                out.append(Problem("bad_ref", f"{where}.merge.absorbs", expected="本步骤之前的步骤 id", expected_en="an earlier stage id", found=stage.merge.absorbs))
+            if (
+                stage.merge.absorbs not in stage_ids
+                or stage_ids.index(stage.merge.absorbs) >= index
+            ):
+                out.append(
+                    Problem(
+                        "bad_ref",
+                        f"{where}.merge.absorbs",
+                        expected="本步骤之前的步骤 id",
+                        expected_en="an earlier stage id",
+                        found=stage.merge.absorbs,
+                    )
+                )
             raw = [f"{b}.{r}" for b, r in stage.merge.same_person]
             if len(raw) < 2:
-                out.append(Problem("bad_value", f"{where}.merge.same_person", expected='至少两个 "机构.职务"', expected_en='at least two "body.role" entries'))
+                out.append(
+                    Problem(
+                        "bad_value",
+                        f"{where}.merge.same_person",
+                        expected='至少两个 "机构.职务"',
+                        expected_en='at least two "body.role" entries',
+                    )
+                )
             for r, ref in enumerate(raw):
                 _ref(rs, ref, f"{where}.merge.same_person[{r}]", out)
     elif stage.kind is StageKind.DISCLOSURE:
         if stage.disclosure_days < 1:
-            out.append(Problem("missing", f"{where}.disclosure_days", expected="公示天数（至少 1 天）", expected_en="posting days (at least 1)"))
+            out.append(
+                Problem(
+                    "missing",
+                    f"{where}.disclosure_days",
+                    expected="公示天数（至少 1 天）",
+                    expected_en="posting days (at least 1)",
+                )
+            )
         if stage.objections is not None:
             for h, ref in enumerate(stage.objections.handler):
                 _ref(rs, ref, f"{where}.objections.handler[{h}]", out)
             if stage.objections.on_unresolved is not None:
-                _transition(rs, stage.objections.on_unresolved, f"{where}.objections.on_unresolved", stage_ids, out)
+                _transition(
+                    rs,
+                    stage.objections.on_unresolved,
+                    f"{where}.objections.on_unresolved",
+                    stage_ids,
+                    out,
+                )
     elif stage.kind is StageKind.EXECUTION:
         for s, ref in enumerate(stage.supervisor):
             _ref(rs, ref, f"{where}.supervisor[{s}]", out)
     elif stage.kind is StageKind.EVALUATION:
         if not stage.scale:
-            out.append(Problem("missing", f"{where}.scale", expected='评价等级，如 ["满意", "基本满意", "不满意"]'))
+            out.append(
+                Problem(
+                    "missing",
+                    f"{where}.scale",
+                    expected='评价等级，如 ["满意", "基本满意", "不满意"]',
+                )
+            )
         for s, value in enumerate(stage.satisfied):
             if value not in stage.scale:
-                out.append(Problem("bad_ref", f"{where}.satisfied[{s}]", expected="、".join(stage.scale), found=value))
+                out.append(
+                    Problem(
+                        "bad_ref",
+                        f"{where}.satisfied[{s}]",
+                        expected="、".join(stage.scale),
+                        found=value,
+                    )
+                )
         if not stage.threshold:
-            out.append(Problem("missing", f"{where}.threshold", expected='满意度要求，如 { base = "votes_cast", fraction = "2/3", cmp = ">=" }'))
+            out.append(
+                Problem(
+                    "missing",
+                    f"{where}.threshold",
+                    expected='满意度要求，如 { base = "votes_cast", fraction = "2/3", cmp = ">=" }',
+                )
+            )
         _bases(stage.threshold, {Base.VOTES_CAST}, f"{where}.threshold", out)
         for r, ref in enumerate(stage.raters):
             _ref(rs, ref, f"{where}.raters[{r}]", out)
@@ -111,7 +220,14 @@ def _stage(rs: RuleSet, index: int, stage: StageSpec, stage_ids: list[str], out:
 
 def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> None:
     if stage.seats < 1:
-        out.append(Problem("missing", f"{where}.seats", expected="应选名额（至少 1）", expected_en="the number of seats (at least 1)"))
+        out.append(
+            Problem(
+                "missing",
+                f"{where}.seats",
+                expected="应选名额（至少 1）",
+                expected_en="the number of seats (at least 1)",
+            )
+        )
     methods = tuple(
         m
         for body_id in stage.bodies
@@ -135,12 +251,23 @@ def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> 
     if stage.fills is not None:
         body_id, role = stage.fills
         if body_id not in rs.bodies:
-            out.append(Problem("bad_ref", f"{where}.fills", expected="、".join(rs.bodies), found=body_id))
+            out.append(
+                Problem("bad_ref", f"{where}.fills", expected="、".join(rs.bodies), found=body_id)
+            )
         elif rs.bodies[body_id].roles and role not in rs.bodies[body_id].roles:
-            out.append(Problem("bad_ref", f"{where}.fills", expected="、".join(rs.bodies[body_id].roles), found=role))
+            out.append(
+                Problem(
+                    "bad_ref",
+                    f"{where}.fills",
+                    expected="、".join(rs.bodies[body_id].roles),
+                    found=role,
+                )
+            )
 
 
-def _complete(quorum: Any, threshold: Any, methods: Any, where: str, body_id: str, out: list[Problem]) -> None:
+def _complete(
+    quorum: Any, threshold: Any, methods: Any, where: str, body_id: str, out: list[Problem]
+) -> None:
     for key, value in (("quorum", quorum), ("threshold", threshold), ("vote_methods", methods)):
         if not value:
             out.append(
@@ -167,8 +294,12 @@ def _bases(reqs: Any, allowed: set[Base], where: str, out: list[Problem]) -> Non
                     f"{where}.base",
                     expected="、".join(sorted(b.value for b in allowed)),
                     found=r.base.value,
-                    hint="法定人数按应到人数计，不能以“到会人员”或“投票数”为基数" if where.endswith("quorum") else "表决不以户数为基数",
-                    hint_en="a quorum counts against those who should attend, not those present" if where.endswith("quorum") else "votes are not counted per household",
+                    hint="法定人数按应到人数计，不能以“到会人员”或“投票数”为基数"
+                    if where.endswith("quorum")
+                    else "表决不以户数为基数",
+                    hint_en="a quorum counts against those who should attend, not those present"
+                    if where.endswith("quorum")
+                    else "votes are not counted per household",
                 )
             )
 
@@ -179,19 +310,51 @@ def _ref(rs: RuleSet, ref: str, where: str, out: list[Problem]) -> None:
     body_id, _, role = ref.partition(".")
     body = rs.bodies.get(body_id)
     if body is None:
-        out.append(Problem("bad_ref", where, expected='"residents" 或机构 id：' + "、".join(rs.bodies), expected_en='"residents" or a body id', found=ref))
+        out.append(
+            Problem(
+                "bad_ref",
+                where,
+                expected='"residents" 或机构 id：' + "、".join(rs.bodies),
+                expected_en='"residents" or a body id',
+                found=ref,
+            )
+        )
     elif role and body.roles and role not in body.roles:
-        out.append(Problem("bad_ref", where, expected=f"{body_id} 的职务：" + "、".join(body.roles), found=role))
+        out.append(
+            Problem(
+                "bad_ref", where, expected=f"{body_id} 的职务：" + "、".join(body.roles), found=role
+            )
+        )
 
 
-def _transition(rs: RuleSet, t: Transition, where: str, stage_ids: list[str], out: list[Problem]) -> None:
+def _transition(
+    rs: RuleSet, t: Transition, where: str, stage_ids: list[str], out: list[Problem]
+) -> None:
     if t.action in (Action.GOTO, Action.REVISE_AND_RESTART):
         if t.stage is None:
-            out.append(Problem("missing", f"{where}.stage", expected="目标步骤 id", expected_en="the target stage id"))
+            out.append(
+                Problem(
+                    "missing",
+                    f"{where}.stage",
+                    expected="目标步骤 id",
+                    expected_en="the target stage id",
+                )
+            )
         elif t.stage not in stage_ids:
-            out.append(Problem("bad_ref", f"{where}.stage", expected="、".join(stage_ids), found=t.stage))
+            out.append(
+                Problem("bad_ref", f"{where}.stage", expected="、".join(stage_ids), found=t.stage)
+            )
     if t.action is Action.ESCALATE:
         if t.body is None:
-            out.append(Problem("missing", f"{where}.body", expected="升级到的机构 id", expected_en="the body to escalate to"))
+            out.append(
+                Problem(
+                    "missing",
+                    f"{where}.body",
+                    expected="升级到的机构 id",
+                    expected_en="the body to escalate to",
+                )
+            )
         elif t.body not in rs.bodies:
-            out.append(Problem("bad_ref", f"{where}.body", expected="、".join(rs.bodies), found=t.body))
+            out.append(
+                Problem("bad_ref", f"{where}.body", expected="、".join(rs.bodies), found=t.body)
+            )

@@ -37,5 +37,15 @@ def find(ref: str, relative_to: Path | None = None) -> RuleSet:
         from yishi.rulesets.problems import Problem, RuleSetError
 
         known = "、".join(shipped()) or "—"
-        raise RuleSetError([Problem("bad_ref", "ruleset", expected=f"已安装的规则 id：{known}，或 .toml 文件路径", expected_en=f"a shipped id ({known}) or a .toml path", found=ref)])
+        raise RuleSetError(
+            [
+                Problem(
+                    "bad_ref",
+                    "ruleset",
+                    expected=f"已安装的规则 id：{known}，或 .toml 文件路径",
+                    expected_en=f"a shipped id ({known}) or a .toml path",
+                    found=ref,
+                )
+            ]
+        )
     return load(candidates[0])

@@ -32,6 +32,7 @@ class Field:
     values: Field | None = None
     one_of: tuple[Field, ...] = ()  # alternatives (e.g. transition as string or table)
     pattern: str | None = None
+    free_keys: bool = False  # map keys are data (e.g. rating labels), not ids
 
 
 def s(doc: str = "", **kw: Any) -> Field:
@@ -58,10 +59,12 @@ ID = r"^[a-z][a-z0-9_]*$"
 REF_DOC = '"residents"、机构 id 或 "机构.职务"，如 "village_committee.director"'
 
 REQUIREMENT = table(
-    "一个人数条件：base 的 fraction，比较方式 cmp（\">\" 过半数/超过；\">=\" 以上/不少于）",
+    '一个人数条件：base 的 fraction，比较方式 cmp（">" 过半数/超过；">=" 以上/不少于）',
     base=s("基数", required=True, enum=tuple(b.value for b in Base)),
     fraction=Field("fraction", '分数字符串，如 "2/3"；不接受小数或百分比', required=True),
-    cmp=s("比较：\">\" 不含本数，\">=\" 含本数", required=True, enum=tuple(c.value for c in Comparator)),
+    cmp=s(
+        '比较：">" 不含本数，">=" 含本数', required=True, enum=tuple(c.value for c in Comparator)
+    ),
     note=s("说明（出处、取舍理由）"),
 )
 QUORUM = Field(
@@ -98,7 +101,7 @@ BODY = table(
     membership=s("成员来源", enum=tuple(m.value for m in Membership)),
     statutory_kind=s("对应的法定机构类型，用于核对法定下限", enum=tuple(BODY_FLOORS)),
     roles=arr(s(pattern=ID), "职务列表"),
-    role_names=Field("map", "职务的中文名称，如 { secretary = \"书记\" }", values=s()),
+    role_names=Field("map", '职务的中文名称，如 { secretary = "书记" }', values=s()),
     notice_days=i("提前通知天数"),
     quorum=QUORUM,
     threshold=THRESHOLD,
@@ -143,7 +146,11 @@ STAGE = table(
     merge=table(
         "一肩挑时吸收前一步骤",
         absorbs=s("被吸收的步骤 id", required=True),
-        same_person=arr(s(), '同一人担任的职务，如 ["party_branch_committee.secretary", "village_committee.director"]', required=True),
+        same_person=arr(
+            s(),
+            '同一人担任的职务，如 ["party_branch_committee.secretary", "village_committee.director"]',
+            required=True,
+        ),
     ),
     disclosure_days=i("公示天数", minimum=1),
     disclosure_kind=s("公示类别", enum=("resolution", "result", "other")),
@@ -167,7 +174,12 @@ STAGE = table(
 )
 
 OVERRIDE = table(
-    quorum=QUORUM, threshold=THRESHOLD, bodies=arr(s()), vote_methods=METHODS, notice_days=i(), note=s()
+    quorum=QUORUM,
+    threshold=THRESHOLD,
+    bodies=arr(s()),
+    vote_methods=METHODS,
+    notice_days=i(),
+    note=s(),
 )
 
 RULESET = table(
@@ -275,12 +287,28 @@ def validate(value: Any, field: Field, path: PathKey, out: list[Problem]) -> boo
             out.append(_bad_enum(path, field, value))
             return False
         if field.pattern and not _pattern_ok(field.pattern, value):
-            out.append(Problem("bad_value", dotted(path), expected="ASCII 小写字母、数字和下划线，字母开头", expected_en="lowercase ASCII letters, digits and _", found=_show(value)))
+            out.append(
+                Problem(
+                    "bad_value",
+                    dotted(path),
+                    expected="ASCII 小写字母、数字和下划线，字母开头",
+                    expected_en="lowercase ASCII letters, digits and _",
+                    found=_show(value),
+                )
+            )
             return False
         return True
     if field.type == "integer":
         if field.minimum is not None and value < field.minimum:
-            out.append(Problem("bad_value", dotted(path), expected=f"不小于 {field.minimum} 的整数", expected_en=f"an integer >= {field.minimum}", found=_show(value)))
+            out.append(
+                Problem(
+                    "bad_value",
+                    dotted(path),
+                    expected=f"不小于 {field.minimum} 的整数",
+                    expected_en=f"an integer >= {field.minimum}",
+                    found=_show(value),
+                )
+            )
             return False
         return True
     if field.type == "array":
@@ -293,8 +321,16 @@ def validate(value: Any, field: Field, path: PathKey, out: list[Problem]) -> boo
         assert field.values is not None
         ok = True
         for key, item in value.items():
-            if not _pattern_ok(ID, key):
-                out.append(Problem("bad_value", dotted((*path, key)), expected="id 须为 ASCII 小写字母、数字和下划线", expected_en="ids are lowercase ASCII letters, digits and _", found=_show(key)))
+            if not field.free_keys and not _pattern_ok(ID, key):
+                out.append(
+                    Problem(
+                        "bad_value",
+                        dotted((*path, key)),
+                        expected="id 须为 ASCII 小写字母、数字和下划线",
+                        expected_en="ids are lowercase ASCII letters, digits and _",
+                        found=_show(key),
+                    )
+                )
                 ok = False
             ok = validate(item, field.values, (*path, key), out) and ok
         return ok
@@ -309,7 +345,15 @@ def _table(value: dict[str, Any], field: Field, path: PathKey, out: list[Problem
     ok = True
     for key, sub in field.fields.items():
         if sub.required and key not in value:
-            out.append(Problem("missing", dotted((*path, key)), expected=sub.doc or _TYPE_NAMES.get(sub.type, ("", ""))[0]))
+            names = _TYPE_NAMES.get(sub.type, ("", ""))
+            out.append(
+                Problem(
+                    "missing",
+                    dotted((*path, key)),
+                    expected=sub.doc or names[0],
+                    expected_en=names[1],
+                )
+            )
             ok = False
     for key, item in value.items():
         sub = field.fields.get(key)
@@ -368,23 +412,45 @@ def _wrong_type(path: PathKey, field: Field, value: Any) -> Problem:
     en = " or ".join(_TYPE_NAMES.get(t, (t, t))[1] for t in types)
     hint, hint_en = "", ""
     if isinstance(value, float) and "fraction" in types:
-        hint, hint_en = '比例请写成分数字符串，如 fraction = "2/3"', 'write ratios as fraction strings, e.g. fraction = "2/3"'
+        hint, hint_en = (
+            '比例请写成分数字符串，如 fraction = "2/3"',
+            'write ratios as fraction strings, e.g. fraction = "2/3"',
+        )
     elif isinstance(value, str) and field.type == "array":
-        hint, hint_en = f'单个值也要写成数组：["{value}"]', f'write a single value as an array: ["{value}"]'
-    return Problem("wrong_type", dotted(path), expected=zh, expected_en=en, found=f"{_show(value)}（{_toml_type(value)}）", hint=hint, hint_en=hint_en)
+        hint, hint_en = (
+            f'单个值也要写成数组：["{value}"]',
+            f'write a single value as an array: ["{value}"]',
+        )
+    return Problem(
+        "wrong_type",
+        dotted(path),
+        expected=zh,
+        expected_en=en,
+        found=f"{_show(value)}（{_toml_type(value)}）",
+        hint=hint,
+        hint_en=hint_en,
+    )
 
 
 def _bad_enum(path: PathKey, field: Field, value: str) -> Problem:
     hint, hint_en = "", ""
     aliases = {"gt": ">", "gte": ">=", "ge": ">=", "过半数": ">", "以上": ">="}
     if value in aliases and aliases[value] in field.enum:
-        hint = f"比较方式写作 \"{aliases[value]}\""
+        hint = f'比较方式写作 "{aliases[value]}"'
         hint_en = f'write the comparator as "{aliases[value]}"'
     else:
         close = difflib.get_close_matches(value, list(field.enum), n=1)
         if close:
             hint, hint_en = f"是不是“{close[0]}”？", f"did you mean '{close[0]}'?"
-    return Problem("bad_value", dotted(path), expected="、".join(field.enum), expected_en=", ".join(field.enum), found=_show(value), hint=hint, hint_en=hint_en)
+    return Problem(
+        "bad_value",
+        dotted(path),
+        expected="、".join(field.enum),
+        expected_en=", ".join(field.enum),
+        found=_show(value),
+        hint=hint,
+        hint_en=hint_en,
+    )
 
 
 def _fraction(value: Any, path: PathKey, out: list[Problem]) -> bool:
@@ -401,7 +467,17 @@ def _fraction(value: Any, path: PathKey, out: list[Problem]) -> bool:
             return True
         except (ValueError, ZeroDivisionError):
             pass
-    out.append(Problem("bad_fraction", dotted(path), expected='分数字符串，如 "2/3"', expected_en='a fraction string such as "2/3"', found=_show(value), hint=hint, hint_en=hint_en))
+    out.append(
+        Problem(
+            "bad_fraction",
+            dotted(path),
+            expected='分数字符串，如 "2/3"',
+            expected_en='a fraction string such as "2/3"',
+            found=_show(value),
+            hint=hint,
+            hint_en=hint_en,
+        )
+    )
     return False
 
 
@@ -439,7 +515,9 @@ def _json(field: Field) -> dict[str, Any]:
         out.update(type="array", items=_json(field.items))
     elif field.type == "map":
         assert field.values is not None
-        out.update(type="object", additionalProperties=_json(field.values), propertyNames={"pattern": ID})
+        out.update(
+            type="object", additionalProperties=_json(field.values), propertyNames={"pattern": ID}
+        )
     elif field.type == "table":
         assert field.fields is not None
         out.update(

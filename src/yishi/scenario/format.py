@@ -50,7 +50,11 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
     ),
     "ballot": (
         cmd.CastElectionBallot,
-        {"meeting": s(required=True), "voter": s(required=True), "candidates": arr(s(), required=True)},
+        {
+            "meeting": s(required=True),
+            "voter": s(required=True),
+            "candidates": arr(s(), required=True),
+        },
     ),
     "election_count": (
         cmd.EnterElectionCount,
@@ -135,7 +139,9 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         cmd.Rate,
         {
             "matter": s(required=True),
-            "by_rating": Field("map", "评价 → 人员列表", values=PEOPLE, required=True),
+            "by_rating": Field(
+                "map", "评价 → 人员列表", values=PEOPLE, required=True, free_keys=True
+            ),
         },
     ),
     "close_evaluation": (cmd.CloseEvaluation, {"matter": s(required=True)}),
