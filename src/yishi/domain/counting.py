@@ -232,10 +232,8 @@ class Verdict:
 
     def explain(self, lang: str = "zh") -> str:
         en = lang == "en"
-        if self.mode == "any_of":
-            joiner = "; or " if en else "；或 "
-        else:
-            joiner = "; " if en else "；"
+        joiners = {("any_of", True): "; or ", ("any_of", False): "；或 "}
+        joiner = joiners.get((self.mode, en), "; " if en else "；")
         body = joiner.join(c.explain(lang) for c in self.checks)
         outcome = _OUTCOMES[(self.what, self.met)][1 if en else 0]
         if en:
