@@ -174,6 +174,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "会议 {meeting} 不是选举（候选人只用于选举步骤）",
         "meeting {meeting} is not an election",
     ),
+    "already_elected": ("{person} 已当选，不能再作候选人", "{person} is already elected"),
     "candidates_required": ("选举须列出候选人", "an election needs candidates"),
     "not_a_candidate": ("{person} 不是本次选举的候选人", "{person} is not a candidate"),
     "duplicate_choice": ("同一人不能重复列出", "the same person is listed twice"),

@@ -46,10 +46,10 @@ def set_up(
                 "unknown_ref", field=f"households.{h.id}.representative", value=h.representative
             )
     for body in c.bodies:
+        # A community's bodies serve every procedure it runs; only those this
+        # rule set knows are checked against it.
         spec = ruleset.bodies.get(body.id)
-        if spec is None:
-            raise Refusal("unknown_ref", field="bodies", value=body.id)
-        if spec.membership is not Membership.ROSTER:
+        if spec is not None and spec.membership is not Membership.ROSTER:
             raise Refusal("derived_body", body=spec.name)
         seen: set[str] = set()
         for m in body.members:
@@ -59,7 +59,7 @@ def set_up(
                 raise Refusal("duplicate_id", id=f"{body.id}/{m.person}")
             seen.add(m.person)
             for role in m.roles:
-                if spec.roles and role not in spec.roles:
+                if spec is not None and spec.roles and role not in spec.roles:
                     raise Refusal(
                         "unknown_role", body=spec.name, role=role, allowed="、".join(spec.roles)
                     )

@@ -148,6 +148,8 @@ _COUNTED = {
     "quorum": ("到会", "present", "人"),
     "threshold": ("赞成", "in favour", "票"),
     "satisfaction": ("满意", "satisfied", "票"),
+    "participation": ("参加投票", "ballots cast", "人"),
+    "candidate": ("得票", "votes", "票"),
 }
 
 
@@ -168,6 +170,10 @@ class Check:
         counted_zh, counted_en, unit_zh = _COUNTED[self.what]
         if self.what == "satisfaction":
             base_zh, base_en = "参加评价人数", "ratings"
+        elif self.what == "participation":
+            base_zh = {Base.REGISTERED: "登记选民", Base.ENTITLED: "有选举权的成员"}.get(
+                req.base, base_zh
+            )
         if req.base is Base.HOUSEHOLDS:
             unit_zh = "户"
         if lang == "en":
@@ -214,6 +220,13 @@ _OUTCOMES = {
     ("threshold", False): ("表决未通过", "not passed"),
     ("satisfaction", True): ("评价达到要求", "accepted"),
     ("satisfaction", False): ("评价未达到要求", "not accepted"),
+    ("participation", True): ("选举有效", "the election is valid"),
+    ("participation", False): (
+        "参加投票人数不足，选举无效",
+        "too few ballots; the election is invalid",
+    ),
+    ("candidate", True): ("当选票数达到", "enough votes"),
+    ("candidate", False): ("当选票数未达到", "not enough votes"),
 }
 
 

@@ -73,6 +73,10 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
                     "quorum": meeting.result["quorum"]["explanation"],
                     "threshold": (meeting.result["threshold"] or {}).get("explanation"),
                     "election": bool(meeting.candidates),
+                    "elected": [
+                        state.people[p].name
+                        for p in (meeting.result["threshold"] or {}).get("elected", [])
+                    ],
                 }
             )
     return {

@@ -18,8 +18,8 @@ from yishi.domain.counting import Base, Check, check, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
 from yishi.domain.meeting import _held, _open_meeting, _rules, roster
-from yishi.domain.rules import RuleSet
-from yishi.domain.state import Meeting, State
+from yishi.domain.rules import RuleSet, StageSpec
+from yishi.domain.state import Matter, Meeting, State
 
 
 def cast_ballot(
@@ -46,7 +46,7 @@ def cast_ballot(
         raise Refusal("not_present", person=name(state, c.voter))
     if c.voter in meeting.election_ballots:
         raise Refusal("already_voted", person=name(state, c.voter))
-    _check_choices(meeting, c.candidates, stage.seats)
+    _check_choices(meeting, c.candidates, remaining_seats(matter, stage))
     return [
         ev.ElectionBallotCast(
             at=now,
@@ -98,9 +98,10 @@ def enter_count(
             raise Refusal("not_a_candidate", person=person)
         if votes > valid:
             raise Refusal("votes_exceed_valid", person=person, votes=votes, valid=valid)
-    if sum(n for _, n in c.votes) > valid * stage.seats:
+    seats = remaining_seats(matter, stage)
+    if sum(n for _, n in c.votes) > valid * seats:
         raise Refusal(
-            "votes_exceed_seats", total=sum(n for _, n in c.votes), valid=valid, seats=stage.seats
+            "votes_exceed_seats", total=sum(n for _, n in c.votes), valid=valid, seats=seats
         )
     return [
         ev.ElectionCountEntered(
@@ -140,29 +141,31 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     electorate = len([p for p, voting in members.items() if voting])
     cast, votes = tally(meeting)
     bases = {b: electorate for b in Base}
-    participation = evaluate("quorum", "any_of", rules.quorum, dict.fromkeys(Base, cast), bases)
+    participation = evaluate(
+        "participation", "any_of", rules.quorum, dict.fromkeys(Base, cast), bases
+    )
     checks: list[tuple[str, int, list[Check]]] = []
     for person, n in sorted(votes.items(), key=lambda item: (-item[1], item[0])):
-        checks.append((person, n, [check(r, "threshold", n, cast) for r in rules.threshold]))
+        checks.append((person, n, [check(r, "candidate", n, cast) for r in rules.threshold]))
     qualified = [(p, n) for p, n, cs in checks if all(x.met for x in cs)]
-    elected = _fill(qualified, stage.seats) if participation.met else []
+    seats = remaining_seats(matter, stage)
+    elected = _fill(qualified, seats) if participation.met else []
     if not participation.met:
         outcome = "no_quorum"
     else:
-        outcome = "passed" if len(elected) == stage.seats else "rejected"
+        outcome = "passed" if len(elected) == seats else "rejected"
     lines_zh = [
-        f"{name(state, p)} 得 {n} 票：" + "；".join(x.explain("zh") for x in cs)
-        for p, n, cs in checks
+        f"{name(state, p)}：" + "；".join(x.explain("zh") for x in cs) for p, _, cs in checks
     ]
-    lines_en = [f"{p}: {n} votes; " + "; ".join(x.explain("en") for x in cs) for p, n, cs in checks]
-    seats_zh = f"应选 {stage.seats} 名，当选 {len(elected)} 名：{'、'.join(name(state, p) for p in elected) or '无'}"
-    seats_en = f"{stage.seats} seat(s), {len(elected)} elected: {', '.join(elected) or 'none'}"
+    lines_en = [f"{p}: " + "; ".join(x.explain("en") for x in cs) for p, _, cs in checks]
+    seats_zh = f"应选 {seats} 名，当选 {len(elected)} 名：{'、'.join(name(state, p) for p in elected) or '无'}"
+    seats_en = f"{seats} seat(s), {len(elected)} elected: {', '.join(elected) or 'none'}"
     result = {
         "candidates": [
             {"person": p, "votes": n, "checks": [x.as_dict() for x in cs]} for p, n, cs in checks
         ],
         "elected": elected,
-        "seats": stage.seats,
+        "seats": seats,
         "explanation": {
             "zh": "\n".join([*lines_zh, seats_zh]),
             "en": "\n".join([*lines_en, seats_en]),
@@ -211,6 +214,11 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
     return [*events, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]
+
+
+def remaining_seats(matter: Matter, stage: StageSpec) -> int:
+    """Seats still open at this stage: a run-off (另行选举) fills only what is left."""
+    return stage.seats - len(matter.elected.get(stage.id, ()))
 
 
 def _fill(qualified: list[tuple[str, int]], seats: int) -> list[str]:

@@ -107,9 +107,12 @@ def convene(
     if (stage.kind is StageKind.ELECTION) != bool(c.candidates):
         code = "candidates_required" if stage.kind is StageKind.ELECTION else "not_an_election"
         raise Refusal(code, meeting=c.meeting)
+    already = {p for people in matter.elected.values() for p in people}
     for candidate in c.candidates:
         if candidate not in state.people:
             raise Refusal("unknown_person", person=candidate)
+        if candidate in already:
+            raise Refusal("already_elected", person=name(state, candidate))
     if len(set(c.candidates)) != len(c.candidates):
         raise Refusal("duplicate_choice")
     authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")

@@ -149,6 +149,7 @@ class Matter:
     signed_off_by: list[str] = attrs.Factory(list)
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
+    elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
 
     def open_meeting(self, state: State) -> Meeting | None:
         for meeting_id in reversed(self.meetings):
@@ -318,6 +319,8 @@ def _(e: ev.ElectionCountEntered, s: State) -> None:
 
 @_apply.register
 def _(e: ev.CandidatesElected, s: State) -> None:
+    stage = s.meetings[e.meeting].stage
+    s.matters[e.matter].elected.setdefault(stage, []).extend(e.people)
     body = s.bodies.setdefault(e.body, Body(e.body))
     for person in e.people:
         member = body.members.setdefault(person, Member(person))
