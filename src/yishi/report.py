@@ -30,7 +30,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "on_behalf_of": step.command.on_behalf_of,
             "status": r.status,
             "expect": step.expect,
-            "events": [e.type for e in r.events],
+            "events": _event_counts(r.events),
         }
         if r.refusal is not None:
             item["refusal"] = r.refusal.as_dict()
@@ -126,6 +126,13 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "events": len(report.engine.store),
         },
     }
+
+
+def _event_counts(events: list[ev.Event]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.type] = counts.get(event.type, 0) + 1
+    return counts
 
 
 _DO = {
