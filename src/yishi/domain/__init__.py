@@ -1,0 +1,1 @@
+"""The pure domain: attrs values, events, decide(), evolve(), counting. No I/O."""
