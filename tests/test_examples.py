@@ -22,13 +22,19 @@ def _run(name: str) -> dict:
 @pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
 def test_golden_json(path, update_golden):
     """`yishi run --json` is stable; regenerate with YISHI_UPDATE_GOLDEN=1 after a deliberate change."""
-    result = CliRunner().invoke(main, ["run", str(path.relative_to(ROOT)), "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["run", str(path.relative_to(ROOT)), "--json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     golden = GOLDEN / f"{path.stem}.json"
     if update_golden:
-        golden.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden.name}: run with YISHI_UPDATE_GOLDEN=1 and review it"
+        golden.write_text(
+            json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    assert golden.exists(), (
+        f"no golden file {golden.name}: run with YISHI_UPDATE_GOLDEN=1 and review it"
+    )
     assert document == json.loads(golden.read_text(encoding="utf-8"))
 
 
@@ -37,7 +43,9 @@ def test_every_expectation_met(path):
     report = run_scenario(load_scenario(path))
     assert report.unexpected == []
     assert all(r.step.expect == "refused" for r in report.results if r.refusal is not None), [
-        (r.step.index, r.refusal.code) for r in report.results if r.refusal and r.step.expect != "refused"
+        (r.step.index, r.refusal.code)
+        for r in report.results
+        if r.refusal and r.step.expect != "refused"
     ]
 
 
@@ -55,7 +63,12 @@ def test_pass_land_lease_needs_two_thirds_of_all_representatives():
     check = resolve["threshold"]["checks"][0]
     # 集体土地出租: ≥ 2/3 of the whole composition (30), not of those present (25).
     assert check["requirement"] == {"base": "composition", "fraction": "2/3", "cmp": ">="}
-    assert (check["count"], check["base_value"], check["minimum"], check["met"]) == (22, 30, 20, True)
+    assert (check["count"], check["base_value"], check["minimum"], check["met"]) == (
+        22,
+        30,
+        20,
+        True,
+    )
     assert _matter(doc)["status"] == "completed"
     assert [d["kind"] for d in doc["disclosures"]] == ["resolution", "result"]
     # The probationary member is refused a vote.

@@ -227,8 +227,6 @@ RULESET = table(
     ),
 )
 
-TOP_LEVEL_KEYS = frozenset(RULESET.fields or ())
-
 _TYPE_NAMES = {
     "string": ("字符串", "a string"),
     "integer": ("整数", "an integer"),
@@ -263,6 +261,20 @@ def _show(value: Any) -> str:
 
 def validate(value: Any, field: Field, path: PathKey, out: list[Problem]) -> bool:
     """Structural check of ``value`` against ``field``; appends problems, returns ok."""
+    if path == () and field.fields is not None:
+        # The document's own top-level keys, for the "key written after a table" hint.
+        _ROOT_KEYS.append(frozenset(field.fields))
+        try:
+            return _validate(value, field, path, out)
+        finally:
+            _ROOT_KEYS.pop()
+    return _validate(value, field, path, out)
+
+
+_ROOT_KEYS: list[frozenset[str]] = []
+
+
+def _validate(value: Any, field: Field, path: PathKey, out: list[Problem]) -> bool:
     if field.one_of:
         scratch: list[Problem] = []
         for option in field.one_of:
@@ -359,7 +371,7 @@ def _table(value: dict[str, Any], field: Field, path: PathKey, out: list[Problem
         sub = field.fields.get(key)
         if sub is None:
             close = difflib.get_close_matches(key, list(field.fields), n=1)
-            if path and key in TOP_LEVEL_KEYS:
+            if path and _ROOT_KEYS and key in _ROOT_KEYS[-1]:
                 out.append(_misplaced(path, key))
                 ok = False
                 continue

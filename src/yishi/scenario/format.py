@@ -246,6 +246,7 @@ class Scenario:
     steps: tuple[Step, ...]
     until: dt.datetime | None = None
     community: str = ""
+    ruleset_line: int | None = None
 
 
 def _when(value: Any) -> dt.datetime:
@@ -370,6 +371,7 @@ def load_scenario(path: str | Path) -> Scenario:
         steps=tuple(steps),
         until=_when(_undate(document["until"])) if "until" in document else None,
         community=community.get("name", ""),
+        ruleset_line=find_line(lines, ("ruleset",)),
     )
 
 

@@ -11,6 +11,7 @@ from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
+from yishi.rulesets.problems import RuleSetError
 from yishi.rulesets.registry import find
 from yishi.scenario.format import Scenario, Step
 
@@ -46,7 +47,13 @@ class RunReport:
 
 
 def run_scenario(scenario: Scenario) -> RunReport:
-    ruleset = find(scenario.ruleset, scenario.base_dir)
+    try:
+        ruleset = find(scenario.ruleset, scenario.base_dir)
+    except RuleSetError as exc:
+        # A problem with no file of its own is about the scenario's `ruleset` key.
+        raise RuleSetError(
+            [p if p.file else p.located(scenario.file, scenario.ruleset_line) for p in exc.problems]
+        ) from None
     engine = Engine({ruleset.id: ruleset}, ruleset.id)
     first = scenario.steps[0].at if scenario.steps else None
     report = RunReport(scenario, ruleset, engine)

@@ -1,0 +1,63 @@
+"""Architecture: imports point down the layers of design.md; modules stay small."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "yishi"
+
+# package -> modules it must never import
+FORBIDDEN = {
+    "domain": (
+        "yishi.engine",
+        "yishi.cli",
+        "yishi.rulesets",
+        "yishi.store",
+        "yishi.scenario",
+        "yishi.publish",
+        "yishi.report",
+    ),
+    "rulesets": ("yishi.engine", "yishi.cli", "yishi.store", "yishi.scenario", "yishi.report"),
+    "store": ("yishi.engine", "yishi.cli", "yishi.rulesets", "yishi.scenario", "yishi.report"),
+    "publish": ("yishi.engine", "yishi.cli", "yishi.store", "yishi.scenario", "yishi.report"),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_imports_point_down(package):
+    for path in (SRC / package).rglob("*.py"):
+        for module in _imports(path):
+            assert not module.startswith(FORBIDDEN[package]), f"{path.name} imports {module}"
+
+
+def test_domain_reads_no_clock_and_does_no_io():
+    for path in (SRC / "domain").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for banned in (
+            "datetime.now",
+            "dt.datetime.now",
+            "date.today",
+            "time.time(",
+            "open(",
+            "sqlite3",
+        ):
+            assert banned not in text, f"{path.name} uses {banned}"
+
+
+def test_no_god_modules():
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in SRC.rglob("*.py")}
+    assert max(sizes.values()) < 1000, sizes
