@@ -118,3 +118,29 @@ def test_rulesets_lists_the_shipped_ids():
         "baixing_jianduyuan",
     ):
         assert ruleset_id in result.output
+
+
+def _as_json_data(value):
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: _as_json_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json_data(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def test_scenario_schema_accepts_the_examples_and_rejects_a_wrong_action():
+    import jsonschema
+    import tomllib
+
+    from tests.conftest import scenario_files
+
+    schema = json.loads(invoke("schema", "--scenario").output)
+    for path in scenario_files():
+        jsonschema.validate(_as_json_data(tomllib.loads(path.read_text(encoding="utf-8"))), schema)
+    document = _as_json_data(tomllib.loads(scenario_files()[0].read_text(encoding="utf-8")))
+    document["actions"][0]["do"] = "propse"
+    assert not jsonschema.Draft202012Validator(schema).is_valid(document)

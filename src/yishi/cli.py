@@ -61,8 +61,15 @@ def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
 @main.command(
     help="输出规则格式的 JSON Schema（供编辑器补全与校验）。Print the rule-set JSON Schema."
 )
-def schema() -> None:
-    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+@click.option("--scenario", is_flag=True, help="输出场景文件的 JSON Schema / the scenario format")
+def schema(scenario: bool) -> None:
+    if scenario:
+        from yishi.scenario.format import SCENARIO_FOR_EDITORS
+
+        document = json_schema(SCENARIO_FOR_EDITORS, "scenario")
+    else:
+        document = json_schema()
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 @main.command(name="rulesets", help="列出随 yishi 安装的规则。List the shipped rule sets.")

@@ -283,10 +283,12 @@ def _validate(value: Any, field: Field, path: PathKey, out: list[Problem]) -> bo
                 return True
             scratch.append(trial[0]) if trial else None
         # Report against the option of the value's own TOML type, which is the
-        # one the author most likely meant.
+        # one the author most likely meant; among tables, the one sharing most
+        # keys with the value (a broken any_of entry is not a missing "base").
         typed = [o for o in field.one_of if _matches_type(value, o)]
         if typed:
-            return validate(value, typed[0], path, out)
+            best = max(typed, key=lambda o: _shared_keys(value, o))  # first wins ties
+            return validate(value, best, path, out)
         out.append(_wrong_type(path, field, value))
         return False
     if field.type == "fraction":
@@ -401,6 +403,12 @@ def _misplaced(path: PathKey, key: str) -> Problem:
     )
 
 
+def _shared_keys(value: Any, field: Field) -> int:
+    if not isinstance(value, dict) or field.fields is None:
+        return 0
+    return sum(1 for key in value if key in field.fields)
+
+
 def _matches_type(value: Any, field: Field) -> bool:
     kind = _toml_type(value)
     if field.type in ("table", "map"):
@@ -493,11 +501,11 @@ def _fraction(value: Any, path: PathKey, out: list[Problem]) -> bool:
     return False
 
 
-def json_schema() -> dict[str, Any]:
-    schema = _json(RULESET)
+def json_schema(root: Field = RULESET, name: str = "ruleset") -> dict[str, Any]:
+    schema = _json(root)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://yishi.invalid/schema/ruleset-1.json"
-    schema["title"] = "yishi rule set"
+    schema["$id"] = f"https://yishi.invalid/schema/{name}-1.json"
+    schema["title"] = f"yishi {name.replace('_', ' ')}"
     return schema
 
 
@@ -527,9 +535,11 @@ def _json(field: Field) -> dict[str, Any]:
         out.update(type="array", items=_json(field.items))
     elif field.type == "map":
         assert field.values is not None
-        out.update(
-            type="object", additionalProperties=_json(field.values), propertyNames={"pattern": ID}
-        )
+        out.update(type="object", additionalProperties=_json(field.values))
+        if not field.free_keys:
+            out["propertyNames"] = {"pattern": ID}
+    elif field.type == "table" and field.fields is None:
+        out["type"] = "object"
     elif field.type == "table":
         assert field.fields is not None
         out.update(

@@ -225,6 +225,26 @@ SCENARIO = table(
 )
 
 
+# For editors: each action spelled out, so completion offers the right keys per "do".
+SCENARIO_FOR_EDITORS = attrs.evolve(
+    SCENARIO,
+    fields={
+        **(SCENARIO.fields or {}),
+        "actions": arr(
+            Field(
+                "table",
+                "动作",
+                one_of=tuple(
+                    table(**{**COMMON, "do": s(required=True, enum=(name,))}, **fields)
+                    for name, (_, fields) in ACTIONS.items()
+                ),
+            ),
+            required=True,
+        ),
+    },
+)
+
+
 @attrs.frozen
 class Step:
     index: int
