@@ -45,6 +45,12 @@ def roster(state: State, ruleset: RuleSet, body_id: str, on: dt.date) -> dict[st
     body = state.bodies.get(body_id)
     if body is None:
         return {}
+    if spec.non_voting_party:
+        # e.g. probationary Party members (预备党员) attend but do not vote, whatever the roster says
+        return {
+            m.person: m.voting and state.people[m.person].party not in spec.non_voting_party
+            for m in body.members.values()
+        }
     return {m.person: m.voting for m in body.members.values()}
 
 

@@ -43,8 +43,15 @@ ELECTION_METHODS = frozenset({VoteMethod.SECRET, VoteMethod.ONLINE})
 TALLY_METHODS = frozenset(
     {VoteMethod.SHOW_OF_HANDS, VoteMethod.HAND_COUNT, VoteMethod.SECRET, VoteMethod.WRITTEN}
 )
+# Methods whose votes may be entered one by one; a show of hands may be minuted by name.
 BALLOT_METHODS = frozenset(
-    {VoteMethod.SECRET, VoteMethod.ROLL_CALL, VoteMethod.WRITTEN, VoteMethod.ONLINE}
+    {
+        VoteMethod.SECRET,
+        VoteMethod.ROLL_CALL,
+        VoteMethod.WRITTEN,
+        VoteMethod.ONLINE,
+        VoteMethod.SHOW_OF_HANDS,
+    }
 )
 
 
@@ -155,6 +162,7 @@ class BodySpec:
     statutory_kind: str | None = None
     roles: tuple[str, ...] = ()
     role_names: Mapping[str, str] = attrs.field(factory=dict)  # role id -> 书记, 主任 …
+    non_voting_party: tuple[str, ...] = ()  # party statuses that attend without a vote
     composition: tuple[CompositionRule, ...] = ()
     rules: MeetingRules = MeetingRules()
 

@@ -143,6 +143,7 @@ def check_text(data: bytes, file: str = "<input>") -> tuple[RuleSet | None, list
 _REF_CODES = frozenset({"bad_ref", "duplicate", "bad_value"})
 _REPAIRABLE = frozenset({"missing", "unknown_key", "wrong_type", "bad_value", "bad_fraction"})
 _ENTITIES = frozenset({"stages", "bodies", "matter_types", "recusal"})
+_REFERRED = frozenset({"stages", "bodies", "roles", "scale"})  # and ids
 
 
 def _references_despite(document: dict[str, Any], problems: list[Problem]) -> list[Problem]:
@@ -177,7 +178,9 @@ def _references_despite(document: dict[str, Any], problems: list[Problem]) -> li
     return [
         p
         for p in found
-        if p.severity == "error" and p.code in _REF_CODES and _entity(_path_key(p.path)) not in touched
+        if p.severity == "error"
+        and p.code in _REF_CODES
+        and _entity(_path_key(p.path)) not in touched
     ]
 
 
@@ -199,10 +202,11 @@ def _repair(document: dict[str, Any], path: PathKey, code: str) -> bool:
     key = path[-1]
     if field is None or field.type == "map" or not isinstance(parent, dict):
         return False  # a key of bodies, matter_types, overrides: an id
-    if key in ("roles", "scale") or (key == "id" and len(path) > 1):
+    if key in _REFERRED or (key == "id" and len(path) > 1):
         return False  # what references are checked against
     if code == "unknown_key":
-        return parent.pop(key, None) is not None or key not in parent
+        parent.pop(key, None)
+        return True
     sub = _child(field, key)
     if sub is None or (sub.type == "array" and isinstance(parent.get(key), list)):
         return False  # a list with a faulty item: keep the item checks honest
@@ -228,7 +232,9 @@ def _has(parent: Any, key: str | int) -> bool:
 def _stand_in(field: Field) -> Any:
     if field.type == "string" and not field.one_of:
         return field.enum[0] if field.enum else ("x" if field.pattern else "")
-    return {"boolean": False, "integer": field.minimum or 0, "fraction": "1/2", "array": []}.get(field.type)
+    return {"boolean": False, "integer": field.minimum or 0, "fraction": "1/2", "array": []}.get(
+        field.type
+    )
 
 
 def _child(field: Field, key: str | int) -> Field | None:
@@ -306,6 +312,7 @@ def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
         statutory_kind=d.get("statutory_kind"),
         roles=tuple(d.get("roles", ())),
         role_names=dict(d.get("role_names", {})),
+        non_voting_party=tuple(d.get("non_voting_party", ())),
         composition=tuple(
             CompositionRule(
                 label=c["label"],

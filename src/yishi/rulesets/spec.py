@@ -101,6 +101,10 @@ BODY = table(
     membership=s("成员来源", enum=tuple(m.value for m in Membership)),
     statutory_kind=s("对应的法定机构类型，用于核对法定下限", enum=tuple(BODY_FLOORS)),
     roles=arr(s(pattern=ID), "职务列表"),
+    non_voting_party=arr(
+        s(enum=("full", "probationary")),
+        '列席但无表决权的党员身份，如 ["probationary"]（预备党员）',
+    ),
     role_names=Field("map", '职务的中文名称，如 { secretary = "书记" }', values=s()),
     notice_days=i("提前通知天数"),
     quorum=QUORUM,
