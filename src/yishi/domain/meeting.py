@@ -451,7 +451,16 @@ def meeting_counts(
     attending = set(meeting.attendance)
     represented = attending | {g for g, h in meeting.proxies.items() if h in attending}
     present_members = (represented & set(members)) - removed
-    adults = {p.id for p in state.people.values() if p.is_adult(meeting.date)} - removed
+    # A roster body (a villager group, a courtyard) counts its own adults and
+    # households; an assembly of the whole community counts the community's.
+    whole = ruleset.bodies[meeting.body].membership is not Membership.ROSTER
+    pool = state.people.values() if whole else (state.people[p] for p in members)
+    adults = {p.id for p in pool if p.is_adult(meeting.date)} - removed
+    households = (
+        set(state.households)
+        if whole
+        else {state.people[p].household for p in members if state.people[p].household}
+    )
     households_present = {
         state.people[p].household for p in present_members if state.people[p].household
     }
@@ -468,7 +477,7 @@ def meeting_counts(
         "present_base": len((represented & voting) - removed),
         "eligible_adults": len(adults),
         "adults_present": len(present_members & adults),
-        "households": len(state.households),
+        "households": len(households),
         "households_present": len(households_present),
         "recused": len(recused),
         "yes": yes,

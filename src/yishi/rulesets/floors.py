@@ -50,12 +50,13 @@ def check_floors(rs: RuleSet) -> list[Problem]:
             )
             if not ok:
                 who = ("妇女" if gender == "female" else "") + role
+                who_en = ("female " if gender == "female" else "") + role
                 out.append(
                     Problem(
                         "below_floor",
                         f"bodies.{body_id}.composition",
                         expected=f"{who} {share.comparator.value} {share.fraction}（{floor.citation}）",
-                        expected_en=f"{who} {share.comparator.value} {share.fraction} ({floor.citation_en})",
+                        expected_en=f"{who_en} {share.comparator.value} {share.fraction} ({floor.citation_en})",
                         hint="如确为本地非法定程序，请设 statutory = false",
                         hint_en="if this is a local, non-statutory procedure, set statutory = false",
                     )

@@ -45,6 +45,7 @@ def key_lines(text: str) -> dict[PathKey, int]:
                 index = counters.get(array, -1) + 1
                 counters[array] = index
                 table = (*array, index)
+                lines.setdefault(array, number)  # the array as a whole: its first item
             else:
                 table = _resolve(tuple(keys), counters)
             lines.setdefault(table, number)
