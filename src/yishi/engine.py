@@ -32,6 +32,11 @@ class Engine:
             evolve(self.state, stored.event)
 
     def ruleset_for(self, command: cmd.Command) -> RuleSet:
+        if (
+            isinstance(command, cmd.DeclineSuggestion)
+            and command.suggestion in self.state.suggestions
+        ):
+            return self.rulesets[self.state.suggestions[command.suggestion].procedure]
         matter_id = self._matter_of(command)
         if matter_id is not None:
             matter = self.state.matters.get(matter_id)

@@ -49,6 +49,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{person} 无权进行此操作，须为：{who}",
         "{person} may not do this; it needs: {who}",
     ),
+    "not_a_recorder": (
+        "{person} 不能代他人录入（可以代录的：{who}）",
+        "{person} may not enter acts on someone else's behalf (recorders: {who})",
+    ),
     "title_required": ("事项须有标题", "a matter needs a title"),
     "reason_required": ("须写明理由", "a reason is required"),
     "wrong_procedure": (

@@ -14,6 +14,7 @@ from typing import Any
 from yishi.domain import commands as cmd
 from yishi.domain import community, disclosure, election, execution, matters, meeting
 from yishi.domain import events as ev
+from yishi.domain.authority import describe, holds, name
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
@@ -55,7 +56,25 @@ def decide(
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise Refusal("unknown_command", command=type(command).__name__)
+    if command.on_behalf_of is not None:
+        _check_recorder(state, command, ruleset)
     return handler(state, command, ruleset, now)
+
+
+def _check_recorder(state: State, command: cmd.Command, ruleset: RuleSet) -> None:
+    """Entering an act for someone else (a 网格员 entering an old resident's
+    objection, a clerk entering a paper hand count) is for the rule set's recorders."""
+    if command.actor == command.on_behalf_of:
+        return
+    if command.actor not in state.people:
+        raise Refusal("unknown_person", person=command.actor)
+    if not any(holds(state, command.actor, ref) for ref in ruleset.recorders):
+        raise Refusal(
+            "not_a_recorder",
+            rule="recorders",
+            person=name(state, command.actor),
+            who=describe(ruleset, ruleset.recorders) or "—",
+        )
 
 
 def tick(state: State, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:

@@ -194,12 +194,10 @@ def answer_objection(
             ruleset,
             matter,
             disclosure,
-            objection.id,
+            [(objection.id, reason, reason_en)],
             rules.on_unresolved,
             now,
             c.actor,
-            reason,
-            reason_en,
         ),
     ]
 
@@ -209,77 +207,100 @@ def _escalate(
     ruleset: RuleSet,
     matter: Matter,
     disclosure: Disclosure,
-    objection: str,
+    reasons: list[tuple[str, str, str]],
     transition: Transition | None,
     now: dt.datetime,
     actor: str,
-    reason: str,
-    reason_en: str,
 ) -> list[ev.Event]:
+    """Escalate objections, given as (objection, reason, reason in English).
+
+    With an ``on_unresolved`` transition the notice is suspended and the matter
+    moves on; every objection still waiting is escalated with it, so none is
+    left pending on a notice that is no longer up.
+    """
     events: list[ev.Event] = [
         ev.ObjectionEscalated(
-            at=now,
-            actor=actor,
-            matter=matter.id,
-            objection=objection,
-            reason=reason,
-            reason_en=reason_en,
+            at=now, actor=actor, matter=matter.id, objection=o, reason=zh, reason_en=en
         )
+        for o, zh, en in reasons
     ]
     if transition is None or matter.status != "in_progress" or matter.stage != disclosure.stage:
         return events  # recorded for the board; the procedure itself goes on
+    named = {o for o, _, _ in reasons}
+    for other in disclosure.objections:
+        if other not in named and state.objections[other].pending:
+            zh, en = "公示中止，一并提交审议", "notice suspended; escalated with the others"
+            events.append(
+                ev.ObjectionEscalated(
+                    at=now, actor=actor, matter=matter.id, objection=other, reason=zh, reason_en=en
+                )
+            )
     events.append(
         ev.DisclosureClosed(
             at=now, actor=actor, matter=matter.id, disclosure=disclosure.id, outcome="suspended"
         )
     )
+    _, zh, en = reasons[0]
+    names = ruleset.names
     events += follow(
         ruleset,
         matter,
         transition,
         now,
         actor,
-        f"{reason}，{transition.describe('zh', ruleset.names('zh'))}",
-        f"{reason_en}; {transition.describe('en', ruleset.names('en'))}",
+        f"{zh}，{transition.describe('zh', names('zh'))}",
+        f"{en}; {transition.describe('en', names('en'))}",
     )
     return events
 
 
 def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> list[ev.Event]:
-    """What fell due for one matter's open disclosure by ``now``."""
+    """Everything that fell due for one matter's open disclosure by ``now``."""
     disclosure = matter.open_disclosure(state)
     if disclosure is None:
         return []
     stage = ruleset.stage(disclosure.stage)
     today = now.date()
-    for objection_id in disclosure.objections:
-        objection = state.objections[objection_id]
-        if objection.pending and today > objection.reply_due:
-            rules = stage.objections
-            reason = f"异议 {objection.id} 未在 {disclosure.reply_days} 日内答复（答复期限至 {objection.reply_due.isoformat()}）"
-            reason_en = f"objection {objection.id} not answered within {disclosure.reply_days} days (due {objection.reply_due.isoformat()})"
-            return _escalate(
-                state,
-                ruleset,
-                matter,
-                disclosure,
-                objection.id,
-                rules.on_unresolved if rules else None,
-                now,
-                "system",
-                reason,
-                reason_en,
+    overdue = [
+        state.objections[o]
+        for o in disclosure.objections
+        if state.objections[o].pending and today > state.objections[o].reply_due
+    ]
+    events: list[ev.Event] = []
+    if overdue:
+        reasons = [
+            (
+                o.id,
+                f"异议 {o.id} 未在 {disclosure.reply_days} 日内答复（答复期限至 {o.reply_due.isoformat()}）",
+                f"objection {o.id} not answered within {disclosure.reply_days} days (due {o.reply_due.isoformat()})",
             )
+            for o in overdue
+        ]
+        rules = stage.objections
+        events = _escalate(
+            state,
+            ruleset,
+            matter,
+            disclosure,
+            reasons,
+            rules.on_unresolved if rules else None,
+            now,
+            "system",
+        )
+        if any(isinstance(e, ev.DisclosureClosed) for e in events):
+            return events
     if today < disclosure.until:
-        return []
-    if any(state.objections[o].pending for o in disclosure.objections):
-        return []  # the period is over, but an answer is still within its limit
+        return events
+    escalated = {o.id for o in overdue}
+    if any(state.objections[o].pending and o not in escalated for o in disclosure.objections):
+        return events  # the period is over, but an answer is still within its limit
     last = disclosure.until - dt.timedelta(days=1)
     reason = f"{stage.name}：公示期满（{disclosure.posted_on.isoformat()} 至 {last.isoformat()}）"
     reason_en = (
         f"{stage.name_en or stage.id}: posting period ended ({disclosure.posted_on} to {last})"
     )
     return [
+        *events,
         ev.DisclosureClosed(
             at=now, actor="system", matter=matter.id, disclosure=disclosure.id, outcome="ended"
         ),

@@ -171,11 +171,13 @@ def decline(
     state: State, c: cmd.DeclineSuggestion, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     first = ruleset.first_stage()
+    if first.kind is not StageKind.INTAKE:
+        raise Refusal("no_intake", procedure=ruleset.title)
     authorize(state, ruleset, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
     suggestion = state.suggestions.get(c.suggestion)
     if suggestion is None:
         raise Refusal("unknown_suggestion", suggestion=c.suggestion)
-    if suggestion.status != "open":
+    if suggestion.status != "open" or suggestion.procedure != ruleset.id:
         raise Refusal("suggestion_not_open", suggestion=c.suggestion)
     if not c.reason.strip():
         raise Refusal("reason_required")

@@ -251,6 +251,7 @@ class RuleSet:
     matter_types: Mapping[str, MatterType]
     proposers: tuple[str, ...]  # body ids, or "residents"
     recusal: RecusalPolicy
+    recorders: tuple[str, ...] = ()  # who may enter acts on someone else's behalf
     title_en: str = ""
     scope: str = "village"
     law_version: str = "2018"

@@ -425,6 +425,7 @@ def build(d: dict[str, Any], file: str, digest: str) -> RuleSet:
             for k, v in d.get("matter_types", {}).items()
         },
         proposers=tuple(d["proposers"]),
+        recorders=tuple(d.get("recorders", ())),
         recusal=RecusalPolicy(
             enabled=recusal.get("enabled", False),
             may_speak=recusal.get("may_speak", True),

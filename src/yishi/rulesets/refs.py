@@ -54,6 +54,8 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
         )
     for i, ref in enumerate(rs.proposers):
         _ref(rs, ref, f"proposers[{i}]", out)
+    for i, ref in enumerate(rs.recorders):
+        _ref(rs, ref, f"recorders[{i}]", out)
     for body_id, body in rs.bodies.items():
         _body_rules(body_id, body.rules, out)
         for c, rule in enumerate(body.composition):

@@ -207,6 +207,7 @@ RULESET = table(
         "法律依据",
     ),
     proposers=arr(s(), f"谁可以提出事项：{REF_DOC}", required=True),
+    recorders=arr(s(), f"谁可以代他人录入（网格员、村文书等）：{REF_DOC}"),
     recusal=table(
         "回避",
         enabled=b(),

@@ -1,0 +1,414 @@
+"""Election stages (选举): ballots, paper counts, ties, run-offs, participation, seats filled."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from yishi.domain import commands as c
+from yishi.domain import events as ev
+from yishi.domain.errors import Refusal
+from yishi.domain.rules import RuleSet
+from yishi.engine import Engine
+from yishi.rulesets.loader import check_text
+
+ELECTION_TOML = """
+schema_version = 1
+id = "el"
+title = "选举监督员"
+statutory = false
+proposers = ["committee"]
+
+[bodies.committee]
+name = "委员会"
+roles = ["director", "member"]
+quorum = { base = "composition", fraction = "1/2", cmp = ">" }
+threshold = { base = "present", fraction = "1/2", cmp = ">" }
+vote_methods = ["show_of_hands"]
+
+[bodies.assembly]
+name = "代表会议"
+quorum = { base = "composition", fraction = "2/3", cmp = ">=" }
+threshold = { base = "votes_cast", fraction = "1/2", cmp = ">" }
+vote_methods = [VOTE_METHODS]
+
+[bodies.supervisors]
+name = "监督员"
+roles = ["supervisor", "chair"]
+
+[[stages]]
+id = "vote"
+kind = "election"
+name = "选举"
+bodies = ["assembly"]
+actors = ["committee.director"]
+seats = 2
+fills = "supervisors.supervisor"
+on_reject = "reconvene"
+on_no_quorum = "reconvene"
+
+[[stages]]
+id = "announce"
+kind = "disclosure"
+name = "公布当选名单"
+actors = ["committee"]
+disclosure_days = 5
+on_pass = "complete"
+"""
+
+ASSEMBLY = tuple(f"a{i}" for i in range(1, 10))  # nine voting members
+CANDIDATES = ("c1", "c2", "c3", "c4")
+DIRECTOR = "d1"
+MATTER = "m1"
+
+
+def build(methods: str = '"secret"') -> RuleSet:
+    ruleset, problems = check_text(
+        ELECTION_TOML.replace("VOTE_METHODS", methods).encode(), "election.toml"
+    )
+    assert ruleset is not None, [(p.code, p.path) for p in problems]
+    return ruleset
+
+
+def at(day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 10, day, hour, minute)
+
+
+def community() -> c.SetUpCommunity:
+    people = [c.PersonSpec(id=p, name=p, adult=True) for p in (*ASSEMBLY, *CANDIDATES, DIRECTOR)]
+    people.append(c.PersonSpec(id="n1", name="外人", adult=True))
+    people.append(c.PersonSpec(id="s0", name="原监督员", adult=True))
+    return c.SetUpCommunity(
+        actor="admin",
+        people=tuple(people),
+        bodies=(
+            c.BodySpecEntry(
+                id="committee", members=(c.MemberSpec(person=DIRECTOR, roles=("director",)),)
+            ),
+            c.BodySpecEntry(id="assembly", members=tuple(c.MemberSpec(person=p) for p in ASSEMBLY)),
+            c.BodySpecEntry(
+                id="supervisors", members=(c.MemberSpec(person="s0", roles=("chair",)),)
+            ),
+        ),
+    )
+
+
+@pytest.fixture
+def engine() -> Engine:
+    ruleset = build()
+    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine.execute(community(), at(1, 0))
+    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter=MATTER, title="选举监督员"), at(1))
+    return engine
+
+
+def convene(
+    engine: Engine, meeting: str, candidates: tuple[str, ...], day: int = 2
+) -> list[ev.Event]:
+    return engine.execute(
+        c.ConveneMeeting(
+            actor=DIRECTOR,
+            matter=MATTER,
+            meeting=meeting,
+            date=dt.date(2026, 10, day),
+            method="secret",
+            candidates=candidates,
+        ),
+        at(day, 8),
+    )
+
+
+def check_in(engine: Engine, meeting: str, people: tuple[str, ...], day: int = 2) -> None:
+    engine.execute(c.CheckIn(actor=DIRECTOR, meeting=meeting, people=people), at(day, 9))
+
+
+def ballot(engine: Engine, meeting: str, voter: str, *chosen: str, day: int = 2) -> list[ev.Event]:
+    return engine.execute(
+        c.CastElectionBallot(actor=voter, meeting=meeting, voter=voter, candidates=chosen),
+        at(day, 10),
+    )
+
+
+def count(
+    engine: Engine, meeting: str, cast: int, invalid: int, day: int = 2, **votes: int
+) -> list[ev.Event]:
+    return engine.execute(
+        c.EnterElectionCount(
+            actor=DIRECTOR,
+            meeting=meeting,
+            cast=cast,
+            invalid=invalid,
+            votes=tuple(votes.items()),
+        ),
+        at(day, 11),
+    )
+
+
+def close(engine: Engine, meeting: str, day: int = 2) -> list[ev.Event]:
+    return engine.execute(c.CloseMeeting(actor=DIRECTOR, meeting=meeting), at(day, 12))
+
+
+def refused(engine: Engine, run, *args, **kwargs) -> Refusal:
+    before = len(engine.store)
+    with pytest.raises(Refusal) as info:
+        run(engine, *args, **kwargs)
+    assert len(engine.store) == before
+    return info.value
+
+
+def closed_event(events: list[ev.Event]) -> ev.MeetingClosed:
+    return next(e for e in events if isinstance(e, ev.MeetingClosed))
+
+
+# -- individual ballots ------------------------------------------------------
+
+
+def test_ballot_from_non_member_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    assert refused(engine, ballot, "v1", "n1", "c1").code == "not_voting_member"
+
+
+def test_ballot_from_absent_member_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    assert refused(engine, ballot, "v1", "a7", "c1").code == "not_present"
+
+
+def test_second_ballot_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    ballot(engine, "v1", "a1", "c1")
+    assert refused(engine, ballot, "v1", "a1", "c2").code == "already_voted"
+    assert engine.state.meetings["v1"].election_ballots == {"a1": ("c1",)}
+
+
+def test_more_choices_than_seats_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    refusal = refused(engine, ballot, "v1", "a1", "c1", "c2", "c3")
+    assert refusal.code == "too_many_choices"
+    assert (refusal.params["count"], refusal.params["seats"]) == (3, 2)
+    ballot(engine, "v1", "a1", "c1", "c2")  # exactly the number of seats is fine
+
+
+def test_choice_of_non_candidate_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    assert refused(engine, ballot, "v1", "a1", "c1", "c4").code == "not_a_candidate"
+
+
+def test_duplicate_choice_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    assert refused(engine, ballot, "v1", "a1", "c1", "c1").code == "duplicate_choice"
+
+
+def test_convene_election_without_candidates_or_with_duplicates_refused(engine):
+    assert refused(engine, convene, "v1", ()).code == "candidates_required"
+    assert refused(engine, convene, "v1", ("c1", "c1")).code == "duplicate_choice"
+
+
+# -- paper counts --------------------------------------------------------------
+
+
+def test_count_cast_more_than_present_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    refusal = refused(engine, count, "v1", 7, 0, c1=7)
+    assert refusal.code == "tally_exceeds_present"
+    assert (refusal.params["total"], refusal.params["present"]) == (7, 6)
+    count(engine, "v1", 6, 0, c1=6)  # every one present is fine
+
+
+def test_count_invalid_more_than_cast_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    assert refused(engine, count, "v1", 5, 6).code == "invalid_exceeds_cast"
+
+
+def test_count_votes_more_than_valid_ballots_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    refusal = refused(engine, count, "v1", 6, 1, c1=6)
+    assert refusal.code == "votes_exceed_valid"
+    assert (refusal.params["votes"], refusal.params["valid"]) == (6, 5)
+
+
+def test_count_sum_over_valid_times_seats_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    refusal = refused(engine, count, "v1", 6, 0, c1=5, c2=4, c3=4)
+    assert refusal.code == "votes_exceed_seats"
+    assert (refusal.params["total"], refusal.params["valid"], refusal.params["seats"]) == (
+        13,
+        6,
+        2,
+    )
+    count(engine, "v1", 6, 0, c1=5, c2=4, c3=3)  # 12 = 6 × 2 is the most possible
+
+
+def test_count_for_non_candidate_refused(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    assert refused(engine, count, "v1", 6, 0, c4=3).code == "not_a_candidate"
+
+
+def test_count_refused_after_individual_ballots(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    ballot(engine, "v1", "a1", "c1")
+    assert refused(engine, count, "v1", 6, 0, c1=6).code == "ballots_exist"
+
+
+def test_ballot_refused_after_count(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    count(engine, "v1", 6, 0, c1=6)
+    assert refused(engine, ballot, "v1", "a1", "c1").code == "tally_exists"
+    assert refused(engine, count, "v1", 6, 0, c1=5).code == "tally_exists"
+
+
+# -- results -------------------------------------------------------------------
+
+
+def test_tie_at_last_seat_elects_neither_of_the_tied(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    count(engine, "v1", 9, 0, c1=8, c2=5, c3=5)  # c2 and c3 both over half of 9
+    events = close(engine, "v1")
+    closed = closed_event(events)
+    assert closed.outcome == "rejected"
+    assert closed.threshold["elected"] == ["c1"]
+    assert closed.counts == {"electorate": 9, "votes_cast": 9, "elected": 1}
+    elected = [e for e in events if isinstance(e, ev.CandidatesElected)]
+    assert [e.people for e in elected] == [("c1",)]
+    assert engine.state.matters[MATTER].elected == {"vote": ["c1"]}
+    # on_reject = reconvene: the matter stays at the election stage
+    assert isinstance(events[-1], ev.StageEntered) and events[-1].stage == "vote"
+
+
+def test_tie_within_the_seats_elects_both(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    count(engine, "v1", 9, 0, c1=5, c2=5, c3=4)
+    closed = closed_event(close(engine, "v1"))
+    assert closed.outcome == "passed"
+    assert closed.threshold["elected"] == ["c1", "c2"]
+    assert engine.state.matters[MATTER].stage == "announce"
+
+
+def test_candidate_needs_more_than_half_of_ballots_cast(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:8])
+    # 8 cast: more than half means at least 5; c2 with exactly 4 is not elected
+    count(engine, "v1", 8, 0, c1=5, c2=4, c3=3)
+    closed = closed_event(close(engine, "v1"))
+    assert closed.outcome == "rejected"
+    assert closed.threshold["elected"] == ["c1"]
+    checks = {x["person"]: x["checks"][0] for x in closed.threshold["candidates"]}
+    assert (checks["c1"]["minimum"], checks["c1"]["met"]) == (5, True)
+    assert (checks["c2"]["count"], checks["c2"]["met"]) == (4, False)
+
+
+def test_runoff_fills_only_the_remaining_seats(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    count(engine, "v1", 9, 0, c1=8, c2=5, c3=5)
+    close(engine, "v1")
+
+    # c1 is already elected and cannot stand again
+    refusal = refused(engine, convene, "v2", ("c1", "c2"), day=5)
+    assert refusal.code == "already_elected"
+
+    convene(engine, "v2", ("c2", "c3"), day=5)
+    check_in(engine, "v2", ASSEMBLY, day=5)
+    # one seat left: two names on a ballot are too many
+    refusal = refused(engine, ballot, "v2", "a1", "c2", "c3", day=5)
+    assert (refusal.code, refusal.params["seats"]) == ("too_many_choices", 1)
+    # and a count may total at most valid × 1
+    refusal = refused(engine, count, "v2", 9, 0, day=5, c2=6, c3=4)
+    assert (refusal.code, refusal.params["seats"]) == ("votes_exceed_seats", 1)
+
+    count(engine, "v2", 9, 0, day=5, c2=6, c3=3)
+    events = close(engine, "v2", day=5)
+    closed = closed_event(events)
+    assert closed.outcome == "passed"
+    assert closed.threshold["seats"] == 1
+    assert closed.threshold["elected"] == ["c2"]
+    assert engine.state.matters[MATTER].elected == {"vote": ["c1", "c2"]}
+    assert engine.state.matters[MATTER].stage == "announce"
+
+
+def test_participation_below_quorum_is_no_quorum(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    for voter in ASSEMBLY[:5]:  # 5 of 9; 2/3 of 9 needs 6
+        ballot(engine, "v1", voter, "c1", "c2")
+    events = close(engine, "v1")
+    closed = closed_event(events)
+    assert closed.outcome == "no_quorum"
+    assert closed.quorum["met"] is False
+    assert closed.threshold is None
+    assert closed.counts == {"electorate": 9, "votes_cast": 5, "elected": 0}
+    assert not [e for e in events if isinstance(e, ev.CandidatesElected)]
+    assert engine.state.matters[MATTER].elected == {}
+    assert set(engine.state.bodies["supervisors"].members) == {"s0"}
+
+
+def test_participation_exactly_at_quorum_counts_blank_ballots(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    for voter in ASSEMBLY[:4]:
+        ballot(engine, "v1", voter, "c1", "c2")
+    ballot(engine, "v1", "a5", "c1")
+    ballot(engine, "v1", "a6")  # blank ballot: counts as cast
+    closed = closed_event(close(engine, "v1"))
+    # 6 of 9 cast: quorum met; c1 has 5 > 6/2, c2 has 4 > 3
+    assert closed.quorum["met"] is True
+    assert closed.counts == {"electorate": 9, "votes_cast": 6, "elected": 2}
+    assert closed.outcome == "passed"
+    assert closed.threshold["elected"] == ["c1", "c2"]
+
+
+def test_elected_join_the_filled_body_with_the_role(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    count(engine, "v1", 9, 1, c1=7, c2=6, c3=2)
+    events = close(engine, "v1")
+    elected = [e for e in events if isinstance(e, ev.CandidatesElected)]
+    assert len(elected) == 1
+    assert (elected[0].body, elected[0].role, elected[0].people) == (
+        "supervisors",
+        "supervisor",
+        ("c1", "c2"),
+    )
+    members = engine.state.bodies["supervisors"].members
+    assert set(members) == {"s0", "c1", "c2"}
+    assert members["c1"].roles == ("supervisor",)
+    assert members["c2"].roles == ("supervisor",)
+    assert members["s0"].roles == ("chair",)  # the sitting member is untouched
+    assert members["c1"].voting is True
+
+
+def test_show_of_hands_is_rejected_for_an_election_stage():
+    ruleset, problems = check_text(
+        ELECTION_TOML.replace("VOTE_METHODS", '"show_of_hands"').encode(), "election.toml"
+    )
+    assert ruleset is None
+    assert ("bad_value", "stages[0].vote_methods") in [(p.code, p.path) for p in problems]
+
+
+def test_show_of_hands_alongside_secret_is_rejected_for_an_election_stage():
+    ruleset, problems = check_text(
+        ELECTION_TOML.replace("VOTE_METHODS", '"secret", "show_of_hands"').encode(), "x.toml"
+    )
+    assert ruleset is None
+    assert ("bad_value", "stages[0].vote_methods") in [(p.code, p.path) for p in problems]
+
+
+def test_secret_only_election_is_accepted():
+    ruleset, problems = check_text(ELECTION_TOML.replace("VOTE_METHODS", '"secret"').encode())
+    assert ruleset is not None
+    assert [p for p in problems if p.severity == "error"] == []
