@@ -40,3 +40,31 @@ def requirements(
 def base_values(max_value: int = 500) -> st.SearchStrategy[int]:
     """A size for a base: 0 (nobody) up to a large community."""
     return st.integers(min_value=0, max_value=max_value)
+
+
+# -- meetings (tests/test_domain_properties.py) ------------------------------
+
+
+def subsets_of(
+    n: int, max_size: int | None = None, min_size: int = 0
+) -> st.SearchStrategy[frozenset[int]]:
+    """A subset of ``range(n)`` whose size is spread evenly over min_size..max_size.
+
+    Drawing a size first, then which members, reaches "nearly everyone" as
+    often as "nearly nobody" (a list of booleans clusters around one half).
+    """
+    top = n if max_size is None else min(n, max_size)
+    return st.integers(min_value=min(min_size, top), max_value=top).flatmap(
+        lambda size: st.permutations(range(n)).map(lambda order: frozenset(order[:size]))
+    )
+
+
+def hand_counts(present: int) -> st.SearchStrategy[tuple[int, int, int]]:
+    """(yes, no, abstain) that together do not exceed ``present``."""
+    return st.integers(min_value=0, max_value=present).flatmap(
+        lambda yes: st.integers(min_value=0, max_value=present - yes).flatmap(
+            lambda no: st.tuples(
+                st.just(yes), st.just(no), st.integers(min_value=0, max_value=present - yes - no)
+            )
+        )
+    )

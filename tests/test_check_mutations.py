@@ -101,15 +101,24 @@ STRUCTURAL = ("retype", "unknown_key", "fraction")  # damage shape only, never a
 
 
 def _mutate(
-    data: st.DataObject, document: dict[str, Any], kinds: tuple[str, ...] = MUTATIONS
+    data: st.DataObject,
+    document: dict[str, Any],
+    kinds: tuple[str, ...] = MUTATIONS,
+    seen: set[tuple[int, Any]] | None = None,
 ) -> None:
+    """Apply one mutation; with ``seen``, never touch the same slot twice (a value
+    retyped twice can come back well-typed but wrong: a real problem, not damage)."""
     kind = data.draw(st.sampled_from(kinds), label="mutation")
     slots = _slots(document, [])
+    if seen is not None:
+        slots = [(c, k) for c, k in slots if (id(c), k) not in seen]
     if kind == "delete" and slots:
         container, key = _pick(data, slots, "delete at")
         del container[key]
     elif kind == "retype" and slots:
         container, key = _pick(data, slots, "retype at")
+        if seen is not None:
+            seen.add((id(container), key))
         old = _kind(container[key])
         container[key] = data.draw(VALUES.filter(lambda v: _kind(v) != old), label="new value")
     elif kind == "unknown_key":
@@ -203,8 +212,9 @@ def test_structural_damage_invents_no_reference_problems(data: st.DataObject) ->
     """
     name = data.draw(st.sampled_from(sorted(DOCUMENTS)), label="rule set")
     document = copy.deepcopy(DOCUMENTS[name])
+    seen: set[tuple[int, Any]] = set()
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
-        _mutate(data, document, STRUCTURAL)
+        _mutate(data, document, STRUCTURAL, seen)
     structural: list[Problem] = []
     validate(document, RULESET, (), structural)
     if not errors(structural):

@@ -39,9 +39,12 @@ def req(fraction: str, comparator: Comparator, base: Base = Base.COMPOSITION) ->
 
 
 def brute_minimum(fraction: Fraction, comparator: Comparator, n: int) -> int:
-    """Smallest k in 0..n+1 with k*den > num*n (or >=), in integers only."""
+    """Smallest k in 1..n+1 with k*den > num*n (or >=), in integers only.
+
+    k starts at 1: nothing is carried by nobody, not even a share of an empty base.
+    """
     num, den = fraction.numerator, fraction.denominator
-    for k in range(n + 2):
+    for k in range(1, n + 2):
         if (k * den > num * n) if comparator is GT else (k * den >= num * n):
             return k
     raise AssertionError("no k in 0..n+1 satisfies the requirement")
@@ -66,7 +69,7 @@ BOUNDARY_CASES = [
     ("1/3", GTE, 36, 12),
     ("1/3", GT, 36, 13),
     ("1/2", GT, 0, 1),  # more than half of nobody still needs one
-    ("1/2", GTE, 0, 0),
+    ("1/2", GTE, 0, 1),  # an empty base still needs someone
     ("1/2", GT, 1, 1),
     ("1/2", GTE, 1, 1),
     ("1/2", GT, 2, 2),
@@ -220,7 +223,7 @@ def _all_requirements(base: Base = Base.COMPOSITION) -> list[Requirement]:
 @given(requirements(base=st.just(Base.PRESENT)), requirements(base=st.just(Base.PRESENT)))
 def test_at_least_as_strict_implies_met_same_base(a, b):
     assume(at_least_as_strict(a, b))
-    for n in range(1, 61):  # defined over non-empty bases; see at_least_as_strict
+    for n in range(0, 61):
         for count in range(0, n + 2):
             if a.is_met(count, n):
                 assert b.is_met(count, n), (a, b, count, n)
@@ -238,12 +241,13 @@ def test_at_least_as_strict_exhaustive_positive_bases():
                         assert b.is_met(count, n), (a, b, count, n)
 
 
-def test_at_least_as_strict_base_zero_is_documented_exception():
-    """With a base of 0, ">= 2/3" is met by 0 but "> 1/2" is not: the helper claims
-    implication for non-empty bases only, and says so."""
+def test_nothing_is_met_by_nobody():
+    """An empty base never yields a quorum or a decision: "2/3 of nobody" is not met by 0."""
+    for r in _all_requirements():
+        assert not r.is_met(0, 0)
+        assert r.minimum(0) == 1
+        assert r.is_met(1, 0)
     assert at_least_as_strict(req("2/3", GTE), req("1/2", GT))
-    assert req("2/3", GTE).is_met(0, 0) and not req("1/2", GT).is_met(0, 0)
-    assert "non-empty" in (at_least_as_strict.__doc__ or "")
 
 
 def test_at_least_as_strict_known_pairs():

@@ -174,3 +174,17 @@ def test_a_new_engine_over_the_same_store_replays_to_an_equal_state():
 def test_unknown_default_rule_set_refused():
     with pytest.raises(KeyError):
         Engine({SIYI.id: SIYI}, "nope")
+
+
+def test_every_event_of_the_examples_survives_a_json_round_trip():
+    """The dictionary form is what a store writes: reading it back gives the same event."""
+    import json
+
+    from tests.conftest import scenario_files
+    from yishi.domain.events import event_from_dict
+    from yishi.scenario import load_scenario, run_scenario
+
+    for path in scenario_files():
+        for event in run_scenario(load_scenario(path)).all_events():
+            again = event_from_dict(json.loads(json.dumps(event.to_dict(), ensure_ascii=False)))
+            assert again == event, event.type

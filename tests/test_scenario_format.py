@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from yishi.rulesets.problems import RuleSetError
-from yishi.scenario.format import expand, load_scenario
+from yishi.scenario import run_scenario
+from yishi.scenario.format import ACTIONS, expand, load_scenario
 
 HEADER = """schema_version = 1
 title = "t"
@@ -99,3 +100,45 @@ def test_shared_community_file_is_merged():
     ids = {p.id for p in scenario.setup.people}
     assert {"p01", "v080", "y01"} <= ids  # shared file, generated villagers, and the scenario's own
     assert len(scenario.setup.households) == 45
+
+
+def _minimal(field) -> str:
+    if field.type == "integer":
+        return "1"
+    if field.type == "boolean":
+        return "true"
+    if field.type == "array":
+        return '["p1"]'
+    if field.type == "map":
+        return '{ p1 = ["p1"] }' if field.values and field.values.type == "array" else "{ p1 = 1 }"
+    if field.doc.startswith("日期"):
+        return "2026-01-01"
+    return '"x"'
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_every_action_with_only_its_required_fields_plays_without_a_traceback(tmp_path, action):
+    """Whatever a clerk leaves out, the run ends in a refusal or a located error, never a crash."""
+    _, fields = ACTIONS[action]
+    lines = ["", "[[actions]]", "at = 2026-01-01", 'actor = "p1"', f'do = "{action}"']
+    lines += [f"{key} = {_minimal(f)}" for key, f in fields.items() if f.required]
+    path = tmp_path / "s.toml"
+    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        report = run_scenario(load_scenario(path))
+    except RuleSetError as exc:
+        assert all(p.line for p in exc.problems)
+    else:
+        assert len(report.results) >= 2
+
+
+def test_quoted_dates_outside_actions_are_located(tmp_path):
+    text = HEADER.replace("born = 1970-01-01", 'born = "1970-01-01"').replace(
+        'ruleset = "siyi_liang_gongkai"', 'ruleset = "siyi_liang_gongkai"\nuntil = "2026-04-30"'
+    )
+    path = tmp_path / "s.toml"
+    path.write_text(text + "actions = []\n", encoding="utf-8")
+    with pytest.raises(RuleSetError) as info:
+        load_scenario(path)
+    found = {(p.code, p.path, p.line) for p in info.value.problems}
+    assert found >= {("wrong_type", "until", 4), ("wrong_type", "community.people[0].born", 12)}

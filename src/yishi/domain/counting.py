@@ -111,13 +111,20 @@ class Requirement:
     comparator: Comparator
 
     def minimum(self, base_value: int) -> int:
-        """The smallest whole count that satisfies this requirement."""
+        """The smallest whole count that satisfies this requirement.
+
+        Never less than one: "two thirds of nobody" is not a quorum, and no
+        decision is carried by nobody (a village with no households on record
+        must not be quorate on the household route).
+        """
         product = self.fraction * base_value
         if self.comparator is Comparator.GT:
             return math.floor(product) + 1
-        return math.ceil(product)
+        return max(1, math.ceil(product))
 
     def is_met(self, count: int, base_value: int) -> bool:
+        if count < 1:
+            return False
         product = self.fraction * base_value
         if self.comparator is Comparator.GT:
             return count > product
@@ -250,7 +257,12 @@ class Verdict:
         body = joiner.join(c.explain(lang) for c in self.checks)
         outcome = _OUTCOMES[(self.what, self.met)][1 if en else 0]
         if en:
-            label = {"quorum": "quorum", "satisfaction": "satisfaction"}.get(self.what, "vote")
+            label = {
+                "quorum": "quorum",
+                "satisfaction": "satisfaction",
+                "participation": "turnout",
+                "candidate": "votes",
+            }.get(self.what, "vote")
             return f"{label}: {body} — {outcome}"
         return f"{body}。{outcome}"
 
@@ -279,16 +291,20 @@ def evaluate(
     )
 
 
-def at_least_as_strict(candidate: Requirement, floor: Requirement) -> bool:
+def at_least_as_strict(candidate: Requirement, floor: Requirement, *, quorum: bool = False) -> bool:
     """Whether meeting ``candidate`` always meets ``floor`` (used for statutory floors).
 
-    Person bases are ordered: composition ≥ entitled ≥ present ≥ votes cast, so a
-    share of a larger base implies the same share of a smaller one.
+    For thresholds the count is the same (votes in favour) whatever the base, and
+    person bases are ordered: composition ≥ entitled ≥ present ≥ votes cast, so a
+    share of a larger base implies the same share of a smaller one. A quorum counts
+    different people for different bases (all members present, or only those with
+    a vote), so quorums are comparable on the same base only.
 
-    The implication is claimed for non-empty bases only: with a base of 0,
-    "≥ 2/3" is met by nobody while "> 1/2" is not, but a body of nobody never
-    reaches a vote (its quorum fails first), so floors are compared on n ≥ 1.
+    Since no requirement is met by a count of zero, the implication holds for
+    every base size, an empty one included.
     """
+    if quorum and candidate.base != floor.base:
+        return False
     if not _base_covers(candidate.base, floor.base):
         return False
     if candidate.fraction != floor.fraction:

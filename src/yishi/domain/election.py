@@ -140,7 +140,10 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     members = roster(state, ruleset, meeting.body, meeting.date)
     electorate = len([p for p, voting in members.items() if voting])
     cast, votes = tally(meeting)
+    # Turnout: ballots cast against all members (composition) or against those
+    # with a vote (entitled / registered voters).
     bases = {b: electorate for b in Base}
+    bases[Base.COMPOSITION] = len(members)
     participation = evaluate(
         "participation", "any_of", rules.quorum, dict.fromkeys(Base, cast), bases
     )
@@ -160,6 +163,13 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     lines_en = [f"{p}: " + "; ".join(x.explain("en") for x in cs) for p, _, cs in checks]
     seats_zh = f"应选 {seats} 名，当选 {len(elected)} 名：{'、'.join(name(state, p) for p in elected) or '无'}"
     seats_en = f"{seats} seat(s), {len(elected)} elected: {', '.join(elected) or 'none'}"
+    cutoff = qualified[seats - 1][1] if 0 < seats < len(qualified) else None
+    tied = [p for p, n in qualified if n == cutoff and p not in elected]
+    if tied:
+        seats_zh += f"；{'、'.join(name(state, p) for p in tied)} 得票相同，争最后的名额，均不当选，须另行选举"
+        seats_en += (
+            f"; {', '.join(tied)} tie for the last seat(s) and are not elected: a run-off is needed"
+        )
     result = {
         "candidates": [
             {"person": p, "votes": n, "checks": [x.as_dict() for x in cs]} for p, n, cs in checks

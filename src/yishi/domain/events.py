@@ -74,8 +74,13 @@ def _deserialize(annotation: Any, value: Any) -> Any:
     if "dt.date" in text:
         return dt.date.fromisoformat(value)
     if text.startswith("tuple") and isinstance(value, list):
-        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+        return _tuples(value)
     return value
+
+
+def _tuples(value: Any) -> Any:
+    """JSON arrays back to the tuples the event was made with, at any depth."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 # -- community -------------------------------------------------------------
@@ -129,6 +134,9 @@ class StageEntered(Event):
     body: str | None = None  # set when a stage is held before a particular body
     reason: str = ""
     reason_en: str = ""
+    notice_days: int | None = (
+        None  # a reconvened meeting's fresh notice, where the rule set sets one
+    )
 
 
 @attrs.frozen(kw_only=True)

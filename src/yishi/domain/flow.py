@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from yishi.domain import events as ev
 from yishi.domain.rules import Action, RuleSet, StageSpec, Transition
 from yishi.domain.state import Matter
@@ -41,7 +43,8 @@ def follow(
         target = absorbing_stage(ruleset, matter, ruleset.stage(transition.stage or ""))
         return [_entered(matter, target.id, None, at, actor, reason, reason_en)]
     if action is Action.RECONVENE:
-        return [_entered(matter, current or "", matter.stage_body, at, actor, reason, reason_en)]
+        entered = _entered(matter, current or "", matter.stage_body, at, actor, reason, reason_en)
+        return [attrs.evolve(entered, notice_days=transition.notice_days)]
     if action is Action.ESCALATE:
         return [_entered(matter, current or "", transition.body, at, actor, reason, reason_en)]
     status = "completed" if action is Action.COMPLETE else "abandoned"

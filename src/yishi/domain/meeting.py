@@ -155,13 +155,17 @@ def convene(
             allowed="、".join(m.value for m in rules.vote_methods),
         )
     days = (c.date - now.date()).days
-    if days < rules.notice_days:
+    # A reconvened meeting may need a longer fresh notice; it never shortens the rule's own.
+    required = max(rules.notice_days, matter.notice_days or 0)
+    if days < required:
         raise Refusal(
             "notice_too_short",
-            rule=rules.sources["notice_days"],
+            rule=rules.sources["notice_days"]
+            if required == rules.notice_days
+            else f"stages.{stage.id}.on_no_quorum.notice_days",
             body=spec.name,
             days=days,
-            required=rules.notice_days,
+            required=required,
         )
     problems = composition_problems(state, ruleset, body_id, c.date)
     if problems:

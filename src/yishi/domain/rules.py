@@ -135,8 +135,8 @@ class ProxyPolicy:
 class RecusalPolicy:
     """How a declared interest (回避) is handled; domain.md §7.4 default, a local rule."""
 
-    enabled: bool = True
-    may_speak: bool = True
+    enabled: bool = False  # opt-in: the law sets no general recusal rule (domain.md §7.4)
+    may_speak: bool = True  # recorded for the minutes; speaking is not modelled
     remove_from_bases: bool = True
     on_quorum_lost: Transition | None = None
     statutory: bool = False

@@ -139,6 +139,7 @@ class Matter:
     suggestions: tuple[str, ...] = ()
     stage: str | None = None
     stage_body: str | None = None  # set when escalated to another body
+    notice_days: int | None = None  # fresh notice required when reconvened
     status: str = "in_progress"  # in_progress | completed | abandoned
     closing_reason: str = ""
     history: list[StageRecord] = attrs.Factory(list)
@@ -254,6 +255,7 @@ def _(e: ev.StageEntered, s: State) -> None:
     matter = s.matters[e.matter]
     matter.stage = e.stage
     matter.stage_body = e.body
+    matter.notice_days = e.notice_days
     matter.history.append(StageRecord(e.stage, e.at.date(), e.body, e.reason))
     # Each visit to a stage starts clean: a reopened execution needs a new
     # sign-off, a new evaluation round new ratings.

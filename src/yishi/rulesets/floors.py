@@ -16,7 +16,9 @@ def _show(reqs: Sequence[Requirement]) -> str:
 
 def _quorum_ok(candidate: Sequence[Requirement], floor: Sequence[Requirement]) -> bool:
     # The rule set's alternatives are each acceptable only if each implies one of the law's.
-    return bool(candidate) and all(any(at_least_as_strict(c, f) for f in floor) for c in candidate)
+    return bool(candidate) and all(
+        any(at_least_as_strict(c, f, quorum=True) for f in floor) for c in candidate
+    )
 
 
 def _threshold_ok(candidate: Sequence[Requirement], floor: Sequence[Requirement]) -> bool:

@@ -9,6 +9,7 @@ from yishi.domain.rules import (
     ELECTION_METHODS,
     Action,
     MeetingRules,
+    Membership,
     RuleSet,
     StageKind,
     StageSpec,
@@ -101,6 +102,17 @@ def _stage(
         _ref(rs, ref, f"{where}.actors[{a}]", out)
     for t_name in ("on_pass", "on_reject", "on_no_quorum"):
         _transition(rs, getattr(stage, t_name), f"{where}.{t_name}", stage_ids, out)
+        taken = getattr(stage, t_name)
+        if not stage.in_sequence and taken.action is Action.NEXT and _uses(stage, t_name):
+            out.append(
+                Problem(
+                    "inconsistent",
+                    f"{where}.{t_name}",
+                    expected='不在顺序中的步骤没有“下一步”：请写 { action = "goto", stage = "..." }',
+                    expected_en='a stage out of sequence has no next stage: use { action = "goto", stage = "..." }',
+                    found="next",
+                )
+            )
     if stage.kind is StageKind.INTAKE and index != 0:
         out.append(
             Problem(
@@ -139,16 +151,14 @@ def _stage(
         _bases(stage.quorum, QUORUM_BASES, f"{where}.quorum", out)
         _bases(stage.threshold, THRESHOLD_BASES, f"{where}.threshold", out)
         if stage.merge is not None:
-            if (
-                stage.merge.absorbs not in stage_ids
-                or stage_ids.index(stage.merge.absorbs) >= index
-            ):
+            in_sequence = [x.id for x in rs.stages if x.in_sequence]
+            if in_sequence[:2] != [stage.merge.absorbs, stage.id]:
                 out.append(
                     Problem(
                         "bad_ref",
                         f"{where}.merge.absorbs",
-                        expected="本步骤之前的步骤 id",
-                        expected_en="an earlier stage id",
+                        expected="第一个步骤的 id（只有第二步可以吸收第一步）",
+                        expected_en="the first stage (only the second stage may absorb the first)",
                         found=stage.merge.absorbs,
                     )
                 )
@@ -175,6 +185,17 @@ def _stage(
                 )
             )
         if stage.objections is not None:
+            window = stage.objections.window_days
+            if window is not None and window > stage.disclosure_days:
+                out.append(
+                    Problem(
+                        "inconsistent",
+                        f"{where}.objections.window_days",
+                        expected=f"不超过公示天数 {stage.disclosure_days}（公示结束后不再受理异议）",
+                        expected_en=f"at most the posting days ({stage.disclosure_days}): objections close with the notice",
+                        found=str(window),
+                    )
+                )
             for h, ref in enumerate(stage.objections.handler):
                 _ref(rs, ref, f"{where}.objections.handler[{h}]", out)
             if stage.objections.on_unresolved is not None:
@@ -250,6 +271,8 @@ def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> 
         if body_id in rs.bodies:
             rules = meeting_rules(rs, stage, body_id, None)
             _bases(rules.threshold, {Base.VOTES_CAST}, f"{where}.threshold", out)
+            turnout = {Base.COMPOSITION, Base.ENTITLED, Base.REGISTERED}
+            _bases(rules.quorum, turnout, f"{where}.quorum", out)
     if stage.fills is not None:
         body_id, role = stage.fills
         if body_id not in rs.bodies:
@@ -265,6 +288,15 @@ def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> 
                     found=role,
                 )
             )
+
+
+def _uses(stage: StageSpec, transition: str) -> bool:
+    """Whether a stage kind can ever take this transition."""
+    if transition == "on_pass":
+        return True
+    if transition == "on_no_quorum":
+        return stage.kind in (StageKind.MEETING, StageKind.ELECTION)
+    return stage.kind in (StageKind.MEETING, StageKind.ELECTION, StageKind.EVALUATION)
 
 
 def _complete(
@@ -311,6 +343,19 @@ def _ref(rs: RuleSet, ref: str, where: str, out: list[Problem]) -> None:
         return
     body_id, _, role = ref.partition(".")
     body = rs.bodies.get(body_id)
+    if body is not None and body.membership is not Membership.ROSTER:
+        out.append(
+            Problem(
+                "bad_ref",
+                where,
+                found=ref,
+                expected='"residents" 或有成员名单的机构',
+                expected_en='"residents" or a body with a roster',
+                hint=f'{body.name}的成员由居民自动确定，没有名单可以核对；请写 "residents"',
+                hint_en=f'{body_id} has no roster to check against; write "residents"',
+            )
+        )
+        return
     if body is None:
         out.append(
             Problem(

@@ -65,7 +65,10 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "votes": Field("map", "候选人 → 得票数", values=i(), required=True),
         },
     ),
-    "check_in": (cmd.CheckIn, {"meeting": s(required=True), "people": PEOPLE}),
+    "check_in": (
+        cmd.CheckIn,
+        {"meeting": s(required=True), "people": arr(s(), PEOPLE.doc, required=True)},
+    ),
     "declare_interest": (
         cmd.DeclareInterest,
         {
@@ -293,6 +296,25 @@ def expand(ids: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+DATE_KEYS = frozenset({"born", "date", "at", "until"})
+
+
+def _date_values(
+    node: Any, keys: frozenset[str], path: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], Any]]:
+    found: list[tuple[tuple[str | int, ...], Any]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys:
+                found.append(((*path, key), value))
+            else:
+                found += _date_values(value, keys, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _date_values(item, keys, (*path, index))
+    return found
+
+
 def _check_dates(value: Any, path: tuple[str | int, ...], out: list[Problem]) -> None:
     if not isinstance(value, _Date | dt.date):
         out.append(
@@ -343,9 +365,11 @@ def load_scenario(path: str | Path) -> Scenario:
                 expected_en="[community] or community_file",
             )
         )
-    dates = {"born", "date", "at", "until"}
-    _retype_dates(document, dates)
+    _retype_dates(document, DATE_KEYS)
     validate(document, SCENARIO, (), problems)
+    for where, value in _date_values(document, DATE_KEYS):
+        if where[0] != "actions":  # actions are checked one by one below
+            _check_dates(value, where, problems)
     steps: list[Step] = []
     for index, raw in enumerate(
         document.get("actions", []) if isinstance(document.get("actions"), list) else []
@@ -363,6 +387,16 @@ def load_scenario(path: str | Path) -> Scenario:
                 _check_dates(raw[key], ("actions", index, key), problems)
         if len(problems) == before and kind in ACTIONS:
             made = _steps(index, raw, kind)
+            if not made:
+                problems.append(
+                    Problem(
+                        "missing",
+                        dotted(("actions", index)),
+                        expected="至少一张选票或一项评价（yes、no、abstain 或 by_rating）",
+                        expected_en="at least one ballot or rating (yes, no, abstain or by_rating)",
+                    )
+                )
+                continue
             if steps and made and made[0].at < steps[-1].at:
                 problems.append(
                     Problem(
@@ -429,7 +463,7 @@ class _Date(str):
         return made
 
 
-def _retype_dates(node: Any, keys: set[str]) -> None:
+def _retype_dates(node: Any, keys: frozenset[str]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key in keys and isinstance(value, dt.date):
