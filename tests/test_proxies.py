@@ -10,8 +10,8 @@ import pytest
 from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
-from yishi.domain.meeting import meeting_counts
 from yishi.domain.rules import RuleSet
+from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
 from yishi.rulesets.loader import check_text, load
 from yishi.scenario.format import load_scenario

@@ -10,13 +10,13 @@ from yishi.domain import events as ev
 from yishi.domain.authority import authorize, name
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
-from yishi.domain.meeting import _matter, current_stage
+from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import RuleSet, StageKind, Transition
 from yishi.domain.state import Disclosure, Matter, State
 
 
 def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
-    matter = _matter(state, c.matter)
+    matter = get_matter(state, c.matter)
     stage = current_stage(ruleset, matter)
     if stage.kind is not StageKind.DISCLOSURE:
         raise Refusal("wrong_stage_kind", stage=stage.name, expected="disclosure")

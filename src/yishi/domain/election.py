@@ -17,7 +17,8 @@ from yishi.domain.authority import authorize, name
 from yishi.domain.counting import Base, Check, check, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
-from yishi.domain.meeting import _held, _open_meeting, _rules, roster
+from yishi.domain.lookup import open_meeting, require_held, rules_for
+from yishi.domain.membership import roster
 from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import Matter, Meeting, State
 
@@ -25,8 +26,8 @@ from yishi.domain.state import Matter, Meeting, State
 def cast_ballot(
     state: State, c: cmd.CastElectionBallot, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
-    meeting, matter = _open_meeting(state, ruleset, c.meeting)
-    _held(meeting, now)
+    meeting, matter = open_meeting(state, ruleset, c.meeting)
+    require_held(meeting, now)
     stage = ruleset.stage(meeting.stage)
     if not meeting.candidates:
         raise Refusal("not_an_election", meeting=meeting.id)
@@ -73,8 +74,8 @@ def _check_choices(meeting: Meeting, chosen: tuple[str, ...], seats: int) -> Non
 def enter_count(
     state: State, c: cmd.EnterElectionCount, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
-    meeting, matter = _open_meeting(state, ruleset, c.meeting)
-    _held(meeting, now)
+    meeting, matter = open_meeting(state, ruleset, c.meeting)
+    require_held(meeting, now)
     stage = ruleset.stage(meeting.stage)
     authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
     if not meeting.candidates:
@@ -132,11 +133,11 @@ def tally(meeting: Meeting) -> tuple[int, dict[str, int]]:
 
 
 def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
-    meeting, matter = _open_meeting(state, ruleset, c.meeting)
-    _held(meeting, now)
+    meeting, matter = open_meeting(state, ruleset, c.meeting)
+    require_held(meeting, now)
     stage = ruleset.stage(meeting.stage)
     authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
-    rules = _rules(state, ruleset, meeting)
+    rules = rules_for(state, ruleset, meeting)
     members = roster(state, ruleset, meeting.body, meeting.date)
     electorate = len([p for p, voting in members.items() if voting])
     cast, votes = tally(meeting)

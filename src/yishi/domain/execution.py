@@ -10,7 +10,7 @@ from yishi.domain.authority import authorize, describe, holds, name
 from yishi.domain.counting import Base, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
-from yishi.domain.meeting import _matter, current_stage
+from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Matter, State
 
@@ -18,7 +18,7 @@ from yishi.domain.state import Matter, State
 def _in_stage(
     state: State, ruleset: RuleSet, matter_id: str, kind: StageKind
 ) -> tuple[Matter, StageSpec]:
-    matter = _matter(state, matter_id)
+    matter = get_matter(state, matter_id)
     stage = current_stage(ruleset, matter)
     if stage.kind is not kind:
         raise Refusal("wrong_stage_kind", stage=stage.name, expected=kind.value)

@@ -1,0 +1,48 @@
+"""Finding what a command is about, and refusing when it is not there or not open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from yishi.domain.errors import Refusal
+from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules
+from yishi.domain.state import Matter, Meeting, State
+
+
+def current_stage(ruleset: RuleSet, matter: Matter) -> StageSpec:
+    if matter.status != "in_progress" or matter.stage is None:
+        raise Refusal("matter_closed", matter=matter.id, title=matter.title)
+    return ruleset.stage(matter.stage)
+
+
+def get_matter(state: State, matter_id: str) -> Matter:
+    matter = state.matters.get(matter_id)
+    if matter is None:
+        raise Refusal("unknown_matter", matter=matter_id)
+    return matter
+
+
+def get_meeting(state: State, meeting_id: str) -> Meeting:
+    meeting = state.meetings.get(meeting_id)
+    if meeting is None:
+        raise Refusal("unknown_meeting", meeting=meeting_id)
+    return meeting
+
+
+def open_meeting(state: State, ruleset: RuleSet, meeting_id: str) -> tuple[Meeting, Matter]:
+    meeting = get_meeting(state, meeting_id)
+    matter = state.matters[meeting.matter]
+    if meeting.closed:
+        raise Refusal("meeting_closed", meeting=meeting_id)
+    current_stage(ruleset, matter)
+    return meeting, matter
+
+
+def require_held(meeting: Meeting, now: dt.datetime) -> None:
+    if now.date() < meeting.date:
+        raise Refusal("meeting_not_yet", meeting=meeting.id, date=meeting.date.isoformat())
+
+
+def rules_for(state: State, ruleset: RuleSet, meeting: Meeting) -> EffectiveRules:
+    matter = state.matters[meeting.matter]
+    return meeting_rules(ruleset, ruleset.stage(meeting.stage), meeting.body, matter.matter_type)

@@ -1,0 +1,50 @@
+"""Who belongs to a body on a given day, and whether its make-up is lawful."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from yishi.domain.rules import Membership, RuleSet
+from yishi.domain.state import State
+
+
+def roster(state: State, ruleset: RuleSet, body_id: str, on: dt.date) -> dict[str, bool]:
+    """Members of a body on a day, each with whether they may vote."""
+    spec = ruleset.bodies[body_id]
+    if spec.membership is Membership.ELIGIBLE_ADULTS:
+        return {p.id: True for p in state.people.values() if p.is_adult(on)}
+    if spec.membership is Membership.HOUSEHOLDS:
+        return {h.representative: True for h in state.households.values() if h.representative}
+    body = state.bodies.get(body_id)
+    if body is None:
+        return {}
+    if spec.non_voting_party:
+        # e.g. probationary Party members (预备党员) attend but do not vote, whatever the roster says
+        return {
+            m.person: m.voting and state.people[m.person].party not in spec.non_voting_party
+            for m in body.members.values()
+        }
+    return {m.person: m.voting for m in body.members.values()}
+
+
+def composition_problems(state: State, ruleset: RuleSet, body_id: str, on: dt.date) -> list[str]:
+    """Unmet composition rules of a body (村民代表会议: representatives ≥ 4/5, women ≥ 1/3)."""
+    spec = ruleset.bodies[body_id]
+    body = state.bodies.get(body_id)
+    if body is None or not spec.composition:
+        return []
+    problems = []
+    for rule in spec.composition:
+        count = sum(
+            1
+            for m in body.members.values()
+            if rule.role in m.roles
+            and (rule.gender is None or state.people[m.person].gender == rule.gender)
+        )
+        total = len(body.members)
+        if not rule.requirement.is_met(count, total):
+            problems.append(
+                f"{rule.label}：{count} 人，组成人员 {total} 人，"
+                f"须{rule.requirement.wording_zh()}（至少 {rule.requirement.minimum(total)} 人）"
+            )
+    return problems

@@ -1,0 +1,145 @@
+"""The numbers of a meeting, and its verdict: quorum first, then the vote."""
+
+from __future__ import annotations
+
+import attrs
+
+from yishi.domain.counting import Base, Verdict, evaluate
+from yishi.domain.lookup import rules_for
+from yishi.domain.membership import roster
+from yishi.domain.rules import EffectiveRules, Membership, RuleSet, VoteMethod
+from yishi.domain.state import Meeting, State
+
+CHOICES = ("yes", "no", "abstain")
+
+
+@attrs.frozen
+class Outcome:
+    outcome: str  # passed | rejected | no_quorum
+    quorum: Verdict
+    threshold: Verdict | None
+    counts: dict[str, int]
+    recused: tuple[str, ...]
+    quorum_lost_by_recusal: bool
+
+
+def meeting_counts(
+    state: State, ruleset: RuleSet, meeting: Meeting, *, apply_recusal: bool = True
+) -> dict[str, int]:
+    """Every number a quorum or threshold may need, for one meeting."""
+    matter = state.matters[meeting.matter]
+    members = roster(state, ruleset, meeting.body, meeting.date)
+    recused = set(matter.recused) & set(members) if apply_recusal else set()
+    removed = recused if ruleset.recusal.remove_from_bases else set()
+    voting = {p for p, v in members.items() if v}
+    attending = set(meeting.attendance)
+    represented = attending | {g for g, h in meeting.proxies.items() if h in attending}
+    present_members = (represented & set(members)) - removed
+    # A roster body (a villager group, a courtyard) counts its own adults and
+    # households; an assembly of the whole community counts the community's.
+    whole = ruleset.bodies[meeting.body].membership is not Membership.ROSTER
+    pool = state.people.values() if whole else (state.people[p] for p in members)
+    adults = {p.id for p in pool if p.is_adult(meeting.date)} - removed
+    households = (
+        set(state.households)
+        if whole
+        else {state.people[p].household for p in members if state.people[p].household}
+    )
+    households_present = {
+        state.people[p].household for p in present_members if state.people[p].household
+    }
+    if meeting.tally is not None:
+        yes, no, abstain = meeting.tally
+    else:
+        choices = [c for v, c in meeting.ballots.items() if v not in recused]
+        yes, no, abstain = (choices.count(x) for x in CHOICES)
+    return {
+        "composition": len(set(members) - removed),
+        "members_present": len(present_members),
+        "entitled": len(voting - recused),
+        "present": len((represented & voting) - recused),
+        "present_base": len((represented & voting) - removed),
+        "eligible_adults": len(adults),
+        "adults_present": len(present_members & adults),
+        "households": len(households),
+        "households_present": len(households_present),
+        "recused": len(recused),
+        "yes": yes,
+        "no": no,
+        "abstain": abstain,
+        "votes_cast": yes + no + abstain,
+    }
+
+
+_QUORUM_COUNT = {
+    Base.COMPOSITION: ("members_present", "composition"),
+    Base.ENTITLED: ("present", "entitled"),
+    Base.REGISTERED: ("present", "entitled"),
+    Base.ELIGIBLE_ADULTS: ("adults_present", "eligible_adults"),
+    Base.HOUSEHOLDS: ("households_present", "households"),
+    Base.PRESENT: ("present", "present_base"),
+    Base.VOTES_CAST: ("votes_cast", "present_base"),
+}
+_THRESHOLD_BASE = {
+    Base.COMPOSITION: "composition",
+    Base.ENTITLED: "entitled",
+    Base.REGISTERED: "entitled",
+    Base.PRESENT: "present_base",
+    Base.ELIGIBLE_ADULTS: "eligible_adults",
+    Base.HOUSEHOLDS: "households",
+    Base.VOTES_CAST: "votes_cast",
+}
+
+
+def _quorum(rules: EffectiveRules, counts: dict[str, int]) -> Verdict:
+    return evaluate(
+        "quorum",
+        "any_of",
+        rules.quorum,
+        {r.base: counts[_QUORUM_COUNT[r.base][0]] for r in rules.quorum},
+        {r.base: counts[_QUORUM_COUNT[r.base][1]] for r in rules.quorum},
+    )
+
+
+def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
+    rules = rules_for(state, ruleset, meeting)
+    counts = meeting_counts(state, ruleset, meeting)
+    quorum = _quorum(rules, counts)
+    recused = tuple(
+        sorted(
+            set(state.matters[meeting.matter].recused)
+            & set(roster(state, ruleset, meeting.body, meeting.date))
+        )
+    )
+    if not quorum.met:
+        without = _quorum(rules, meeting_counts(state, ruleset, meeting, apply_recusal=False))
+        return Outcome("no_quorum", quorum, None, counts, recused, bool(recused) and without.met)
+    if meeting.method == VoteMethod.CONSENSUS.value:
+        return Outcome(
+            "passed" if meeting.consensus else "rejected", quorum, None, counts, recused, False
+        )
+    threshold = evaluate(
+        "threshold",
+        "all_of",
+        rules.threshold,
+        {r.base: counts["yes"] for r in rules.threshold},
+        {r.base: counts[_THRESHOLD_BASE[r.base]] for r in rules.threshold},
+    )
+    return Outcome(
+        "passed" if threshold.met else "rejected", quorum, threshold, counts, recused, False
+    )
+
+
+def consensus_result(meeting: Meeting, result: Outcome) -> dict[str, object] | None:
+    if meeting.consensus is None or result.outcome == "no_quorum":
+        return None
+    present = result.counts["present"]
+    if meeting.consensus:
+        zh, en = (
+            f"到会 {present} 人协商一致。表决通过",
+            f"consensus of the {present} present — passed",
+        )
+    else:
+        zh = f"到会 {present} 人未能协商一致。表决未通过"
+        en = f"no consensus among the {present} present — not passed"
+    return {"consensus": meeting.consensus, "explanation": {"zh": zh, "en": en}}
