@@ -298,8 +298,8 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.StageEntered):
         stage = rs.stage(event.stage)
         reason = event.reason_en if en else event.reason
-        body = f"（{rs.bodies[event.body].name}）" if event.body else ""
-        return [f"    → {(stage.name_en or stage.name) if en else stage.name}{body}  [{reason}]"]
+        held_by = f"（{rs.bodies[event.body].name}）" if event.body else ""
+        return [f"    → {(stage.name_en or stage.name) if en else stage.name}{held_by}  [{reason}]"]
     if isinstance(event, ev.MatterClosed):
         return [
             f"    ■ {'closed' if en else '事项结束'}：{event.reason_en if en else event.reason}"
@@ -313,8 +313,8 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         )
     if isinstance(event, ev.CandidatesElected):
         names = "、".join(state.people[p].name for p in event.people)
-        body = rs.bodies[event.body].name if event.body in rs.bodies else event.body
-        return [f"    ★ {'elected to' if en else '当选，加入'}{body}：{names}"]
+        joined = rs.bodies[event.body].name if event.body in rs.bodies else event.body
+        return [f"    ★ {'elected to' if en else '当选，加入'}{joined}：{names}"]
     if isinstance(event, ev.ObjectionRaised):
         return [f"    {'objection' if en else '异议'} {event.objection}：{event.text}"]
     if isinstance(event, ev.ObjectionAnswered):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
@@ -64,7 +66,7 @@ def set_up(
                         "unknown_role", body=spec.name, role=role, allowed="、".join(spec.roles)
                     )
     events: list[ev.Event] = []
-    base = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
+    base: dict[str, Any] = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
     events += [
         ev.HouseholdRegistered(**base, household=h.id, name=h.name, representative=h.representative)
         for h in c.households
@@ -92,7 +94,7 @@ def set_up(
     return events
 
 
-def _unique(what: str, ids: list[str], existing: dict[str, object]) -> None:
+def _unique(what: str, ids: list[str], existing: Mapping[str, object]) -> None:
     seen: set[str] = set()
     for item in ids:
         if item in seen or item in existing:

@@ -53,7 +53,7 @@ def follow(
 
 def _entered(
     matter: Matter, stage: str, body: str | None, at: dt.datetime, actor: str, reason: str, en: str
-) -> ev.Event:
+) -> ev.StageEntered:
     return ev.StageEntered(
         at=at, actor=actor, matter=matter.id, stage=stage, body=body, reason=reason, reason_en=en
     )

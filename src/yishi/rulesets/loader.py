@@ -53,6 +53,8 @@ def parse_toml(data: bytes, file: str) -> tuple[dict[str, Any] | None, str, list
     """Decode and parse; problems carry the line and column of the fault."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 BOM from Windows Notepad is harmless
+    line: int | None
+    column: int | None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

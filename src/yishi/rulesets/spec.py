@@ -375,8 +375,8 @@ def _table(value: dict[str, Any], field: Field, path: PathKey, out: list[Problem
             )
             ok = False
     for key, item in value.items():
-        sub = field.fields.get(key)
-        if sub is None:
+        declared = field.fields.get(key)
+        if declared is None:
             close = difflib.get_close_matches(key, list(field.fields), n=1)
             if path and _ROOT_KEYS and key in _ROOT_KEYS[-1]:
                 out.append(_misplaced(path, key))
@@ -394,7 +394,7 @@ def _table(value: dict[str, Any], field: Field, path: PathKey, out: list[Problem
             )
             ok = False
             continue
-        ok = validate(item, sub, (*path, key), out) and ok
+        ok = validate(item, declared, (*path, key), out) and ok
     return ok
 
 

@@ -238,7 +238,9 @@ SCENARIO_FOR_EDITORS = attrs.evolve(
                 "table",
                 "动作",
                 one_of=tuple(
-                    table(**{**COMMON, "do": s(required=True, enum=(name,))}, **fields)
+                    Field(
+                        "table", fields={**COMMON, "do": s(required=True, enum=(name,)), **fields}
+                    )
                     for name, (_, fields) in ACTIONS.items()
                 ),
             ),
@@ -381,7 +383,7 @@ def load_scenario(path: str | Path) -> Scenario:
         if kind in ACTIONS:
             fields.update(ACTIONS[kind][1])
         before = len(problems)
-        validate(raw, table(**fields), ("actions", index), problems)
+        validate(raw, Field("table", fields=fields), ("actions", index), problems)
         for key in ("at", "date"):
             if key in raw:
                 _check_dates(raw[key], ("actions", index, key), problems)

@@ -32,7 +32,7 @@ class MemoryStore:
     def append(self, batch: Sequence[tuple[str, int, Event]]) -> list[StoredEvent]:
         """Append events atomically; each item names its stream and the version expected before it."""
         versions = dict(self._versions)
-        stored = []
+        stored: list[StoredEvent] = []
         for stream, expected, event in batch:
             current = versions.get(stream, 0)
             if current != expected:
