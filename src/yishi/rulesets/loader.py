@@ -364,7 +364,7 @@ def _stage(d: dict[str, Any]) -> StageSpec:
             tuple(tuple(r.split(".", 1)) for r in merge["same_person"] if "." in r),
         )
         if merge
-        else None,  # type: ignore[misc]
+        else None,
         disclosure_days=d.get("disclosure_days", 0),
         disclosure_kind=d.get("disclosure_kind", "other"),
         channels=tuple(d.get("channels", ())),
@@ -384,7 +384,7 @@ def _stage(d: dict[str, Any]) -> StageSpec:
         raters=tuple(d.get("raters", ("residents",))),
         min_suggestions=d.get("min_suggestions", 1),
         seats=d.get("seats", 0),
-        fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,  # type: ignore[arg-type]
+        fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,
     )
 
 
