@@ -29,7 +29,7 @@ def test_run_prints_the_timeline_in_chinese_with_numbers():
 def test_run_in_english():
     result = invoke("run", EXAMPLE, "--lang", "en")
     assert result.exit_code == 0
-    assert "25 present of 30 all members; at least 2/3 required (at least 20): met" in result.output
+    assert "25 present of 30 members; at least 2/3 required (at least 20): met" in result.output
 
 
 def test_run_json_is_the_documented_document():

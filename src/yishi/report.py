@@ -176,7 +176,7 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
     out = [
         ("Scenario: " if en else "场景：") + report.scenario.title,
         ("Rule set: " if en else "规则：")
-        + f"{(rs.title_en or rs.title) if en else rs.title}（{rs.id}）",
+        + (f"{rs.title_en or rs.title} ({rs.id})" if en else f"{rs.title}（{rs.id}）"),
         "",
     ]
     for group in _grouped(report.results):
@@ -200,7 +200,7 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
                 continue
             mark = "REFUSED" if en else "被拒绝"
             out.append(
-                f"{step.at:%Y-%m-%d %H:%M}  {who} {label}  ✗ {mark}：{x.refusal.message(lang)}"
+                f"{step.at:%Y-%m-%d %H:%M}  {who} {label}  ✗ {mark}{': ' if en else '：'}{x.refusal.message(lang)}"
             )
             if x.unexpected:
                 out.append("    ! " + ("expected ok" if en else "与预期不符：预期成功"))
@@ -216,7 +216,11 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
         where = ""
         if m.status == "in_progress" and m.stage:
             where = f"（{rs.stage(m.stage).name}）" if not en else f" (at {m.stage})"
-        out.append(f"- {m.title}（{m.id}）：{status}{where}")
+        out.append(
+            f"- {m.title} ({m.id}): {status}{where}"
+            if en
+            else f"- {m.title}（{m.id}）：{status}{where}"
+        )
     unexpected = report.unexpected
     if unexpected:
         out.append("")
@@ -266,18 +270,19 @@ def _short(events: list[ev.Event], name: Any, lang: str) -> str:
 
 def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     en = lang == "en"
+    colon, comma = (": ", ", ") if en else ("：", "，")
     rs = report.ruleset
     state = report.engine.state
     if isinstance(event, ev.MeetingConvened):
         method = METHOD_NAMES.get(event.method, (event.method, event.method))[1 if en else 0]
         body = rs.bodies[event.body]
         return [
-            f"    {'meeting' if en else '会议'} {event.meeting}：{(body.name_en or body.name) if en else body.name}，{event.date}，{method}"
+            f"    {'meeting' if en else '会议'} {event.meeting}{colon}{(body.name_en or body.name) if en else body.name}{comma}{event.date}{comma}{method}"
         ]
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
         lines = [
-            f"    ── {'result' if en else '表决结果'}：{outcome}",
+            f"    ── {'result' if en else '表决结果'}{colon}{outcome}",
             "       " + event.quorum["explanation"][lang],
         ]
         if event.threshold:
@@ -293,16 +298,21 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             )
         if event.recused:
             names = "、".join(state.people[p].name for p in event.recused)
-            lines.append(f"       {'recused' if en else '回避'}：{names}")
+            lines.append(f"       {'recused' if en else '回避'}{colon}{names}")
         return lines
     if isinstance(event, ev.StageEntered):
         stage = rs.stage(event.stage)
         reason = event.reason_en if en else event.reason
-        held_by = f"（{rs.bodies[event.body].name}）" if event.body else ""
+        held_by = ""
+        if event.body:
+            body_name = (
+                rs.bodies[event.body].name_en or event.body if en else rs.bodies[event.body].name
+            )
+            held_by = f" ({body_name})" if en else f"（{body_name}）"
         return [f"    → {(stage.name_en or stage.name) if en else stage.name}{held_by}  [{reason}]"]
     if isinstance(event, ev.MatterClosed):
         return [
-            f"    ■ {'closed' if en else '事项结束'}：{event.reason_en if en else event.reason}"
+            f"    ■ {'closed' if en else '事项结束'}{colon}{event.reason_en if en else event.reason}"
         ]
     if isinstance(event, ev.DisclosurePublished):
         notice = render_notice(state.disclosures[event.disclosure], state, rs, lang)
@@ -314,24 +324,28 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.CandidatesElected):
         names = "、".join(state.people[p].name for p in event.people)
         joined = rs.bodies[event.body].name if event.body in rs.bodies else event.body
-        return [f"    ★ {'elected to' if en else '当选，加入'}{joined}：{names}"]
+        return [f"    ★ {'elected to ' if en else '当选，加入'}{joined}{colon}{names}"]
     if isinstance(event, ev.ObjectionRaised):
-        return [f"    {'objection' if en else '异议'} {event.objection}：{event.text}"]
+        return [f"    {'objection' if en else '异议'} {event.objection}{colon}{event.text}"]
     if isinstance(event, ev.ObjectionAnswered):
         accepted = (
             ("accepted by the objector" if en else "异议人接受")
             if event.resolved
             else ("not accepted" if en else "异议人不接受")
         )
-        return [f"    {'reply' if en else '答复'}：{event.reply}（{accepted}）"]
+        return [
+            f"    {'reply' if en else '答复'}{colon}{event.reply}{f' ({accepted})' if en else f'（{accepted}）'}"
+        ]
     if isinstance(event, ev.InterestDeclared):
         who = state.people[event.person].name
-        return [f"    {'recused' if en else '回避'}：{who}（{event.reason}）"]
+        return [
+            f"    {'recused' if en else '回避'}{colon}{who}{f' ({event.reason})' if en else f'（{event.reason}）'}"
+        ]
     if isinstance(event, ev.ObjectionEscalated):
         return [f"    ↑ {event.reason_en if en else event.reason}"]
     if isinstance(event, ev.DisclosureClosed):
         return [
-            f"    {'disclosure' if en else '公示'} {event.disclosure}：{'ended' if en else '期满'}"
+            f"    {'disclosure' if en else '公示'} {event.disclosure}{colon}{'ended' if en else '期满'}"
             if event.outcome == "ended"
             else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"
         ]

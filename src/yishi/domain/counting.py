@@ -41,9 +41,9 @@ class Comparator(str, enum.Enum):
 PERSON_BASES = frozenset(b for b in Base if b is not Base.HOUSEHOLDS)
 
 BASE_NAMES: Mapping[Base, tuple[str, str]] = {
-    Base.COMPOSITION: ("全体组成人员", "all members"),
+    Base.COMPOSITION: ("全体组成人员", "members"),
     Base.ENTITLED: ("应到会有表决权人员", "members entitled to vote"),
-    Base.PRESENT: ("到会人员", "those present"),
+    Base.PRESENT: ("到会人员", "present"),
     Base.HOUSEHOLDS: ("户数", "households"),
     Base.ELIGIBLE_ADULTS: ("十八周岁以上村（居）民", "residents aged 18 and over"),
     Base.REGISTERED: ("登记选民", "registered voters"),
