@@ -82,3 +82,74 @@ def test_the_first_meeting_needed_no_notice_but_the_reconvened_one_needs_five_da
         at(1),
     )
     assert engine.state.meetings["b"].date == at(6).date()
+
+
+EXCUSAL = RULES.replace(
+    'vote_methods = ["show_of_hands"]\n', 'vote_methods = ["show_of_hands"]\nexcusal = true\n', 1
+).replace('base = "present"', 'base = "entitled"').replace('base = "composition"', 'base = "entitled"')
+
+
+def test_an_approved_absence_leaves_the_entitled_base():
+    ruleset, problems = check_text(EXCUSAL.encode(), "t.toml")
+    assert ruleset is not None, problems
+    engine = Engine({"t": ruleset}, "t")
+    people = tuple(c.PersonSpec(id=f"m{i}", name=f"党员{i}", adult=True) for i in range(1, 7))
+    members = tuple(c.MemberSpec(person=p.id) for p in people)
+    engine.execute(
+        c.SetUpCommunity(
+            actor="system",
+            people=people,
+            bodies=(c.BodySpecEntry(id="committee", members=members),),
+        ),
+        at(1),
+    )
+    engine.execute(c.ProposeMatter(actor="m1", matter="x", title="接收预备党员"), at(1))
+    engine.execute(
+        c.ConveneMeeting(
+            actor="m1", matter="x", meeting="a", date=at(2).date(), method="show_of_hands"
+        ),
+        at(1),
+    )
+    excuse = c.ExcuseMember(
+        actor="m1",
+        meeting="a",
+        person="m6",
+        reason="长期在外务工",
+        approval="镇党委 2026-03-01 批复",
+    )
+    engine.execute(excuse, at(2))
+    with pytest.raises(Refusal) as again:
+        engine.execute(excuse, at(2))
+    assert again.value.code == "already_excused"
+    with pytest.raises(Refusal) as present:
+        engine.execute(c.CheckIn(actor="m1", meeting="a", people=("m6",)), at(2))
+    assert present.value.code == "excused_present"
+    engine.execute(c.CheckIn(actor="m1", meeting="a", people=("m1", "m2", "m3")), at(2))
+    engine.execute(c.EnterHandCount(actor="m1", meeting="a", yes=3, no=0), at(2))
+    engine.execute(c.CloseMeeting(actor="m1", meeting="a"), at(2))
+    result = engine.state.meetings["a"].result
+    # 6 members, one excused: 5 should attend; 3 present is more than half of 5,
+    # and 3 in favour is more than half of the 5 entitled. Without the excusal, 3 of 6 fails both.
+    assert result["counts"]["entitled"] == 5
+    assert engine.state.meetings["a"].outcome == "passed"
+
+
+def test_excusal_is_off_unless_the_rule_set_allows_it(engine):
+    with pytest.raises(Refusal) as info:
+        engine.execute(
+            c.ExcuseMember(actor="m1", meeting="a", person="m3", reason="外出", approval="批复"),
+            at(1),
+        )
+    assert info.value.code == "meeting_closed"  # the fixture's meeting has closed
+    engine.execute(
+        c.ConveneMeeting(
+            actor="m1", matter="x", meeting="b", date=at(6).date(), method="show_of_hands"
+        ),
+        at(1),
+    )
+    with pytest.raises(Refusal) as info:
+        engine.execute(
+            c.ExcuseMember(actor="m1", meeting="b", person="m3", reason="外出", approval="批复"),
+            at(1),
+        )
+    assert (info.value.code, info.value.rule) == ("excusal_not_allowed", "bodies.committee.excusal")

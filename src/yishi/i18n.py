@@ -120,6 +120,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "already_checked_in": ("{person} 已签到", "{person} is already checked in"),
     "recusal_disabled": ("本规则未设回避程序", "this rule set has no recusal procedure"),
     "already_recused": ("{person} 已声明回避", "{person} has already declared an interest"),
+    "excusal_not_allowed": (
+        "{body}的规则不允许经批准不计入应到会人数",
+        "{body} allows no member to be left out of those who should attend",
+    ),
+    "already_excused": (
+        "{person} 已经批准不计入应到会人数",
+        "{person} is already left out of those who should attend",
+    ),
+    "excused_present": (
+        "{person} 已经批准不计入应到会人数，不能再签到",
+        "{person} was left out of those who should attend and cannot check in",
+    ),
+    "approval_required": (
+        "须写明理由和批准情况（谁批准、文号或日期）",
+        "a reason and the approval (who, reference or date) are required",
+    ),
     "proxy_not_allowed": ("{body}不允许委托投票", "{body} does not allow proxies"),
     "proxy_self": ("不能委托给本人", "a proxy cannot be given to oneself"),
     "proxy_exists": ("{person} 已委托他人", "{person} has already given a proxy"),

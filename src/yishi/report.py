@@ -141,6 +141,7 @@ _DO = {
     "convene": ("通知召开会议", "convenes"),
     "check_in": ("签到", "checks in"),
     "declare_interest": ("声明回避", "declares an interest"),
+    "excuse": ("经批准不计入应到会", "leaves a member out of those who should attend"),
     "proxy": ("登记书面委托", "registers a proxy"),
     "vote": ("投票", "votes"),
     "votes": ("投票", "votes"),
@@ -335,6 +336,12 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         )
         return [
             f"    {'reply' if en else '答复'}{colon}{event.reply}{f' ({accepted})' if en else f'（{accepted}）'}"
+        ]
+    if isinstance(event, ev.MemberExcused):
+        who = state.people[event.person].name
+        label = "left out of those who should attend" if en else "不计入应到会"
+        return [
+            f"    {label}{colon}{who}{f' ({event.reason}; {event.approval})' if en else f'（{event.reason}；{event.approval}）'}"
         ]
     if isinstance(event, ev.InterestDeclared):
         who = state.people[event.person].name

@@ -87,6 +87,16 @@ class RegisterProxy(Command):
 
 
 @attrs.frozen(kw_only=True)
+class ExcuseMember(Command):
+    """Leave a member out of those who should attend (不计入应到会), with the approval recorded."""
+
+    meeting: str
+    person: str
+    reason: str
+    approval: str  # who approved, and the document: "镇党委 2026-03-01 批复"
+
+
+@attrs.frozen(kw_only=True)
 class DeclareInterest(Command):
     matter: str
     person: str

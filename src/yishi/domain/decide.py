@@ -31,6 +31,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.CheckIn: meeting.check_in,
     cmd.DeclareInterest: meeting.declare_interest,
     cmd.RegisterProxy: meeting.register_proxy,
+    cmd.ExcuseMember: meeting.excuse_member,
     cmd.CastVote: meeting.cast_vote,
     cmd.EnterHandCount: meeting.enter_hand_count,
     cmd.RecordConsensus: meeting.record_consensus,

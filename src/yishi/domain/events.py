@@ -178,6 +178,15 @@ class AttendanceRecorded(Event):
 
 
 @attrs.frozen(kw_only=True)
+class MemberExcused(Event):
+    matter: str
+    meeting: str
+    person: str
+    reason: str
+    approval: str
+
+
+@attrs.frozen(kw_only=True)
 class ProxyRegistered(Event):
     matter: str
     meeting: str

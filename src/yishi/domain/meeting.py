@@ -138,6 +138,8 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
             raise Refusal(
                 "not_member", person=name(state, person), body=ruleset.bodies[meeting.body].name
             )
+        if person in meeting.excused:
+            raise Refusal("excused_present", person=name(state, person))
         if person in meeting.attendance or person in seen:
             raise Refusal("already_checked_in", person=name(state, person))
         seen.add(person)
@@ -179,6 +181,47 @@ def declare_interest(
             person=c.person,
             reason=c.reason,
             meeting=c.meeting,
+        )
+    ]
+
+
+def excuse_member(
+    state: State, c: cmd.ExcuseMember, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
+    meeting, matter = open_meeting(state, ruleset, c.meeting)
+    stage = ruleset.stage(meeting.stage)
+    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    if not rules_for(state, ruleset, meeting).excusal:
+        raise Refusal(
+            "excusal_not_allowed",
+            rule=f"bodies.{meeting.body}.excusal",
+            body=ruleset.bodies[meeting.body].name,
+        )
+    members = roster(state, ruleset, meeting.body, meeting.date)
+    if c.person not in state.people:
+        raise Refusal("unknown_person", person=c.person)
+    if not members.get(c.person, False):
+        raise Refusal(
+            "not_voting_member",
+            person=name(state, c.person),
+            body=ruleset.bodies[meeting.body].name,
+        )
+    if c.person in meeting.excused:
+        raise Refusal("already_excused", person=name(state, c.person))
+    if c.person in meeting.attendance:
+        raise Refusal("excused_present", person=name(state, c.person))
+    if not c.reason.strip() or not c.approval.strip():
+        raise Refusal("approval_required")
+    return [
+        ev.MemberExcused(
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=meeting.id,
+            person=c.person,
+            reason=c.reason,
+            approval=c.approval,
         )
     ]
 

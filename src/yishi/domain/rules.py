@@ -151,6 +151,9 @@ class MeetingRules:
     threshold: tuple[Requirement, ...] = ()  # all must be met
     vote_methods: tuple[VoteMethod, ...] = ()
     proxies: ProxyPolicy = ProxyPolicy()
+    # Members may be left out of 应到会 with approval (long absent, incapacitated;
+    # domain.md §2.8): off unless the rule set allows it.
+    excusal: bool = False
 
 
 @attrs.frozen
@@ -294,6 +297,7 @@ class EffectiveRules:
     threshold: tuple[Requirement, ...]
     vote_methods: tuple[VoteMethod, ...]
     proxies: ProxyPolicy
+    excusal: bool
     sources: Mapping[str, str] = attrs.field(factory=dict)  # setting -> rule-set key path
 
 
@@ -327,6 +331,7 @@ def meeting_rules(
         threshold=pick("threshold"),  # type: ignore[arg-type]
         vote_methods=pick("vote_methods"),  # type: ignore[arg-type]
         proxies=body.rules.proxies,
+        excusal=body.rules.excusal,
         sources=sources,
     )
 

@@ -72,6 +72,7 @@ class Meeting:
     method: str
     attendance: list[str] = attrs.Factory(list)
     proxies: dict[str, str] = attrs.Factory(dict)  # grantor -> holder
+    excused: dict[str, str] = attrs.Factory(dict)  # person -> reason (不计入应到会)
     ballots: dict[str, str] = attrs.Factory(dict)  # voter -> choice
     tally: tuple[int, int, int] | None = None  # yes, no, abstain
     consensus: bool | None = None
@@ -287,6 +288,11 @@ def _(e: ev.MeetingConvened, s: State) -> None:
 @_apply.register
 def _(e: ev.AttendanceRecorded, s: State) -> None:
     s.meetings[e.meeting].attendance.append(e.person)
+
+
+@_apply.register
+def _(e: ev.MemberExcused, s: State) -> None:
+    s.meetings[e.meeting].excused[e.person] = e.reason
 
 
 @_apply.register

@@ -31,7 +31,7 @@ def meeting_counts(
     members = roster(state, ruleset, meeting.body, meeting.date)
     recused = set(matter.recused) & set(members) if apply_recusal else set()
     removed = recused if ruleset.recusal.remove_from_bases else set()
-    voting = {p for p, v in members.items() if v}
+    voting = {p for p, v in members.items() if v} - set(meeting.excused)
     attending = set(meeting.attendance)
     represented = attending | {g for g, h in meeting.proxies.items() if h in attending}
     present_members = (represented & set(members)) - removed

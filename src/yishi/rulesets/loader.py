@@ -331,6 +331,7 @@ def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
             quorum=requirements(d.get("quorum"), "any_of") or (),
             threshold=requirements(d.get("threshold"), "all_of") or (),
             vote_methods=_methods(d.get("vote_methods")) or (),
+            excusal=d.get("excusal", False),
             proxies=ProxyPolicy(
                 allowed=proxies.get("allowed", False),
                 holder=proxies.get("holder", "close_relative"),

@@ -110,6 +110,7 @@ BODY = table(
     quorum=QUORUM,
     threshold=THRESHOLD,
     vote_methods=METHODS,
+    excusal=b("是否允许经批准不计入应到会人数（长期外出、丧失行为能力等）"),
     proxies=table(
         "书面委托投票",
         allowed=b("是否允许"),

@@ -69,6 +69,15 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         cmd.CheckIn,
         {"meeting": s(required=True), "people": arr(s(), PEOPLE.doc, required=True)},
     ),
+    "excuse": (
+        cmd.ExcuseMember,
+        {
+            "meeting": s(required=True),
+            "person": s(required=True),
+            "reason": s(required=True),
+            "approval": s("批准情况：谁批准、文号或日期", required=True),
+        },
+    ),
     "declare_interest": (
         cmd.DeclareInterest,
         {
