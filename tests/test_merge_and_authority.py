@@ -253,3 +253,17 @@ def test_refusal_messages_name_the_rule_in_both_languages():
     assert found.message("zh").endswith("（规则：stages.consult.merge）")
     assert found.message("en").endswith("(rule: stages.consult.merge)")
     assert found.as_dict()["message"] == {"zh": found.message("zh"), "en": found.message("en")}
+
+
+def test_village_rules_cannot_be_decided_by_the_representative_assembly():
+    """村规民约 are the villagers' assembly's alone: the override narrows the resolve stage."""
+    from yishi.domain.rules import stage_bodies
+    from yishi.rulesets.loader import load
+
+    ruleset = load(ROOT / "rulesets" / "siyi_liang_gongkai.toml")
+    resolve = ruleset.stage("resolve")
+    assert stage_bodies(ruleset, resolve, None) == (
+        "representatives_assembly",
+        "villagers_assembly",
+    )
+    assert stage_bodies(ruleset, resolve, "village_rules") == ("villagers_assembly",)

@@ -84,9 +84,15 @@ def test_the_first_meeting_needed_no_notice_but_the_reconvened_one_needs_five_da
     assert engine.state.meetings["b"].date == at(6).date()
 
 
-EXCUSAL = RULES.replace(
-    'vote_methods = ["show_of_hands"]\n', 'vote_methods = ["show_of_hands"]\nexcusal = true\n', 1
-).replace('base = "present"', 'base = "entitled"').replace('base = "composition"', 'base = "entitled"')
+EXCUSAL = (
+    RULES.replace(
+        'vote_methods = ["show_of_hands"]\n',
+        'vote_methods = ["show_of_hands"]\nexcusal = true\n',
+        1,
+    )
+    .replace('base = "present"', 'base = "entitled"')
+    .replace('base = "composition"', 'base = "entitled"')
+)
 
 
 def test_an_approved_absence_leaves_the_entitled_base():
