@@ -392,20 +392,28 @@ def test_elected_join_the_filled_body_with_the_role(engine):
     assert members["c1"].voting is True
 
 
-def test_show_of_hands_is_rejected_for_an_election_stage():
-    ruleset, problems = check_text(
-        ELECTION_TOML.replace("VOTE_METHODS", '"show_of_hands"').encode(), "election.toml"
-    )
-    assert ruleset is None
-    assert ("bad_value", "stages[0].vote_methods") in [(p.code, p.path) for p in problems]
+def _election_methods(methods: str, statutory: bool):
+    text = ELECTION_TOML.replace("VOTE_METHODS", methods)
+    text = text.replace("statutory = false", f"statutory = {'true' if statutory else 'false'}")
+    return check_text(text.encode(), "election.toml")
 
 
-def test_show_of_hands_alongside_secret_is_rejected_for_an_election_stage():
-    ruleset, problems = check_text(
-        ELECTION_TOML.replace("VOTE_METHODS", '"secret", "show_of_hands"').encode(), "x.toml"
-    )
+@pytest.mark.parametrize("methods", ['"show_of_hands"', '"secret", "show_of_hands"'])
+def test_an_open_vote_for_an_election_is_refused_in_a_statutory_rule_set(methods):
+    ruleset, problems = _election_methods(methods, statutory=True)
     assert ruleset is None
-    assert ("bad_value", "stages[0].vote_methods") in [(p.code, p.path) for p in problems]
+    assert ("bad_value", "stages[0].vote_methods", "error") in [
+        (p.code, p.path, p.severity) for p in problems
+    ]
+
+
+@pytest.mark.parametrize("methods", ['"show_of_hands"', '"secret", "show_of_hands"'])
+def test_an_open_vote_for_an_election_is_a_visible_warning_in_a_local_rule_set(methods):
+    ruleset, problems = _election_methods(methods, statutory=False)
+    assert ruleset is not None
+    assert [(p.code, p.path, p.severity) for p in problems] == [
+        ("bad_value", "stages[0].vote_methods", "warning")
+    ]
 
 
 def test_secret_only_election_is_accepted():

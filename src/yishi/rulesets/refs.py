@@ -257,14 +257,19 @@ def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> 
         if body_id in rs.bodies
         for m in meeting_rules(rs, stage, body_id, None).vote_methods
     )
-    if not methods or any(m not in ELECTION_METHODS for m in methods):
+    if not methods:
+        out.append(Problem("missing", f"{where}.vote_methods", expected='["secret"]'))
+    elif any(m not in ELECTION_METHODS for m in methods):
+        # Secret ballot for personnel matters is a convention (domain.md §7.1, [K]):
+        # binding on a statutory rule set, a warning on a local one.
         out.append(
             Problem(
                 "bad_value",
                 f"{where}.vote_methods",
-                expected='["secret"]（人事事项一律无记名投票）',
-                expected_en='["secret"] (personnel matters are decided by secret ballot)',
+                expected='["secret"]（人事事项通常无记名投票）',
+                expected_en='["secret"] (personnel matters are normally decided by secret ballot)',
                 found=", ".join(m.value for m in methods),
+                severity="error" if rs.statutory else "warning",
             )
         )
     for body_id in stage.bodies:
