@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from yishi.domain.commands import Command
 from yishi.domain.errors import Refusal
-from yishi.domain.rules import RuleSet
+from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import State
 
 RESIDENTS = "residents"
@@ -54,3 +55,9 @@ def describe(ruleset: RuleSet, refs: Sequence[str]) -> str:
 def name(state: State, person: str) -> str:
     found = state.people.get(person)
     return f"{found.name}（{person}）" if found else person
+
+
+def authorize_stage(state: State, ruleset: RuleSet, command: Command, stage: StageSpec) -> None:
+    """The command's acting person must be one of the stage's ``actors``."""
+    person = command.on_behalf_of or command.actor
+    authorize(state, ruleset, person, stage.actors, f"stages.{stage.id}.actors")

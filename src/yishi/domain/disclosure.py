@@ -7,7 +7,7 @@ from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize, name
+from yishi.domain.authority import authorize, authorize_stage, name
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
@@ -20,7 +20,7 @@ def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) ->
     stage = current_stage(ruleset, matter)
     if stage.kind is not StageKind.DISCLOSURE:
         raise Refusal("wrong_stage_kind", stage=stage.name, expected="disclosure")
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     if matter.open_disclosure(state) is not None:
         raise Refusal("disclosure_open", stage=stage.name)
     if c.disclosure in state.disclosures:

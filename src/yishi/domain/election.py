@@ -13,11 +13,11 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize, name
+from yishi.domain.authority import authorize_stage, name
 from yishi.domain.counting import Base, Check, check, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
-from yishi.domain.lookup import open_meeting, require_held, rules_for
+from yishi.domain.lookup import open_meeting, require_held, rules_for, run_meeting
 from yishi.domain.membership import roster
 from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import Matter, Meeting, State
@@ -35,7 +35,7 @@ def cast_ballot(
         raise Refusal("tally_exists", meeting=meeting.id)
     actor = c.on_behalf_of or c.actor
     if actor != c.voter:
-        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize_stage(state, ruleset, c, stage)
     members = roster(state, ruleset, meeting.body, meeting.date)
     if c.voter not in state.people:
         raise Refusal("unknown_person", person=c.voter)
@@ -74,10 +74,7 @@ def _check_choices(meeting: Meeting, chosen: tuple[str, ...], seats: int) -> Non
 def enter_count(
     state: State, c: cmd.EnterElectionCount, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
-    meeting, matter = open_meeting(state, ruleset, c.meeting)
-    require_held(meeting, now)
-    stage = ruleset.stage(meeting.stage)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    meeting, matter, stage = run_meeting(state, ruleset, c, c.meeting, now)
     if not meeting.candidates:
         raise Refusal("not_an_election", meeting=meeting.id)
     if meeting.election_count is not None:
@@ -133,10 +130,7 @@ def tally(meeting: Meeting) -> tuple[int, dict[str, int]]:
 
 
 def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
-    meeting, matter = open_meeting(state, ruleset, c.meeting)
-    require_held(meeting, now)
-    stage = ruleset.stage(meeting.stage)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    meeting, matter, stage = run_meeting(state, ruleset, c, c.meeting, now)
     rules = rules_for(state, ruleset, meeting)
     members = roster(state, ruleset, meeting.body, meeting.date)
     electorate = len([p for p, voting in members.items() if voting])

@@ -6,7 +6,7 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize, describe, holds, name
+from yishi.domain.authority import authorize, authorize_stage, describe, holds, name
 from yishi.domain.counting import Base, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
@@ -29,7 +29,7 @@ def record_progress(
     state: State, c: cmd.RecordProgress, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     if c.percent is not None and not 0 <= c.percent <= 100:
         raise Refusal("bad_percent", percent=c.percent)
     return [
@@ -68,7 +68,7 @@ def complete(
     state: State, c: cmd.CompleteExecution, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     if stage.supervisor and not matter.signed_off_by:
         raise Refusal(
             "needs_sign_off", rule=f"stages.{stage.id}.supervisor", who="、".join(stage.supervisor)
@@ -95,7 +95,7 @@ def rate(state: State, c: cmd.Rate, ruleset: RuleSet, now: dt.datetime) -> list[
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EVALUATION)
     actor = c.on_behalf_of or c.actor
     if actor != c.person:
-        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize_stage(state, ruleset, c, stage)
     if c.person not in state.people:
         raise Refusal("unknown_person", person=c.person)
     if not any(holds(state, c.person, ref) for ref in stage.raters):
@@ -125,7 +125,7 @@ def close_evaluation(
     state: State, c: cmd.CloseEvaluation, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EVALUATION)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     if not matter.ratings:
         raise Refusal("no_ratings")
     satisfied = sum(1 for r in matter.ratings.values() if r in stage.satisfied)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from yishi.domain.authority import authorize_stage
+from yishi.domain.commands import Command
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules
 from yishi.domain.state import Matter, Meeting, State
@@ -46,3 +48,14 @@ def require_held(meeting: Meeting, now: dt.datetime) -> None:
 def rules_for(state: State, ruleset: RuleSet, meeting: Meeting) -> EffectiveRules:
     matter = state.matters[meeting.matter]
     return meeting_rules(ruleset, ruleset.stage(meeting.stage), meeting.body, matter.matter_type)
+
+
+def run_meeting(
+    state: State, ruleset: RuleSet, command: Command, meeting_id: str, now: dt.datetime
+) -> tuple[Meeting, Matter, StageSpec]:
+    """An open meeting, already held, that the command's actor may run."""
+    meeting, matter = open_meeting(state, ruleset, meeting_id)
+    require_held(meeting, now)
+    stage = ruleset.stage(meeting.stage)
+    authorize_stage(state, ruleset, command, stage)
+    return meeting, matter, stage

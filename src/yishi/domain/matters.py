@@ -6,7 +6,7 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize
+from yishi.domain.authority import authorize, authorize_stage
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
@@ -95,7 +95,7 @@ def suggest(state: State, c: cmd.Suggest, ruleset: RuleSet, now: dt.datetime) ->
     if c.person not in state.people:
         raise Refusal("unknown_person", person=c.person)
     if actor != c.person:
-        authorize(state, ruleset, actor, first.actors, f"stages.{first.id}.actors")
+        authorize_stage(state, ruleset, c, first)
     if c.suggestion in state.suggestions:
         raise Refusal("duplicate_id", id=c.suggestion)
     if not c.title.strip():
@@ -120,7 +120,7 @@ def merge(
     first = ruleset.first_stage()
     if first.kind is not StageKind.INTAKE:
         raise Refusal("no_intake", procedure=ruleset.title)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
+    authorize_stage(state, ruleset, c, first)
     if c.matter in state.matters:
         raise Refusal("duplicate_id", id=c.matter)
     if not c.title.strip():
@@ -173,7 +173,7 @@ def decline(
     first = ruleset.first_stage()
     if first.kind is not StageKind.INTAKE:
         raise Refusal("no_intake", procedure=ruleset.title)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, first.actors, f"stages.{first.id}.actors")
+    authorize_stage(state, ruleset, c, first)
     suggestion = state.suggestions.get(c.suggestion)
     if suggestion is None:
         raise Refusal("unknown_suggestion", suggestion=c.suggestion)

@@ -6,10 +6,17 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize, name
+from yishi.domain.authority import authorize_stage, name
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
-from yishi.domain.lookup import current_stage, get_matter, open_meeting, require_held, rules_for
+from yishi.domain.lookup import (
+    current_stage,
+    get_matter,
+    open_meeting,
+    require_held,
+    rules_for,
+    run_meeting,
+)
 from yishi.domain.membership import composition_problems, roster
 from yishi.domain.rules import (
     BALLOT_METHODS,
@@ -43,7 +50,7 @@ def convene(
             raise Refusal("already_elected", person=name(state, candidate))
     if len(set(c.candidates)) != len(c.candidates):
         raise Refusal("duplicate_choice")
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     if matter.open_meeting(state) is not None:
         raise Refusal("meeting_already_open", stage=stage.name)
     if c.meeting in state.meetings:
@@ -120,7 +127,7 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
     stage = ruleset.stage(meeting.stage)
     actor = c.on_behalf_of or c.actor
     if not (len(c.people) == 1 and c.people[0] == actor):
-        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize_stage(state, ruleset, c, stage)
     members = roster(state, ruleset, meeting.body, meeting.date)
     seen: set[str] = set()
     for person in c.people:
@@ -165,7 +172,7 @@ def declare_interest(
         raise Refusal("recusal_disabled", rule="recusal.enabled")
     actor = c.on_behalf_of or c.actor
     if actor != c.person:
-        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize_stage(state, ruleset, c, stage)
     if c.person not in state.people:
         raise Refusal("unknown_person", person=c.person)
     if c.person in matter.recused:
@@ -190,7 +197,7 @@ def excuse_member(
 ) -> list[ev.Event]:
     meeting, matter = open_meeting(state, ruleset, c.meeting)
     stage = ruleset.stage(meeting.stage)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     if not rules_for(state, ruleset, meeting).excusal:
         raise Refusal(
             "excusal_not_allowed",
@@ -231,7 +238,7 @@ def register_proxy(
 ) -> list[ev.Event]:
     meeting, matter = open_meeting(state, ruleset, c.meeting)
     stage = ruleset.stage(meeting.stage)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     policy = rules_for(state, ruleset, meeting).proxies
     rule = f"bodies.{meeting.body}.proxies"
     if not policy.allowed:
@@ -304,7 +311,7 @@ def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime)
     actor = c.on_behalf_of or c.actor
     stage = ruleset.stage(meeting.stage)
     if actor != c.voter:
-        authorize(state, ruleset, actor, stage.actors, f"stages.{stage.id}.actors")
+        authorize_stage(state, ruleset, c, stage)
     if c.choice not in CHOICES:
         raise Refusal("bad_choice", choice=c.choice)
     members = roster(state, ruleset, meeting.body, meeting.date)
@@ -347,10 +354,7 @@ def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime)
 def enter_hand_count(
     state: State, c: cmd.EnterHandCount, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
-    meeting, matter = open_meeting(state, ruleset, c.meeting)
-    require_held(meeting, now)
-    stage = ruleset.stage(meeting.stage)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    meeting, matter, _stage = run_meeting(state, ruleset, c, c.meeting, now)
     if VoteMethod(meeting.method) not in TALLY_METHODS:
         raise Refusal("tally_not_used", method=meeting.method)
     if meeting.tally is not None:
@@ -380,10 +384,7 @@ def enter_hand_count(
 def record_consensus(
     state: State, c: cmd.RecordConsensus, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
-    meeting, matter = open_meeting(state, ruleset, c.meeting)
-    require_held(meeting, now)
-    stage = ruleset.stage(meeting.stage)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    meeting, matter, _stage = run_meeting(state, ruleset, c, c.meeting, now)
     if meeting.method != VoteMethod.CONSENSUS.value:
         raise Refusal("consensus_not_used", method=meeting.method)
     return [
@@ -406,7 +407,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         return election.close(state, c, ruleset, now)
     require_held(meeting, now)
     stage = ruleset.stage(meeting.stage)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, stage.actors, f"stages.{stage.id}.actors")
+    authorize_stage(state, ruleset, c, stage)
     result = outcome(state, ruleset, meeting)
     if result.outcome != "no_quorum":
         voted = meeting.tally is not None or meeting.ballots or meeting.consensus is not None
