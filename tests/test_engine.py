@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 
 from yishi.domain import commands as c
@@ -188,3 +189,61 @@ def test_every_event_of_the_examples_survives_a_json_round_trip():
         for event in run_scenario(load_scenario(path)).all_events():
             again = event_from_dict(json.loads(json.dumps(event.to_dict(), ensure_ascii=False)))
             assert again == event, event.type
+
+
+AGES_RULES = """
+schema_version = 1
+id = "ages"
+title = "t"
+statutory = false
+proposers = ["residents"]
+
+[bodies.assembly]
+name = "村民会议"
+membership = "eligible_adults"
+quorum = { base = "eligible_adults", fraction = "1/2", cmp = ">" }
+threshold = { base = "present", fraction = "1/2", cmp = ">" }
+vote_methods = ["show_of_hands"]
+
+[bodies.committee]
+name = "委员会"
+quorum = { base = "composition", fraction = "1/2", cmp = ">" }
+threshold = { base = "present", fraction = "1/2", cmp = ">" }
+vote_methods = ["show_of_hands"]
+
+[[stages]]
+id = "meet"
+kind = "meeting"
+name = "会议"
+bodies = ["assembly", "committee"]
+"""
+
+
+def test_unknown_ages_block_only_an_assembly_of_all_adults():
+    """A register without birth dates is fine for rosters, but then nobody can say who
+    should attend a 村民会议: convening one is refused, naming the people."""
+    from yishi.rulesets.loader import check_text
+
+    ruleset, problems = check_text(AGES_RULES.encode(), "ages.toml")
+    assert ruleset is not None, problems
+    engine = Engine({"ages": ruleset}, "ages")
+    when = dt.datetime(2026, 3, 2, 9)
+    people = (c.PersonSpec(id="a1", name="甲", adult=True), c.PersonSpec(id="n1", name="乙"))
+    body = c.BodySpecEntry(
+        id="committee", members=(c.MemberSpec(person="a1"), c.MemberSpec(person="n1"))
+    )
+    engine.execute(c.SetUpCommunity(actor="system", people=people, bodies=(body,)), when)
+    engine.execute(c.ProposeMatter(actor="a1", matter="m", title="x"), when)
+    assembly = c.ConveneMeeting(
+        actor="a1",
+        matter="m",
+        meeting="a",
+        body="assembly",
+        date=when.date(),
+        method="show_of_hands",
+    )
+    with pytest.raises(Refusal) as info:
+        engine.execute(assembly, when)
+    assert info.value.code == "ages_unknown" and "n1" in info.value.message("zh")
+    committee = attrs.evolve(assembly, body="committee")
+    engine.execute(committee, when)  # a roster needs no ages

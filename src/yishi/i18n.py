@@ -37,9 +37,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} 的值“{value}”无效（可用：{allowed}）",
         "{field}: invalid value '{value}' (allowed: {allowed})",
     ),
-    "age_unknown": (
-        "{person} 缺少出生日期（born）或是否成年（adult），无法判断表决资格",
-        "{person} has neither a birth date (born) nor adult status (adult)",
+    "ages_unknown": (
+        "{count} 人缺少出生日期（born）或是否成年（adult），无法确定{body}的应到人数：{people}",
+        "{count} people have neither a birth date (born) nor adult status (adult), so who should attend {body} is unknown: {people}",
     ),
     "derived_body": (
         "{body}的成员由本村（社区）居民自动确定，不能另列名单",

@@ -37,8 +37,6 @@ def set_up(
             )
         if p.household is not None and p.household not in households:
             raise Refusal("unknown_ref", field=f"people.{p.id}.household", value=p.household)
-        if p.born is None and p.adult is None:
-            raise Refusal("age_unknown", person=p.id)
         for relative in p.relatives:
             if relative not in people:
                 raise Refusal("unknown_ref", field=f"people.{p.id}.relatives", value=relative)

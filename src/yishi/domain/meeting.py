@@ -96,6 +96,12 @@ def convene(
             days=days,
             required=required,
         )
+    if spec.membership is not Membership.ROSTER:
+        # An assembly of all adults cannot know who should attend without ages.
+        unknown = [p.id for p in state.people.values() if p.born is None and p.adult is None]
+        if unknown:
+            shown = "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else "")
+            raise Refusal("ages_unknown", body=spec.name, count=len(unknown), people=shown)
     problems = composition_problems(state, ruleset, body_id, c.date)
     if problems:
         raise Refusal(
