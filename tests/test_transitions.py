@@ -37,22 +37,28 @@ def at(day: int) -> dt.datetime:
     return dt.datetime(2026, 3, day, 9)
 
 
-@pytest.fixture
-def engine() -> Engine:
-    ruleset, problems = check_text(RULES.encode(), "t.toml")
+def committee_with_a_matter(rules: str, members: int, title: str) -> Engine:
+    """A committee of m1..mN under ``rules``, with matter "x" proposed by m1."""
+    ruleset, problems = check_text(rules.encode(), "t.toml")
     assert ruleset is not None, problems
     engine = Engine({"t": ruleset}, "t")
-    people = tuple(c.PersonSpec(id=f"m{i}", name=f"委员{i}", adult=True) for i in range(1, 5))
-    members = tuple(c.MemberSpec(person=p.id) for p in people)
+    people = tuple(
+        c.PersonSpec(id=f"m{i}", name=f"委员{i}", adult=True) for i in range(1, members + 1)
+    )
+    roster = tuple(c.MemberSpec(person=p.id) for p in people)
     engine.execute(
         c.SetUpCommunity(
-            actor="system",
-            people=people,
-            bodies=(c.BodySpecEntry(id="committee", members=members),),
+            actor="system", people=people, bodies=(c.BodySpecEntry(id="committee", members=roster),)
         ),
         at(1),
     )
-    engine.execute(c.ProposeMatter(actor="m1", matter="x", title="事项"), at(1))
+    engine.execute(c.ProposeMatter(actor="m1", matter="x", title=title), at(1))
+    return engine
+
+
+@pytest.fixture
+def engine() -> Engine:
+    engine = committee_with_a_matter(RULES, members=4, title="事项")
     engine.execute(
         c.ConveneMeeting(
             actor="m1", matter="x", meeting="a", date=at(1).date(), method="show_of_hands"
@@ -96,20 +102,7 @@ EXCUSAL = (
 
 
 def test_an_approved_absence_leaves_the_entitled_base():
-    ruleset, problems = check_text(EXCUSAL.encode(), "t.toml")
-    assert ruleset is not None, problems
-    engine = Engine({"t": ruleset}, "t")
-    people = tuple(c.PersonSpec(id=f"m{i}", name=f"党员{i}", adult=True) for i in range(1, 7))
-    members = tuple(c.MemberSpec(person=p.id) for p in people)
-    engine.execute(
-        c.SetUpCommunity(
-            actor="system",
-            people=people,
-            bodies=(c.BodySpecEntry(id="committee", members=members),),
-        ),
-        at(1),
-    )
-    engine.execute(c.ProposeMatter(actor="m1", matter="x", title="接收预备党员"), at(1))
+    engine = committee_with_a_matter(EXCUSAL, members=6, title="接收预备党员")
     engine.execute(
         c.ConveneMeeting(
             actor="m1", matter="x", meeting="a", date=at(2).date(), method="show_of_hands"

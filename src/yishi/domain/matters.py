@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
@@ -43,6 +44,24 @@ def _merge_target(state: State, ruleset: RuleSet, first: StageSpec) -> StageSpec
     raise Refusal("merge_not_defined", stage=first.name)
 
 
+def _proposed(
+    c: cmd.ProposeMatter | cmd.MergeSuggestions, ruleset: RuleSet, now: dt.datetime, **extra: Any
+) -> ev.MatterProposed:
+    """A matter raised directly or formed from suggestions: the same fact either way."""
+    return ev.MatterProposed(
+        at=now,
+        actor=c.actor,
+        on_behalf_of=c.on_behalf_of,
+        matter=c.matter,
+        title=c.title,
+        matter_type=c.matter_type,
+        procedure=ruleset.id,
+        ruleset_digest=ruleset.digest,
+        description=c.description,
+        **extra,
+    )
+
+
 def propose(
     state: State, c: cmd.ProposeMatter, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
@@ -61,18 +80,7 @@ def propose(
     if c.merge_steps:
         target = _merge_target(state, ruleset, first)
         merged = (first.id,)
-    proposed = ev.MatterProposed(
-        at=now,
-        actor=c.actor,
-        on_behalf_of=c.on_behalf_of,
-        matter=c.matter,
-        title=c.title,
-        matter_type=c.matter_type,
-        procedure=ruleset.id,
-        ruleset_digest=ruleset.digest,
-        description=c.description,
-        merged=merged,
-    )
+    proposed = _proposed(c, ruleset, now, merged=merged)
     reason = (
         "提出议题" if not merged else f"书记、主任一肩挑，“{first.name}”与“{target.name}”合并进行"
     )
@@ -139,18 +147,7 @@ def merge(
             raise Refusal("unknown_suggestion", suggestion=suggestion_id)
         if suggestion.status != "open" or suggestion.procedure != ruleset.id:
             raise Refusal("suggestion_not_open", suggestion=suggestion_id)
-    proposed = ev.MatterProposed(
-        at=now,
-        actor=c.actor,
-        on_behalf_of=c.on_behalf_of,
-        matter=c.matter,
-        title=c.title,
-        matter_type=c.matter_type,
-        procedure=ruleset.id,
-        ruleset_digest=ruleset.digest,
-        description=c.description,
-        suggestions=tuple(dict.fromkeys(c.suggestions)),
-    )
+    proposed = _proposed(c, ruleset, now, suggestions=tuple(dict.fromkeys(c.suggestions)))
     # The matter is born at the intake stage and leaves it at once.
     matter = Matter(
         c.matter,
