@@ -11,6 +11,7 @@ from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
+from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text
 
 DISCLOSURE_TOML = """
@@ -82,7 +83,7 @@ def day(offset: int, hour: int = 10, minute: int = 0) -> dt.datetime:
 
 def start(window: str = "", on_unresolved: bool = True) -> Engine:
     ruleset = build(window, on_unresolved)
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     engine.execute(
         c.SetUpCommunity(
             actor="admin",

@@ -32,17 +32,16 @@ from yishi.domain import events as ev
 from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.membership import roster
+from yishi.domain.catalog import BUILTIN_VOTE_METHODS
 from yishi.domain.rules import (
-    BALLOT_METHODS,
-    TALLY_METHODS,
     StageKind,
-    VoteMethod,
     meeting_rules,
     stage_bodies,
 )
 from yishi.domain.state import Meeting, State, evolve, replay
 from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
+from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import load
 from yishi.scenario.format import load_scenario
 
@@ -188,14 +187,15 @@ def meeting_command(data: st.DataObject, run: Run, meeting: Meeting) -> cmd.Comm
     state = run.state
     stage = RULESET.stage(meeting.stage)
     actor = pick(data, holders(state, stage.actors), "actor")
-    method = VoteMethod(meeting.method)
+    method = RULESET.vote_method(meeting.method)
+    assert method is not None
     voted = meeting.tally is not None or bool(meeting.ballots) or meeting.consensus is not None
     options = ["check_in"] * (8 if not meeting.attendance else 1) + ["interest", "close"]
-    if method in BALLOT_METHODS and meeting.attendance:
+    if "ballots" in method.records and meeting.attendance:
         options += ["vote"] * 8
-    if method in TALLY_METHODS and meeting.tally is None and meeting.attendance:
+    if "tally" in method.records and meeting.tally is None and meeting.attendance:
         options += ["count"] * 4
-    if method is VoteMethod.CONSENSUS:
+    if "consensus" in method.records:
         options += ["consensus"] * 3
     if voted:
         options += ["close"] * 4
@@ -261,7 +261,7 @@ def guided(data: st.DataObject, run: Run) -> cmd.Command:
             )
             body = pick(data, bodies, "body")
             rules = meeting_rules(RULESET, stage, body, matter.matter_type)
-            method = pick(data, [m.value for m in rules.vote_methods], "method")
+            method = pick(data, [m.name for m in rules.vote_methods], "method")
             slack = pick(data, [0, 0, 1, 3, -1], "extra notice days")
             return cmd.ConveneMeeting(
                 actor=pick(data, holders(state, stage.actors), "convener"),
@@ -363,7 +363,7 @@ def noise(data: st.DataObject, run: Run) -> cmd.Command:
             meeting=pick(data, [run.fresh("mt"), meeting]),
             body=pick(data, [None, "representatives_assembly", "villagers_assembly", "nobody"]),
             date=day,
-            method=pick(data, [*(m.value for m in VoteMethod), "bogus"]),
+            method=pick(data, [*(m.name for m in BUILTIN_VOTE_METHODS), "bogus"]),
         )
     if kind == "check_in":
         people = data.draw(st.lists(st.sampled_from([*sorted(state.people), "ghost"]), max_size=5))
@@ -472,7 +472,7 @@ class Village:
     """An engine with a clock, for walking one matter through the stages."""
 
     def __init__(self, setup: cmd.SetUpCommunity) -> None:
-        self.engine = Engine({RULESET.id: RULESET}, RULESET.id)
+        self.engine = Engine(MemoryStore(), RULESET)
         self.now = T0
         self.engine.execute(setup, self.now)
 

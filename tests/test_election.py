@@ -11,6 +11,7 @@ from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
+from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text
 
 ELECTION_TOML = """
@@ -97,7 +98,7 @@ def community() -> c.SetUpCommunity:
 @pytest.fixture
 def engine() -> Engine:
     ruleset = build()
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     engine.execute(community(), at(1, 0))
     engine.execute(c.ProposeMatter(actor=DIRECTOR, matter=MATTER, title="选举监督员"), at(1))
     return engine

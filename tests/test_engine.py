@@ -28,7 +28,7 @@ def at(hours: int) -> dt.datetime:
 
 
 def fresh(store: MemoryStore | None = None) -> Engine:
-    return Engine({SIYI.id: SIYI}, SIYI.id, store)
+    return Engine(store if store is not None else MemoryStore(), SIYI)
 
 
 def village() -> Engine:
@@ -174,7 +174,7 @@ def test_a_new_engine_over_the_same_store_replays_to_an_equal_state():
 
 def test_unknown_default_rule_set_refused():
     with pytest.raises(KeyError):
-        Engine({SIYI.id: SIYI}, "nope")
+        Engine(MemoryStore(), SIYI, default="nope")
 
 
 def test_every_event_of_the_examples_survives_a_json_round_trip():
@@ -226,7 +226,7 @@ def test_unknown_ages_block_only_an_assembly_of_all_adults():
 
     ruleset, problems = check_text(AGES_RULES.encode(), "ages.toml")
     assert ruleset is not None, problems
-    engine = Engine({"ages": ruleset}, "ages")
+    engine = Engine(MemoryStore(), {"ages": ruleset})
     when = dt.datetime(2026, 3, 2, 9)
     people = (c.PersonSpec(id="a1", name="甲", adult=True), c.PersonSpec(id="n1", name="乙"))
     body = c.BodySpecEntry(

@@ -78,7 +78,7 @@ def later(hours: int) -> dt.datetime:
 
 def start(supervisor: str = 'supervisor = ["monitors"]') -> Engine:
     ruleset = build(supervisor)
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     people = (DIRECTOR, *MONITORS, *PANEL, "r1")
     engine.execute(
         c.SetUpCommunity(
@@ -277,7 +277,7 @@ def test_seven_of_ten_satisfied_fails_and_reopens_execution():
 def zhihui() -> tuple[Engine, RuleSet]:
     scenario = load_scenario(ROOT / "examples" / "09_zhihui_yun.toml")
     ruleset = load(ROOT / "rulesets" / "zhihui_yun.toml")
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     engine.execute(scenario.setup, T.replace(hour=0))
     return engine, ruleset
 
@@ -364,12 +364,12 @@ def test_suggestion_of_another_procedure_cannot_be_merged():
     rulesets = {zhihui_rs.id: zhihui_rs, other.id: other}
     store = MemoryStore()
     scenario = load_scenario(ROOT / "examples" / "09_zhihui_yun.toml")
-    into_other = Engine(rulesets, other.id, store)
+    into_other = Engine(store, rulesets, default=other.id)
     into_other.execute(scenario.setup, T.replace(hour=0))
     suggest(into_other, "s9", "c003")
     assert into_other.state.suggestions["s9"].procedure == "other_cloud"
 
-    engine = Engine(rulesets, zhihui_rs.id, store)  # same log, intake under zhihui_yun
+    engine = Engine(store, rulesets, default=zhihui_rs.id)  # same log, intake under zhihui_yun
     found = refusal(engine, merge(("s9",)))
     assert (found.code, found.params["suggestion"]) == ("suggestion_not_open", "s9")
 
@@ -402,13 +402,13 @@ def test_suggestion_of_another_procedure_cannot_be_declined():
     rulesets = {zhihui_rs.id: zhihui_rs, other.id: other}
     store = MemoryStore()
     scenario = load_scenario(ROOT / "examples" / "09_zhihui_yun.toml")
-    into_other = Engine(rulesets, other.id, store)
+    into_other = Engine(store, rulesets, default=other.id)
     into_other.execute(scenario.setup, T.replace(hour=0))
     suggest(into_other, "s9", "c003")
     decline = c.DeclineSuggestion(actor="k01", suggestion="s9", reason="转街道办理")
     assert refusal(into_other, decline).code == "not_authorized"
 
-    engine = Engine(rulesets, zhihui_rs.id, store)  # same log, zhihui_yun by default
+    engine = Engine(store, rulesets, default=zhihui_rs.id)  # same log, zhihui_yun by default
     before = len(engine.store)
     with pytest.raises(Refusal) as info:
         engine.execute(decline, T)

@@ -11,6 +11,7 @@ from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.engine import Engine
+from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text, load
 from yishi.scenario.format import load_scenario
 
@@ -23,7 +24,7 @@ SIYI = load(ROOT / "rulesets" / "siyi_liang_gongkai.toml")
 def engine_for(example: str) -> Engine:
     """The community of an example scenario under the shipped 四议两公开 rule set."""
     scenario = load_scenario(ROOT / "examples" / example)
-    engine = Engine({SIYI.id: SIYI}, SIYI.id)
+    engine = Engine(MemoryStore(), SIYI)
     engine.execute(scenario.setup, T.replace(hour=0))
     return engine
 
@@ -155,7 +156,7 @@ bodies = ["group"]
 """
     ruleset, problems = check_text(text.encode())
     assert ruleset is not None, problems
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     engine.execute(
         c.SetUpCommunity(actor="a", people=(c.PersonSpec(id="r", name="r", adult=True),)), T
     )
@@ -219,7 +220,7 @@ procedure = "bandenghui"
 def typed() -> Engine:
     ruleset, problems = check_text(TYPED_TOML.encode())
     assert ruleset is not None, problems
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     engine.execute(
         c.SetUpCommunity(actor="a", people=(c.PersonSpec(id="r", name="r", adult=True),)), T
     )

@@ -13,6 +13,7 @@ from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
+from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text, load
 from yishi.scenario.format import load_scenario
 
@@ -105,7 +106,7 @@ def community() -> c.SetUpCommunity:
 
 def start(section: str, method: str = "secret") -> Engine:
     ruleset = build(section)
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     engine.execute(community(), DAY.replace(hour=0))
     engine.execute(c.ProposeMatter(actor=DIRECTOR, matter=MATTER, title="修路"), DAY)
     engine.execute(
@@ -170,7 +171,7 @@ def test_shipped_siyi_bodies_do_not_allow_proxies(ruleset_id):
 def test_shipped_siyi_meeting_refuses_a_proxy():
     scenario = load_scenario(ROOT / "examples" / "04_objection_during_disclosure.toml")
     ruleset = load(ROOT / "rulesets" / "siyi_liang_gongkai.toml")
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(MemoryStore(), ruleset)
     engine.execute(scenario.setup, DAY.replace(hour=0))
     engine.execute(c.ProposeMatter(actor="p01", matter="m", title="修路"), DAY)
     engine.execute(

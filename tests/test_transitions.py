@@ -9,6 +9,7 @@ import pytest
 from yishi.domain import commands as c
 from yishi.domain.errors import Refusal
 from yishi.engine import Engine
+from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text
 
 RULES = """
@@ -41,7 +42,7 @@ def committee_with_a_matter(rules: str, members: int, title: str) -> Engine:
     """A committee of m1..mN under ``rules``, with matter "x" proposed by m1."""
     ruleset, problems = check_text(rules.encode(), "t.toml")
     assert ruleset is not None, problems
-    engine = Engine({"t": ruleset}, "t")
+    engine = Engine(MemoryStore(), {"t": ruleset})
     people = tuple(
         c.PersonSpec(id=f"m{i}", name=f"委员{i}", adult=True) for i in range(1, members + 1)
     )

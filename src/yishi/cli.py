@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -97,3 +98,90 @@ def run(scenario: Path, as_json: bool, lang: str) -> None:
         click.echo(to_text(report, lang))
     if report.unexpected:
         sys.exit(1)
+
+
+DB_CANDIDATES = ("yishi.db", "yishi-demo/yishi.db")
+
+
+def default_db() -> Path:
+    """``$YISHI_DB``, else ``./yishi.db``, else the demo's log, so that ``yishi verify``
+    right after ``yishi demo`` checks what the demo wrote."""
+    if os.environ.get("YISHI_DB"):
+        return Path(os.environ["YISHI_DB"])
+    for candidate in DB_CANDIDATES:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    return Path(DB_CANDIDATES[0])
+
+
+@main.command(
+    help="核验记录：重算哈希链与附件摘要，输出链头摘要；发现改动时指出第一条不符的记录。"
+    "Verify the log's hash chain and attachments."
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="记录文件（默认 $YISHI_DB、./yishi.db 或 ./yishi-demo/yishi.db）",
+)
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    metavar="条数:摘要",
+    help="纸质公示上印的存证（SIZE:HEAD），可多次给出",
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
+@LANG
+def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: str) -> None:
+    from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
+
+    path = db if db is not None else default_db()
+    en = lang == "en"
+    points = []
+    for text in checkpoints:
+        try:
+            points.append(Checkpoint.parse(text))
+        except ValueError:
+            raise click.BadParameter(
+                ("expected SIZE:HEAD (64 hex digits), got " if en else "应为 条数:摘要（64 位十六进制），实际为 ")
+                + text,
+                param_hint="--checkpoint",
+            ) from None
+    try:
+        report = verify_sqlite(path, points)
+    except NotALog as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps({"file": str(path), **report.as_dict()}, ensure_ascii=False, indent=2))
+        sys.exit(0 if report.ok else 1)
+    head = report.head
+    if en:
+        click.echo(
+            f"Verified {path}: {head.size} records, {report.evidence_files} attachments, "
+            f"{report.checkpoints} checkpoints."
+        )
+        click.echo(f"Head: {head.size}:{head.hash}")
+    else:
+        click.echo(
+            f"核验 {path}：共 {head.size} 条记录，附件 {report.evidence_files} 个，"
+            f"存证 {report.checkpoints} 处。"
+        )
+        click.echo(f"链头：{head.size}:{head.hash}")
+    if report.ok:
+        click.echo("Result: intact." if en else "结论：完好，未发现改动。")
+        return
+    first = report.first
+    assert first is not None
+    click.echo(
+        (f"Result: {len(report.damage)} problem(s); the first is at record #{first.seq}:")
+        if en
+        else f"结论：发现 {len(report.damage)} 处不符，第一处在第 {first.seq} 条记录：",
+        err=True,
+    )
+    for damage in report.damage[:20]:
+        click.echo("  " + damage.message(lang), err=True)
+    if len(report.damage) > 20:
+        click.echo(f"  …（另有 {len(report.damage) - 20} 处）", err=True)
+    sys.exit(1)

@@ -1,35 +1,99 @@
-"""The application: load → decide → append → fold. Owns nothing else.
+"""The application: load → decide → append → notify. Owns the clock.
 
-The engine is the only place that combines the domain, the rule sets and the
-store. It never reads the wall clock: every call is given ``now``.
+The engine is the only place that combines the domain, the rule sets, the
+store and the plugins. It keeps a folded state and catches up with the store
+before every decision, so several processes can share one log: a conflict at
+append time (another process moved a stream on, or recorded the same ballot)
+makes it read again and decide again, and the domain then refuses what has
+become wrong. Plugins are told only after the events are durably appended;
+a plugin that fails is recorded in the store and can be retried, it never
+blocks or rolls back an append.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+import attrs
+
+from yishi.clock import Clock
 from yishi.domain import commands as cmd
+from yishi.domain import events as ev
 from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
-from yishi.domain.events import Event
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
-from yishi.store.memory import MemoryStore
+from yishi.publish.notice import build_notice
+from yishi.store.chain import GENESIS
+from yishi.store.base import (
+    CommandRecorded,
+    ConcurrencyError,
+    DuplicateFact,
+    EventStore,
+    HookFailure,
+    KeyReused,
+    StoredEvent,
+)
+
+if TYPE_CHECKING:
+    from yishi.plugins.host import PluginHost
+
+# Each retry follows a real change by another writer, so a handful suffices;
+# more would only hide a livelock.
+RETRIES = 8
 
 
 class Engine:
     def __init__(
-        self, rulesets: Mapping[str, RuleSet], default: str, store: MemoryStore | None = None
+        self,
+        store: EventStore,
+        rulesets: Mapping[str, RuleSet] | RuleSet,
+        *,
+        default: str | None = None,
+        plugins: PluginHost | None = None,
+        clock: Clock | None = None,
     ) -> None:
-        if default not in rulesets:
-            raise KeyError(default)
+        if isinstance(rulesets, RuleSet):
+            rulesets = {rulesets.id: rulesets}
+        if not rulesets:
+            raise ValueError("an engine needs at least one rule set")
         self.rulesets = dict(rulesets)
-        self.default = default
-        self.store = store if store is not None else MemoryStore()
+        self.default = default if default is not None else next(iter(self.rulesets))
+        if self.default not in self.rulesets:
+            raise KeyError(self.default)
+        self.store = store
+        self.plugins = plugins
+        self.clock = clock
         self.state = State()
-        for stored in self.store.read_all():
-            evolve(self.state, stored.event)
+        self.position = 0  # the last record folded into ``state``
+        self.head_hash = GENESIS  # its hash
+        self.versions: dict[str, int] = {}  # stream -> version folded
+        self.catch_up()
+
+    # -- reading -----------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Fold what other writers appended since we last looked; returns how many."""
+        folded = 0
+        for stored in self.store.read_all(self.position):
+            self._fold(stored)
+            folded += 1
+        return folded
+
+    def _fold(self, stored: StoredEvent) -> None:
+        evolve(self.state, stored.event)
+        self.position = stored.position
+        self.head_hash = stored.hash
+        self.versions[stored.stream] = stored.version
+
+    def now(self) -> dt.datetime:
+        if self.clock is None:
+            raise RuntimeError("this engine has no clock: pass `now` or give it a clock")
+        return self.clock.now()
 
     def ruleset_for(self, command: cmd.Command) -> RuleSet:
         if (
@@ -56,35 +120,161 @@ class Engine:
             return None
         return getattr(command, "matter", None)
 
-    def execute(self, command: cmd.Command, now: dt.datetime) -> list[Event]:
-        """Decide and append; a refusal raises :class:`Refusal` and writes nothing."""
+    # -- writing -----------------------------------------------------------
+
+    def execute(
+        self, command: cmd.Command, now: dt.datetime | None = None, *, key: str | None = None
+    ) -> list[ev.Event]:
+        """Decide and append. A refusal raises :class:`Refusal` and writes nothing.
+
+        ``key`` is an idempotency key: a retried request with the same key (a
+        phone that lost its connection) is recorded once and gets the first
+        answer back."""
         if isinstance(command, cmd.Tick):
             return self.tick(now)
-        events = decide(self.state, command, self.ruleset_for(command), now)
-        self._commit(events)
-        return events
+        at = now if now is not None else self.now()
+        fingerprint = _fingerprint(command) if key is not None else ""
+        if key is not None:
+            earlier = self._earlier(key, fingerprint)
+            if earlier is not None:
+                return earlier
+        for _ in range(RETRIES):
+            self.catch_up()
+            events = decide(self.state, command, self.ruleset_for(command), at)
+            try:
+                stored = self._append(events, key, fingerprint)
+            except ConcurrencyError:
+                continue  # someone else wrote first: read what they wrote, decide again
+            except DuplicateFact as duplicate:
+                if self.catch_up():
+                    continue  # the other ballot is new to us: decide again, now knowing it
+                raise Refusal("already_recorded", key=duplicate.key) from None
+            except CommandRecorded as recorded:
+                self.catch_up()
+                return [s.event for s in recorded.events]
+            except KeyReused:
+                raise Refusal("idempotency_key_reused", key=key) from None
+            return [s.event for s in stored]
+        raise Refusal("busy", attempts=RETRIES)
 
-    def tick(self, now: dt.datetime) -> list[Event]:
-        done: list[Event] = []
+    def _earlier(self, key: str, fingerprint: str) -> list[ev.Event] | None:
+        found = self.store.recorded(key)
+        if found is None:
+            return None
+        if found[0] != fingerprint:
+            raise Refusal("idempotency_key_reused", key=key)
+        self.catch_up()
+        return [s.event for s in found[1]]
+
+    def tick(self, now: dt.datetime | None = None) -> list[ev.Event]:
+        """Process what fell due by ``now``: disclosure periods ending, objections
+        left unanswered past their limit, notice periods completing."""
+        at = now if now is not None else self.now()
+        done: list[ev.Event] = []
         for ruleset in self.rulesets.values():
-            events = decide(self.state, cmd.Tick(actor="system"), ruleset, now)
-            self._commit(events)
-            done += events
+            for _ in range(RETRIES):
+                self.catch_up()
+                events = decide(self.state, cmd.Tick(actor="system"), ruleset, at)
+                try:
+                    self._append(events, None, "")
+                except (ConcurrencyError, DuplicateFact):
+                    continue
+                done += events
+                break
+            else:
+                raise Refusal("busy", attempts=RETRIES)
         return done
 
-    def _commit(self, events: list[Event]) -> None:
+    def _append(
+        self, events: list[ev.Event], key: str | None, fingerprint: str
+    ) -> list[StoredEvent]:
         if not events:
-            return
+            return []
+        events = self._stamp(events)
         versions: dict[str, int] = {}
         batch = []
         for event in events:
             stream = event.stream
-            expected = versions.get(stream, self.store.stream_version(stream))
+            expected = versions.get(stream, self.versions.get(stream, 0))
             batch.append((stream, expected, event))
             versions[stream] = expected + 1
-        self.store.append(batch)
-        for event in events:
-            evolve(self.state, event)
+        stored = self.store.append(batch, command=key, fingerprint=fingerprint)
+        if stored[0].position != self.position + 1:
+            # Another writer appended to other streams in between: fold theirs first.
+            self.catch_up()
+        else:
+            for item in stored:
+                self._fold(item)
+        self._after_commit(stored)
+        return stored
+
+    def _stamp(self, events: list[ev.Event]) -> list[ev.Event]:
+        """Record the log's head on every disclosure, so a paper copy can be checked.
+
+        The head is the state the disclosure was decided on; if others append
+        meanwhile it is still a true prefix of the log, so it still verifies."""
+        if not any(isinstance(e, ev.DisclosurePublished) for e in events):
+            return events
+        head = {"size": self.position, "head": self.head_hash}
+        return [
+            attrs.evolve(e, checkpoint=head)
+            if isinstance(e, ev.DisclosurePublished)
+            else e
+            for e in events
+        ]
+
+    # -- after commit ------------------------------------------------------
+
+    def _after_commit(self, stored: list[StoredEvent]) -> None:
+        if self.plugins is None or not stored:
+            return
+        for hook, kwargs in self._notifications(stored):
+            for failure in self.plugins.after_commit(hook, **kwargs):
+                self.store.record_hook_failure(
+                    failure.plugin,
+                    hook,
+                    stored[0].position,
+                    stored[-1].position,
+                    f"{failure.error_type}: {failure.message}",
+                    stored[-1].event.at,
+                )
+
+    def _notifications(self, stored: list[StoredEvent]) -> list[tuple[str, dict[str, Any]]]:
+        calls: list[tuple[str, dict[str, Any]]] = [
+            ("yishi_events_appended", {"engine": self, "events": stored})
+        ]
+        for item in stored:
+            if isinstance(item.event, ev.DisclosurePublished):
+                disclosure = self.state.disclosures[item.event.disclosure]
+                ruleset = self.rulesets[self.state.matters[disclosure.matter].procedure]
+                notice = build_notice(disclosure, self.state, ruleset, item.position)
+                calls.append(("yishi_disclosure_published", {"engine": self, "notice": notice}))
+        return calls
+
+    def retry_hooks(self) -> list[HookFailure]:
+        """Call each recorded failed hook again for its events; returns those still failing."""
+        if self.plugins is None:
+            return self.store.hook_failures()
+        self.catch_up()
+        for failure in self.store.hook_failures():
+            stored = [s for s in self.store.read_all(failure.first - 1) if s.position <= failure.last]
+            error = None
+            for hook, kwargs in self._notifications(stored):
+                if hook != failure.hook:
+                    continue
+                try:
+                    self.plugins.call_one(failure.plugin, hook, **kwargs)
+                except Exception as exc:  # a plugin's failure is data here, not a crash
+                    error = f"{type(exc).__name__}: {exc}"
+            self.store.hook_retried(failure, error)
+        return self.store.hook_failures()
+
+
+def _fingerprint(command: cmd.Command) -> str:
+    """What makes two requests 'the same command' for an idempotency key."""
+    data = {"type": type(command).__name__, **attrs.asdict(command)}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 __all__ = ["Engine", "Refusal"]

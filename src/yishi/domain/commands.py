@@ -6,11 +6,14 @@ import datetime as dt
 
 import attrs
 
+from yishi.domain.evidence import Evidence
+
 
 @attrs.frozen(kw_only=True)
 class Command:
     actor: str  # who enters the command
     on_behalf_of: str | None = None  # whose act it records, when someone else enters it
+    evidence: tuple[Evidence, ...] = ()  # attached to the first event the command causes
 
 
 @attrs.frozen(kw_only=True)

@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 from yishi.domain import commands as cmd
 from yishi.domain import community, disclosure, election, execution, matters, meeting
 from yishi.domain import events as ev
@@ -59,7 +61,10 @@ def decide(
         raise Refusal("unknown_command", command=type(command).__name__)
     if command.on_behalf_of is not None:
         _check_recorder(state, command, ruleset)
-    return handler(state, command, ruleset, now)
+    events = handler(state, command, ruleset, now)
+    if command.evidence and events:
+        events[0] = attrs.evolve(events[0], evidence=command.evidence)
+    return events
 
 
 def _check_recorder(state: State, command: cmd.Command, ruleset: RuleSet) -> None:

@@ -8,10 +8,14 @@ Past tense names; every event says who entered it and on whose behalf.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import attrs
+
+from yishi.domain.evidence import Evidence
 
 EVENT_TYPES: dict[str, type[Event]] = {}
 
@@ -25,6 +29,9 @@ class Event:
     at: dt.datetime
     actor: str
     on_behalf_of: str | None = None
+    # Files that back this act; their digests are part of the record, so the
+    # hash chain covers them. Omitted from the encoding when empty.
+    evidence: tuple[Evidence, ...] = ()
 
     stream_prefix: ClassVar[str] = "matter"
 
@@ -42,45 +49,155 @@ class Event:
         return f"matter-{matter}" if matter else "community"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, **attrs.asdict(self, value_serializer=_serialize)}
+        """The canonical encoding, which the hash chain is computed over: its
+        output for an existing event must never change."""
+        cls = type(self)
+        names, omitted = _ENCODERS.get(cls) or _encoder_for(cls)
+        data: dict[str, Any] = {"type": self.type}
+        for name in names:
+            value = getattr(self, name)
+            data[name] = value if type(value) in _PLAIN else _encode(value)
+        # Trust fields added after the first records: leave them out when unset
+        # so that a record's encoding (and hash) does not depend on their arrival.
+        for key in omitted:
+            if not data[key]:
+                del data[key]
+        return data
 
 
-def _serialize(_inst: object, _field: object, value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
+OMITTED_WHEN_EMPTY = ("evidence", "checkpoint")
+
+# -- the codec ---------------------------------------------------------------
+#
+# Replaying a log decodes every event, so the work that depends only on the
+# class (field names, which fields need converting and how) is done once per
+# class and cached here.
+
+_Convert = Callable[[Any], Any]
+_ENCODERS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_DECODERS: dict[type, tuple[tuple[str, ...], tuple[tuple[str, _Convert], ...]]] = {}
+# Values the encoding keeps as they are.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+def _encoder_for(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    names = tuple(field.name for field in attrs.fields(cls))
+    plan = (names, tuple(key for key in OMITTED_WHEN_EMPTY if key in names))
+    _ENCODERS[cls] = plan
+    return plan
+
+
+# The encoding was first defined as ``attrs.asdict(event, value_serializer=...)``
+# turning dates to ISO strings and tuples to lists. Hashes of stored records
+# depend on it, so _encode and _encode_item reproduce that call exactly, even
+# for values that do not match their annotation (tests/test_event_codec.py
+# keeps the original as the reference).
+
+
+def _encode(value: Any) -> Any:
+    """An attribute's value (attrs.asdict's top level)."""
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, dt.date):  # datetimes too
         return value.isoformat()
     if isinstance(value, tuple):
-        return list(value)
+        return [_encode_item(item, False) for item in value]
+    if attrs.has(type(value)):
+        return _encode_attrs(value)
+    if isinstance(value, (list, set, frozenset)):
+        return [_encode_item(item, False) for item in value]
+    if isinstance(value, dict):
+        return {_encode_item(k, True): _encode_item(v, False) for k, v in value.items()}
     return value
+
+
+def _encode_item(value: Any, is_key: bool) -> Any:
+    """A value inside a collection (attrs' ``_asdict_anything``)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if getattr(kind, "__attrs_attrs__", None) is not None:
+        return _encode_attrs(value)
+    if issubclass(kind, (tuple, list, set, frozenset)):
+        items = [_encode_item(item, False) for item in value]
+        return tuple(items) if is_key else items
+    if issubclass(kind, dict):
+        return {_encode_item(k, True): _encode_item(v, False) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _encode_attrs(inst: Any) -> dict[str, Any]:
+    return {f.name: _encode(getattr(inst, f.name)) for f in attrs.fields(type(inst))}
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
     cls = EVENT_TYPES[data["type"]]
-    kwargs: dict[str, Any] = {}
-    for field in attrs.fields(cls):
-        if field.name not in data:
-            continue
-        kwargs[field.name] = _deserialize(field.type, data[field.name])
-    return cls(**kwargs)
+    fields = dict(data)
+    del fields["type"]
+    return typing.cast(Event, _decode(cls, data, fields))
 
 
-def _deserialize(annotation: Any, value: Any) -> Any:
-    text = str(annotation)
-    if value is None:
-        return None
-    if "dt.datetime" in text:
-        return dt.datetime.fromisoformat(value)
-    if "dt.date" in text:
-        return dt.date.fromisoformat(value)
-    if text.startswith("tuple") and isinstance(value, list):
-        return _tuples(value)
-    return value
+def _decode(cls: type, data: Mapping[str, Any], fields: dict[str, Any]) -> Any:
+    """An instance of ``cls`` from ``data``; ``fields`` is a copy of it, less the
+    event's ``type``, that is used up."""
+    names, converters = _DECODERS.get(cls) or _decoder_for(cls)
+    for name, convert in converters:
+        value = fields.get(name)
+        if value is not None:
+            fields[name] = convert(value)
+    try:
+        return cls(**fields)
+    except TypeError:
+        if fields.keys() <= set(names):
+            raise
+    # A key the class does not have (written by another version) is ignored,
+    # as absent fields take their defaults. Filtering every record up front
+    # instead of only these would cost a fifth of a replay.
+    return cls(**{name: fields[name] for name in names if name in fields})
 
 
-def _tuples(value: Any) -> Any:
-    """JSON arrays back to the tuples the event was made with, at any depth."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+def _decoder_for(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, _Convert], ...]]:
+    hints = typing.get_type_hints(cls)
+    names = tuple(field.name for field in attrs.fields(cls))
+    converters = tuple(
+        (name, convert) for name in names if (convert := _converter(hints[name])) is not None
+    )
+    _DECODERS[cls] = plan = (names, converters)
+    return plan
+
+
+def _converter(hint: Any) -> _Convert | None:
+    """How a JSON value becomes a value of type ``hint``; None if it is one already.
+
+    Dates and datetimes come from ISO strings, tuples from lists (at any depth),
+    attrs values (Evidence) from objects; mappings and scalars are used as given.
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        others = [arg for arg in args if arg is not type(None)]
+        inner = _converter(others[0]) if len(others) == 1 else None
+        return None if inner is None else _or_none(inner)
+    if hint is dt.datetime:
+        return dt.datetime.fromisoformat
+    if hint is dt.date:
+        return dt.date.fromisoformat
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _converter(args[0])
+            return tuple if item is None else lambda value: tuple(map(item, value))
+        items = tuple(_converter(arg) for arg in args)
+        if not any(items):
+            return tuple
+        return lambda value: tuple(c(v) if c else v for c, v in zip(items, value, strict=True))
+    if isinstance(hint, type) and attrs.has(hint):
+        return lambda value: _decode(hint, value, dict(value))
+    return None
+
+
+def _or_none(convert: _Convert) -> _Convert:
+    return lambda value: None if value is None else convert(value)
 
 
 # -- community -------------------------------------------------------------
@@ -273,6 +390,9 @@ class DisclosurePublished(Event):
     reply_days: int | None
     channels: tuple[str, ...] = ()
     content: Mapping[str, Any] = attrs.field(factory=dict)
+    # The log's size and head hash when the notice was made, stamped by the
+    # engine, so a printed notice can later be checked against the record.
+    checkpoint: Mapping[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ applying them one by one (a property test holds us to that).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
 
@@ -116,6 +117,7 @@ class Disclosure:
     content: dict[str, Any]
     objections: list[str] = attrs.Factory(list)
     closed: str | None = None  # ended | suspended
+    checkpoint: dict[str, Any] | None = None  # {"size", "head"} when it was made
 
 
 @attrs.define
@@ -195,9 +197,20 @@ class State:
 
 def evolve(state: State, event: ev.Event) -> State:
     """Fold one event into ``state`` (in place) and return it."""
-    _apply(event, state)
+    cls = type(event)
+    try:
+        fold = _FOLDS[cls]
+    except KeyError:
+        fold = _FOLDS[cls] = _apply.dispatch(cls)
+    fold(event, state)
     state.version += 1
     return state
+
+
+# The fold for each event class, looked up once: singledispatch's own lookup
+# costs as much as most folds. Folds are registered below, at import, before
+# any event is folded, so the cache never goes stale.
+_FOLDS: dict[type, Callable[[Any, State], None]] = {}
 
 
 def replay(events: list[ev.Event] | tuple[ev.Event, ...]) -> State:
@@ -363,6 +376,7 @@ def _(e: ev.DisclosurePublished, s: State) -> None:
         e.reply_days,
         e.channels,
         dict(e.content),
+        checkpoint=dict(e.checkpoint) if e.checkpoint else None,
     )
     s.matters[e.matter].disclosures.append(e.disclosure)
 

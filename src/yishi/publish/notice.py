@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from yishi.domain.catalog import BUILTIN_VOTE_METHODS
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import Disclosure, State
 
-METHOD_NAMES = {
-    "show_of_hands": ("举手表决", "show of hands"),
-    "secret": ("无记名投票", "secret ballot"),
-    "roll_call": ("唱名表决", "roll call"),
-    "written": ("书面表决", "written vote"),
-    "online": ("线上表决", "online vote"),
-    "hand_count": ("举手表决（事后录入）", "hand count entered afterwards"),
-    "consensus": ("协商一致", "consensus"),
-}
+
+@attrs.frozen
+class Notice:
+    """A disclosure ready for publishers: what to post, and how to check it later."""
+
+    disclosure: str
+    matter: str
+    kind: str
+    title: str
+    posted_on: dt.date
+    text: str  # the full notice, Chinese
+    checkpoint: Mapping[str, Any] | None  # {"size", "head"} of the log when it was made
+    position: int  # the record that published it
+
+
+def build_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, position: int) -> Notice:
+    return Notice(
+        disclosure=disclosure.id,
+        matter=disclosure.matter,
+        kind=disclosure.kind,
+        title=disclosure.title,
+        posted_on=disclosure.posted_on,
+        text=render_notice(disclosure, state, ruleset, "zh"),
+        checkpoint=disclosure.checkpoint,
+        position=position,
+    )
+
+# The labels of the built-in methods, by name (one table: yishi.domain.catalog).
+# A rule set's own catalogue may hold more, from plugins: use method_name().
+METHOD_NAMES = {m.name: (m.label_zh, m.label_en) for m in BUILTIN_VOTE_METHODS}
 OUTCOMES = {
     "passed": ("通过", "passed"),
     "rejected": ("未通过", "not passed"),
     "no_quorum": ("不足法定人数，会议无效", "not quorate"),
 }
+
+
+def method_name(ruleset: RuleSet, method: str, lang: str = "zh") -> str:
+    """The label of a vote method from the rule set's catalogue; the name if unknown."""
+    spec = ruleset.vote_method(method)
+    return spec.label(lang) if spec is not None else method
 
 
 def _body_name(ruleset: RuleSet, body: str, lang: str) -> str:
@@ -47,7 +81,7 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
         lines.append("")
         lines.append("Decisions:" if en else "决策过程：")
         for d in c["decisions"]:
-            method = METHOD_NAMES.get(d["method"], (d["method"], d["method"]))[1 if en else 0]
+            method = method_name(ruleset, d["method"], lang)
             outcome = OUTCOMES.get(d["outcome"], (d["outcome"], d["outcome"]))[1 if en else 0]
             counts = d["counts"]
             lines.append(
@@ -56,7 +90,7 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
             lines.append("  " + d["quorum"]["en" if en else "zh"])
             if d["threshold"]:
                 lines += ["  " + x for x in d["threshold"]["en" if en else "zh"].splitlines()]
-            if d["threshold"] and d["method"] not in ("consensus",) and not d.get("election"):
+            if d["threshold"] and not ruleset.records(d["method"], "consensus") and not d.get("election"):
                 lines.append(
                     f"  yes {counts['yes']}, no {counts['no']}, abstain {counts['abstain']}"
                     if en
@@ -106,4 +140,14 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
             lines.append(
                 f"如有异议，请于 {date.fromordinal(disclosure.objections_until.toordinal() - 1)}（含当日）前提出，村（居）委会在 {disclosure.reply_days} 日内答复。"
             )
+    if disclosure.checkpoint:
+        lines += ["", checkpoint_line(disclosure.checkpoint, lang)]
     return "\n".join(lines)
+
+
+def checkpoint_line(checkpoint: Mapping[str, Any], lang: str = "zh") -> str:
+    """The line that lets a paper copy be checked: ``yishi verify --checkpoint SIZE:HEAD``."""
+    point = f"{checkpoint['size']}:{checkpoint['head']}"
+    if lang == "en":
+        return f"Record check: made when the log held {checkpoint['size']} records; verify with `yishi verify --checkpoint {point}`."
+    return f"存证核验：本公示生成时记录共 {checkpoint['size']} 条，链头摘要 {checkpoint['head']}。核验命令：yishi verify --checkpoint {point}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -14,6 +14,11 @@ from yishi.engine import Engine
 from yishi.rulesets.problems import RuleSetError
 from yishi.rulesets.registry import find
 from yishi.scenario.format import Scenario, Step
+from yishi.store.base import EventStore
+from yishi.store.memory import MemoryStore
+
+if TYPE_CHECKING:
+    from yishi.plugins.host import PluginHost
 
 
 @attrs.define
@@ -46,7 +51,9 @@ class RunReport:
         return [s.event for s in self.engine.store.read_all()]
 
 
-def run_scenario(scenario: Scenario) -> RunReport:
+def run_scenario(
+    scenario: Scenario, *, store: EventStore | None = None, plugins: PluginHost | None = None
+) -> RunReport:
     try:
         ruleset = find(scenario.ruleset, scenario.base_dir)
     except RuleSetError as exc:
@@ -54,7 +61,7 @@ def run_scenario(scenario: Scenario) -> RunReport:
         raise RuleSetError(
             [p if p.file else p.located(scenario.file, scenario.ruleset_line) for p in exc.problems]
         ) from None
-    engine = Engine({ruleset.id: ruleset}, ruleset.id)
+    engine = Engine(store if store is not None else MemoryStore(), ruleset, plugins=plugins)
     first = scenario.steps[0].at if scenario.steps else None
     report = RunReport(scenario, ruleset, engine)
     setup_at = first.replace(hour=0, minute=0) if first else None

@@ -1,0 +1,55 @@
+"""The hash chain: how one stored record is encoded and hashed.
+
+The format is documented in docs/integrity.md so that a verifier can be written
+without yishi. In short: a record is the JSON object
+``{"command", "event", "prev", "seq", "stream", "version"}`` encoded as UTF-8
+with sorted keys, no insignificant whitespace and no ASCII escaping, where
+``event`` is the event's own canonical object; its hash is
+``SHA-256(0x00 || record)`` in lower-case hex. The ``0x00`` prefix is the
+RFC 6962 leaf prefix, so a Merkle tree over the same leaves can come later
+without re-hashing anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+GENESIS = "0" * 64  # the ``prev`` of the first record
+LEAF_PREFIX = b"\x00"
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_text(
+    seq: int, stream: str, version: int, prev: str, command: str | None, payload: str
+) -> str:
+    """The record's canonical text around an already canonical event ``payload``.
+
+    Built by concatenation, in sorted key order, so appending never re-encodes
+    the payload; it equals ``canonical()`` of the whole record."""
+    return (
+        '{"command":'
+        + canonical(command)
+        + ',"event":'
+        + payload
+        + ',"prev":"'
+        + prev
+        + '","seq":'
+        + str(seq)
+        + ',"stream":'
+        + canonical(stream)
+        + ',"version":'
+        + str(version)
+        + "}"
+    )
+
+
+def record_hash(
+    seq: int, stream: str, version: int, prev: str, command: str | None, payload: str
+) -> str:
+    text = record_text(seq, stream, version, prev, command, payload)
+    return hashlib.sha256(LEAF_PREFIX + text.encode("utf-8")).hexdigest()

@@ -1,0 +1,64 @@
+"""Files attached to acts, stored by content beside the log.
+
+A file lives at ``<root>/<first two hex digits>/<sha256>``; the name the user
+gave it lives in the event. Storing by content means a file cannot be swapped
+without its digest (and so the chain) changing, and the same photo attached
+twice is kept once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+
+from yishi.domain.evidence import Evidence
+
+
+class EvidenceStore:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def put_bytes(
+        self, data: bytes, name: str, media_type: str | None = None, note: str = ""
+    ) -> Evidence:
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Written whole or not at all: temp file, fsync, rename.
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        guessed = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return Evidence(sha256=digest, name=name, media_type=guessed, size=len(data), note=note)
+
+    def put_file(self, path: str | os.PathLike[str], note: str = "") -> Evidence:
+        source = Path(path)
+        return self.put_bytes(source.read_bytes(), source.name, note=note)
+
+    def read(self, evidence: Evidence) -> bytes:
+        return self.path(evidence.sha256).read_bytes()
+
+    def problem(self, evidence: Evidence) -> str | None:
+        """``None`` when the file is present and unaltered, else ``missing`` or ``altered``."""
+        target = self.path(evidence.sha256)
+        try:
+            data = target.read_bytes()
+        except FileNotFoundError:
+            return "missing"
+        if hashlib.sha256(data).hexdigest() != evidence.sha256 or len(data) != evidence.size:
+            return "altered"
+        return None

@@ -1,0 +1,68 @@
+"""Turning a batch of events into chained records; shared by every backend.
+
+A backend reads its head and the streams' versions inside its own write
+transaction, then calls :func:`make_records`; the rows it gets back are
+ready to insert, hashes included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from yishi.domain.uniqueness import unique_key
+from yishi.store.base import Batch, ConcurrencyError, Head, StoredEvent
+from yishi.store.chain import canonical, record_hash
+
+
+@attrs.frozen
+class Record:
+    """One row of the log, as stored."""
+
+    seq: int
+    stream: str
+    version: int
+    type: str
+    payload: str  # the event's canonical JSON
+    command: str | None
+    once: str | None  # the uniqueness key, for facts recorded once
+    prev: str
+    hash: str
+
+    def astuple(self) -> tuple[int, str, int, str, str, str | None, str | None, str, str]:
+        return (
+            self.seq,
+            self.stream,
+            self.version,
+            self.type,
+            self.payload,
+            self.command,
+            self.once,
+            self.prev,
+            self.hash,
+        )
+
+
+def make_records(
+    batch: Batch, head: Head, current_version: Callable[[str], int], command: str | None
+) -> tuple[list[Record], list[StoredEvent]]:
+    versions: dict[str, int] = {}
+    records: list[Record] = []
+    stored: list[StoredEvent] = []
+    prev = head.hash
+    seq = head.size
+    for stream, expected, event in batch:
+        current = versions[stream] if stream in versions else current_version(stream)
+        if current != expected:
+            raise ConcurrencyError(f"{stream}: expected version {expected}, found {current}")
+        version = versions[stream] = current + 1
+        seq += 1
+        payload = canonical(event.to_dict())
+        digest = record_hash(seq, stream, version, prev, command, payload)
+        records.append(
+            Record(seq, stream, version, event.type, payload, command, unique_key(event), prev, digest)
+        )
+        stored.append(StoredEvent(seq, stream, version, event, digest, prev, command))
+        prev = digest
+    return records, stored

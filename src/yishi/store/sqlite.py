@@ -1,0 +1,278 @@
+"""The embedded event log: one SQLite file, standard library only.
+
+WAL journal with ``synchronous=FULL`` by default, so an acknowledged append
+survives a power cut where the disk honours fsync (docs/integrity.md explains
+the choice and how to change it). Writers serialise on ``BEGIN IMMEDIATE``;
+every invariant that matters is also a UNIQUE constraint, so no interleaving of
+processes can fork the chain, reuse a stream version or count a ballot twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from yishi.domain.events import event_from_dict
+from yishi.store.base import (
+    Batch,
+    CommandRecorded,
+    ConcurrencyError,
+    DuplicateFact,
+    Head,
+    HookFailure,
+    KeyReused,
+    StoredEvent,
+)
+from yishi.store.chain import GENESIS
+from yishi.store.evidence import EvidenceStore
+from yishi.store.records import make_records
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq      INTEGER PRIMARY KEY,
+    stream   TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    type     TEXT NOT NULL,
+    payload  TEXT NOT NULL,
+    command  TEXT,
+    once     TEXT UNIQUE,
+    prev     TEXT NOT NULL UNIQUE,
+    hash     TEXT NOT NULL UNIQUE,
+    UNIQUE (stream, version)
+);
+CREATE TABLE IF NOT EXISTS commands (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    first       INTEGER NOT NULL,
+    last        INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hook_failures (
+    id       INTEGER PRIMARY KEY,
+    plugin   TEXT NOT NULL,
+    hook     TEXT NOT NULL,
+    first    INTEGER NOT NULL,
+    last     INTEGER NOT NULL,
+    error    TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    at       TEXT NOT NULL
+);
+"""
+SYNC_MODES = ("NORMAL", "FULL", "EXTRA")
+COLUMNS = "seq, stream, version, payload, hash, prev, command"
+
+
+class SQLiteStore:
+    """An event log in one SQLite file; evidence files go in ``evidence/`` beside it."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        synchronous: str = "FULL",
+        busy_timeout: float = 30.0,
+        evidence: str | Path | None = None,
+    ) -> None:
+        mode = synchronous.upper()
+        if mode not in SYNC_MODES:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNC_MODES)}, not {synchronous!r}")
+        self.path = Path(path)
+        self.synchronous = mode
+        self.evidence: EvidenceStore | None = EvidenceStore(
+            evidence if evidence is not None else self.path.parent / "evidence"
+        )
+        # Autocommit mode: transactions are opened explicitly, so that a write
+        # takes the lock up front (BEGIN IMMEDIATE) rather than upgrading late.
+        self._db = sqlite3.connect(
+            self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA synchronous={mode}")
+        self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        self._db.executescript(SCHEMA)
+
+    # -- writing -----------------------------------------------------------
+
+    def append(
+        self, batch: Batch, *, command: str | None = None, fingerprint: str = ""
+    ) -> list[StoredEvent]:
+        if not batch:
+            return []
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if command is not None:
+                    self._check_command(command, fingerprint)
+                records, stored = make_records(batch, self._head(), self._version, command)
+                db.executemany(
+                    "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [r.astuple() for r in records],
+                )
+                if command is not None:
+                    db.execute(
+                        "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
+                        (command, fingerprint, records[0].seq, records[-1].seq),
+                    )
+                db.execute("COMMIT")
+            except sqlite3.IntegrityError as exc:
+                db.execute("ROLLBACK")
+                raise self._integrity(exc, batch) from exc
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return stored
+
+    def _check_command(self, command: str, fingerprint: str) -> None:
+        found = self._recorded(command)
+        if found is None:
+            return
+        if found[0] != fingerprint:
+            raise KeyReused(command)
+        raise CommandRecorded(command, found[1])
+
+    def _integrity(self, exc: sqlite3.IntegrityError, batch: Batch) -> Exception:
+        text = str(exc)
+        if "events.once" in text:
+            from yishi.domain.uniqueness import unique_key
+
+            keys = [k for _, _, e in batch if (k := unique_key(e)) is not None]
+            taken = [k for k in keys if self._once_taken(k)]
+            return DuplicateFact(taken[0] if taken else ", ".join(keys))
+        if "commands.key" in text:
+            return ConcurrencyError("idempotency key recorded concurrently")
+        return ConcurrencyError(text)
+
+    def _once_taken(self, key: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM events WHERE once = ?", (key,)).fetchone()
+        return row is not None
+
+    # -- reading -----------------------------------------------------------
+
+    def _head(self) -> Head:
+        row = self._db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return Head(0, GENESIS) if row is None else Head(row[0], row[1])
+
+    def head(self) -> Head:
+        with self._lock:
+            return self._head()
+
+    def _version(self, stream: str) -> int:
+        row = self._db.execute(
+            "SELECT max(version) FROM events WHERE stream = ?", (stream,)
+        ).fetchone()
+        return row[0] or 0
+
+    def stream_version(self, stream: str) -> int:
+        with self._lock:
+            return self._version(stream)
+
+    def read_all(self, after: int = 0) -> Iterator[StoredEvent]:
+        for chunk in self._chunks(f"SELECT {COLUMNS} FROM events", after):
+            yield from map(_stored, chunk)
+
+    def _chunks(self, select: str, after: int, size: int = 4096) -> Iterator[list[tuple]]:
+        """Rows after ``after`` by keyset pages, taking the lock per page only, so
+        a slow reader (a million-event replay) never blocks a writer for long."""
+        while True:
+            with self._lock:
+                chunk = self._db.execute(
+                    f"{select} WHERE seq > ? ORDER BY seq LIMIT ?", (after, size)
+                ).fetchall()
+            if not chunk:
+                return
+            yield chunk
+            after = chunk[-1][0]
+
+    def read_stream(self, stream: str) -> Iterator[StoredEvent]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
+            ).fetchall()
+        return map(_stored, rows)
+
+    def raw_records(self) -> Iterator[tuple[object, ...]]:
+        """Rows as stored, unparsed: for ``verify``, which must survive any damage."""
+        for chunk in self._chunks(
+            "SELECT seq, stream, version, type, payload, command, once, prev, hash FROM events", 0
+        ):
+            yield from chunk
+
+    def raw_commands(self) -> list[tuple[object, ...]]:
+        with self._lock:
+            return self._db.execute("SELECT key, fingerprint, first, last FROM commands").fetchall()
+
+    def _recorded(self, command: str) -> tuple[str, list[StoredEvent]] | None:
+        row = self._db.execute(
+            "SELECT fingerprint, first, last FROM commands WHERE key = ?", (command,)
+        ).fetchone()
+        if row is None:
+            return None
+        rows = self._db.execute(
+            f"SELECT {COLUMNS} FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq", row[1:]
+        ).fetchall()
+        return row[0], [_stored(r) for r in rows]
+
+    def recorded(self, command: str) -> tuple[str, list[StoredEvent]] | None:
+        with self._lock:
+            return self._recorded(command)
+
+    def integrity_check(self) -> str:
+        with self._lock:
+            return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- after-commit hook failures ------------------------------------------
+
+    def record_hook_failure(
+        self, plugin: str, hook: str, first: int, last: int, error: str, at: dt.datetime
+    ) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO hook_failures (plugin, hook, first, last, error, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (plugin, hook, first, last, error, at.isoformat()),
+            )
+
+    def hook_failures(self) -> list[HookFailure]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, plugin, hook, first, last, error, attempts, at"
+                " FROM hook_failures ORDER BY id"
+            ).fetchall()
+        return [HookFailure(*row) for row in rows]
+
+    def hook_retried(self, failure: HookFailure, error: str | None) -> None:
+        with self._lock:
+            if error is None:
+                self._db.execute("DELETE FROM hook_failures WHERE id = ?", (failure.id,))
+            else:
+                self._db.execute(
+                    "UPDATE hook_failures SET attempts = attempts + 1, error = ? WHERE id = ?",
+                    (error, failure.id),
+                )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.head().size
+
+
+def _stored(row: tuple[int, str, int, str, str, str, str | None]) -> StoredEvent:
+    seq, stream, version, payload, digest, prev, command = row
+    return StoredEvent(
+        seq, stream, version, event_from_dict(json.loads(payload)), digest, prev, command
+    )
