@@ -11,8 +11,8 @@ from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
-from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text
+from yishi.store.memory import MemoryStore
 
 DISCLOSURE_TOML = """
 schema_version = 1

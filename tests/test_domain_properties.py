@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 from strategies import hand_counts, subsets_of
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain.catalog import BUILTIN_VOTE_METHODS
 from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.membership import roster
-from yishi.domain.catalog import BUILTIN_VOTE_METHODS
 from yishi.domain.rules import (
     StageKind,
     meeting_rules,
@@ -41,9 +41,9 @@ from yishi.domain.rules import (
 from yishi.domain.state import Meeting, State, evolve, replay
 from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
-from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import load
 from yishi.scenario.format import load_scenario
+from yishi.store.memory import MemoryStore
 
 T = TypeVar("T")
 

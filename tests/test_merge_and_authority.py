@@ -11,9 +11,9 @@ from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.engine import Engine
-from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text, load
 from yishi.scenario.format import load_scenario
+from yishi.store.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[1]
 T = dt.datetime(2026, 9, 1, 9, 0)

@@ -13,9 +13,9 @@ from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
-from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text, load
 from yishi.scenario.format import load_scenario
+from yishi.store.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[1]
 

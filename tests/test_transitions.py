@@ -9,8 +9,8 @@ import pytest
 from yishi.domain import commands as c
 from yishi.domain.errors import Refusal
 from yishi.engine import Engine
-from yishi.store.memory import MemoryStore
 from yishi.rulesets.loader import check_text
+from yishi.store.memory import MemoryStore
 
 RULES = """
 schema_version = 1

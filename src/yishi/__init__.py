@@ -11,6 +11,7 @@ from yishi.domain.events import Event, event_from_dict
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve, replay
 from yishi.engine import Engine
+from yishi.hookspecs import hookimpl
 from yishi.rulesets import Problem, RuleSetError, check_text, find, load
 from yishi.scenario import load_scenario, run_scenario
 
@@ -33,6 +34,7 @@ __all__ = [
     "event_from_dict",
     "evolve",
     "find",
+    "hookimpl",
     "load",
     "load_scenario",
     "replay",

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from yishi.domain.catalog import Catalog
+from yishi.plugins.host import PluginHost
 from yishi.rulesets.loader import check_text
 from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.registry import shipped
@@ -43,7 +45,7 @@ def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
         except OSError as exc:
             found = [Problem("unreadable", "", file=str(path), detail=exc.strerror or str(exc))]
         else:
-            _, found = check_text(data, str(path))
+            _, found = check_text(data, str(path), plugin_catalog())
         problems += found
         if as_json:
             continue
@@ -100,6 +102,32 @@ def run(scenario: Path, as_json: bool, lang: str) -> None:
         sys.exit(1)
 
 
+@main.command(
+    help="生成一个示例村，按“四议两公开”走完一件集体土地出租事项，写出记录与公示并核验。"
+    "Run the sample village's land lease through all six steps, write the log and notices, verify."
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("yishi-demo"),
+    show_default=True,
+    help="输出目录（再次运行时替换其中演示生成的文件）/ output directory",
+)
+@LANG
+def demo(directory: Path, lang: str) -> None:
+    from yishi.demo import DemoError, run_demo
+
+    try:
+        result = run_demo(directory, lang=lang)
+    except DemoError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(1)
+    click.echo(result.text)
+    if not result.ok:
+        sys.exit(1)
+
+
 DB_CANDIDATES = ("yishi.db", "yishi-demo/yishi.db")
 
 
@@ -144,7 +172,11 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
             points.append(Checkpoint.parse(text))
         except ValueError:
             raise click.BadParameter(
-                ("expected SIZE:HEAD (64 hex digits), got " if en else "应为 条数:摘要（64 位十六进制），实际为 ")
+                (
+                    "expected SIZE:HEAD (64 hex digits), got "
+                    if en
+                    else "应为 条数:摘要（64 位十六进制），实际为 "
+                )
                 + text,
                 param_hint="--checkpoint",
             ) from None
@@ -154,7 +186,9 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
     if as_json:
-        click.echo(json.dumps({"file": str(path), **report.as_dict()}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"file": str(path), **report.as_dict()}, ensure_ascii=False, indent=2)
+        )
         sys.exit(0 if report.ok else 1)
     head = report.head
     if en:
@@ -185,3 +219,67 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
     if len(report.damage) > 20:
         click.echo(f"  …（另有 {len(report.damage) - 20} 处）", err=True)
     sys.exit(1)
+
+
+# -- plugins: keep this block last, so plugins see every built-in command ---------
+
+
+@main.command(
+    name="plugins",
+    help="列出已加载的插件、版本及其实现的钩子。List loaded plugins, their versions and hooks.",
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@LANG
+def list_plugins(as_json: bool, lang: str) -> None:
+    host = PLUGINS
+    plugins = host.plugins() if host is not None else []
+    problems = host.problems if host is not None else []
+    if as_json:
+        document = {
+            "plugins": [
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "distribution": p.distribution,
+                    "hooks": list(p.hooks),
+                }
+                for p in plugins
+            ],
+            "problems": [
+                {"plugin": p.plugin, "step": p.step, "message": p.message} for p in problems
+            ],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        en = lang == "en"
+        for plugin in plugins:
+            version = plugin.version or "—"
+            if plugin.version == "builtin" and not en:
+                version = "内置"
+            click.echo(f"{plugin.name}\t{version}\t{', '.join(plugin.hooks)}")
+        for problem in problems:
+            click.echo(problem.render(lang), err=True)
+    if problems:
+        sys.exit(1)
+
+
+def _load_plugins(group: click.Group) -> PluginHost | None:
+    """Load the plugins once per process and let them add commands.
+
+    Never raises: ``yishi --help`` must work whatever an installed plugin does.
+    ``YISHI_DISABLE_PLUGIN_AUTOLOAD=1`` leaves out the installed plugins.
+    """
+    try:
+        host = PluginHost.load(entry_points=not os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"))
+        host.register_commands(group)
+    except Exception:  # a bug in the host itself: run without plugins rather than not at all
+        return None
+    return host
+
+
+def plugin_catalog() -> Catalog | None:
+    """The vote methods and stage kinds of the loaded plugins (None: the built-in ones)."""
+    return PLUGINS.catalog if PLUGINS is not None else None
+
+
+PLUGINS = _load_plugins(main)

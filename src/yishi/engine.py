@@ -28,7 +28,6 @@ from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
 from yishi.publish.notice import build_notice
-from yishi.store.chain import GENESIS
 from yishi.store.base import (
     CommandRecorded,
     ConcurrencyError,
@@ -38,6 +37,7 @@ from yishi.store.base import (
     KeyReused,
     StoredEvent,
 )
+from yishi.store.chain import GENESIS
 
 if TYPE_CHECKING:
     from yishi.plugins.host import PluginHost
@@ -140,7 +140,15 @@ class Engine:
                 return earlier
         for _ in range(RETRIES):
             self.catch_up()
-            events = decide(self.state, command, self.ruleset_for(command), at)
+            try:
+                events = decide(self.state, command, self.ruleset_for(command), at)
+            except Refusal:
+                # A copy of this very request (same key) may have been committed by
+                # another process since we looked: then its receipt is the answer.
+                earlier = self._earlier(key, fingerprint) if key is not None else None
+                if earlier is not None:
+                    return earlier
+                raise
             try:
                 stored = self._append(events, key, fingerprint)
             except ConcurrencyError:
@@ -217,9 +225,7 @@ class Engine:
             return events
         head = {"size": self.position, "head": self.head_hash}
         return [
-            attrs.evolve(e, checkpoint=head)
-            if isinstance(e, ev.DisclosurePublished)
-            else e
+            attrs.evolve(e, checkpoint=head) if isinstance(e, ev.DisclosurePublished) else e
             for e in events
         ]
 
@@ -257,7 +263,9 @@ class Engine:
             return self.store.hook_failures()
         self.catch_up()
         for failure in self.store.hook_failures():
-            stored = [s for s in self.store.read_all(failure.first - 1) if s.position <= failure.last]
+            stored = [
+                s for s in self.store.read_all(failure.first - 1) if s.position <= failure.last
+            ]
             error = None
             for hook, kwargs in self._notifications(stored):
                 if hook != failure.hook:

@@ -185,6 +185,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{person} is recused ({reason}) and cannot vote",
     ),
     "already_voted": ("{person} 已经投过票", "{person} has already voted"),
+    "ballot_twice": ("{person} 在这批选票中出现两次", "{person} appears twice in this batch"),
+    "ballot_refused": (
+        "第 {number} 张选票（{voter}）不能录入：{reason}。整批选票均未录入",
+        "ballot {number} ({voter}) cannot be entered: {reason}. None of the batch was entered",
+    ),
+    "no_ballots": ("没有选票可录入（会议 {meeting}）", "no ballots to enter (meeting {meeting})"),
     "tally_exists": ("会议 {meeting} 已录入计票结果", "meeting {meeting} already has a count"),
     "ballots_exist": (
         "会议 {meeting} 已逐张录入选票，不能再录入合计",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from yishi.domain import events as ev
-from yishi.publish.notice import METHOD_NAMES, OUTCOMES, render_notice
+from yishi.publish.notice import OUTCOMES, method_name, render_notice
 from yishi.scenario.run import RunReport
 
 FORMAT = "yishi-run/1"
@@ -123,7 +123,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "steps": len([r for r in report.results if r.step.do not in ("tick", "setup")]),
             "refused": len([r for r in report.results if r.refusal is not None]),
             "unexpected": len(report.unexpected),
-            "events": len(report.engine.store),
+            "events": report.engine.store.head().size,
         },
     }
 
@@ -144,7 +144,8 @@ _DO = {
     "excuse": ("经批准不计入应到会", "leaves a member out of those who should attend"),
     "proxy": ("登记书面委托", "registers a proxy"),
     "vote": ("投票", "votes"),
-    "votes": ("投票", "votes"),
+    "votes": ("录入表决票", "enters votes"),
+    "paper_ballots": ("录入纸质选票", "enters paper ballots"),
     "hand_count": ("录入计票", "enters a hand count"),
     "consensus": ("记录协商结果", "records consensus"),
     "close_meeting": ("宣布表决结果", "closes the meeting"),
@@ -196,6 +197,7 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
                 out.append("    ! " + ("expected a refusal" if en else "与预期不符：预期应被拒绝"))
             for event in events:
                 out += _describe(event, report, lang)
+                out += _evidence(event, lang)
         for x in group:
             if x.refusal is None:
                 continue
@@ -233,7 +235,7 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
     return "\n".join(out)
 
 
-_LISTED = frozenset({"vote", "votes", "rate", "ratings", "check_in"})
+_LISTED = frozenset({"vote", "votes", "paper_ballots", "rate", "ratings", "check_in"})
 
 
 def _grouped(results: list[Any]) -> list[list[Any]]:
@@ -265,7 +267,11 @@ def _short(events: list[ev.Event], name: Any, lang: str) -> str:
         parts = [f"{names.get(k, k) if lang != 'en' else k} {v}" for k, v in tally.items()]
         return ("：" if lang != "en" else ": ") + ("，" if lang != "en" else ", ").join(parts)
     if len(people) <= 6:
-        return ("：" + "、".join(name(p) for p in people)) if people else ""
+        if not people:
+            return ""
+        if lang == "en":
+            return ": " + ", ".join(name(p) for p in people)
+        return "：" + "、".join(name(p) for p in people)
     return f"：{len(people)} 人" if lang != "en" else f": {len(people)} people"
 
 
@@ -275,7 +281,7 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     rs = report.ruleset
     state = report.engine.state
     if isinstance(event, ev.MeetingConvened):
-        method = METHOD_NAMES.get(event.method, (event.method, event.method))[1 if en else 0]
+        method = method_name(rs, event.method, lang)
         body = rs.bodies[event.body]
         return [
             f"    {'meeting' if en else '会议'} {event.meeting}{colon}{(body.name_en or body.name) if en else body.name}{comma}{event.date}{comma}{method}"
@@ -327,16 +333,43 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         joined = rs.bodies[event.body].name if event.body in rs.bodies else event.body
         return [f"    ★ {'elected to ' if en else '当选，加入'}{joined}{colon}{names}"]
     if isinstance(event, ev.ObjectionRaised):
-        return [f"    {'objection' if en else '异议'} {event.objection}{colon}{event.text}"]
+        lines = [f"    {'objection' if en else '异议'} {event.objection}{colon}{event.text}"]
+        raised = state.objections.get(event.objection)
+        if raised is not None:
+            lines.append(
+                f"    to be answered by {raised.reply_due} (inclusive)"
+                if en
+                else f"    答复期限：{raised.reply_due}（含当日）"
+            )
+        return lines
     if isinstance(event, ev.ObjectionAnswered):
         accepted = (
             ("accepted by the objector" if en else "异议人接受")
             if event.resolved
             else ("not accepted" if en else "异议人不接受")
         )
+        answered = state.objections.get(event.objection)
+        if answered is not None:
+            days = (event.at.date() - answered.raised_on).days
+            accepted += (
+                f"; answered {days} day(s) after it was raised, due {answered.reply_due}"
+                if en
+                else f"；提出后第 {days} 日答复，期限 {answered.reply_due}"
+            )
         return [
             f"    {'reply' if en else '答复'}{colon}{event.reply}{f' ({accepted})' if en else f'（{accepted}）'}"
         ]
+    if isinstance(event, ev.HandCountEntered):
+        return [
+            f"    yes {event.yes}, no {event.no}, abstain {event.abstain}"
+            if en
+            else f"    赞成 {event.yes}，反对 {event.no}，弃权 {event.abstain}"
+        ]
+    if isinstance(event, ev.ProgressRecorded):
+        percent = f" ({event.percent}%)" if en else f"（{event.percent}%）"
+        return [f"    {event.text}{percent if event.percent is not None else ''}"]
+    if isinstance(event, ev.ExecutionSignedOff | ev.ExecutionCompleted) and event.text:
+        return [f"    {event.text}"]
     if isinstance(event, ev.MemberExcused):
         who = state.people[event.person].name
         label = "left out of those who should attend" if en else "不计入应到会"
@@ -359,3 +392,20 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.EvaluationClosed):
         return ["       " + event.threshold["explanation"][lang]]
     return []
+
+
+def _evidence(event: ev.Event, lang: str) -> list[str]:
+    """The files attached to an act, each with the start of its digest (the log holds all of it)."""
+    lines = []
+    for item in getattr(event, "evidence", ()):
+        note = (
+            f"{item.note}, "
+            if lang == "en" and item.note
+            else (f"{item.note}，" if item.note else "")
+        )
+        lines.append(
+            f"    attached: {item.name} ({note}{item.size} bytes, sha256 {item.sha256[:12]}…)"
+            if lang == "en"
+            else f"    附件：{item.name}（{note}{item.size} 字节，sha256 {item.sha256[:12]}…）"
+        )
+    return lines

@@ -124,6 +124,16 @@ class EnterHandCount(Command):
 
 
 @attrs.frozen(kw_only=True)
+class EnterBallots(Command):
+    """Paper ballots collected at a meeting, entered in one go: (voter, choice) pairs.
+
+    All or nothing: one ballot refused refuses the batch, and nothing is written."""
+
+    meeting: str
+    ballots: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen(kw_only=True)
 class RecordConsensus(Command):
     meeting: str
     reached: bool

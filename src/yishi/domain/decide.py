@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from yishi.domain import commands as cmd
-from yishi.domain import community, disclosure, election, execution, matters, meeting
+from yishi.domain import community, disclosure, election, execution, matters, meeting, paper
 from yishi.domain import events as ev
 from yishi.domain.authority import describe, holds, name
 from yishi.domain.errors import Refusal
@@ -36,6 +36,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.ExcuseMember: meeting.excuse_member,
     cmd.CastVote: meeting.cast_vote,
     cmd.EnterHandCount: meeting.enter_hand_count,
+    cmd.EnterBallots: paper.enter_ballots,
     cmd.RecordConsensus: meeting.record_consensus,
     cmd.CloseMeeting: meeting.close,
     cmd.CastElectionBallot: election.cast_ballot,

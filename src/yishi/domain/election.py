@@ -18,7 +18,7 @@ from yishi.domain.counting import Base, Check, check, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
 from yishi.domain.lookup import open_meeting, require_held, rules_for, run_meeting
-from yishi.domain.membership import roster
+from yishi.domain.membership import roster, votes_in
 from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import Matter, Meeting, State
 
@@ -36,14 +36,13 @@ def cast_ballot(
     actor = c.on_behalf_of or c.actor
     if actor != c.voter:
         authorize_stage(state, ruleset, c, stage)
-    members = roster(state, ruleset, meeting.body, meeting.date)
     if c.voter not in state.people:
         raise Refusal("unknown_person", person=c.voter)
-    if not members.get(c.voter, False):
+    if not votes_in(state, ruleset, meeting.body, meeting.date, c.voter):
         raise Refusal(
             "not_voting_member", person=name(state, c.voter), body=ruleset.bodies[meeting.body].name
         )
-    if c.voter not in meeting.attendance:
+    if c.voter not in meeting.present:
         raise Refusal("not_present", person=name(state, c.voter))
     if c.voter in meeting.election_ballots:
         raise Refusal("already_voted", person=name(state, c.voter))
@@ -81,9 +80,8 @@ def enter_count(
         raise Refusal("tally_exists", meeting=meeting.id)
     if meeting.election_ballots:
         raise Refusal("ballots_exist", meeting=meeting.id)
-    present = len(
-        [p for p in meeting.attendance if roster(state, ruleset, meeting.body, meeting.date).get(p)]
-    )
+    members = roster(state, ruleset, meeting.body, meeting.date)
+    present = len([p for p in meeting.attendance if members.get(p)])
     if min(c.cast, c.invalid) < 0 or any(n < 0 for _, n in c.votes):
         raise Refusal("negative_count")
     if c.cast > present:

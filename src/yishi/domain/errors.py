@@ -22,7 +22,13 @@ class Refusal(Exception):
         self.params: Mapping[str, Any] = params
 
     def message(self, lang: str = "zh") -> str:
-        text = message(self.code, lang, **self.params)
+        # A refusal may carry another as its reason (a batch names the ballot
+        # that failed and why): that one is worded in the same language.
+        params = {
+            key: value.message(lang) if isinstance(value, Refusal) else value
+            for key, value in self.params.items()
+        }
+        text = message(self.code, lang, **params)
         if self.rule:
             text += (
                 (" (rule: " if lang == "en" else "（规则：")

@@ -8,6 +8,7 @@ Past tense names; every event says who entered it and on whose behalf.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -67,105 +68,121 @@ class Event:
 
 OMITTED_WHEN_EMPTY = ("evidence", "checkpoint")
 
-# -- the codec ---------------------------------------------------------------
-#
-# Replaying a log decodes every event, so the work that depends only on the
-# class (field names, which fields need converting and how) is done once per
+# -- the codec: replaying a log decodes every event, so what depends only on
+# the class (field names, which need converting and how) is worked out once per
 # class and cached here.
 
 _Convert = Callable[[Any], Any]
-_ENCODERS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-_DECODERS: dict[type, tuple[tuple[str, ...], tuple[tuple[str, _Convert], ...]]] = {}
-# Values the encoding keeps as they are.
-_PLAIN = frozenset({str, int, bool, float, type(None)})
+_ENCODERS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # names, omitted
+_DECODERS: dict[type, _Decoder] = {}
+_PLAIN = frozenset({str, int, bool, float, type(None)})  # encoded as they are
 
 
 def _encoder_for(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     names = tuple(field.name for field in attrs.fields(cls))
-    plan = (names, tuple(key for key in OMITTED_WHEN_EMPTY if key in names))
-    _ENCODERS[cls] = plan
+    _ENCODERS[cls] = plan = (names, tuple(k for k in OMITTED_WHEN_EMPTY if k in names))
     return plan
 
 
-# The encoding was first defined as ``attrs.asdict(event, value_serializer=...)``
-# turning dates to ISO strings and tuples to lists. Hashes of stored records
-# depend on it, so _encode and _encode_item reproduce that call exactly, even
-# for values that do not match their annotation (tests/test_event_codec.py
-# keeps the original as the reference).
-
-
-def _encode(value: Any) -> Any:
-    """An attribute's value (attrs.asdict's top level)."""
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, dt.date):  # datetimes too
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [_encode_item(item, False) for item in value]
-    if attrs.has(type(value)):
-        return _encode_attrs(value)
-    if isinstance(value, (list, set, frozenset)):
-        return [_encode_item(item, False) for item in value]
-    if isinstance(value, dict):
-        return {_encode_item(k, True): _encode_item(v, False) for k, v in value.items()}
-    return value
-
-
-def _encode_item(value: Any, is_key: bool) -> Any:
-    """A value inside a collection (attrs' ``_asdict_anything``)."""
+def _encode(value: Any, nested: bool = False) -> Any:
+    """A value as ``attrs.asdict(event, value_serializer=...)`` encoded it when
+    that call defined the encoding, whatever the annotation says: dates as ISO
+    strings, a field's tuple as a list (collections inside it keep their type),
+    attrs values and dicts as dicts. Stored hashes depend on it;
+    tests/test_event_codec.py keeps that call as the reference."""
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if getattr(kind, "__attrs_attrs__", None) is not None:
-        return _encode_attrs(value)
-    if issubclass(kind, (tuple, list, set, frozenset)):
-        items = [_encode_item(item, False) for item in value]
-        return tuple(items) if is_key else items
-    if issubclass(kind, dict):
-        return {_encode_item(k, True): _encode_item(v, False) for k, v in value.items()}
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # datetimes too
         return value.isoformat()
+    if getattr(kind, "__attrs_attrs__", None) is not None:
+        return {f.name: _encode(getattr(value, f.name)) for f in attrs.fields(kind)}
+    if isinstance(value, (tuple, list, set, frozenset)):
+        items = [_encode(item, True) for item in value]
+        return items if kind is list or (isinstance(value, tuple) and not nested) else kind(items)
+    if isinstance(value, dict):
+        return {_encode(k, True): _encode(v, True) for k, v in value.items()}
     return value
 
 
-def _encode_attrs(inst: Any) -> dict[str, Any]:
-    return {f.name: _encode(getattr(inst, f.name)) for f in attrs.fields(type(inst))}
-
-
 def event_from_dict(data: Mapping[str, Any]) -> Event:
-    cls = EVENT_TYPES[data["type"]]
-    fields = dict(data)
-    del fields["type"]
-    return typing.cast(Event, _decode(cls, data, fields))
+    event: Event = _decode(EVENT_TYPES[data["type"]], data)
+    return event
 
 
-def _decode(cls: type, data: Mapping[str, Any], fields: dict[str, Any]) -> Any:
-    """An instance of ``cls`` from ``data``; ``fields`` is a copy of it, less the
-    event's ``type``, that is used up."""
-    names, converters = _DECODERS.get(cls) or _decoder_for(cls)
+class _Decoder(typing.NamedTuple):
+    converters: tuple[tuple[str, _Convert], ...]  # only the fields that need one
+    defaults: dict[str, Any]  # plain defaults, merged under the data
+    factories: tuple[tuple[str, Callable[[], Any]], ...]  # defaults made afresh
+    setters: tuple[tuple[str, Callable[[Any, Any], None]], ...] | None  # None: use __init__
+
+
+def _decode(cls: type, data: Mapping[str, Any]) -> Any:
+    """An instance of ``cls`` from the JSON form of its fields. Keys the class
+    does not have (a record written by another version) are ignored, and
+    absent fields take their defaults."""
+    converters, defaults, factories, setters = _DECODERS.get(cls) or _decoder_for(cls)
+    fields = {**defaults, **data}
     for name, convert in converters:
-        value = fields.get(name)
+        value = data.get(name)
         if value is not None:
             fields[name] = convert(value)
+    for name, factory in factories:
+        if name not in fields:
+            fields[name] = factory()
+    if setters is None:
+        names = (field.name for field in attrs.fields(cls))
+        return cls(**{name: fields[name] for name in names if name in fields})
+    # The generated __init__ only assigns, one call per field; filling the
+    # slots directly halves the cost of a decode (see _fill_directly).
+    instance: Any = object.__new__(cls)
     try:
-        return cls(**fields)
-    except TypeError:
-        if fields.keys() <= set(names):
-            raise
-    # A key the class does not have (written by another version) is ignored,
-    # as absent fields take their defaults. Filtering every record up front
-    # instead of only these would cost a fifth of a replay.
-    return cls(**{name: fields[name] for name in names if name in fields})
+        for name, set_slot in setters:
+            set_slot(instance, fields[name])
+    except KeyError as missing:
+        raise TypeError(f"{cls.__name__} is missing the field {missing}") from None
+    return instance
 
 
-def _decoder_for(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, _Convert], ...]]:
+def _decoder_for(cls: type) -> _Decoder:
     hints = typing.get_type_hints(cls)
-    names = tuple(field.name for field in attrs.fields(cls))
+    fields = attrs.fields(cls)
     converters = tuple(
-        (name, convert) for name in names if (convert := _converter(hints[name])) is not None
+        (f.name, convert) for f in fields if (convert := _converter(hints[f.name])) is not None
     )
-    _DECODERS[cls] = plan = (names, converters)
+    defaults, factories = {}, []
+    for f in fields:
+        if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+            factories.append((f.name, f.default.factory))
+        elif f.default is not attrs.NOTHING:
+            defaults[f.name] = f.default
+    setters = (
+        tuple((f.name, getattr(cls, f.name).__set__) for f in fields)
+        if _fill_directly(cls)
+        else None
+    )
+    _DECODERS[cls] = plan = _Decoder(converters, defaults, tuple(factories), setters)
     return plan
+
+
+def _fill_directly(cls: type) -> bool:
+    """Whether an instance may be made by filling its slots, which is the same
+    as calling __init__ only while __init__ does nothing but assign: attrs'
+    own, no validators, converters, hooks, aliases or cached hash."""
+    init = getattr(getattr(cls, "__init__", None), "__code__", None)
+    if init is None or not init.co_filename.startswith("<attrs generated"):
+        return False
+    hooks = ("__attrs_pre_init__", "__attrs_post_init__", "_attrs_cached_hash")
+    if any(hasattr(cls, hook) for hook in hooks):
+        return False
+    return all(
+        f.init
+        and f.validator is None
+        and f.converter is None
+        and f.alias == f.name
+        and isinstance(inspect.getattr_static(cls, f.name, None), types.MemberDescriptorType)
+        for f in attrs.fields(cls)
+    )
 
 
 def _converter(hint: Any) -> _Convert | None:
@@ -178,7 +195,7 @@ def _converter(hint: Any) -> _Convert | None:
     if origin in (typing.Union, types.UnionType):
         others = [arg for arg in args if arg is not type(None)]
         inner = _converter(others[0]) if len(others) == 1 else None
-        return None if inner is None else _or_none(inner)
+        return None if inner is None else lambda value: None if value is None else inner(value)
     if hint is dt.datetime:
         return dt.datetime.fromisoformat
     if hint is dt.date:
@@ -192,12 +209,8 @@ def _converter(hint: Any) -> _Convert | None:
             return tuple
         return lambda value: tuple(c(v) if c else v for c, v in zip(items, value, strict=True))
     if isinstance(hint, type) and attrs.has(hint):
-        return lambda value: _decode(hint, value, dict(value))
+        return lambda value: _decode(hint, value)
     return None
-
-
-def _or_none(convert: _Convert) -> _Convert:
-    return lambda value: None if value is None else convert(value)
 
 
 # -- community -------------------------------------------------------------

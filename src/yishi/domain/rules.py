@@ -13,46 +13,14 @@ from collections.abc import Mapping
 
 import attrs
 
+from yishi.domain.catalog import (
+    BUILTIN_CATALOG,
+    Catalog,
+    StageKind,
+    StageKindSpec,
+    VoteMethodSpec,
+)
 from yishi.domain.counting import Requirement
-
-
-class StageKind(str, enum.Enum):
-    MEETING = "meeting"  # a body meets, checks quorum and votes (议、决)
-    DISCLOSURE = "disclosure"  # a notice is posted with an objection window (公开)
-    EXECUTION = "execution"  # the decision is carried out, optionally supervised (办)
-    EVALUATION = "evaluation"  # residents rate the result (评)
-    INTAKE = "intake"  # suggestions are reviewed and merged into one topic (提)
-    ELECTION = "election"  # a body elects people to seats by secret ballot (选)
-
-
-class VoteMethod(str, enum.Enum):
-    SHOW_OF_HANDS = "show_of_hands"  # 举手表决
-    SECRET = "secret"  # 无记名投票
-    ROLL_CALL = "roll_call"  # 唱名表决
-    WRITTEN = "written"  # 书面表决
-    ONLINE = "online"  # 线上表决
-    HAND_COUNT = "hand_count"  # 事后录入的举手计数
-    CONSENSUS = "consensus"  # 协商一致
-
-
-# Personnel matters are decided by secret ballot (domain.md §7.1, a [K] convention).
-ELECTION_METHODS = frozenset({VoteMethod.SECRET, VoteMethod.ONLINE})
-
-# Methods whose result may be entered as a count: hands counted in the room, or
-# paper ballots counted on the spot (唱票、计票) and entered afterwards.
-TALLY_METHODS = frozenset(
-    {VoteMethod.SHOW_OF_HANDS, VoteMethod.HAND_COUNT, VoteMethod.SECRET, VoteMethod.WRITTEN}
-)
-# Methods whose votes may be entered one by one; a show of hands may be minuted by name.
-BALLOT_METHODS = frozenset(
-    {
-        VoteMethod.SECRET,
-        VoteMethod.ROLL_CALL,
-        VoteMethod.WRITTEN,
-        VoteMethod.ONLINE,
-        VoteMethod.SHOW_OF_HANDS,
-    }
-)
 
 
 class Action(str, enum.Enum):
@@ -69,6 +37,10 @@ class Membership(str, enum.Enum):
     ROSTER = "roster"  # the members listed for the body in the community
     ELIGIBLE_ADULTS = "eligible_adults"  # every resident aged 18 or over on the meeting day
     HOUSEHOLDS = "households"  # one representative per household
+
+
+def _builtin_kind(kind: StageKind) -> StageKindSpec:
+    return BUILTIN_CATALOG.stage_kinds[StageKind(kind).value]
 
 
 @attrs.frozen
@@ -149,7 +121,7 @@ class MeetingRules:
     notice_days: int = 0
     quorum: tuple[Requirement, ...] = ()  # any one suffices
     threshold: tuple[Requirement, ...] = ()  # all must be met
-    vote_methods: tuple[VoteMethod, ...] = ()
+    vote_methods: tuple[VoteMethodSpec, ...] = ()
     proxies: ProxyPolicy = ProxyPolicy()
     # Members may be left out of 应到会 with approval (long absent, incapacitated;
     # domain.md §2.8): off unless the rule set allows it.
@@ -200,7 +172,7 @@ class StageSpec:
     notice_days: int | None = None
     quorum: tuple[Requirement, ...] | None = None
     threshold: tuple[Requirement, ...] | None = None
-    vote_methods: tuple[VoteMethod, ...] | None = None
+    vote_methods: tuple[VoteMethodSpec, ...] | None = None
     on_pass: Transition = Transition(Action.NEXT)
     on_reject: Transition = Transition(Action.ABANDON)
     on_no_quorum: Transition = Transition(Action.RECONVENE)
@@ -221,6 +193,10 @@ class StageSpec:
     # election
     seats: int = 0
     fills: tuple[str, str] | None = None  # (body, role) the elected join
+    # The kind as the rule set named it: one of the six, or a plugin's variant of one.
+    kind_spec: StageKindSpec = attrs.field(
+        default=attrs.Factory(lambda self: _builtin_kind(self.kind), takes_self=True)
+    )
 
 
 @attrs.frozen
@@ -228,7 +204,7 @@ class StageOverride:
     quorum: tuple[Requirement, ...] | None = None
     threshold: tuple[Requirement, ...] | None = None
     bodies: tuple[str, ...] | None = None
-    vote_methods: tuple[VoteMethod, ...] | None = None
+    vote_methods: tuple[VoteMethodSpec, ...] | None = None
     notice_days: int | None = None
 
 
@@ -261,6 +237,17 @@ class RuleSet:
     timezone: str = "Asia/Shanghai"
     source: str = ""  # file the rule set was read from
     digest: str = ""  # sha256 of the file, recorded with every matter
+    # The vote methods and stage kinds the loader resolved names against.
+    catalog: Catalog = BUILTIN_CATALOG
+
+    def vote_method(self, name: str) -> VoteMethodSpec | None:
+        """The method a meeting names, or None if the catalogue has none by that name."""
+        return self.catalog.vote_method(name)
+
+    def records(self, method: str, what: str) -> bool:
+        """Whether ``method`` lets a meeting record ``what`` (ballots, tally, consensus)."""
+        spec = self.vote_method(method)
+        return spec is not None and what in spec.records
 
     def names(self, lang: str = "zh") -> dict[str, str]:
         """Stage and body ids mapped to their names, for messages."""
@@ -295,7 +282,7 @@ class EffectiveRules:
     notice_days: int
     quorum: tuple[Requirement, ...]
     threshold: tuple[Requirement, ...]
-    vote_methods: tuple[VoteMethod, ...]
+    vote_methods: tuple[VoteMethodSpec, ...]
     proxies: ProxyPolicy
     excusal: bool
     sources: Mapping[str, str] = attrs.field(factory=dict)  # setting -> rule-set key path

@@ -7,7 +7,7 @@ import attrs
 from yishi.domain.counting import Base, Verdict, evaluate
 from yishi.domain.lookup import rules_for
 from yishi.domain.membership import roster
-from yishi.domain.rules import EffectiveRules, Membership, RuleSet, VoteMethod
+from yishi.domain.rules import EffectiveRules, Membership, RuleSet
 from yishi.domain.state import Meeting, State
 
 CHOICES = ("yes", "no", "abstain")
@@ -114,7 +114,7 @@ def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
     if not quorum.met:
         without = _quorum(rules, meeting_counts(state, ruleset, meeting, apply_recusal=False))
         return Outcome("no_quorum", quorum, None, counts, recused, bool(recused) and without.met)
-    if meeting.method == VoteMethod.CONSENSUS.value:
+    if ruleset.records(meeting.method, "consensus"):
         return Outcome(
             "passed" if meeting.consensus else "rejected", quorum, None, counts, recused, False
         )

@@ -39,6 +39,7 @@ def build_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, positio
         position=position,
     )
 
+
 # The labels of the built-in methods, by name (one table: yishi.domain.catalog).
 # A rule set's own catalogue may hold more, from plugins: use method_name().
 METHOD_NAMES = {m.name: (m.label_zh, m.label_en) for m in BUILTIN_VOTE_METHODS}
@@ -90,7 +91,11 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
             lines.append("  " + d["quorum"]["en" if en else "zh"])
             if d["threshold"]:
                 lines += ["  " + x for x in d["threshold"]["en" if en else "zh"].splitlines()]
-            if d["threshold"] and not ruleset.records(d["method"], "consensus") and not d.get("election"):
+            if (
+                d["threshold"]
+                and not ruleset.records(d["method"], "consensus")
+                and not d.get("election")
+            ):
                 lines.append(
                     f"  yes {counts['yes']}, no {counts['no']}, abstain {counts['abstain']}"
                     if en

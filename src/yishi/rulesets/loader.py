@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
 from yishi.domain.rules import (
     Action,
@@ -28,17 +29,16 @@ from yishi.domain.rules import (
     ProxyPolicy,
     RecusalPolicy,
     RuleSet,
-    StageKind,
     StageOverride,
     StageSpec,
     Transition,
-    VoteMethod,
+    VoteMethodSpec,
 )
 from yishi.rulesets.floors import check_floors
 from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.refs import check_references
-from yishi.rulesets.spec import RULESET, Field, validate
+from yishi.rulesets.spec import Field, ruleset_spec, validate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -107,12 +107,21 @@ def _end_of(text: str) -> tuple[int, int]:
     return written.count("\n") + 1, len(written) - start + 1
 
 
-def check_text(data: bytes, file: str = "<input>") -> tuple[RuleSet | None, list[Problem]]:
+def check_text(
+    data: bytes, file: str = "<input>", catalog: Catalog | None = None
+) -> tuple[RuleSet | None, list[Problem]]:
+    """Check a rule set; vote methods and stage kinds are names in ``catalog``.
+
+    ``catalog`` defaults to the built-in one; a plugin host passes its own
+    (``PluginHost.catalog``) so that names registered by plugins are accepted.
+    """
+    catalog = BUILTIN_CATALOG if catalog is None else catalog
+    root = ruleset_spec(catalog)
     document, text, problems = parse_toml(data, file)
     if document is None:
         return None, problems
     problems = []
-    validate(document, RULESET, (), problems)
+    validate(document, root, (), problems)
     ruleset = None
     if not errors(problems):
         version = document["schema_version"]
@@ -128,12 +137,12 @@ def check_text(data: bytes, file: str = "<input>") -> tuple[RuleSet | None, list
                 )
             )
         else:
-            ruleset = build(document, file, hashlib.sha256(data).hexdigest())
+            ruleset = build(document, file, hashlib.sha256(data).hexdigest(), catalog)
             problems += check_references(document, ruleset)
             if not errors(problems):
                 problems += check_floors(ruleset)
     else:
-        problems += _references_despite(document, problems)
+        problems += _references_despite(document, problems, root, catalog)
     lines = key_lines(text)
     located = [p.located(file, find_line(lines, _path_key(p.path)) or 1) for p in problems]
     located.sort(key=lambda p: (p.line or 0, p.path))
@@ -148,7 +157,9 @@ _ENTITIES = frozenset({"stages", "bodies", "matter_types", "recusal"})
 _REFERRED = frozenset({"stages", "bodies", "roles", "scale"})  # and ids
 
 
-def _references_despite(document: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+def _references_despite(
+    document: dict[str, Any], problems: list[Problem], root: Field, catalog: Catalog
+) -> list[Problem]:
     """Reference problems of a document that is not structurally valid.
 
     So that one run reports every mistake, a copy is repaired: unknown keys
@@ -166,17 +177,17 @@ def _references_despite(document: dict[str, Any], problems: list[Problem]) -> li
     for _ in range(4):  # a cut required value is filled in the next round
         for problem in pending:
             path = _path_key(problem.path)
-            if problem.code not in _REPAIRABLE or not _repair(repaired, path, problem.code):
+            if problem.code not in _REPAIRABLE or not _repair(repaired, root, path, problem.code):
                 return []
             touched.add(_entity(path))
         pending = []
-        validate(repaired, RULESET, (), pending)
+        validate(repaired, root, (), pending)
         pending = errors(pending)
         if not pending:
             break
     if pending or repaired.get("schema_version") != SCHEMA_VERSION:
         return []
-    found = check_references(repaired, build(repaired, "", ""))
+    found = check_references(repaired, build(repaired, "", "", catalog))
     return [
         p
         for p in found
@@ -191,12 +202,12 @@ def _entity(path: PathKey) -> PathKey:
     return tuple(path[:2]) if path and path[0] in _ENTITIES else tuple(path[:1])
 
 
-def _repair(document: dict[str, Any], path: PathKey, code: str) -> bool:
+def _repair(document: dict[str, Any], root: Field, path: PathKey, code: str) -> bool:
     """Cut or stand in for the value at ``path``, unless it may be an id; report success."""
     if not path or not isinstance(path[-1], str):
         return False  # the document itself, or a list item: indices would shift
     parent: Any = document
-    field: Field | None = RULESET
+    field: Field | None = root
     for key in path[:-1]:
         if field is None or not _has(parent, key):
             return False
@@ -252,7 +263,7 @@ def _child(field: Field, key: str | int) -> Field | None:
     return None
 
 
-def load(path: str | Path) -> RuleSet:
+def load(path: str | Path, catalog: Catalog | None = None) -> RuleSet:
     file = str(path)
     try:
         data = Path(path).read_bytes()
@@ -260,7 +271,7 @@ def load(path: str | Path) -> RuleSet:
         raise RuleSetError(
             [Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]
         ) from None
-    ruleset, problems = check_text(data, file)
+    ruleset, problems = check_text(data, file, catalog)
     if ruleset is None:
         raise RuleSetError(errors(problems))
     return ruleset
@@ -300,11 +311,11 @@ def transition(data: str | dict[str, Any] | None, default: Transition) -> Transi
     )
 
 
-def _methods(data: list[str] | None) -> tuple[VoteMethod, ...] | None:
-    return None if data is None else tuple(VoteMethod(m) for m in data)
+def _methods(data: list[str] | None, catalog: Catalog) -> tuple[VoteMethodSpec, ...] | None:
+    return None if data is None else tuple(catalog.vote_methods[m] for m in data)
 
 
-def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
+def _body(body_id: str, d: dict[str, Any], catalog: Catalog) -> BodySpec:
     proxies = d.get("proxies", {})
     return BodySpec(
         id=body_id,
@@ -330,7 +341,7 @@ def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
             notice_days=d.get("notice_days", 0),
             quorum=requirements(d.get("quorum"), "any_of") or (),
             threshold=requirements(d.get("threshold"), "all_of") or (),
-            vote_methods=_methods(d.get("vote_methods")) or (),
+            vote_methods=_methods(d.get("vote_methods"), catalog) or (),
             excusal=d.get("excusal", False),
             proxies=ProxyPolicy(
                 allowed=proxies.get("allowed", False),
@@ -342,12 +353,14 @@ def _body(body_id: str, d: dict[str, Any]) -> BodySpec:
     )
 
 
-def _stage(d: dict[str, Any]) -> StageSpec:
+def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
     objections = d.get("objections")
     merge = d.get("merge")
+    kind = catalog.stage_kinds[d["kind"]]
     return StageSpec(
         id=d["id"],
-        kind=StageKind(d["kind"]),
+        kind=kind.behaviour,
+        kind_spec=kind,
         name=d["name"],
         name_en=d.get("name_en", ""),
         bodies=tuple(d.get("bodies", ())),
@@ -356,7 +369,7 @@ def _stage(d: dict[str, Any]) -> StageSpec:
         notice_days=d.get("notice_days"),
         quorum=requirements(d.get("quorum"), "any_of"),
         threshold=requirements(d.get("threshold"), "all_of"),
-        vote_methods=_methods(d.get("vote_methods")),
+        vote_methods=_methods(d.get("vote_methods"), catalog),
         on_pass=transition(d.get("on_pass"), Transition(Action.NEXT)),
         on_reject=transition(d.get("on_reject"), Transition(Action.ABANDON)),
         on_no_quorum=transition(d.get("on_no_quorum"), Transition(Action.RECONVENE)),
@@ -389,7 +402,7 @@ def _stage(d: dict[str, Any]) -> StageSpec:
     )
 
 
-def build(d: dict[str, Any], file: str, digest: str) -> RuleSet:
+def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_CATALOG) -> RuleSet:
     recusal = d.get("recusal", {})
     ruleset_id = d["id"]
     return RuleSet(
@@ -405,8 +418,8 @@ def build(d: dict[str, Any], file: str, digest: str) -> RuleSet:
             LegalBasis(b["law"], b["version"], tuple(b.get("articles", ())), b.get("note", ""))
             for b in d.get("legal_basis", ())
         ),
-        bodies={k: _body(k, v) for k, v in d["bodies"].items()},
-        stages=tuple(_stage(s) for s in d["stages"]),
+        bodies={k: _body(k, v, catalog) for k, v in d["bodies"].items()},
+        stages=tuple(_stage(s, catalog) for s in d["stages"]),
         matter_types={
             k: MatterType(
                 id=k,
@@ -419,7 +432,7 @@ def build(d: dict[str, Any], file: str, digest: str) -> RuleSet:
                         quorum=requirements(o.get("quorum"), "any_of"),
                         threshold=requirements(o.get("threshold"), "all_of"),
                         bodies=tuple(o["bodies"]) if "bodies" in o else None,
-                        vote_methods=_methods(o.get("vote_methods")),
+                        vote_methods=_methods(o.get("vote_methods"), catalog),
                         notice_days=o.get("notice_days"),
                     )
                     for stage, o in v.get("overrides", {}).items()
@@ -440,6 +453,7 @@ def build(d: dict[str, Any], file: str, digest: str) -> RuleSet:
         ),
         source=file,
         digest=digest,
+        catalog=catalog,
     )
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from yishi.domain.counting import Base
 from yishi.domain.rules import (
-    ELECTION_METHODS,
     Action,
     MeetingRules,
     Membership,
@@ -120,7 +119,7 @@ def _stage(
                 f"{where}.kind",
                 expected="intake 只能是第一个步骤",
                 expected_en="intake must be the first stage",
-                found=stage.kind.value,
+                found=stage.kind_spec.name,
             )
         )
     if stage.kind is StageKind.ELECTION:
@@ -259,7 +258,7 @@ def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> 
     )
     if not methods:
         out.append(Problem("missing", f"{where}.vote_methods", expected='["secret"]'))
-    elif any(m not in ELECTION_METHODS for m in methods):
+    elif not all(m.elections for m in methods):
         # Secret ballot for personnel matters is a convention (domain.md §7.1, [K]):
         # binding on a statutory rule set, a warning on a local one.
         out.append(
@@ -268,7 +267,7 @@ def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> 
                 f"{where}.vote_methods",
                 expected='["secret"]（人事事项通常无记名投票）',
                 expected_en='["secret"] (personnel matters are normally decided by secret ballot)',
-                found=", ".join(m.value for m in methods),
+                found=", ".join(m.name for m in methods),
                 severity="error" if rs.statutory else "warning",
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from yishi.domain.catalog import Catalog
 from yishi.domain.rules import RuleSet
 from yishi.rulesets.loader import load
 
@@ -21,8 +22,12 @@ def shipped() -> dict[str, Path]:
     return {p.stem: p for p in sorted(directory.glob("*.toml"))} if directory.is_dir() else {}
 
 
-def find(ref: str, relative_to: Path | None = None) -> RuleSet:
-    """A rule set by shipped id, or by path (relative to ``relative_to`` if given)."""
+def find(ref: str, relative_to: Path | None = None, catalog: Catalog | None = None) -> RuleSet:
+    """A rule set by shipped id, or by path (relative to ``relative_to`` if given).
+
+    ``catalog`` (default: the built-in one) holds the vote methods and stage
+    kinds the rule set may name; pass ``PluginHost.catalog`` to accept plugins'.
+    """
     candidates = []
     if ref.endswith(".toml") or "/" in ref:
         path = Path(ref)
@@ -48,4 +53,4 @@ def find(ref: str, relative_to: Path | None = None) -> RuleSet:
                 )
             ]
         )
-    return load(candidates[0])
+    return load(candidates[0], catalog)

@@ -8,13 +8,15 @@ two cannot drift apart.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator
-from yishi.domain.rules import Action, Membership, StageKind, VoteMethod
+from yishi.domain.rules import Action, Membership
 from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
 from yishi.rulesets.locate import PathKey, dotted
 from yishi.rulesets.problems import Problem
@@ -33,6 +35,9 @@ class Field:
     one_of: tuple[Field, ...] = ()  # alternatives (e.g. transition as string or table)
     pattern: str | None = None
     free_keys: bool = False  # map keys are data (e.g. rating labels), not ids
+    # The enumeration is the names in a catalogue ("vote_methods" or "stage_kinds"),
+    # so plugins can add to it; ``enum`` holds the built-in names.
+    enum_from: str = ""
 
 
 def s(doc: str = "", **kw: Any) -> Field:
@@ -91,7 +96,9 @@ TRANSITION = Field(
         ),
     ),
 )
-METHODS = arr(s(enum=tuple(m.value for m in VoteMethod)), "允许的表决方式")
+METHODS = arr(
+    s(enum=tuple(BUILTIN_CATALOG.vote_methods), enum_from="vote_methods"), "允许的表决方式"
+)
 REFS = arr(s(), f"谁可以操作：{REF_DOC}")
 
 BODY = table(
@@ -135,7 +142,12 @@ BODY = table(
 STAGE = table(
     "一个步骤",
     id=s("步骤 id", required=True, pattern=ID),
-    kind=s("步骤类型", required=True, enum=tuple(k.value for k in StageKind)),
+    kind=s(
+        "步骤类型",
+        required=True,
+        enum=tuple(BUILTIN_CATALOG.stage_kinds),
+        enum_from="stage_kinds",
+    ),
     name=s("中文名称", required=True),
     name_en=s(),
     bodies=arr(s(), "开会的机构（可列多个备选）"),
@@ -232,6 +244,34 @@ RULESET = table(
         ),
     ),
 )
+
+
+def ruleset_spec(catalog: Catalog | None = None) -> Field:
+    """The rule-set format for a catalogue: its vote methods and stage kinds are the enums."""
+    if catalog is None:
+        return RULESET
+    return _named(tuple(catalog.vote_methods), tuple(catalog.stage_kinds))
+
+
+@functools.lru_cache(maxsize=16)
+def _named(methods: tuple[str, ...], kinds: tuple[str, ...]) -> Field:
+    return _rename(RULESET, {"vote_methods": methods, "stage_kinds": kinds})
+
+
+def _rename(field: Field, names: Mapping[str, tuple[str, ...]]) -> Field:
+    changes: dict[str, Any] = {}
+    if field.enum_from:
+        changes["enum"] = names[field.enum_from]
+    if field.items is not None:
+        changes["items"] = _rename(field.items, names)
+    if field.values is not None:
+        changes["values"] = _rename(field.values, names)
+    if field.fields is not None:
+        changes["fields"] = {k: _rename(v, names) for k, v in field.fields.items()}
+    if field.one_of:
+        changes["one_of"] = tuple(_rename(o, names) for o in field.one_of)
+    return attrs.evolve(field, **changes)
+
 
 _TYPE_NAMES = {
     "string": ("字符串", "a string"),

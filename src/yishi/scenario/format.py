@@ -109,6 +109,10 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         cmd.CastVote,
         {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE},
     ),
+    "paper_ballots": (
+        cmd.EnterBallots,
+        {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE},
+    ),
     "hand_count": (
         cmd.EnterHandCount,
         {
@@ -508,6 +512,13 @@ def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
             for choice in ("yes", "no", "abstain")
             for voter in expand(raw.get(choice, []))
         ]
+    if kind == "paper_ballots":
+        ballots = tuple(
+            (voter, choice)
+            for choice in ("yes", "no", "abstain")
+            for voter in expand(raw.get(choice, []))
+        )
+        return [make(cmd.EnterBallots(**base, meeting=raw["meeting"], ballots=ballots))] if ballots else []
     if kind == "ratings":
         return [
             make(cmd.Rate(**base, matter=raw["matter"], person=person, rating=rating))

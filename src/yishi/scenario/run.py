@@ -55,7 +55,9 @@ def run_scenario(
     scenario: Scenario, *, store: EventStore | None = None, plugins: PluginHost | None = None
 ) -> RunReport:
     try:
-        ruleset = find(scenario.ruleset, scenario.base_dir)
+        # With plugins, the rule set may name the vote methods and stage kinds they registered.
+        catalog = plugins.catalog if plugins is not None else None
+        ruleset = find(scenario.ruleset, scenario.base_dir, catalog)
     except RuleSetError as exc:
         # A problem with no file of its own is about the scenario's `ruleset` key.
         raise RuleSetError(

@@ -61,7 +61,9 @@ def make_records(
         payload = canonical(event.to_dict())
         digest = record_hash(seq, stream, version, prev, command, payload)
         records.append(
-            Record(seq, stream, version, event.type, payload, command, unique_key(event), prev, digest)
+            Record(
+                seq, stream, version, event.type, payload, command, unique_key(event), prev, digest
+            )
         )
         stored.append(StoredEvent(seq, stream, version, event, digest, prev, command))
         prev = digest

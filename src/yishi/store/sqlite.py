@@ -78,7 +78,9 @@ class SQLiteStore:
     ) -> None:
         mode = synchronous.upper()
         if mode not in SYNC_MODES:
-            raise ValueError(f"synchronous must be one of {', '.join(SYNC_MODES)}, not {synchronous!r}")
+            raise ValueError(
+                f"synchronous must be one of {', '.join(SYNC_MODES)}, not {synchronous!r}"
+            )
         self.path = Path(path)
         self.synchronous = mode
         self.evidence: EvidenceStore | None = EvidenceStore(

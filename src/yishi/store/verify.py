@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,21 +91,27 @@ def verify_records(
     checkpoints: Iterable[Checkpoint] = (),
 ) -> VerifyReport:
     damage: list[Damage] = []
-    hashes: list[str] = []  # hashes[i] is the stored hash of record i + 1
+    hashes: dict[int, str] = {}  # the stored hash of each record, by seq
     versions: dict[str, int] = {}
     wanted = list(checkpoints)
-    files = 0
+    files = count = 0
     expected, prev = 1, GENESIS
     for row in rows:
         seq, stream, version, type_, payload, command, once, stored_prev, digest = row
-        if seq != expected:
-            code = "verify_missing" if seq > expected else "verify_out_of_order"
-            damage.append(Damage(seq, code, {"expected": expected}))
+        if not isinstance(seq, int) or seq < expected:
+            # Rows come in seq order, so this one's seq was changed to one before
+            # the first. Report it where it stands and check the next record
+            # against the one before it, so that an intact record is not blamed.
+            where = seq if isinstance(seq, int) else expected
+            damage.append(Damage(where, "verify_out_of_order", {"expected": expected}))
+            continue
+        if seq > expected:
+            damage.append(Damage(seq, "verify_missing", {"expected": expected}))
         if stored_prev != prev:
             damage.append(Damage(seq, "verify_prev_mismatch"))
         try:
             ok = digest == record_hash(seq, stream, version, stored_prev, command, payload)
-        except TypeError:  # a column's type was changed
+        except (TypeError, ValueError):  # a column's type was changed
             ok = False
         if not ok:
             damage.append(Damage(seq, "verify_hash_mismatch"))
@@ -115,16 +121,20 @@ def verify_records(
         event = _event(seq, type_, payload, once, damage)
         if event is not None:
             files += _evidence(seq, event, evidence, damage)
-            if isinstance(event, DisclosurePublished) and event.checkpoint:
-                point = event.checkpoint
-                wanted.append(Checkpoint(point["size"], point["head"], f"#{seq}"))
-        hashes.append(str(digest))
-        expected = seq + 1 if isinstance(seq, int) else expected + 1
-        prev = digest
-    head = Head(len(hashes), hashes[-1] if hashes else GENESIS)
+            # Only a record that matches its hash vouches for a checkpoint: an altered
+            # one is reported where it is, not at the record its checkpoint names.
+            if ok and isinstance(event, DisclosurePublished) and event.checkpoint:
+                size, head_hash = event.checkpoint.get("size"), event.checkpoint.get("head")
+                if isinstance(size, int) and isinstance(head_hash, str):
+                    wanted.append(Checkpoint(size, head_hash, f"#{seq}"))
+        hashes[seq] = str(digest)
+        count += 1
+        expected, prev = seq + 1, digest
+    last = expected - 1  # the seq of the last record
+    head = Head(count, hashes[last] if count else GENESIS)
     for point in wanted:
-        damage += _checkpoint(point, hashes)
-    damage += _commands(commands, head.size)
+        damage += _checkpoint(point, hashes, last)
+    damage += _commands(commands, last)
     damage.sort(key=lambda d: d.seq)
     return VerifyReport(head, tuple(damage), files, len(wanted))
 
@@ -147,7 +157,10 @@ def _event(seq: int, type_: str, payload: Any, once: Any, damage: list[Damage]) 
 
 def _evidence(seq: int, event: Event, store: EvidenceStore | None, damage: list[Damage]) -> int:
     for item in event.evidence:
-        problem = "missing" if store is None else store.problem(item)
+        try:
+            problem = "missing" if store is None else store.problem(item)
+        except OSError:  # replaced by a directory, unreadable: not the file recorded
+            problem = "missing"
         if problem is not None:
             damage.append(
                 Damage(seq, f"verify_evidence_{problem}", {"name": item.name, "sha": item.sha256})
@@ -155,24 +168,24 @@ def _evidence(seq: int, event: Event, store: EvidenceStore | None, damage: list[
     return len(event.evidence)
 
 
-def _checkpoint(point: Checkpoint, hashes: list[str]) -> list[Damage]:
-    if point.size > len(hashes):
+def _checkpoint(point: Checkpoint, hashes: Mapping[int, str], last: int) -> list[Damage]:
+    if point.size > last:
         return [
             Damage(
-                len(hashes) + 1,
+                last + 1,
                 "verify_truncated",
-                {"size": point.size, "found": len(hashes), "source": point.source},
+                {"size": point.size, "found": last, "source": point.source},
             )
         ]
-    if point.size > 0 and hashes[point.size - 1] != point.head:
+    if point.size > 0 and hashes.get(point.size) != point.head:
         return [Damage(point.size, "verify_checkpoint_mismatch", {"source": point.source})]
     return []
 
 
-def _commands(commands: Iterable[Sequence[Any]], size: int) -> list[Damage]:
+def _commands(commands: Iterable[Sequence[Any]], last_seq: int) -> list[Damage]:
     for key, _fingerprint, first, last in commands:
-        if not (isinstance(first, int) and isinstance(last, int)) or last > size:
-            return [Damage(size + 1, "verify_truncated_commands", {"key": key, "last": last})]
+        if not (isinstance(first, int) and isinstance(last, int)) or last > last_seq:
+            return [Damage(last_seq + 1, "verify_truncated_commands", {"key": key, "last": last})]
     return []
 
 
@@ -199,30 +212,66 @@ class NotALog(Exception):
 def verify_sqlite(
     path: str | Path, checkpoints: Iterable[Checkpoint] = (), evidence: str | Path | None = None
 ) -> VerifyReport:
-    """Verify a SQLite log without writing to it: opened read-only, never created."""
+    """Verify a SQLite log without writing to it (``query_only``); never creates one.
+
+    A file that is not SQLite, or has no yishi tables, raises :class:`NotALog`;
+    any damage found after that, down to unreadable pages, is reported."""
     target = Path(path)
     if not target.is_file():
         raise NotALog("verify_no_file", str(target))
     try:
-        db = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+        # Not mode=ro: a read-only connection cannot tidy up the WAL files on
+        # close and would leave them beside the log. query_only forbids writes.
+        db = sqlite3.connect(target, isolation_level=None)
+        db.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:
         raise NotALog("verify_not_a_log", str(target), str(exc)) from None
+    db.text_factory = _text
     try:
         try:
-            integrity = db.execute("PRAGMA quick_check").fetchone()[0]
-            rows = db.execute(
-                "SELECT seq, stream, version, type, payload, command, once, prev, hash"
-                " FROM events ORDER BY seq"
-            )
-            commands = db.execute("SELECT key, fingerprint, first, last FROM commands").fetchall()
-        except sqlite3.Error as exc:
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # not SQLite, or a garbled schema
             raise NotALog("verify_not_a_log", str(target), str(exc)) from None
+        if not {"events", "commands"} <= tables:
+            raise NotALog("verify_not_a_log", str(target), "no events or commands table")
+        broken: list[str] = []
+        # integrity_check, not quick_check: it also finds the UNIQUE indexes out of
+        # step with the table, and those hold one-ballot-per-member and no-fork.
+        integrity = [row[0] for row in _read(db, "PRAGMA integrity_check", broken)]
+        if integrity != ["ok"]:
+            broken += integrity
         store = EvidenceStore(evidence if evidence is not None else target.parent / "evidence")
-        report = verify_records(rows, commands, store, checkpoints)
+        report = verify_records(
+            _read(db, f"SELECT {RECORD_COLUMNS} FROM events ORDER BY seq", broken),
+            _read(db, "SELECT key, fingerprint, first, last FROM commands", broken),
+            store,
+            checkpoints,
+        )
     finally:
         db.close()
-    if integrity != "ok":
+    if broken:
+        detail = "; ".join(str(b) for b in broken)
         report = attrs.evolve(
-            report, damage=(Damage(0, "verify_sqlite_damaged", {"detail": integrity}), *report.damage)
+            report, damage=(Damage(0, "verify_sqlite_damaged", {"detail": detail}), *report.damage)
         )
     return report
+
+
+RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
+
+
+def _text(raw: bytes) -> str | bytes:
+    """Text columns as stored; bytes that are not UTF-8 stay bytes, so that they
+    are reported like any other wrong type instead of stopping the check."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+def _read(db: sqlite3.Connection, sql: str, broken: list[str]) -> Iterator[Sequence[Any]]:
+    """The rows of ``sql``; a damaged page ends the reading and is noted in ``broken``."""
+    try:
+        yield from db.execute(sql)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        broken.append(str(exc))

@@ -188,7 +188,10 @@ class StoreContract:
         max_examples=40,
         deadline=None,
         # Each backend's subclass runs this same method: that is the point.
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+        ],
     )
     @given(
         st.lists(

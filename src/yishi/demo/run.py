@@ -1,0 +1,240 @@
+"""``yishi demo``: generate the village, play the land lease on SQLite, write the outputs.
+
+The directory holds only what the demo writes: the log (``yishi.db``), the
+attachments beside it (``evidence/``), the two notices (``公示-*.md``) and a
+small marker (``.yishi-demo.json``) listing them, so that running the demo
+again can replace exactly its own files and refuse a directory that holds
+anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from yishi.demo.story import Story, build_story
+from yishi.demo.text import render
+from yishi.demo.village import Village, generate_village
+from yishi.domain import events as ev
+from yishi.domain.evidence import Evidence
+from yishi.plugins.host import PluginHost
+from yishi.publish.files import FilePublisher, notice_filename, write_atomic
+from yishi.report import to_text
+from yishi.rulesets.registry import find
+from yishi.scenario.format import Scenario
+from yishi.scenario.run import RunReport, run_scenario
+from yishi.store.sqlite import SQLiteStore
+from yishi.store.verify import VerifyReport, verify_sqlite
+
+RULESET = "siyi_liang_gongkai"
+DEFAULT_DIR = Path("yishi-demo")
+DB_NAME = "yishi.db"
+EVIDENCE = "evidence"
+MARKER = ".yishi-demo.json"
+MARKER_FORMAT = "yishi-demo/1"
+# SQLite's own companions of the log file, present while it is open or after a crash.
+SIDECARS = tuple(DB_NAME + suffix for suffix in ("-wal", "-shm", "-journal"))
+
+
+class DemoError(Exception):
+    """The demo cannot run here; the message says why, in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@attrs.frozen
+class DemoResult:
+    directory: Path
+    db: Path
+    notices: tuple[Path, ...]
+    evidence: tuple[Evidence, ...]
+    village: Village
+    story: Story
+    report: RunReport  # its engine's store is closed; read ``report.engine.state``
+    events: tuple[ev.Event, ...]  # the whole log, read before the store was closed
+    verify: VerifyReport
+    timeline: str  # the scenario timeline alone (report.to_text)
+    text: str  # everything `yishi demo` prints
+
+    @property
+    def ok(self) -> bool:
+        refused_unexpectedly = [
+            r for r in self.report.results if r.refusal is not None and r.step.expect != "refused"
+        ]
+        return self.verify.ok and not self.report.unexpected and not refused_unexpectedly
+
+
+def run_demo(directory: str | Path = DEFAULT_DIR, *, lang: str = "zh") -> DemoResult:
+    """Build the sample village, play the matter through all six steps, write and verify.
+
+    Raises :class:`DemoError` if ``directory`` holds files the demo did not write.
+    """
+    directory = Path(directory)
+    _prepare(directory)
+    village = generate_village()
+    ruleset = find(RULESET)
+    db = directory / DB_NAME
+    shown_db = "" if directory == DEFAULT_DIR else str(db)
+    publisher = FilePublisher(directory, db=shown_db)
+    attached: list[Evidence] = []
+    store = SQLiteStore(db)
+    try:
+        evidence_store = store.evidence
+        assert evidence_store is not None
+
+        def attach(data: bytes, name: str, media_type: str, note: str) -> Evidence:
+            item = evidence_store.put_bytes(data, name, media_type, note)
+            attached.append(item)
+            return item
+
+        story = build_story(village, attach)
+        scenario = Scenario(
+            file="yishi demo",
+            title=story.title,
+            ruleset=RULESET,
+            base_dir=Path(__file__).resolve().parent,
+            setup=village.setup_command(),
+            steps=story.steps,
+            until=story.until,
+            community=village.name,
+        )
+        host = PluginHost.load([publisher], entry_points=False)
+        report = run_scenario(scenario, store=store, plugins=host)
+        failures = store.hook_failures()
+        timeline = to_text(report, lang)
+        events = tuple(report.all_events())
+    finally:
+        store.close()
+    if failures:
+        first = failures[0]
+        raise DemoError(
+            f"公示文件未能写出（插件 {first.plugin}）：{first.error}",
+            f"could not write the notices (plugin {first.plugin}): {first.error}",
+        )
+    verify = verify_sqlite(db)
+    _write_marker(directory)
+    notices = tuple(directory / notice_filename(d) for d in story.disclosures)
+    result = DemoResult(
+        directory=directory,
+        db=db,
+        notices=notices,
+        evidence=tuple(attached),
+        village=village,
+        story=story,
+        report=report,
+        events=events,
+        verify=verify,
+        timeline=timeline,
+        text="",
+    )
+    return attrs.evolve(
+        result, text=render(result, ruleset, lang, default=directory == DEFAULT_DIR)
+    )
+
+
+# -- the output directory ---------------------------------------------------------
+
+
+def _ours(directory: Path) -> set[str]:
+    """Relative paths the previous demo run recorded in its marker (empty without one)."""
+    try:
+        marker = json.loads((directory / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(marker, dict) or marker.get("format") != MARKER_FORMAT:
+        return set()
+    return {str(p) for p in marker.get("files", []) if isinstance(p, str)}
+
+
+def _recognised(relative: str, recorded: set[str], has_marker: bool) -> bool:
+    parts = Path(relative).parts
+    if relative in recorded:
+        return True
+    if len(parts) == 1:
+        name = parts[0]
+        if name in (DB_NAME, *SIDECARS):
+            return has_marker  # a log of the demo's, possibly left by an interrupted run
+        # a notice being written when a run was interrupted
+        return has_marker and name.startswith(".公示-") and name.endswith(".tmp")
+    # attachments stored by content (evidence/ab/ab12…), and temporary files
+    # of a write that was interrupted
+    return (
+        has_marker
+        and parts[0] == EVIDENCE
+        and (_STORED.fullmatch("/".join(parts[1:])) is not None or parts[-1].startswith(".tmp-"))
+    )
+
+
+_STORED = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}")
+
+
+def foreign_files(directory: Path) -> list[str]:
+    """Files in ``directory`` that the demo did not write (relative paths, sorted)."""
+    if not directory.exists():
+        return []
+    has_marker = (directory / MARKER).is_file()
+    recorded = _ours(directory)
+    found = []
+    for path in sorted(directory.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        relative = path.relative_to(directory).as_posix()
+        if relative == MARKER or _recognised(relative, recorded, has_marker):
+            continue
+        found.append(relative)
+    return found
+
+
+def _prepare(directory: Path) -> None:
+    """Make ``directory`` empty of the demo's previous output; refuse anything else."""
+    if directory.exists() and not directory.is_dir():
+        raise DemoError(
+            f"{directory} 已存在且不是目录，请换一个目录（--dir）。",
+            f"{directory} exists and is not a directory; choose another (--dir).",
+        )
+    foreign = foreign_files(directory)
+    if foreign:
+        listed = "、".join(foreign[:5]) + ("……" if len(foreign) > 5 else "")
+        listed_en = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+        raise DemoError(
+            f"{directory} 中有不是演示生成的文件（{listed}），为免误删，演示不在这里运行。"
+            "请换一个目录（--dir），或先移走这些文件。",
+            f"{directory} holds files the demo did not write ({listed_en}); to be safe the demo "
+            "will not run there. Choose another directory (--dir) or move those files away.",
+        )
+    if directory.exists():
+        for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()  # empty by now: its files were removed first (deepest first)
+            else:
+                path.unlink()
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_marker(directory, files=[])
+
+
+def _write_marker(directory: Path, files: list[str] | None = None) -> None:
+    if files is None:
+        files = sorted(
+            p.relative_to(directory).as_posix()
+            for p in directory.rglob("*")
+            if p.is_file() and p.name != MARKER and p.name not in SIDECARS
+        )
+    marker: dict[str, Any] = {
+        "format": MARKER_FORMAT,
+        "note": "yishi demo 生成的文件；再次运行 yishi demo 时只替换这些文件。",
+        "files": files,
+    }
+    write_atomic(
+        directory / MARKER,
+        (json.dumps(marker, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+    )
