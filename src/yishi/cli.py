@@ -90,7 +90,7 @@ def run(scenario: Path, as_json: bool, lang: str) -> None:
     from yishi.scenario import load_scenario, run_scenario
 
     try:
-        report = run_scenario(load_scenario(scenario))
+        report = run_scenario(load_scenario(scenario), plugins=PLUGINS)
     except RuleSetError as exc:
         click.echo(exc.render(lang), err=True)
         sys.exit(1)
@@ -261,6 +261,54 @@ def list_plugins(as_json: bool, lang: str) -> None:
             click.echo(problem.render(lang), err=True)
     if problems:
         sys.exit(1)
+
+
+@main.command(
+    help="列出发布后插件（公示发布、通知）的失败记录，可重试。"
+    "List after-commit plugin failures; --retry calls them again."
+)
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="记录文件"
+)
+@click.option("--retry", is_flag=True, help="重新调用失败的插件 / call the failed hooks again")
+@click.option(
+    "--rules",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="重试时使用的本地规则文件（随附规则按 id 自动查找）",
+)
+@LANG
+def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> None:
+    from yishi.log import open_engine
+    from yishi.store.sqlite import SQLiteStore
+
+    path = db if db is not None else default_db()
+    en = lang == "en"
+    if not path.is_file():
+        click.echo((f"no log file at {path}" if en else f"找不到记录文件：{path}"), err=True)
+        sys.exit(2)
+    if retry:
+        try:
+            engine = open_engine(path, plugins=PLUGINS, rules=rules)
+        except RuleSetError as exc:
+            click.echo(exc.render(lang), err=True)
+            sys.exit(1)
+        failures = engine.retry_hooks()
+        engine.store.close()
+    else:
+        with SQLiteStore(path) as store:
+            failures = store.hook_failures()
+    for f in failures:
+        where = (
+            f"records {f.first}-{f.last}, {f.attempts} attempt(s)"
+            if en
+            else f"第 {f.first}–{f.last} 条记录，已尝试 {f.attempts} 次"
+        )
+        click.echo(f"#{f.id} {f.plugin} {f.hook} {where}：{f.error}")
+    if failures:
+        click.echo((f"{len(failures)} waiting" if en else f"共 {len(failures)} 项待重试"), err=True)
+        sys.exit(1)
+    click.echo("no failures waiting" if en else "没有待重试的插件调用。")
 
 
 def _load_plugins(group: click.Group) -> PluginHost | None:

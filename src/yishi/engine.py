@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 # Each retry follows a real change by another writer, so a handful suffices;
 # more would only hide a livelock.
 RETRIES = 8
+# A plugin that failed this many times in a row is no longer called after each
+# commit (a dead mail server must not slow every vote); its events are still
+# recorded as failures, and ``retry_hooks`` delivers them once it works again.
+QUARANTINE_AFTER = 5
 
 
 class Engine:
@@ -72,6 +76,8 @@ class Engine:
         self.position = 0  # the last record folded into ``state``
         self.head_hash = GENESIS  # its hash
         self.versions: dict[str, int] = {}  # stream -> version folded
+        self._failing: dict[str, int] = {}  # plugin -> consecutive after-commit failures
+        self._notifying = False  # plugins are being told about an append
         self.catch_up()
 
     # -- reading -----------------------------------------------------------
@@ -130,6 +136,7 @@ class Engine:
         ``key`` is an idempotency key: a retried request with the same key (a
         phone that lost its connection) is recorded once and gets the first
         answer back."""
+        self._not_from_a_hook()
         if isinstance(command, cmd.Tick):
             return self.tick(now)
         at = now if now is not None else self.now()
@@ -165,6 +172,12 @@ class Engine:
             return [s.event for s in stored]
         raise Refusal("busy", attempts=RETRIES)
 
+    def _not_from_a_hook(self) -> None:
+        """Plugins are told about appends; they do not make them (a hook that
+        wrote would run inside another append's notification, out of order)."""
+        if self._notifying:
+            raise RuntimeError("an after-commit hook may not write to the log")
+
     def _earlier(self, key: str, fingerprint: str) -> list[ev.Event] | None:
         found = self.store.recorded(key)
         if found is None:
@@ -177,6 +190,7 @@ class Engine:
     def tick(self, now: dt.datetime | None = None) -> list[ev.Event]:
         """Process what fell due by ``now``: disclosure periods ending, objections
         left unanswered past their limit, notice periods completing."""
+        self._not_from_a_hook()
         at = now if now is not None else self.now()
         done: list[ev.Event] = []
         for ruleset in self.rulesets.values():
@@ -234,8 +248,22 @@ class Engine:
     def _after_commit(self, stored: list[StoredEvent]) -> None:
         if self.plugins is None or not stored:
             return
+        self._notifying = True
+        try:
+            self._notify(stored)
+        finally:
+            self._notifying = False
+
+    def _notify(self, stored: list[StoredEvent]) -> None:
+        assert self.plugins is not None
         for hook, kwargs in self._notifications(stored):
-            for failure in self.plugins.after_commit(hook, **kwargs):
+            skip = {p for p, n in self._failing.items() if n >= QUARANTINE_AFTER}
+            failures = self.plugins.after_commit(hook, skip=skip, **kwargs)
+            failed = {f.plugin for f in failures}
+            for impl in getattr(self.plugins.pm.hook, hook).get_hookimpls():
+                name = impl.plugin_name
+                self._failing[name] = self._failing.get(name, 0) + 1 if name in failed else 0
+            for failure in failures:
                 self.store.record_hook_failure(
                     failure.plugin,
                     hook,
@@ -263,9 +291,11 @@ class Engine:
             return self.store.hook_failures()
         self.catch_up()
         for failure in self.store.hook_failures():
-            stored = [
-                s for s in self.store.read_all(failure.first - 1) if s.position <= failure.last
-            ]
+            stored: list[StoredEvent] = []
+            for item in self.store.read_all(failure.first - 1):
+                if item.position > failure.last:
+                    break
+                stored.append(item)
             error = None
             for hook, kwargs in self._notifications(stored):
                 if hook != failure.hook:
@@ -275,6 +305,8 @@ class Engine:
                 except Exception as exc:  # a plugin's failure is data here, not a crash
                     error = f"{type(exc).__name__}: {exc}"
             self.store.hook_retried(failure, error)
+            if error is None:
+                self._failing[failure.plugin] = 0
         return self.store.hook_failures()
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -38,7 +38,8 @@ from yishi.plugins.registry import (
 if TYPE_CHECKING:
     import click
 
-BUILTIN = "builtin"  # the version shown for built-in plugins
+BUILTIN = "builtin"
+QUARANTINED = "not called: quarantined after repeated failures; retry with `yishi hooks --retry`"  # the version shown for built-in plugins
 
 
 @attrs.frozen
@@ -246,7 +247,9 @@ class PluginHost:
 
     # -- calling ---------------------------------------------------------------
 
-    def after_commit(self, hook_name: str, **kwargs: Any) -> list[HookFailure]:
+    def after_commit(
+        self, hook_name: str, *, skip: Collection[str] = (), **kwargs: Any
+    ) -> list[HookFailure]:
         """Call every implementation of an after-commit hook, each on its own.
 
         Implementations run in pluggy's order (last registered first, honouring
@@ -260,6 +263,11 @@ class PluginHost:
         failures = []
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
             arguments = _arguments(impl, kwargs)  # a missing argument is the caller's mistake
+            if impl.plugin_name in skip:
+                failures.append(
+                    HookFailure(impl.plugin_name, hook_name, "Quarantined", QUARANTINED)
+                )
+                continue
             try:
                 impl.function(**arguments)
             except Exception as exc:

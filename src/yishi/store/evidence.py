@@ -11,10 +11,13 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from yishi.domain.evidence import Evidence
+
+DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 class EvidenceStore:
@@ -22,6 +25,10 @@ class EvidenceStore:
         self.root = Path(root)
 
     def path(self, sha256: str) -> Path:
+        # The digest comes from a record that may have been tampered with: never
+        # let it name a file outside the evidence folder.
+        if not DIGEST.fullmatch(sha256):
+            raise ValueError(f"not a SHA-256 digest: {sha256!r}")
         return self.root / sha256[:2] / sha256
 
     def put_bytes(
@@ -54,6 +61,8 @@ class EvidenceStore:
 
     def problem(self, evidence: Evidence) -> str | None:
         """``None`` when the file is present and unaltered, else ``missing`` or ``altered``."""
+        if not DIGEST.fullmatch(evidence.sha256):
+            return "altered"
         target = self.path(evidence.sha256)
         try:
             data = target.read_bytes()
