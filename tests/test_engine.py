@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 from yishi.domain import commands as c
+from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.state import replay
 from yishi.engine import Engine
@@ -106,11 +107,29 @@ def test_refused_command_can_be_followed_by_an_accepted_one():
     assert engine.state.meetings["b1"].attendance == ["p01"]
 
 
-def test_tick_with_nothing_due_appends_nothing():
+def test_tick_records_a_completed_notice_period_once_then_appends_nothing():
     engine = village()
+    [done] = engine.execute(c.Tick(actor="system"), at(24))
+    assert isinstance(done, ev.MeetingNoticeCompleted)
+    assert (done.meeting, done.date, done.notice_days) == ("b1", T.date(), 0)
     before = len(engine.store)
-    assert engine.execute(c.Tick(actor="system"), at(24)) == []
+    assert engine.execute(c.Tick(actor="system"), at(48)) == []
     assert len(engine.store) == before
+
+
+def test_tick_leaves_a_meeting_alone_until_its_day():
+    engine = fresh()
+    engine.execute(SETUP, T.replace(hour=0))
+    engine.execute(c.ProposeMatter(actor="p01", matter="m1", title="宅基地安排"), at(0))
+    day = (T + dt.timedelta(days=3)).date()
+    engine.execute(
+        c.ConveneMeeting(actor="p01", matter="m1", meeting="b1", date=day, method="show_of_hands"),
+        at(1),
+    )
+    assert engine.tick(at(24)) == []
+    [done] = engine.tick(at(72))
+    assert isinstance(done, ev.MeetingNoticeCompleted)
+    assert (done.date, done.notice_days) == (day, 3)
 
 
 def test_events_are_appended_per_stream_with_increasing_versions():

@@ -391,6 +391,12 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         ]
     if isinstance(event, ev.EvaluationClosed):
         return ["       " + event.threshold["explanation"][lang]]
+    if isinstance(event, ev.MeetingNoticeCompleted):
+        return [
+            f"    meeting {event.meeting}: notice period complete ({event.notice_days} days' notice); it may be held"
+            if en
+            else f"    会议 {event.meeting}：通知期满（提前 {event.notice_days} 日通知），可以召开"
+        ]
     return []
 
 

@@ -14,7 +14,16 @@ from typing import Any
 import attrs
 
 from yishi.domain import commands as cmd
-from yishi.domain import community, disclosure, election, execution, matters, meeting, paper
+from yishi.domain import (
+    community,
+    disclosure,
+    election,
+    execution,
+    matters,
+    meeting,
+    paper,
+    schedule,
+)
 from yishi.domain import events as ev
 from yishi.domain.authority import describe, holds, name
 from yishi.domain.errors import Refusal
@@ -89,5 +98,6 @@ def tick(state: State, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     due: list[ev.Event] = []
     for matter in state.matters.values():
         if matter.status == "in_progress" and matter.procedure == ruleset.id:
+            due += schedule.meetings_due(state, matter, now)
             due += disclosure.due(state, ruleset, matter, now)
     return due

@@ -301,6 +301,16 @@ class MeetingConvened(Event):
 
 
 @attrs.frozen(kw_only=True)
+class MeetingNoticeCompleted(Event):
+    """The notice period ran its course: the meeting may now be held (recorded by ``tick``)."""
+
+    matter: str
+    meeting: str
+    date: dt.date  # the meeting day, on which the period completed
+    notice_days: int  # days between the notice and the meeting
+
+
+@attrs.frozen(kw_only=True)
 class AttendanceRecorded(Event):
     matter: str
     meeting: str

@@ -85,6 +85,7 @@ class Meeting:
     closed: bool = False
     outcome: str | None = None
     result: dict[str, Any] | None = None
+    notice_completed: bool = False
 
 
 @attrs.define
@@ -290,6 +291,11 @@ def _(e: ev.MatterClosed, s: State) -> None:
 @_apply.register
 def _(e: ev.InterestDeclared, s: State) -> None:
     s.matters[e.matter].recused[e.person] = e.reason
+
+
+@_apply.register
+def _(e: ev.MeetingNoticeCompleted, s: State) -> None:
+    s.meetings[e.meeting].notice_completed = True
 
 
 @_apply.register
