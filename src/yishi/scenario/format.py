@@ -518,7 +518,11 @@ def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
             for choice in ("yes", "no", "abstain")
             for voter in expand(raw.get(choice, []))
         )
-        return [make(cmd.EnterBallots(**base, meeting=raw["meeting"], ballots=ballots))] if ballots else []
+        return (
+            [make(cmd.EnterBallots(**base, meeting=raw["meeting"], ballots=ballots))]
+            if ballots
+            else []
+        )
     if kind == "ratings":
         return [
             make(cmd.Rate(**base, matter=raw["matter"], person=person, rating=rating))

@@ -20,8 +20,13 @@ GENESIS = "0" * 64  # the ``prev`` of the first record
 LEAF_PREFIX = b"\x00"
 
 
+# What ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
+# builds afresh on every call; made once, it encodes the same text for less.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def record_text(

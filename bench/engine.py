@@ -1,0 +1,653 @@
+"""How fast yishi writes and replays, against raw SQLite on the same disk.
+
+One run measures, in a temporary directory under the current directory (the
+real disk, not tmpfs), with the settings yishi ships (WAL, synchronous=FULL):
+
+  a. raw SQLite inserts into a table with yishi's ``events`` schema (the same
+     indexes and UNIQUE keys; precomputed rows of a BallotCast's size): one
+     transaction per row, and 1,000 rows per transaction;
+  b. yishi commands through the Engine (SQLite store, built-in plugins): single
+     ballots on one matter whose body (a 村民会议) has 10,000 eligible voters,
+     and 1,000 matters advancing at once (propose / convene / check-in /
+     ballots / close, one command per matter in turn);
+  c. the bulk path: 10,000 paper ballots entered as one ``EnterBallots`` command
+     (and, for reference, 10,000 check-ins as one ``CheckIn``);
+  d. replay: a new Engine on a file of 1,000,000 events (read + decode + evolve).
+
+The raw inserts are taken in rounds between yishi's rounds, so that a ratio
+compares the two over the same minutes on a shared machine. Each yishi figure
+is printed with its ratio to raw SQLite and its aim; an aim that is missed is
+followed by a short cProfile of that path. bench/README.md explains the lines.
+
+    python bench/engine.py [--quick] [--events N] [--adults N] [--keep] [--no-profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import datetime as dt
+import gc
+import io
+import os
+import platform
+import pstats
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from yishi.domain import commands as cmd
+from yishi.domain import events as ev
+from yishi.domain.rules import RuleSet
+from yishi.engine import Engine
+from yishi.plugins.host import PluginHost
+from yishi.rulesets.registry import find
+from yishi.store.chain import GENESIS, canonical, record_hash
+from yishi.store.sqlite import SCHEMA, SQLiteStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import replay_codec
+
+RULESET = "siyi_liang_gongkai"
+T0 = dt.datetime(2026, 3, 2, 9, 0)
+CHAIR = "v00001"  # 书记 and 村委会主任 (一肩挑): proposes, convenes and runs every meeting
+
+# The aims: yishi / raw ratios, and replay events per second.
+AIM_COMMAND = 0.5
+AIM_BULK = 0.5
+AIM_REPLAY = 200_000
+
+
+# -- the machine ---------------------------------------------------------------
+
+
+def filesystem(path: Path) -> str:
+    """The mount holding ``path``: "ext4 on /dev/vda (/)"."""
+    best = ("", "?", "?")
+    target = str(path.resolve())
+    with contextlib.suppress(OSError), open("/proc/mounts", encoding="utf-8") as mounts:
+        for line in mounts:
+            device, point, kind = line.split()[:3]
+            inside = target == point or target.startswith(point.rstrip("/") + "/")
+            if inside and len(point) >= len(best[0]):
+                best = (point, kind, device)
+    return f"{best[1]} on {best[2]} ({best[0]})"
+
+
+def describe_machine(directory: Path) -> list[str]:
+    cpu = "?"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return [
+        f"date        {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"machine     {os.cpu_count()} CPU ({cpu}), {platform.system()} {platform.release()}",
+        f"python      {platform.python_implementation()} {platform.python_version()}",
+        f"sqlite      {sqlite3.sqlite_version} (journal_mode=WAL, synchronous=FULL)",
+        f"directory   {directory} — {filesystem(directory)}",
+    ]
+
+
+# -- printing --------------------------------------------------------------------
+
+
+def line(label: str, count: int, seconds: float, unit: str) -> float:
+    rate = count / seconds if seconds else float("inf")
+    per = seconds / count * 1e6 if count else 0.0
+    print(f"  {label:<46} {count:>9,} {unit:<8} {seconds:8.2f} s {rate:>11,.0f}/s {per:9.1f} µs")
+    return rate
+
+
+def verdict(label: str, value: float, aim: float, *, ratio: bool = True) -> bool:
+    met = value >= aim
+    shown = f"{value:.2f} × raw" if ratio else f"{value:,.0f} events/s"
+    wanted = f"≥ {aim:.2f} × raw" if ratio else f"≥ {aim:,.0f} events/s"
+    print(f"  => {label:<43} {shown:>22}   aim {wanted:<18} {'met' if met else 'MISSED'}")
+    return met
+
+
+def profile(title: str, run: Callable[[], object], top: int = 10) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run()
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(order).print_stats(top)
+        body = out.getvalue()
+        start = body.find("   ncalls")
+        print(f"\n  -- profile: {title}, top {top} by {order} --")
+        for text in body[start:].rstrip().splitlines():
+            print("  " + text.replace(str(Path(sys.prefix)), "<venv>").replace(os.getcwd(), "."))
+
+
+@contextlib.contextmanager
+def timer() -> Iterator[list[float]]:
+    box = [0.0]
+    start = time.perf_counter()
+    yield box
+    box[0] = time.perf_counter() - start
+
+
+# -- a. raw SQLite -----------------------------------------------------------------
+
+
+INSERT = (
+    "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class Tally:
+    """Operations done and the wall time they took, added up over rounds."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def add(self, count: int, seconds: float) -> None:
+        self.count += count
+        self.seconds += seconds
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds else float("inf")
+
+
+class Raw:
+    """yishi's ``events`` table (the same schema) written by hand: precomputed rows,
+    chained hashes, a uniqueness key per row; no Python between the statements."""
+
+    def __init__(self, path: Path, prefill: int) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+        self.seq = 0
+        self.prev = GENESIS
+        self.payload = 0  # characters, for the mean
+        self.single = Tally()
+        self.batched = Tally()  # 1,000 rows per transaction
+        self.whole = Tally()  # all of a bulk command's rows in one transaction, as yishi does
+        # A table about as large as yishi's log while it is measured.
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany(INSERT, self.rows(prefill))
+        self.db.execute("COMMIT")
+
+    def rows(self, n: int) -> list[tuple[Any, ...]]:
+        """Rows shaped like yishi's: a BallotCast's canonical JSON, its key, chained hashes."""
+        rows = []
+        for _ in range(n):
+            self.seq += 1
+            seq, voter = self.seq, f"v{self.seq % 100_000:05d}"
+            event = ev.BallotCast(
+                at=T0 + dt.timedelta(seconds=seq),
+                actor=voter,
+                matter="m00001",
+                meeting=f"m00001-resolve-{seq // 100_000}",
+                voter=voter,
+                choice=choice(seq),
+            )
+            payload = canonical(event.to_dict())
+            self.payload += len(payload)
+            digest = record_hash(seq, "matter-m00001", seq, self.prev, None, payload)
+            once = f"ballot/{event.meeting}/{voter}"
+            rows.append(
+                (seq, "matter-m00001", seq, event.type, payload, None, once, self.prev, digest)
+            )
+            self.prev = digest
+        return rows
+
+    def one_per_transaction(self, n: int) -> None:
+        rows, db = self.rows(n), self.db
+        with timer() as t:
+            for row in rows:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(INSERT, row)
+                db.execute("COMMIT")
+        self.single.add(n, t[0])
+
+    def in_batches(self, n: int, batch: int = 1_000) -> None:
+        rows, db = self.rows(n), self.db
+        with timer() as t:
+            for at in range(0, n, batch):
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(INSERT, rows[at : at + batch])
+                db.execute("COMMIT")
+        (self.batched if batch == 1_000 else self.whole).add(n, t[0])
+
+
+# -- b., c. yishi through the Engine ------------------------------------------------
+
+
+class Village:
+    """A village of ``adults`` adults built through the Engine, and a clock that moves on."""
+
+    def __init__(self, engine: Engine, adults: int) -> None:
+        self.engine = engine
+        self.adults = [f"v{i:05d}" for i in range(1, adults + 1)]
+        self.now = T0
+        self.matters = 0
+
+    def run(self, command: cmd.Command) -> list[ev.Event]:
+        return self.engine.execute(command, self.now)
+
+    def later(self, days: int = 0, minutes: int = 1) -> None:
+        self.now += dt.timedelta(days=days, minutes=minutes)
+
+    def setup_command(self) -> cmd.SetUpCommunity:
+        people, households = [], []
+        for index, person in enumerate(self.adults):
+            household = f"h{index // 4 + 1:05d}"
+            if index % 4 == 0:
+                households.append(
+                    cmd.HouseholdSpec(
+                        id=household, name=f"第{index // 4 + 1}户", representative=person
+                    )
+                )
+            people.append(
+                cmd.PersonSpec(
+                    id=person,
+                    name=f"村民{person}",
+                    gender="female" if index % 2 else "male",
+                    born=dt.date(1950 + index % 50, 1 + index % 12, 1 + index % 28),
+                    household=household,
+                    party="full" if index < 50 else None,
+                )
+            )
+        v = self.adults
+
+        def body(body_id: str, members: Mapping[str, tuple[str, ...]]) -> cmd.BodySpecEntry:
+            return cmd.BodySpecEntry(
+                id=body_id,
+                members=tuple(cmd.MemberSpec(person=p, roles=r) for p, r in members.items()),
+            )
+
+        # v00001 is 书记 and 主任 (一肩挑); the 村民代表会议 is 5 村委会 members and
+        # 45 representatives, every other one a woman.
+        committee = {v[0]: ("director",), v[5]: ("deputy_director",)}
+        committee.update({p: ("member",) for p in v[6:9]})
+        bodies = (
+            body(
+                "party_branch_committee",
+                {
+                    v[0]: ("secretary",),
+                    v[1]: ("deputy_secretary",),
+                    **{p: ("member",) for p in v[2:5]},
+                },
+            ),
+            body("village_committee", committee),
+            body(
+                "two_committees",
+                {v[0]: ("secretary", "director"), **{p: ("member",) for p in v[1:9]}},
+            ),
+            body("party_members_assembly", {p: ("member",) for p in v[:50]}),
+            body(
+                "representatives_assembly",
+                {
+                    **{p: ("committee_member",) for p in (v[0], *v[5:9])},
+                    **{p: ("representative",) for p in v[9:54]},
+                },
+            ),
+            body(
+                "monitoring_committee", {v[59]: ("chair",), v[60]: ("member",), v[61]: ("member",)}
+            ),
+        )
+        return cmd.SetUpCommunity(
+            actor="system", people=tuple(people), households=tuple(households), bodies=bodies
+        )
+
+    def new_matter(self) -> str:
+        self.matters += 1
+        matter = f"m{self.matters:05d}"
+        self.run(
+            cmd.ProposeMatter(actor=CHAIR, matter=matter, title=f"第{self.matters}号事项：村道硬化")
+        )
+        return matter
+
+    def hold(
+        self, matter: str, stage: str, body: str, method: str, notice: int, check_in: bool = True
+    ) -> str:
+        """Convene the matter's current stage, let the notice run, check everyone in."""
+        meeting = f"{matter}-{stage}"
+        self.run(
+            cmd.ConveneMeeting(
+                actor=CHAIR,
+                matter=matter,
+                meeting=meeting,
+                body=body,
+                date=(self.now + dt.timedelta(days=notice)).date(),
+                method=method,
+            )
+        )
+        self.later(days=notice)
+        if check_in:
+            people = tuple(self.members(body))
+            self.run(cmd.CheckIn(actor=CHAIR, meeting=meeting, people=people))
+        return meeting
+
+    def members(self, body: str) -> list[str]:
+        if body == "villagers_assembly":
+            return self.adults
+        return list(self.engine.state.bodies[body].members)
+
+    def pass_by_hand_count(self, matter: str, stage: str, body: str, notice: int) -> None:
+        meeting = self.hold(matter, stage, body, "hand_count", notice)
+        yes = len(self.members(body))
+        self.run(cmd.EnterHandCount(actor=CHAIR, meeting=meeting, yes=yes, no=0))
+        self.run(cmd.CloseMeeting(actor=CHAIR, meeting=meeting))
+
+    def assembly_meeting(self, check_in: bool = True) -> str:
+        """A fresh matter taken to its 村民会议, every adult checked in: ready for ballots."""
+        matter = self.new_matter()
+        self.pass_by_hand_count(matter, "propose", "party_branch_committee", 0)
+        self.pass_by_hand_count(matter, "consult", "two_committees", 0)
+        self.pass_by_hand_count(matter, "review", "party_members_assembly", 3)
+        return self.hold(matter, "resolve", "villagers_assembly", "written", 10, check_in)
+
+
+def choice(index: int) -> str:
+    return ("yes", "yes", "yes", "no", "abstain")[index % 5]
+
+
+def single_ballots(village: Village, meeting: str, voters: list[str]) -> None:
+    for index, voter in enumerate(voters):
+        village.run(cmd.CastVote(actor=voter, meeting=meeting, voter=voter, choice=choice(index)))
+
+
+def round_robin(
+    village: Village, count: int, between: Callable[[], object] = lambda: None
+) -> Tally:
+    """``count`` matters through their first meeting, one command per matter in turn:
+    propose, convene, check in the branch committee, its five ballots, close.
+    ``between`` runs between the rounds, outside the time taken."""
+    run = village.run
+    first = village.matters + 1
+    matters = [f"m{n:05d}" for n in range(first, first + count)]
+    village.matters += count
+    members = village.members("party_branch_committee")
+    today = village.now.date()
+
+    def propose(matter: str) -> cmd.Command:
+        return cmd.ProposeMatter(actor=CHAIR, matter=matter, title=f"事项 {matter}")
+
+    def convene(matter: str) -> cmd.Command:
+        meeting = f"{matter}-p"
+        return cmd.ConveneMeeting(
+            actor=CHAIR, matter=matter, meeting=meeting, date=today, method="secret"
+        )
+
+    def check_in(matter: str) -> cmd.Command:
+        return cmd.CheckIn(actor=CHAIR, meeting=f"{matter}-p", people=tuple(members))
+
+    def ballot(index: int) -> Callable[[str], cmd.Command]:
+        voter = members[index]
+        return lambda matter: cmd.CastVote(
+            actor=voter, meeting=f"{matter}-p", voter=voter, choice=choice(index)
+        )
+
+    def close(matter: str) -> cmd.Command:
+        return cmd.CloseMeeting(actor=CHAIR, meeting=f"{matter}-p")
+
+    rounds = [propose, convene, check_in, *(ballot(i) for i in range(len(members))), close]
+    done = Tally()
+    for make in rounds:
+        between()
+        commands = [make(matter) for matter in matters]
+        with timer() as t:
+            for command in commands:
+                run(command)
+        done.add(len(commands), t[0])
+    for matter in matters[:3]:
+        assert village.engine.state.matters[matter].stage == "consult", matter
+    return done
+
+
+def paper_ballots(village: Village, meeting: str) -> cmd.EnterBallots:
+    ballots = tuple((voter, choice(i)) for i, voter in enumerate(village.adults))
+    return cmd.EnterBallots(actor=CHAIR, meeting=meeting, ballots=ballots)
+
+
+def open_engine(path: Path, ruleset: RuleSet) -> Engine:
+    """An engine as an application runs it: the SQLite store, the built-in plugins."""
+    return Engine(SQLiteStore(path), ruleset, plugins=PluginHost.load(entry_points=False))
+
+
+def bench_commands(
+    village: Village, raw: Raw, rounds: int, ballots: int, probe: int, matters: int
+) -> dict[str, float]:
+    """b. Commands one at a time, with raw one-row transactions sampled between
+    the rounds, so that both see the same disk and the same neighbours."""
+    print("\nb. commands, one fsync'd transaction each; raw one-row transactions between rounds")
+    meeting = village.assembly_meeting()
+    voters = iter(village.adults)
+    single = Tally()
+    for _ in range(rounds):
+        raw.one_per_transaction(probe)
+        chunk = [next(voters) for _ in range(ballots // rounds)]
+        gc.collect()
+        with timer() as t:
+            single_ballots(village, meeting, chunk)
+        single.add(len(chunk), t[0])
+    raw_single = raw.single.rate
+    line("a. raw: one row per transaction", raw.single.count, raw.single.seconds, "rows")
+    adults = len(village.adults)
+    line(
+        f"   yishi: ballots, one command each ({adults:,} voters)",
+        single.count,
+        single.seconds,
+        "commands",
+    )
+    before = raw.single.count, raw.single.seconds
+    robin = round_robin(village, matters, lambda: raw.one_per_transaction(probe))
+    count, seconds = raw.single.count - before[0], raw.single.seconds - before[1]
+    line("a. raw: one row per transaction", count, seconds, "rows")
+    line(f"   yishi: {matters:,} matters round-robin", robin.count, robin.seconds, "commands")
+    return {
+        "single": single.rate / raw_single,
+        "round_robin": robin.rate / (count / seconds),
+    }
+
+
+def bench_bulk(village: Village, raw: Raw, rounds: int) -> float:
+    """c. One command, many events, against raw inserts of 1,000 rows per transaction."""
+    print("\nc. the bulk path: one command, many events; raw batched inserts between rounds")
+    adults = len(village.adults)
+    bulk, check_in = Tally(), Tally()
+    for _ in range(rounds):
+        meeting = village.assembly_meeting(check_in=False)
+        raw.in_batches(adults)
+        raw.in_batches(adults, batch=adults)
+        everyone = cmd.CheckIn(actor=CHAIR, meeting=meeting, people=tuple(village.adults))
+        paper = paper_ballots(village, meeting)
+        gc.collect()
+        with timer() as t:
+            village.run(everyone)
+        check_in.add(adults, t[0])
+        gc.collect()
+        size = village.engine.position
+        with timer() as t:
+            village.run(paper)
+        bulk.add(adults, t[0])
+        assert village.engine.position == size + adults
+    line("a. raw: 1,000 rows per transaction", raw.batched.count, raw.batched.seconds, "rows")
+    line(f"a. raw: {adults:,} rows in one transaction", raw.whole.count, raw.whole.seconds, "rows")
+    line(f"   yishi: EnterBallots, {adults:,} paper ballots", bulk.count, bulk.seconds, "events")
+    line(f"   yishi: CheckIn, {adults:,} people", check_in.count, check_in.seconds, "events")
+    print(
+        f"     (EnterBallots / raw {adults:,} rows in one transaction: {bulk.rate / raw.whole.rate:.2f})"
+    )
+    return bulk.rate / raw.batched.rate
+
+
+# -- d. replay ------------------------------------------------------------------------
+
+
+def write_log(path: Path, n: int, chunk: int = 20_000) -> None:
+    """``n`` events of bench/replay_codec.py's realistic village, appended in large batches."""
+    store = SQLiteStore(path)
+    rng = replay_codec.random.Random(7)
+    versions: dict[str, int] = {}
+    written = 0
+    pending: list[tuple[str, int, ev.Event]] = []
+
+    def events() -> Iterator[ev.Event]:
+        yield from replay_codec._village(rng)
+        people = [f"p{i:04d}" for i in range(1, 3001)]
+        number = 0
+        while True:
+            number += 1
+            yield from replay_codec._matter(rng, number, people)
+
+    for event in events():
+        if written + len(pending) >= n:
+            break
+        stream = event.stream
+        version = versions.get(stream, 0)
+        pending.append((stream, version, event))
+        versions[stream] = version + 1
+        if len(pending) >= chunk:
+            store.append(pending)
+            written += len(pending)
+            pending = []
+    if pending:
+        store.append(pending)
+    store.close()
+
+
+def bench_replay(directory: Path, ruleset: RuleSet, n: int, repeat: int) -> float:
+    print(f"\nd. replay: a new Engine on a file of {n:,} events (read + decode + evolve)")
+    path = directory / "replay.db"
+    with timer() as t:
+        write_log(path, n)
+    line("writing the log (not part of the aim)", n, t[0], "events")
+    best, cpu = float("inf"), float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        started = time.process_time()
+        with timer() as t:
+            store = SQLiteStore(path)
+            engine = Engine(store, ruleset)
+        cpu = min(cpu, time.process_time() - started)
+        best = min(best, t[0])
+        assert engine.position == n, (engine.position, n)
+        store.close()
+        del engine
+    rate = line(f"Engine(store), catch-up from 0, best of {repeat}", n, best, "events")
+    line("  the same, CPU time", n, cpu, "events")
+    with SQLiteStore(path) as store, timer() as t:
+        rows = sum(len(chunk) for chunk in store._chunks("SELECT seq, payload FROM events", 0))
+    line("  of which SQLite reading the rows alone", rows, t[0], "rows")
+    gc.collect()
+    return rate
+
+
+def replay_profile(directory: Path, ruleset: RuleSet) -> None:
+    with SQLiteStore(directory / "replay.db") as store:
+        profile("replay", lambda: Engine(store, ruleset))
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small run (about a minute)")
+    parser.add_argument("--events", type=int, help="replay size (default 1,000,000; quick 100,000)")
+    parser.add_argument(
+        "--adults", type=int, help="voters in the 村民会议 (default 10,000; quick 2,000)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--no-profile", action="store_true", help="no profile for a missed aim")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    events = args.events or (100_000 if quick else 1_000_000)
+    adults = args.adults or (2_000 if quick else 10_000)
+    matters = 100 if quick else 1_000
+    rounds = 3 if quick else 5  # of single ballots, each after a raw sample
+    ballots = min(adults, 900 if quick else 5_000)
+    probe = 150 if quick else 400  # raw one-row transactions per sample
+    bulk_rounds = 2 if quick else 3
+    repeat = 2 if quick else 3  # replays
+
+    directory = Path(tempfile.mkdtemp(prefix="yishi-bench-", dir=os.getcwd()))
+    print("yishi engine benchmark" + (" (quick)" if quick else ""))
+    for text in describe_machine(directory):
+        print("  " + text)
+    if "tmpfs" in filesystem(directory):
+        print("  warning: this directory is on tmpfs, where fsync costs nothing")
+    ruleset = find(RULESET)
+    missed: list[str] = []
+    engine = None
+    try:
+        raw = Raw(directory / "raw.db", prefill=4 * adults)
+        engine = open_engine(directory / "yishi.db", ruleset)
+        village = Village(engine, adults)
+        print(f"\nsetting up, through the Engine ({RULESET}, built-in plugins)")
+        with timer() as t:
+            village.run(village.setup_command())
+        line(f"SetUpCommunity: {adults:,} adults, bodies", engine.position, t[0], "events")
+        ratios = bench_commands(village, raw, rounds, ballots, probe, matters)
+        ratios["bulk"] = bench_bulk(village, raw, bulk_rounds)
+        print(
+            f"  (raw rows: mean payload {raw.payload / raw.seq:.0f} characters; "
+            f"yishi log now {engine.position:,} events, raw table {raw.seq:,} rows)"
+        )
+        replay = bench_replay(directory, ruleset, events, repeat)
+
+        print("\nsummary (yishi / raw on the same disk, same settings, same period)")
+        checks = [
+            (
+                "single",
+                "ballots one command each / raw one-row txns",
+                ratios["single"],
+                AIM_COMMAND,
+            ),
+            (
+                "round_robin",
+                "round-robin commands / raw one-row txns",
+                ratios["round_robin"],
+                AIM_COMMAND,
+            ),
+            ("bulk", "EnterBallots events / raw batched rows", ratios["bulk"], AIM_BULK),
+        ]
+        for key, label, value, aim in checks:
+            if not verdict(label, value, aim):
+                missed.append(key)
+        if not verdict("replay", replay, AIM_REPLAY, ratio=False):
+            missed.append("replay")
+        if missed and not args.no_profile:
+            if "single" in missed:
+                meeting = village.assembly_meeting()
+                voters = village.adults[:1000]
+                profile("single ballots", lambda: single_ballots(village, meeting, voters))
+            if "round_robin" in missed:
+                profile("round-robin", lambda: round_robin(village, max(matters // 5, 20)))
+            if "bulk" in missed:
+                paper = paper_ballots(village, village.assembly_meeting())
+                profile("EnterBallots", lambda: village.run(paper))
+            if "replay" in missed:
+                replay_profile(directory, ruleset)
+        raw.db.close()
+    finally:
+        if engine is not None:
+            engine.store.close()
+        if args.keep:
+            print(f"\nkept {directory}")
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+    print("\nall aims met" if not missed else f"\naims missed: {', '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
