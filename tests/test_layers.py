@@ -88,3 +88,16 @@ def test_domain_reads_no_clock_and_does_no_io():
 def test_no_god_modules():
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in SRC.rglob("*.py")}
     assert max(sizes.values()) < 1000, sizes
+
+
+def test_only_the_system_clock_reads_the_wall_clock():
+    """design.md §4: the engine takes a clock; only the CLI's default clock reads the time."""
+    reads = (".now(", ".today(", "time.time(", "utcnow(", "time.monotonic(")
+    for path in SRC.rglob("*.py"):
+        if path == SRC / "clock.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if any(r in line for r in reads):
+                # The engine asks its clock; that is the one allowed call.
+                assert "self.clock.now()" in line or "self.now()" in line, f"{path.name}: {line}"
