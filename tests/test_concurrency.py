@@ -41,6 +41,14 @@ from yishi.store.verify import verify_sqlite
 
 LONG = os.environ.get("YISHI_LONG") == "1"
 ROOT = Path(__file__).resolve().parents[1]
+# The workers import yishi and tests from the checkout, installed or not (pytest's
+# own `pythonpath` setting does not reach a subprocess).
+WORKER_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    ),
+}
 JOIN_TIMEOUT = 600  # seconds; generous for a loaded CI machine, never a pass criterion
 
 # -- T01: one counted ballot per member ------------------------------------------------
@@ -237,6 +245,7 @@ class Writers:
             self.procs[writer] = subprocess.Popen(
                 [sys.executable, "-m", "tests.durable_worker", str(self.workdir), str(writer)],
                 cwd=ROOT,
+                env=WORKER_ENV,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
