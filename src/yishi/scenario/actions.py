@@ -1,0 +1,176 @@
+"""The actions a scenario step may take: each names a command and its fields.
+
+Kept apart from the file format so that adding an action (a new command)
+touches one table, and ``docs/scenarios.md`` can be checked against it.
+"""
+
+from __future__ import annotations
+
+from yishi.domain import commands as cmd
+from yishi.rulesets.spec import Field, arr, b, i, s
+
+ANY_DATE = Field("string", "日期或日期时间，如 2026-03-02 或 2026-03-02T09:00:00")
+PEOPLE = arr(s(), '人员 id 列表；可写区间 "v001..v040"')
+
+# action name -> (command class, fields); "people"-like lists accept ranges.
+ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
+    "propose": (
+        cmd.ProposeMatter,
+        {
+            "matter": s(required=True),
+            "title": s(required=True),
+            "matter_type": s(),
+            "description": s(),
+            "merge_steps": b(),
+        },
+    ),
+    "convene": (
+        cmd.ConveneMeeting,
+        {
+            "matter": s(required=True),
+            "meeting": s(required=True),
+            "body": s(),
+            "date": ANY_DATE,
+            "method": s(required=True),
+            "place": s(),
+            "candidates": arr(s(), "选举步骤的候选人"),
+        },
+    ),
+    "ballot": (
+        cmd.CastElectionBallot,
+        {
+            "meeting": s(required=True),
+            "voter": s(required=True),
+            "candidates": arr(s(), required=True),
+        },
+    ),
+    "election_count": (
+        cmd.EnterElectionCount,
+        {
+            "meeting": s(required=True),
+            "cast": i(required=True),
+            "invalid": i(required=True),
+            "votes": Field("map", "候选人 → 得票数", values=i(), required=True),
+        },
+    ),
+    "check_in": (
+        cmd.CheckIn,
+        {"meeting": s(required=True), "people": arr(s(), PEOPLE.doc, required=True)},
+    ),
+    "excuse": (
+        cmd.ExcuseMember,
+        {
+            "meeting": s(required=True),
+            "person": s(required=True),
+            "reason": s(required=True),
+            "approval": s("批准情况：谁批准、文号或日期", required=True),
+        },
+    ),
+    "declare_interest": (
+        cmd.DeclareInterest,
+        {
+            "matter": s(required=True),
+            "person": s(required=True),
+            "reason": s(required=True),
+            "meeting": s(),
+        },
+    ),
+    "proxy": (
+        cmd.RegisterProxy,
+        {
+            "meeting": s(required=True),
+            "grantor": s(required=True),
+            "holder": s(required=True),
+            "document": s(),
+        },
+    ),
+    "vote": (
+        cmd.CastVote,
+        {
+            "meeting": s(required=True),
+            "voter": s(required=True),
+            "choice": s(required=True, enum=("yes", "no", "abstain")),
+            "for": s(),
+        },
+    ),
+    "votes": (
+        cmd.CastVote,
+        {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE},
+    ),
+    "paper_ballots": (
+        cmd.EnterBallots,
+        {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE},
+    ),
+    "hand_count": (
+        cmd.EnterHandCount,
+        {
+            "meeting": s(required=True),
+            "yes": i(required=True),
+            "no": i(required=True),
+            "abstain": i(),
+        },
+    ),
+    "consensus": (cmd.RecordConsensus, {"meeting": s(required=True), "reached": b(required=True)}),
+    "close_meeting": (cmd.CloseMeeting, {"meeting": s(required=True)}),
+    "publish": (
+        cmd.Publish,
+        {"matter": s(required=True), "disclosure": s(required=True), "title": s(), "text": s()},
+    ),
+    "object": (
+        cmd.RaiseObjection,
+        {
+            "disclosure": s(required=True),
+            "objection": s(required=True),
+            "person": s(required=True),
+            "text": s(required=True),
+        },
+    ),
+    "answer": (
+        cmd.AnswerObjection,
+        {"objection": s(required=True), "reply": s(required=True), "resolved": b(required=True)},
+    ),
+    "progress": (
+        cmd.RecordProgress,
+        {"matter": s(required=True), "text": s(required=True), "percent": i()},
+    ),
+    "sign_off": (cmd.SignOff, {"matter": s(required=True), "text": s()}),
+    "complete": (cmd.CompleteExecution, {"matter": s(required=True), "text": s()}),
+    "rate": (
+        cmd.Rate,
+        {"matter": s(required=True), "person": s(required=True), "rating": s(required=True)},
+    ),
+    "ratings": (
+        cmd.Rate,
+        {
+            "matter": s(required=True),
+            "by_rating": Field(
+                "map", "评价 → 人员列表", values=PEOPLE, required=True, free_keys=True
+            ),
+        },
+    ),
+    "close_evaluation": (cmd.CloseEvaluation, {"matter": s(required=True)}),
+    "suggest": (
+        cmd.Suggest,
+        {
+            "suggestion": s(required=True),
+            "person": s(required=True),
+            "title": s(required=True),
+            "text": s(),
+        },
+    ),
+    "merge": (
+        cmd.MergeSuggestions,
+        {
+            "matter": s(required=True),
+            "suggestions": arr(s(), required=True),
+            "title": s(required=True),
+            "matter_type": s(),
+            "description": s(),
+        },
+    ),
+    "decline": (
+        cmd.DeclineSuggestion,
+        {"suggestion": s(required=True), "reason": s(required=True)},
+    ),
+    "tick": (cmd.Tick, {}),
+}
