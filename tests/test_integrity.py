@@ -637,3 +637,19 @@ def test_figures_cover_every_column_and_show_no_miss() -> None:
             continue
         assert counts["detected"] == counts["located"] == counts["mutations"], kind
     figures.save("t07_t09_integrity", FIGURES)
+
+
+def test_after_a_deletion_the_head_is_still_named_by_the_last_record(log: Log) -> None:
+    """A user compares the printed head with a notice's ``size:head``: it must name
+    the last record, not the count of records left."""
+    path = log.restore()
+    middle = log.rows[log.size // 2].seq
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM events WHERE seq = ?", (middle,))
+    db.commit()
+    db.close()
+    outcome = verify_cli(path)
+    assert outcome.exit_code == 1 and outcome.first == middle + 1
+    assert outcome.report["size"] == log.size
+    assert outcome.report["records"] == log.size - 1
+    assert outcome.report["head"] == log.rows[-1].hash

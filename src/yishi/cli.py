@@ -193,13 +193,13 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
     head = report.head
     if en:
         click.echo(
-            f"Verified {path}: {head.size} records, {report.evidence_files} attachments, "
+            f"Verified {path}: {report.records} records, {report.evidence_files} attachments, "
             f"{report.checkpoints} checkpoints."
         )
         click.echo(f"Head: {head.size}:{head.hash}")
     else:
         click.echo(
-            f"核验 {path}：共 {head.size} 条记录，附件 {report.evidence_files} 个，"
+            f"核验 {path}：共 {report.records} 条记录，附件 {report.evidence_files} 个，"
             f"存证 {report.checkpoints} 处。"
         )
         click.echo(f"链头：{head.size}:{head.hash}")

@@ -47,6 +47,11 @@ class VerifyReport:
     damage: tuple[Damage, ...]
     evidence_files: int = 0
     checkpoints: int = 0
+    records: int = -1  # how many records are present (the head's size, unless some were deleted)
+
+    def __attrs_post_init__(self) -> None:
+        if self.records < 0:
+            object.__setattr__(self, "records", self.head.size)
 
     @property
     def ok(self) -> bool:
@@ -60,6 +65,7 @@ class VerifyReport:
         return {
             "ok": self.ok,
             "size": self.head.size,
+            "records": self.records,
             "head": self.head.hash,
             "evidence_files": self.evidence_files,
             "checkpoints": self.checkpoints,
@@ -131,12 +137,14 @@ def verify_records(
         count += 1
         expected, prev = seq + 1, digest
     last = expected - 1  # the seq of the last record
-    head = Head(count, hashes[last] if count else GENESIS)
+    # The head is named by the last record's seq, as a printed checkpoint names
+    # it; after a deletion that is more than the number of records present.
+    head = Head(last, hashes[last] if count else GENESIS)
     for point in wanted:
         damage += _checkpoint(point, hashes, last)
     damage += _commands(commands, last)
     damage.sort(key=lambda d: d.seq)
-    return VerifyReport(head, tuple(damage), files, len(wanted))
+    return VerifyReport(head, tuple(damage), files, len(wanted), count)
 
 
 def _event(seq: int, type_: str, payload: Any, once: Any, damage: list[Damage]) -> Event | None:
