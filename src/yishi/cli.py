@@ -84,20 +84,56 @@ def list_rulesets() -> None:
 @main.command(help="按场景文件逐条执行并报告结果。Play a scenario file through the engine.")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出稳定的 JSON 文档（yishi-run/1）")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="写入新的记录文件（SQLite，附件存于同目录 evidence/）；默认只在内存中试运行",
+)
 @LANG
-def run(scenario: Path, as_json: bool, lang: str) -> None:
+def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     from yishi.report import to_json, to_text
     from yishi.scenario import load_scenario, run_scenario
+    from yishi.store.sqlite import SQLiteStore
 
+    en = lang == "en"
+    if db is not None and db.exists():
+        # A scenario registers its community from scratch: it starts a log, never extends one.
+        click.echo(
+            (f"{db} exists: give a new file" if en else f"{db} 已存在：请指定一个新文件"), err=True
+        )
+        sys.exit(2)
     try:
-        report = run_scenario(load_scenario(scenario), plugins=PLUGINS)
+        loaded = load_scenario(scenario)
     except RuleSetError as exc:
         click.echo(exc.render(lang), err=True)
         sys.exit(1)
-    if as_json:
-        click.echo(json.dumps(to_json(report), ensure_ascii=False, indent=2))
-    else:
-        click.echo(to_text(report, lang))
+    store = SQLiteStore(db) if db is not None else None
+    try:
+        report = run_scenario(loaded, store=store, plugins=PLUGINS)
+    except RuleSetError as exc:
+        if store is not None:  # nothing was written: leave no empty log behind
+            store.close()
+            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                if leftover is not None:
+                    leftover.unlink(missing_ok=True)
+        click.echo(exc.render(lang), err=True)
+        sys.exit(1)
+    try:
+        if as_json:
+            click.echo(json.dumps(to_json(report), ensure_ascii=False, indent=2))
+        else:
+            click.echo(to_text(report, lang))
+    finally:
+        if store is not None:
+            store.close()
+    if db is not None and not as_json:
+        size, head = report.engine.position, report.engine.head_hash
+        click.echo(
+            f"Log written to {db}: {size} records, head {size}:{head}"
+            if en
+            else f"记录已写入 {db}：共 {size} 条，链头 {size}:{head}"
+        )
     if report.unexpected:
         sys.exit(1)
 

@@ -29,6 +29,9 @@ COMMON = {
     "do": s("动作", required=True, enum=tuple(ACTIONS)),
     "expect": s("预期：ok 或 refused（用于测试规则）", enum=("ok", "refused")),
     "note": s("备注"),
+    "evidence": arr(
+        s(), "附件：文件路径列表（相对于场景文件），如签到表照片、会议记录扫描件、公示张贴照片"
+    ),
 }
 
 PERSON = table(
@@ -108,6 +111,7 @@ class Step:
     command: cmd.Command
     expect: str | None
     note: str = ""
+    evidence: tuple[Path, ...] = ()  # files attached to the step's first command
 
 
 @attrs.frozen
@@ -236,8 +240,9 @@ def load_scenario(path: str | Path) -> Scenario:
         for key in ("at", "date"):
             if key in raw:
                 _check_dates(raw[key], ("actions", index, key), problems)
+        _check_evidence(raw, index, Path(path).resolve().parent, problems)
         if len(problems) == before and kind in ACTIONS:
-            made = _steps(index, raw, kind)
+            made = _steps(index, raw, kind, Path(path).resolve().parent)
             if not made:
                 problems.append(
                     Problem(
@@ -334,12 +339,33 @@ def _key(path: str) -> tuple[str | int, ...]:
     return tuple(int(x) if x.isdigit() else x for x in re.findall(r"[^.\[\]]+", path))
 
 
-def _steps(index: int, raw: dict[str, Any], kind: str) -> list[Step]:
+def _check_evidence(raw: dict[str, Any], index: int, base_dir: Path, out: list[Problem]) -> None:
+    """Every attached file must be there when the scenario is loaded, not half-way through."""
+    files = raw.get("evidence")
+    if not isinstance(files, list):
+        return
+    for n, name in enumerate(files):
+        if isinstance(name, str) and not (base_dir / name).is_file():
+            out.append(
+                Problem(
+                    "unreadable",
+                    dotted(("actions", index, "evidence", n)),
+                    detail=str(base_dir / name),
+                )
+            )
+
+
+def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[Step]:
     at = _when(_undate(raw["at"]))
     base = {"actor": raw["actor"], "on_behalf_of": raw.get("on_behalf_of")}
+    files = [tuple(base_dir / name for name in raw.get("evidence", ()))]
 
     def make(command: cmd.Command) -> Step:
-        return Step(index, None, at, kind, command, raw.get("expect"), raw.get("note", ""))
+        # An action that expands into several commands attaches its files to the first.
+        attached = files.pop() if files else ()
+        return Step(
+            index, None, at, kind, command, raw.get("expect"), raw.get("note", ""), attached
+        )
 
     klass, _ = ACTIONS[kind]
     if kind == "votes":

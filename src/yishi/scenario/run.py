@@ -15,6 +15,7 @@ from yishi.rulesets.problems import RuleSetError
 from yishi.rulesets.registry import find
 from yishi.scenario.format import Scenario, Step
 from yishi.store.base import EventStore
+from yishi.store.evidence import describe_file
 from yishi.store.memory import MemoryStore
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def run_scenario(
         _tick(report, engine, step.at)
         clock = step.at
         try:
-            events = engine.execute(step.command, step.at)
+            events = engine.execute(_with_evidence(step, engine.store), step.at)
             report.results.append(StepResult(step, events))
         except Refusal as refusal:
             report.results.append(StepResult(step, [], refusal))
@@ -92,6 +93,18 @@ def run_scenario(
             _tick(report, engine, midnight)
         _tick(report, engine, scenario.until)
     return report
+
+
+def _with_evidence(step: Step, store: EventStore) -> Any:
+    """The step's command with its files attached: stored beside the log when the
+    store keeps files, otherwise only described (a dry run still shows the digests)."""
+    if not step.evidence:
+        return step.command
+    keep = store.evidence
+    attached = tuple(
+        keep.put_file(path) if keep is not None else describe_file(path) for path in step.evidence
+    )
+    return attrs.evolve(step.command, evidence=step.command.evidence + attached)
 
 
 def _midnights(start: dt.datetime | None, end: dt.datetime) -> list[dt.datetime]:

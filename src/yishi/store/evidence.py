@@ -20,6 +20,23 @@ from yishi.domain.evidence import Evidence
 DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
+def describe(data: bytes, name: str, media_type: str | None = None, note: str = "") -> Evidence:
+    guessed = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Evidence(
+        sha256=hashlib.sha256(data).hexdigest(),
+        name=name,
+        media_type=guessed,
+        size=len(data),
+        note=note,
+    )
+
+
+def describe_file(path: str | os.PathLike[str], note: str = "") -> Evidence:
+    """The evidence record of a file, without keeping the file (a dry run)."""
+    source = Path(path)
+    return describe(source.read_bytes(), source.name, note=note)
+
+
 class EvidenceStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -34,8 +51,8 @@ class EvidenceStore:
     def put_bytes(
         self, data: bytes, name: str, media_type: str | None = None, note: str = ""
     ) -> Evidence:
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
+        evidence = describe(data, name, media_type, note)
+        target = self.path(evidence.sha256)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             # Written whole or not at all: temp file, fsync, rename.
@@ -49,8 +66,7 @@ class EvidenceStore:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        guessed = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return Evidence(sha256=digest, name=name, media_type=guessed, size=len(data), note=note)
+        return evidence
 
     def put_file(self, path: str | os.PathLike[str], note: str = "") -> Evidence:
         source = Path(path)
