@@ -245,9 +245,17 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
     first = report.first
     assert first is not None
     click.echo(
-        (f"Result: {len(report.damage)} problem(s); the first is at record #{first.seq}:")
+        (
+            f"Result: {len(report.damage)} problem(s); the first is at record #{first.seq}:"
+            if not first.whole_file
+            else f"Result: {len(report.damage)} problem(s) in the database file:"
+        )
         if en
-        else f"结论：发现 {len(report.damage)} 处不符，第一处在第 {first.seq} 条记录：",
+        else (
+            f"结论：发现 {len(report.damage)} 处不符，第一处在第 {first.seq} 条记录："
+            if not first.whole_file
+            else f"结论：发现 {len(report.damage)} 处不符，数据库文件本身已损坏："
+        ),
         err=True,
     )
     for damage in report.damage[:20]:

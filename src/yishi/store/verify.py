@@ -30,6 +30,10 @@ class Damage:
     code: str
     params: Mapping[str, Any] = attrs.field(factory=dict)
 
+    @property
+    def whole_file(self) -> bool:
+        return self.code == "verify_sqlite_damaged"
+
     def message(self, lang: str = "zh") -> str:
         return message(self.code, lang, seq=self.seq, **self.params)
 
@@ -59,7 +63,10 @@ class VerifyReport:
 
     @property
     def first(self) -> Damage | None:
-        return min(self.damage, key=lambda d: d.seq) if self.damage else None
+        # The first record that does not match; damage to the file as a whole
+        # is named only when no record can be blamed.
+        records = [d for d in self.damage if not d.whole_file]
+        return min(records or self.damage, key=lambda d: d.seq) if self.damage else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
