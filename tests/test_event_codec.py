@@ -28,8 +28,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from yishi.domain import codec
 from yishi.domain import events as ev
-from yishi.domain.events import EVENT_TYPES, OMITTED_WHEN_EMPTY, event_from_dict
+from yishi.domain.codec import OMITTED_WHEN_EMPTY
+from yishi.domain.events import EVENT_TYPES, event_from_dict
 from yishi.domain.evidence import Evidence
 
 PER_TYPE = settings(max_examples=40, deadline=None)
@@ -243,6 +245,8 @@ def test_a_class_whose_init_does_more_than_assign_is_built_through_it():
         n: int = attrs.field(validator=attrs.validators.gt(0))
         on: dt.date
 
-    assert ev._decode(Checked, {"n": 1, "on": "2026-03-02"}) == Checked(n=1, on=dt.date(2026, 3, 2))
+    assert codec.decode(Checked, {"n": 1, "on": "2026-03-02"}) == Checked(
+        n=1, on=dt.date(2026, 3, 2)
+    )
     with pytest.raises(ValueError):
-        ev._decode(Checked, {"n": 0, "on": "2026-03-02"})
+        codec.decode(Checked, {"n": 0, "on": "2026-03-02"})

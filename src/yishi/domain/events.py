@@ -8,14 +8,12 @@ Past tense names; every event says who entered it and on whose behalf.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
-import types
-import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
 
+from yishi.domain.codec import decode, encode_fields
 from yishi.domain.evidence import Evidence
 
 EVENT_TYPES: dict[str, type[Event]] = {}
@@ -52,165 +50,12 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The canonical encoding, which the hash chain is computed over: its
         output for an existing event must never change."""
-        cls = type(self)
-        names, omitted = _ENCODERS.get(cls) or _encoder_for(cls)
-        data: dict[str, Any] = {"type": self.type}
-        for name in names:
-            value = getattr(self, name)
-            data[name] = value if type(value) in _PLAIN else _encode(value)
-        # Trust fields added after the first records: leave them out when unset
-        # so that a record's encoding (and hash) does not depend on their arrival.
-        for key in omitted:
-            if not data[key]:
-                del data[key]
-        return data
-
-
-OMITTED_WHEN_EMPTY = ("evidence", "checkpoint")
-
-# -- the codec: replaying a log decodes every event, so what depends only on
-# the class (field names, which need converting and how) is worked out once per
-# class and cached here.
-
-_Convert = Callable[[Any], Any]
-_ENCODERS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # names, omitted
-_DECODERS: dict[type, _Decoder] = {}
-_PLAIN = frozenset({str, int, bool, float, type(None)})  # encoded as they are
-
-
-def _encoder_for(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    names = tuple(field.name for field in attrs.fields(cls))
-    _ENCODERS[cls] = plan = (names, tuple(k for k in OMITTED_WHEN_EMPTY if k in names))
-    return plan
-
-
-def _encode(value: Any, nested: bool = False) -> Any:
-    """A value as ``attrs.asdict(event, value_serializer=...)`` encoded it when
-    that call defined the encoding, whatever the annotation says: dates as ISO
-    strings, a field's tuple as a list (collections inside it keep their type),
-    attrs values and dicts as dicts. Stored hashes depend on it;
-    tests/test_event_codec.py keeps that call as the reference."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if isinstance(value, dt.date):  # datetimes too
-        return value.isoformat()
-    if getattr(kind, "__attrs_attrs__", None) is not None:
-        return {f.name: _encode(getattr(value, f.name)) for f in attrs.fields(kind)}
-    if isinstance(value, (tuple, list, set, frozenset)):
-        items = [_encode(item, True) for item in value]
-        return items if kind is list or (isinstance(value, tuple) and not nested) else kind(items)
-    if isinstance(value, dict):
-        return {_encode(k, True): _encode(v, True) for k, v in value.items()}
-    return value
+        return {"type": self.type, **encode_fields(self)}
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
-    event: Event = _decode(EVENT_TYPES[data["type"]], data)
+    event: Event = decode(EVENT_TYPES[data["type"]], data)
     return event
-
-
-class _Decoder(typing.NamedTuple):
-    converters: tuple[tuple[str, _Convert], ...]  # only the fields that need one
-    defaults: dict[str, Any]  # plain defaults, merged under the data
-    factories: tuple[tuple[str, Callable[[], Any]], ...]  # defaults made afresh
-    setters: tuple[tuple[str, Callable[[Any, Any], None]], ...] | None  # None: use __init__
-
-
-def _decode(cls: type, data: Mapping[str, Any]) -> Any:
-    """An instance of ``cls`` from the JSON form of its fields. Keys the class
-    does not have (a record written by another version) are ignored, and
-    absent fields take their defaults."""
-    converters, defaults, factories, setters = _DECODERS.get(cls) or _decoder_for(cls)
-    fields = {**defaults, **data}
-    for name, convert in converters:
-        value = data.get(name)
-        if value is not None:
-            fields[name] = convert(value)
-    for name, factory in factories:
-        if name not in fields:
-            fields[name] = factory()
-    if setters is None:
-        names = (field.name for field in attrs.fields(cls))
-        return cls(**{name: fields[name] for name in names if name in fields})
-    # The generated __init__ only assigns, one call per field; filling the
-    # slots directly halves the cost of a decode (see _fill_directly).
-    instance: Any = object.__new__(cls)
-    try:
-        for name, set_slot in setters:
-            set_slot(instance, fields[name])
-    except KeyError as missing:
-        raise TypeError(f"{cls.__name__} is missing the field {missing}") from None
-    return instance
-
-
-def _decoder_for(cls: type) -> _Decoder:
-    hints = typing.get_type_hints(cls)
-    fields = attrs.fields(cls)
-    converters = tuple(
-        (f.name, convert) for f in fields if (convert := _converter(hints[f.name])) is not None
-    )
-    defaults, factories = {}, []
-    for f in fields:
-        if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-            factories.append((f.name, f.default.factory))
-        elif f.default is not attrs.NOTHING:
-            defaults[f.name] = f.default
-    setters = (
-        tuple((f.name, getattr(cls, f.name).__set__) for f in fields)
-        if _fill_directly(cls)
-        else None
-    )
-    _DECODERS[cls] = plan = _Decoder(converters, defaults, tuple(factories), setters)
-    return plan
-
-
-def _fill_directly(cls: type) -> bool:
-    """Whether an instance may be made by filling its slots, which is the same
-    as calling __init__ only while __init__ does nothing but assign: attrs'
-    own, no validators, converters, hooks, aliases or cached hash."""
-    init = getattr(getattr(cls, "__init__", None), "__code__", None)
-    if init is None or not init.co_filename.startswith("<attrs generated"):
-        return False
-    hooks = ("__attrs_pre_init__", "__attrs_post_init__", "_attrs_cached_hash")
-    if any(hasattr(cls, hook) for hook in hooks):
-        return False
-    return all(
-        f.init
-        and f.validator is None
-        and f.converter is None
-        and f.alias == f.name
-        and isinstance(inspect.getattr_static(cls, f.name, None), types.MemberDescriptorType)
-        for f in attrs.fields(cls)
-    )
-
-
-def _converter(hint: Any) -> _Convert | None:
-    """How a JSON value becomes a value of type ``hint``; None if it is one already.
-
-    Dates and datetimes come from ISO strings, tuples from lists (at any depth),
-    attrs values (Evidence) from objects; mappings and scalars are used as given.
-    """
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        others = [arg for arg in args if arg is not type(None)]
-        inner = _converter(others[0]) if len(others) == 1 else None
-        return None if inner is None else lambda value: None if value is None else inner(value)
-    if hint is dt.datetime:
-        return dt.datetime.fromisoformat
-    if hint is dt.date:
-        return dt.date.fromisoformat
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            item = _converter(args[0])
-            return tuple if item is None else lambda value: tuple(map(item, value))
-        items = tuple(_converter(arg) for arg in args)
-        if not any(items):
-            return tuple
-        return lambda value: tuple(c(v) if c else v for c, v in zip(items, value, strict=True))
-    if isinstance(hint, type) and attrs.has(hint):
-        return lambda value: _decode(hint, value)
-    return None
 
 
 # -- community -------------------------------------------------------------
