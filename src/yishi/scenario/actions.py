@@ -7,7 +7,7 @@ touches one table, and ``docs/scenarios.md`` can be checked against it.
 from __future__ import annotations
 
 from yishi.domain import commands as cmd
-from yishi.rulesets.spec import Field, arr, b, i, s
+from yishi.rulesets.fields import Field, arr, b, i, s
 
 ANY_DATE = Field("string", "日期或日期时间，如 2026-03-02 或 2026-03-02T09:00:00")
 PEOPLE = arr(s(), '人员 id 列表；可写区间 "v001..v040"')

@@ -16,10 +16,10 @@ from typing import Any
 import attrs
 
 from yishi.domain import commands as cmd
+from yishi.rulesets.fields import Field, arr, b, i, s, table, validate
 from yishi.rulesets.loader import parse_toml
 from yishi.rulesets.locate import dotted, find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError
-from yishi.rulesets.spec import Field, arr, b, i, s, table, validate
 from yishi.scenario.actions import ACTIONS, ANY_DATE, PEOPLE
 
 COMMON = {
