@@ -11,6 +11,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 
+import attrs
+
 from yishi.store.base import (
     Batch,
     CommandRecorded,
@@ -104,15 +106,8 @@ class MemoryStore:
         if error is None:
             del self._failures[index]
         else:
-            self._failures[index] = HookFailure(
-                failure.id,
-                failure.plugin,
-                failure.hook,
-                failure.first,
-                failure.last,
-                error,
-                failure.attempts + 1,
-                failure.at,
+            self._failures[index] = attrs.evolve(
+                failure, error=error, attempts=failure.attempts + 1
             )
 
     def close(self) -> None:

@@ -64,6 +64,8 @@ CREATE TABLE IF NOT EXISTS hook_failures (
 """
 SYNC_MODES = ("NORMAL", "FULL", "EXTRA")
 COLUMNS = "seq, stream, version, payload, hash, prev, command"
+# A row exactly as stored and hashed, in the order of ``records.Record``.
+RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
 
 
 class SQLiteStore:
@@ -113,8 +115,7 @@ class SQLiteStore:
                     self._check_command(command, fingerprint)
                 records, stored = make_records(batch, self._head(), self._version, command)
                 db.executemany(
-                    "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [r.astuple() for r in records],
                 )
                 if command is not None:
@@ -202,9 +203,7 @@ class SQLiteStore:
 
     def raw_records(self) -> Iterator[tuple[object, ...]]:
         """Rows as stored, unparsed: for ``verify``, which must survive any damage."""
-        for chunk in self._chunks(
-            "SELECT seq, stream, version, type, payload, command, once, prev, hash FROM events", 0
-        ):
+        for chunk in self._chunks(f"SELECT {RECORD_COLUMNS} FROM events", 0):
             yield from chunk
 
     def raw_commands(self) -> list[tuple[object, ...]]:

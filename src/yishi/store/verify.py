@@ -22,6 +22,7 @@ from yishi.i18n import message
 from yishi.store.base import Head
 from yishi.store.chain import GENESIS, canonical, record_hash
 from yishi.store.evidence import EvidenceStore
+from yishi.store.sqlite import RECORD_COLUMNS
 
 
 @attrs.frozen
@@ -270,9 +271,6 @@ def verify_sqlite(
             report, damage=(Damage(0, "verify_sqlite_damaged", {"detail": detail}), *report.damage)
         )
     return report
-
-
-RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
 
 
 def _text(raw: bytes) -> str | bytes:
