@@ -50,7 +50,7 @@ def matter_in_execution(engine: Engine, matter: str, day: dt.datetime, members: 
         )
     engine.execute(c.CloseMeeting(actor=w.DIRECTOR, meeting=f"{matter}-m"), day)
     engine.execute(c.Publish(actor=w.CLERK, matter=matter, disclosure=f"{matter}-d"), day)
-    engine.tick(day + dt.timedelta(days=4))
+    engine.tick(w.posting_over(engine, day))
     assert engine.state.matters[matter].stage == "carry_out"
 
 

@@ -151,29 +151,33 @@ def test_published_dates():
     notice = engine.state.disclosures[NOTICE]
     assert (notice.posted_on, notice.until, notice.objections_until) == (
         POSTED,
-        dt.date(2026, 6, 8),
-        dt.date(2026, 6, 8),
+        dt.date(2026, 6, 9),
+        dt.date(2026, 6, 9),
     )
+    # 民法典 Art. 201: the posting day is not counted; days 1–7 are 06-02 to 06-08.
+    posting = notice.periods["posting"]
+    assert (posting["first_day"], posting["last_day"]) == ("2026-06-02", "2026-06-08")
+    assert notice.first_day == dt.date(2026, 6, 2)
     assert notice.reply_days == 3
 
 
 def test_seven_day_posting_stays_open_through_the_seventh_day():
     engine = start()
-    assert tick(engine, day(6, 23, 59)) == []
+    assert tick(engine, day(7, 23, 59)) == []  # the posting day itself is not counted
     assert engine.state.disclosures[NOTICE].closed is None
     assert engine.state.matters[MATTER].stage == "post"
 
 
 def test_seven_day_posting_closes_at_midnight_after_the_seventh_day():
     engine = start()
-    events = tick(engine, day(7, 0, 0))
+    events = tick(engine, day(8, 0, 0))
     assert types(events) == ["DisclosureClosed", "StageEntered"]
     assert events[0].outcome == "ended"
     assert events[1].stage == "carry_out"
-    assert "2026-06-01 至 2026-06-07" in events[1].reason
+    assert "2026-06-02 至 2026-06-08" in events[1].reason
     assert engine.state.disclosures[NOTICE].closed == "ended"
     assert engine.state.matters[MATTER].stage == "carry_out"
-    assert tick(engine, day(8)) == []  # nothing falls due twice
+    assert tick(engine, day(9)) == []  # nothing falls due twice
 
 
 # -- objection window -------------------------------------------------------------------
@@ -181,30 +185,30 @@ def test_seven_day_posting_closes_at_midnight_after_the_seventh_day():
 
 def test_objection_accepted_on_the_last_day_of_the_posting():
     engine = start()
-    events = object_(engine, "o1", day(6, 23, 59))
+    events = object_(engine, "o1", day(7, 23, 59))
     assert types(events) == ["ObjectionRaised"]
 
 
 def test_objection_refused_the_day_after_the_posting():
     engine = start()
-    found = refusal(object_, engine, "o1", day(7, 0, 0))
+    found = refusal(object_, engine, "o1", day(8, 0, 0))
     assert found.code == "objection_window_over"
-    assert found.params["until"] == "2026-06-08"
+    assert found.params["until"] == "2026-06-09"
 
 
 def test_shorter_objection_window_closes_before_the_posting():
     engine = start(window="window_days = 3")
-    assert engine.state.disclosures[NOTICE].objections_until == dt.date(2026, 6, 4)
-    object_(engine, "o1", day(2, 23, 59))
-    found = refusal(object_, engine, "o2", day(3, 0, 0), person="r2")
+    assert engine.state.disclosures[NOTICE].objections_until == dt.date(2026, 6, 5)
+    object_(engine, "o1", day(3, 23, 59))
+    found = refusal(object_, engine, "o2", day(4, 0, 0), person="r2")
     assert found.code == "objection_window_over"
     assert engine.state.disclosures[NOTICE].closed is None  # still posted
 
 
 def test_objection_refused_once_the_disclosure_has_closed():
     engine = start()
-    tick(engine, day(7, 0, 0))
-    assert refusal(object_, engine, "o1", day(7, 9)).code == "disclosure_closed"
+    tick(engine, day(8, 0, 0))
+    assert refusal(object_, engine, "o1", day(8, 9)).code == "disclosure_closed"
 
 
 # -- replies ----------------------------------------------------------------------------
@@ -268,8 +272,8 @@ def test_escalation_without_on_unresolved_leaves_the_posting_running():
     events = answer(engine, "o1", day(2), resolved=False)
     assert types(events) == ["ObjectionAnswered", "ObjectionEscalated"]
     assert engine.state.disclosures[NOTICE].closed is None
-    assert tick(engine, day(6, 23, 59)) == []
-    assert types(tick(engine, day(7, 0, 0))) == ["DisclosureClosed", "StageEntered"]
+    assert tick(engine, day(7, 23, 59)) == []
+    assert types(tick(engine, day(8, 0, 0))) == ["DisclosureClosed", "StageEntered"]
     assert engine.state.matters[MATTER].stage == "carry_out"
 
 
@@ -358,10 +362,10 @@ def test_one_tick_escalates_every_overdue_objection():
 
 
 def test_one_tick_escalates_and_ends_the_posting_when_both_fall_due():
-    # o1 is due on D+6 and the posting ends with D+6: at D+7 00:00 both fall due.
+    # o1 (raised D+4) is due on D+7 and the posting ends with D+7: at D+8 00:00 both fall due.
     engine = start(on_unresolved=False)
-    object_(engine, "o1", day(3, 15))
-    events = tick(engine, day(7, 0, 0))
+    object_(engine, "o1", day(4, 15))
+    events = tick(engine, day(8, 0, 0))
     assert types(events) == ["ObjectionEscalated", "DisclosureClosed", "StageEntered"]
     assert engine.state.disclosures[NOTICE].closed == "ended"
     assert engine.state.matters[MATTER].stage == "carry_out"

@@ -100,6 +100,13 @@ def ruleset() -> RuleSet:
     return loaded
 
 
+def posting_over(engine: Engine, posted: dt.datetime) -> dt.datetime:
+    """Midnight after the last day of a posting made on ``posted``: the posting
+    day is not counted and a last day on a rest day moves on (民法典 Arts. 201, 203)."""
+    posting = engine.rulesets["wl"].period(posted.date(), 3)
+    return dt.datetime.combine(posting.end, dt.time())
+
+
 def member(i: int) -> str:
     return f"a{i:04d}"
 
@@ -216,7 +223,8 @@ def run_matter(
         ),
         day.replace(hour=14),
     )
-    engine.tick(day + dt.timedelta(days=4))
+    ends = posting_over(engine, day)
+    engine.tick(ends)
     for step in range(3):
         attached: tuple[Evidence, ...] = ()
         if evidence is not None and step == 1:
@@ -230,11 +238,11 @@ def run_matter(
                 percent=30 * (step + 1),
                 evidence=attached,
             ),
-            day + dt.timedelta(days=5, hours=step),
+            ends + dt.timedelta(hours=9 + step),
             key=f"progress-{matter}-{step}",
         )
     engine.execute(
-        c.CompleteExecution(actor=CLERK, matter=matter, text="完成"), day + dt.timedelta(days=6)
+        c.CompleteExecution(actor=CLERK, matter=matter, text="完成"), ends + dt.timedelta(days=1)
     )
 
 

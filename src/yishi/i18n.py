@@ -314,6 +314,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{source} 所载的存证与第 {seq} 条记录的摘要不符：此前的记录被改写",
         "the checkpoint in {source} does not match record #{seq}: history was rewritten",
     ),
+    # -- periods counted as the 民法典 counts them (law-time) -------------------
+    "notice_working_days": (
+        "{body}须提前 {required} 个工作日通知（{first_day} 至 {last_day}），会议不得早于 {last_day}",
+        "{body} needs {required} working days' notice ({first_day} to {last_day}); "
+        "the meeting cannot be held before {last_day}",
+    ),
     "verify_truncated_commands": (
         "操作登记 {key} 指向第 {last} 条记录，日志中没有：日志末尾被截去",
         "command {key} names record #{last}, which the log lacks: its tail was cut off",

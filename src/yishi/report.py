@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from yishi.domain import events as ev
+from yishi.domain.periods import Period, describe
 from yishi.publish.notice import OUTCOMES, method_name, render_notice
 from yishi.scenario.run import RunReport
 
@@ -283,9 +284,14 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.MeetingConvened):
         method = method_name(rs, event.method, lang)
         body = rs.bodies[event.body]
-        return [
+        lines = [
             f"    {'meeting' if en else '会议'} {event.meeting}{colon}{(body.name_en or body.name) if en else body.name}{comma}{event.date}{comma}{method}"
         ]
+        notice = (event.periods or {}).get("notice")
+        if notice and notice["days"]:
+            period = describe(Period.from_json(notice), lang)
+            lines.append(f"    notice period: {period}" if en else f"    通知期：{period}")
+        return lines
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
         lines = [
@@ -341,6 +347,9 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
                 if en
                 else f"    答复期限：{raised.reply_due}（含当日）"
             )
+        reply = (event.periods or {}).get("reply")
+        if reply and Period.from_json(reply).extended:
+            lines.append("    " + describe(Period.from_json(reply), lang))
         return lines
     if isinstance(event, ev.ObjectionAnswered):
         accepted = (

@@ -490,7 +490,9 @@ def build_story(village: Village, attach: Attach) -> Story:
         matter=MATTER,
         cast=cast,
         steps=tuple(steps),
-        until=_at("04-16"),
+        # Posted 04-09: the posting day is not counted (民法典 Art. 201), so
+        # the period runs 04-10 to 04-16 and ends at midnight.
+        until=_at("04-17"),
         meetings=(
             f"{MATTER}-propose",
             f"{MATTER}-consult",

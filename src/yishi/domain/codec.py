@@ -18,9 +18,10 @@ from typing import Any
 
 import attrs
 
-# Trust fields added after the first records: left out when unset, so that a
-# record's encoding (and hash) does not depend on their arrival.
-OMITTED_WHEN_EMPTY = ("evidence", "checkpoint")
+# Fields added after the first records (trust stamps; the periods counted as
+# the 民法典 counts them): left out when unset, so that a record's encoding
+# (and hash) does not depend on their arrival.
+OMITTED_WHEN_EMPTY = ("evidence", "checkpoint", "periods")
 
 _Convert = Callable[[Any], Any]
 _ENCODERS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # names, omitted

@@ -27,11 +27,17 @@ def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) ->
         raise Refusal("duplicate_id", id=c.disclosure)
     posted = now.date()
     rules = stage.objections
+    # 民法典 Arts. 201, 203: the posting day is not counted, and a period
+    # ending on a rest day runs on to the next working day.
+    posting = ruleset.period(posted, stage.disclosure_days)
+    periods = {"posting": posting.to_json()}
     window = None
     if rules is not None:
-        window = posted + dt.timedelta(
-            days=rules.window_days if rules.window_days is not None else stage.disclosure_days
+        objections = (
+            posting if rules.window_days is None else ruleset.period(posted, rules.window_days)
         )
+        periods["objections"] = objections.to_json()
+        window = objections.end
     return [
         ev.DisclosurePublished(
             at=now,
@@ -43,9 +49,10 @@ def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) ->
             kind=stage.disclosure_kind,
             title=c.title or f"{matter.title}（{stage.name}）",
             posted_on=posted,
-            until=posted + dt.timedelta(days=stage.disclosure_days),
+            until=posting.end,
             objections_until=window,
             reply_days=rules.reply_days if rules else None,
+            periods=periods,
             channels=stage.channels,
             content=disclosure_content(state, matter, c.text),
         )
@@ -139,6 +146,7 @@ def raise_objection(
         raise Refusal("duplicate_id", id=c.objection)
     if not c.text.strip():
         raise Refusal("reason_required")
+    reply = ruleset.period(today, disclosure.reply_days)
     return [
         ev.ObjectionRaised(
             at=now,
@@ -149,7 +157,8 @@ def raise_objection(
             objection=c.objection,
             person=c.person,
             text=c.text,
-            reply_due=today + dt.timedelta(days=disclosure.reply_days),
+            reply_due=reply.last_day,
+            periods={"reply": reply.to_json()},
         )
     ]
 
@@ -294,11 +303,9 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
     escalated = {o.id for o in overdue}
     if any(state.objections[o].pending and o not in escalated for o in disclosure.objections):
         return events  # the period is over, but an answer is still within its limit
-    last = disclosure.until - dt.timedelta(days=1)
-    reason = f"{stage.name}：公示期满（{disclosure.posted_on.isoformat()} 至 {last.isoformat()}）"
-    reason_en = (
-        f"{stage.name_en or stage.id}: posting period ended ({disclosure.posted_on} to {last})"
-    )
+    first, last = disclosure.first_day, disclosure.until - dt.timedelta(days=1)
+    reason = f"{stage.name}：公示期满（{first.isoformat()} 至 {last.isoformat()}）"
+    reason_en = f"{stage.name_en or stage.id}: posting period ended ({first} to {last})"
     return [
         *events,
         ev.DisclosureClosed(

@@ -143,6 +143,8 @@ class MeetingConvened(Event):
     method: str
     place: str = ""
     candidates: tuple[str, ...] = ()
+    # {"notice": Period.to_json()}: the notice period as counted (domain/periods.py).
+    periods: Mapping[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -261,6 +263,10 @@ class DisclosurePublished(Event):
     # The log's size and head hash when the notice was made, stamped by the
     # engine, so a printed notice can later be checked against the record.
     checkpoint: Mapping[str, Any] | None = None
+    # {"posting": ..., "objections": ...}: each a Period.to_json(); ``until``
+    # and ``objections_until`` are their ``end``. Absent in older records,
+    # which counted the posting day as the first day.
+    periods: Mapping[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -271,6 +277,7 @@ class ObjectionRaised(Event):
     person: str
     text: str
     reply_due: dt.date
+    periods: Mapping[str, Any] | None = None  # {"reply": Period.to_json()}
 
 
 @attrs.frozen(kw_only=True)

@@ -19,6 +19,7 @@ from yishi.domain.lookup import (
     rules_for,
     run_meeting,
 )
+from yishi.domain.periods import Counting
 from yishi.domain.membership import composition_problems, roster, votes_in
 from yishi.domain.rules import (
     Membership,
@@ -83,16 +84,26 @@ def convene(
     days = (c.date - now.date()).days
     # A reconvened meeting may need a longer fresh notice; it never shortens the rule's own.
     required = max(rules.notice_days, matter.notice_days or 0)
-    if days < required:
-        raise Refusal(
-            "notice_too_short",
-            rule=rules.sources["notice_days"]
+    # The notice period is counted as every period is (民法典 Art. 201; working
+    # days where the rule set says so), but not moved past rest days (Art. 203):
+    # it only says how early the notice goes out, and nobody must act within it.
+    notice = ruleset.period(now.date(), required, extend=False)
+    if c.date < notice.last_day:
+        rule = (
+            rules.sources["notice_days"]
             if required == rules.notice_days
-            else f"stages.{stage.id}.on_no_quorum.notice_days",
-            body=spec.name,
-            days=days,
-            required=required,
+            else f"stages.{stage.id}.on_no_quorum.notice_days"
         )
+        if notice.counting is Counting.WORKING_DAYS:
+            raise Refusal(
+                "notice_working_days",
+                rule=rule,
+                body=spec.name,
+                required=required,
+                first_day=notice.first_day.isoformat(),
+                last_day=notice.last_day.isoformat(),
+            )
+        raise Refusal("notice_too_short", rule=rule, body=spec.name, days=days, required=required)
     if spec.membership is not Membership.ROSTER:
         # An assembly of all adults cannot know who should attend without ages.
         unknown = [p.id for p in state.people.values() if p.born is None and p.adult is None]
@@ -120,6 +131,7 @@ def convene(
             method=c.method,
             place=c.place,
             candidates=c.candidates,
+            periods={"notice": notice.to_json()},
         )
     ]
 

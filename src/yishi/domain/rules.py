@@ -8,6 +8,7 @@ everything specific to 四议两公开, a 板凳会 or a 智慧云 consultation 
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping
 
@@ -21,6 +22,7 @@ from yishi.domain.catalog import (
     VoteMethodSpec,
 )
 from yishi.domain.counting import Requirement
+from yishi.domain.periods import Calendar, Counting, Period, count
 
 
 class Action(str, enum.Enum):
@@ -239,6 +241,14 @@ class RuleSet:
     digest: str = ""  # sha256 of the file, recorded with every matter
     # The vote methods and stage kinds the loader resolved names against.
     catalog: Catalog = BUILTIN_CATALOG
+    # How every period is counted ([periods] counting), and the holiday
+    # calendar the loader attached ([periods] calendar); see domain/periods.py.
+    counting: Counting = Counting.CALENDAR_DAYS
+    calendar: Calendar = attrs.field(factory=Calendar, eq=False, repr=False)
+
+    def period(self, start: dt.date, days: int, *, extend: bool = True) -> Period:
+        """The period of ``days`` days set running on ``start``, counted by this rule set."""
+        return count(start, days, self.counting, self.calendar, extend=extend)
 
     def vote_method(self, name: str) -> VoteMethodSpec | None:
         """The method a meeting names, or None if the catalogue has none by that name."""

@@ -121,6 +121,14 @@ class Disclosure:
     objections: list[str] = attrs.Factory(list)
     closed: str | None = None  # ended | suspended
     checkpoint: dict[str, Any] | None = None  # {"size", "head"} when it was made
+    periods: dict[str, Any] = attrs.Factory(dict)  # name -> Period.to_json()
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of the posting period: the day after posting (民法典 Art. 201);
+        records made before periods were recorded counted the posting day itself."""
+        posting = self.periods.get("posting")
+        return dt.date.fromisoformat(posting["first_day"]) if posting else self.posted_on
 
 
 @attrs.define
@@ -387,6 +395,7 @@ def _(e: ev.DisclosurePublished, s: State) -> None:
         e.channels,
         dict(e.content),
         checkpoint=dict(e.checkpoint) if e.checkpoint else None,
+        periods=dict(e.periods) if e.periods else {},
     )
     s.matters[e.matter].disclosures.append(e.disclosure)
 

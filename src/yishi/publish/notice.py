@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from yishi.domain.catalog import BUILTIN_VOTE_METHODS
+from yishi.domain.periods import Period, posting_note
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import Disclosure, State
 
@@ -131,7 +132,7 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
     end = date.fromordinal(last_day).isoformat()
     if en:
         lines.append(
-            f"Posted {disclosure.posted_on} to {end} inclusive, at: {', '.join(disclosure.channels)}."
+            f"Posted {disclosure.first_day} to {end} inclusive, at: {', '.join(disclosure.channels)}."
         )
         if disclosure.objections_until is not None:
             lines.append(
@@ -139,15 +140,25 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
             )
     else:
         lines.append(
-            f"公示期：{disclosure.posted_on} 至 {end}（含），公示地点：{'、'.join(disclosure.channels)}。"
+            f"公示期：{disclosure.first_day} 至 {end}（含），公示地点：{'、'.join(disclosure.channels)}。"
         )
         if disclosure.objections_until is not None:
             lines.append(
                 f"如有异议，请于 {date.fromordinal(disclosure.objections_until.toordinal() - 1)}（含当日）前提出，村（居）委会在 {disclosure.reply_days} 日内答复。"
             )
+    lines += period_lines(disclosure, lang)
     if disclosure.checkpoint:
         lines += ["", checkpoint_line(disclosure.checkpoint, lang)]
     return "\n".join(lines)
+
+
+def period_lines(disclosure: Disclosure, lang: str = "zh") -> list[str]:
+    """How the posting period was counted: posting day, first and last day, and
+    why the last day moved (民法典 Arts. 201, 203). Older records have none."""
+    posting = disclosure.periods.get("posting")
+    if not posting:
+        return []
+    return [posting_note(Period.from_json(posting), lang)]
 
 
 def checkpoint_line(checkpoint: Mapping[str, Any], lang: str = "zh") -> str:

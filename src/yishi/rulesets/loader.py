@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
+from yishi.domain.periods import Counting
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
 from yishi.domain.rules import (
     Action,
@@ -34,6 +35,7 @@ from yishi.domain.rules import (
     Transition,
     VoteMethodSpec,
 )
+from yishi.rulesets.calendar import CALENDARS
 from yishi.rulesets.floors import check_floors
 from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError, errors
@@ -454,6 +456,8 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
         source=file,
         digest=digest,
         catalog=catalog,
+        counting=Counting(d.get("periods", {}).get("counting", "calendar_days")),
+        calendar=CALENDARS[d.get("periods", {}).get("calendar", "cn")](),
     )
 
 

@@ -183,6 +183,15 @@ RULESET = table(
     law_version=s("所依据法律文本的版本年份", enum=("2018", "2025")),
     timezone=s("时区"),
     description=s(),
+    periods=table(
+        "期间的计算（民法典第二百零一条、第二百零三条）",
+        counting=s(
+            "calendar_days：按日历日计算（法律所称“日”）；working_days：按工作日计算",
+            enum=("calendar_days", "working_days"),
+        ),
+        calendar=s("法定节假日与调休日历", enum=("cn",)),
+        note=s(),
+    ),
     legal_basis=arr(
         table(
             law=s(required=True),
