@@ -49,6 +49,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 "method": m.method,
                 "outcome": m.outcome,
                 "result": m.result,
+                "periods": m.periods,
             }
         )
     disclosures = []
@@ -64,6 +65,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 "until": d.until.isoformat(),
                 "objections_until": d.objections_until.isoformat() if d.objections_until else None,
                 "closed": d.closed,
+                "periods": d.periods,
                 "objections": [
                     {
                         "objection": o.id,
@@ -74,6 +76,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
                         "reply": o.reply,
                         "resolved": o.resolved,
                         "escalated": o.escalated,
+                        "periods": o.periods,
                     }
                     for o in (state.objections[i] for i in d.objections)
                 ],

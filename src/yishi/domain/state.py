@@ -86,6 +86,7 @@ class Meeting:
     outcome: str | None = None
     result: dict[str, Any] | None = None
     notice_completed: bool = False
+    periods: dict[str, Any] = attrs.Factory(dict)  # {"notice": Period.to_json()}
 
 
 @attrs.define
@@ -99,6 +100,7 @@ class Objection:
     reply: str | None = None
     resolved: bool | None = None
     escalated: bool = False
+    periods: dict[str, Any] = attrs.Factory(dict)  # {"reply": Period.to_json()}
 
     @property
     def pending(self) -> bool:
@@ -309,7 +311,15 @@ def _(e: ev.MeetingNoticeCompleted, s: State) -> None:
 @_apply.register
 def _(e: ev.MeetingConvened, s: State) -> None:
     s.meetings[e.meeting] = Meeting(
-        e.meeting, e.matter, e.stage, e.body, e.date, e.at.date(), e.method, candidates=e.candidates
+        e.meeting,
+        e.matter,
+        e.stage,
+        e.body,
+        e.date,
+        e.at.date(),
+        e.method,
+        candidates=e.candidates,
+        periods=dict(e.periods) if e.periods else {},
     )
     s.matters[e.matter].meetings.append(e.meeting)
 
@@ -403,7 +413,13 @@ def _(e: ev.DisclosurePublished, s: State) -> None:
 @_apply.register
 def _(e: ev.ObjectionRaised, s: State) -> None:
     s.objections[e.objection] = Objection(
-        e.objection, e.disclosure, e.person, e.text, e.at.date(), e.reply_due
+        e.objection,
+        e.disclosure,
+        e.person,
+        e.text,
+        e.at.date(),
+        e.reply_due,
+        periods=dict(e.periods) if e.periods else {},
     )
     s.disclosures[e.disclosure].objections.append(e.objection)
 
