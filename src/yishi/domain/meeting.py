@@ -19,8 +19,8 @@ from yishi.domain.lookup import (
     rules_for,
     run_meeting,
 )
-from yishi.domain.periods import Counting
 from yishi.domain.membership import composition_problems, roster, votes_in
+from yishi.domain.periods import Counting
 from yishi.domain.rules import (
     Membership,
     RuleSet,

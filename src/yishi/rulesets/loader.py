@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
-from yishi.domain.periods import Counting
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
+from yishi.domain.periods import Counting
 from yishi.domain.rules import (
     Action,
     BodySpec,
