@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from yishi import outcomes
 from yishi.domain import events as ev
 from yishi.domain.periods import Period, describe
 from yishi.publish.notice import OUTCOMES, method_name, render_notice
@@ -123,6 +124,11 @@ def to_json(report: RunReport) -> dict[str, Any]:
         "meetings": meetings,
         "disclosures": disclosures,
         "matters": matters,
+        # Added within yishi-run/1 (docs/scenarios.md): what became of each
+        # suggestion, evaluation and escalated objection.
+        "suggestions": outcomes.suggestions(state, rs),
+        "evaluations": outcomes.evaluations(report.all_events(), state, rs),
+        "escalations": outcomes.escalations(report.all_events(), state),
         "summary": {
             "steps": len([r for r in report.results if r.step.do not in ("tick", "setup")]),
             "refused": len([r for r in report.results if r.refusal is not None]),
@@ -228,6 +234,16 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
             if en
             else f"- {m.title}（{m.id}）：{status}{where}"
         )
+    ideas = outcomes.suggestions(state, rs)
+    if ideas:
+        out.append("")
+        out.append("What became of each suggestion:" if en else "建议的去向：")
+        out += [
+            f"- {s['title']} ({s['suggestion']}, {name(s['person'])}): {s['outcome']['en']}"
+            if en
+            else f"- {s['title']}（{s['suggestion']}，{name(s['person'])}）：{s['outcome']['zh']}"
+            for s in ideas
+        ]
     unexpected = report.unexpected
     if unexpected:
         out.append("")
@@ -402,13 +418,36 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"
         ]
     if isinstance(event, ev.EvaluationClosed):
-        return ["       " + event.threshold["explanation"][lang]]
+        return [
+            "       " + event.threshold["explanation"][lang],
+            *_evaluation_lines(event, report, lang),
+        ]
     if isinstance(event, ev.MeetingNoticeCompleted):
         return [
             f"    meeting {event.meeting}: notice period complete ({event.notice_days} days' notice); it may be held"
             if en
             else f"    会议 {event.meeting}：通知期满（提前 {event.notice_days} 日通知），可以召开"
         ]
+    return []
+
+
+def _evaluation_lines(event: ev.EvaluationClosed, report: RunReport, lang: str) -> list[str]:
+    """Counts per rating and the rate, as the JSON's ``evaluations`` gives them."""
+    state = report.engine.state
+    for verdict in outcomes.evaluations(report.all_events(), state, report.ruleset):
+        if verdict["matter"] == event.matter and verdict["closed_at"] == event.at.isoformat():
+            rate = verdict["rate"]
+            if lang == "en":
+                counts = ", ".join(f"{k} {v}" for k, v in verdict["by_rating"].items())
+                return [
+                    f"       ratings: {counts}; rate {rate['fraction']} = {rate['percent']}",
+                    f"       rule: {verdict['rule']['definition']['en']}",
+                ]
+            counts = "，".join(f"{k} {v} 人" for k, v in verdict["by_rating"].items())
+            return [
+                f"       各档评价：{counts}；满意率 {rate['fraction']} = {rate['percent']}",
+                f"       规则：{verdict['rule']['definition']['zh']}",
+            ]
     return []
 
 

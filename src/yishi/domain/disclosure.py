@@ -12,7 +12,7 @@ from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import RuleSet, StageKind, Transition
-from yishi.domain.state import Disclosure, Matter, State
+from yishi.domain.state import Disclosure, Matter, Objection, State
 
 
 def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
@@ -194,8 +194,9 @@ def answer_objection(
     )
     if c.resolved:
         return [answered]
-    reason = f"异议人 {name(state, objection.person)} 对答复不满意"
-    reason_en = f"objector {objection.person} not satisfied with the reply"
+    cause_zh, cause_en = _cause(state, objection)
+    reason = f"{cause_zh}：异议人对答复不满意"
+    reason_en = f"{cause_en}: the objector is not satisfied with the reply"
     return [
         answered,
         *_escalate(
@@ -209,6 +210,13 @@ def answer_objection(
             c.actor,
         ),
     ]
+
+
+def _cause(state: State, objection: Objection) -> tuple[str, str]:
+    """The objection an escalation names: its id, who raised it and what it said."""
+    text = objection.text if len(objection.text) <= 40 else objection.text[:40] + "……"
+    who = name(state, objection.person)
+    return f"异议 {objection.id}（{who}：“{text}”）", f"objection {objection.id} ({who}: “{text}”)"
 
 
 def _escalate(
@@ -280,8 +288,8 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
         reasons = [
             (
                 o.id,
-                f"异议 {o.id} 未在 {disclosure.reply_days} 日内答复（答复期限至 {o.reply_due.isoformat()}）",
-                f"objection {o.id} not answered within {disclosure.reply_days} days (due {o.reply_due.isoformat()})",
+                f"{_cause(state, o)[0]}未在 {disclosure.reply_days} 日内答复（答复期限至 {o.reply_due.isoformat()}）",
+                f"{_cause(state, o)[1]} not answered within {disclosure.reply_days} days (due {o.reply_due.isoformat()})",
             )
             for o in overdue
         ]

@@ -193,6 +193,7 @@ class Suggestion:
     submitted_on: dt.date
     status: str = "open"  # open | merged | declined
     matter: str | None = None
+    reason: str = ""  # why it was declined
 
 
 @attrs.define
@@ -476,3 +477,4 @@ def _(e: ev.SuggestionSubmitted, s: State) -> None:
 @_apply.register
 def _(e: ev.SuggestionDeclined, s: State) -> None:
     s.suggestions[e.suggestion].status = "declined"
+    s.suggestions[e.suggestion].reason = e.reason
