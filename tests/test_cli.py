@@ -43,6 +43,9 @@ def test_run_json_is_the_documented_document():
         "meetings",
         "disclosures",
         "matters",
+        "suggestions",
+        "evaluations",
+        "escalations",
         "summary",
     }
     assert document["summary"]["unexpected"] == 0
