@@ -320,6 +320,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{body} needs {required} working days' notice ({first_day} to {last_day}); "
         "the meeting cannot be held before {last_day}",
     ),
+    # -- backfill: earlier steps entered from the paper record (law-time) ------
+    "record_out_of_order": (
+        "补录须按程序顺序逐步进行：事项当前处于“{stage}”，不能补录“{recorded}”",
+        "records are entered step by step in the procedure's order: the matter is at '{stage}', "
+        "not '{recorded}'",
+    ),
+    "record_kind_not_supported": (
+        "“{stage}”不能补录：建议征集请按实际逐条录入",
+        "'{stage}' cannot be entered as a record: enter its suggestions one by one",
+    ),
+    "record_step_under_way": (
+        "“{stage}”已在本系统中进行（有未结束的会议或公示），不能再补录",
+        "'{stage}' is already under way here (a meeting or notice is open); it cannot be entered as a record",
+    ),
+    "record_in_future": (
+        "补录的日期 {held_on} 晚于录入当天 {today}",
+        "the recorded date {held_on} is later than the day of entry {today}",
+    ),
+    "record_before_previous": (
+        "补录的日期 {held_on} 早于上一步的 {previous}",
+        "the recorded date {held_on} is earlier than the previous step's {previous}",
+    ),
+    "record_needs_minutes": (
+        "补录须写明书面记录所在（会议记录、签到表、公示底稿等）",
+        "a record must say where the paper record is (minutes, sign-in sheet, notice copy)",
+    ),
+    "record_needs_counts": (
+        "补录“{stage}”须写明人数：{missing}",
+        "entering '{stage}' needs its numbers: {missing}",
+    ),
+    "record_votes_exceed_present": (
+        "补录的赞成、反对、弃权合计 {votes} 票，多于到会的 {present} 人",
+        "the recorded votes ({votes}) exceed those present ({present})",
+    ),
+    "record_present_exceeds_members": (
+        "补录的到会人数 {present} 多于应到会的 {members} 人",
+        "the recorded attendance ({present}) exceeds the members entitled to attend ({members})",
+    ),
     "verify_truncated_commands": (
         "操作登记 {key} 指向第 {last} 条记录，日志中没有：日志末尾被截去",
         "command {key} names record #{last}, which the log lacks: its tail was cut off",

@@ -241,3 +241,17 @@ class DeclineSuggestion(Command):
 @attrs.frozen(kw_only=True)
 class Tick(Command):
     """Process what fell due by ``now``: disclosure periods, unanswered objections."""
+
+
+@attrs.frozen(kw_only=True)
+class EnterRecord(Command):
+    """An earlier step held on paper, entered as a recorded fact (补录): the
+    matter starts in the log where its paper record starts (domain/backfill.py)."""
+
+    matter: str
+    stage: str
+    held_on: dt.date
+    outcome: str  # passed | rejected (meetings, elections, evaluations); done (others)
+    minutes: str  # where the paper record is: minutes, register, notice copy
+    body: str | None = None
+    counts: tuple[tuple[str, int], ...] = ()

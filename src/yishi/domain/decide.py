@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from yishi.domain import commands as cmd
 from yishi.domain import (
+    backfill,
     community,
     disclosure,
     election,
@@ -24,6 +24,7 @@ from yishi.domain import (
     paper,
     schedule,
 )
+from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import describe, holds, name
 from yishi.domain.errors import Refusal
@@ -58,6 +59,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.CompleteExecution: execution.complete,
     cmd.Rate: execution.rate,
     cmd.CloseEvaluation: execution.close_evaluation,
+    cmd.EnterRecord: backfill.enter_record,
 }
 
 

@@ -341,6 +341,24 @@ class EvaluationClosed(Event):
     counts: Mapping[str, int]
 
 
+# -- backfill --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class StepRecorded(Event):
+    """A step held outside the system, entered from its paper record: the log
+    says it was entered, not held (no attendance, ballots or notice of its own)."""
+
+    matter: str
+    stage: str
+    kind: str  # the stage kind, as the rule set had it when entered
+    held_on: dt.date
+    outcome: str
+    minutes: str
+    body: str | None = None
+    counts: Mapping[str, int] = attrs.field(factory=dict)
+
+
 # -- intake ----------------------------------------------------------------
 
 

@@ -167,6 +167,9 @@ class Matter:
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
+    # Earlier steps entered from the paper record (补录), in order: each the
+    # StepRecorded's fields as JSON, plus when and by whom it was entered.
+    recorded: list[dict[str, Any]] = attrs.Factory(list)
 
     def open_meeting(self, state: State) -> Meeting | None:
         for meeting_id in reversed(self.meetings):
@@ -465,6 +468,23 @@ def _(e: ev.RatingSubmitted, s: State) -> None:
 @_apply.register
 def _(e: ev.EvaluationClosed, s: State) -> None:
     pass
+
+
+@_apply.register
+def _(e: ev.StepRecorded, s: State) -> None:
+    s.matters[e.matter].recorded.append(
+        {
+            "stage": e.stage,
+            "kind": e.kind,
+            "held_on": e.held_on.isoformat(),
+            "body": e.body,
+            "outcome": e.outcome,
+            "counts": dict(e.counts),
+            "minutes": e.minutes,
+            "entered_at": e.at.isoformat(),
+            "entered_by": e.actor,
+        }
+    )
 
 
 @_apply.register

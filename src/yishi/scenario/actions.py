@@ -112,6 +112,26 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
     ),
     "consensus": (cmd.RecordConsensus, {"meeting": s(required=True), "reached": b(required=True)}),
     "close_meeting": (cmd.CloseMeeting, {"meeting": s(required=True)}),
+    "record": (
+        cmd.EnterRecord,
+        {
+            "matter": s(required=True),
+            "stage": s("补录的步骤 id（事项当前所处的步骤）", required=True),
+            "held_on": Field("string", "该步骤实际进行的日期（书面记录上的日期）", required=True),
+            "outcome": s(
+                "结果：passed / rejected（会议、选举、评价），done（公示、实施）",
+                required=True,
+                enum=("passed", "rejected", "done"),
+            ),
+            "minutes": s("书面记录所在：会议记录、签到表、公示底稿的名称与页码", required=True),
+            "body": s("开会的机构 id（步骤允许多个机构时必填）"),
+            "counts": Field(
+                "map",
+                "书面记录上的人数：present（到会）、yes、no、abstain，可加 entitled、composition",
+                values=i(minimum=0),
+            ),
+        },
+    ),
     "publish": (
         cmd.Publish,
         {"matter": s(required=True), "disclosure": s(required=True), "title": s(), "text": s()},

@@ -151,7 +151,7 @@ def expand(ids: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-DATE_KEYS = frozenset({"born", "date", "at", "until"})
+DATE_KEYS = frozenset({"born", "date", "at", "until", "held_on"})
 
 
 def _date_values(
@@ -195,11 +195,13 @@ def load_scenario(path: str | Path) -> Scenario:
     if document is None:
         raise RuleSetError(problems)
     if isinstance(document.get("community_file"), str):
-        shared, problems = _shared_community(
-            Path(path).resolve().parent / document["community_file"]
-        )
+        shared_path = Path(path).resolve().parent / document["community_file"]
+        shared, problems, shared_lines = _shared_community(shared_path)
         if shared is not None:
             own = document.get("community", {})
+            problems += _defined_twice(
+                shared, own if isinstance(own, dict) else {}, shared_path, shared_lines, text
+            )
             merged = {
                 **shared,
                 **{
@@ -236,8 +238,11 @@ def load_scenario(path: str | Path) -> Scenario:
         if kind in ACTIONS:
             fields.update(ACTIONS[kind][1])
         before = len(problems)
-        validate(raw, Field("table", fields=fields), ("actions", index), problems)
-        for key in ("at", "date"):
+        # An unknown `do` is one mistake: its other keys are not checked against
+        # the common ones, which would call every one of them unknown.
+        checked = raw if kind in ACTIONS else {k: v for k, v in raw.items() if k in COMMON}
+        validate(checked, Field("table", fields=fields), ("actions", index), problems)
+        for key in ("at", "date", "held_on"):
             if key in raw:
                 _check_dates(raw[key], ("actions", index, key), problems)
         _check_evidence(raw, index, Path(path).resolve().parent, problems)
@@ -269,7 +274,10 @@ def load_scenario(path: str | Path) -> Scenario:
     community = document.get("community", {})
     lines = key_lines(text)
     if problems:
-        raise RuleSetError([p.located(file, find_line(lines, _key(p.path)) or 1) for p in problems])
+        located = [p.located(file, find_line(lines, _key(p.path)) or 1) for p in _tidy(problems)]
+        # In the order of the file, as an editor shows it (a stable sort keeps
+        # the problems of one line in the order they were found).
+        raise RuleSetError(sorted(located, key=lambda p: (p.file != file, p.line or 0)))
     for step_index, step in enumerate(steps):
         steps[step_index] = attrs.evolve(step, line=find_line(lines, ("actions", step.index)))
     return Scenario(
@@ -285,27 +293,86 @@ def load_scenario(path: str | Path) -> Scenario:
     )
 
 
-def _shared_community(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+def _shared_community(
+    path: Path,
+) -> tuple[dict[str, Any] | None, list[Problem], dict[Any, int]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [
-            Problem("unreadable", "community_file", detail=f"{path.name}: {exc.strerror or exc}")
-        ]
-    document, _, problems = parse_toml(data, str(path))
+        return (
+            None,
+            [Problem("unreadable", "community_file", detail=f"{path.name}: {exc.strerror or exc}")],
+            {},
+        )
+    document, text, problems = parse_toml(data, str(path))
     if document is None:
-        return None, problems
+        return None, problems, {}
     community = document.get("community")
     if not isinstance(community, dict):
-        return None, [
+        return (
+            None,
+            [
+                Problem(
+                    "missing",
+                    "community_file",
+                    expected=f"{path.name} 中的 [community] 表",
+                    expected_en=f"a [community] table in {path.name}",
+                )
+            ],
+            {},
+        )
+    return community, [], key_lines(text)
+
+
+def _defined_twice(
+    shared: dict[str, Any],
+    own: dict[str, Any],
+    shared_path: Path,
+    shared_lines: dict[Any, int],
+    text: str,
+) -> list[Problem]:
+    """A body both in the shared community file and in the scenario is an error
+    naming both places: the lists are joined, and one would silently replace the other."""
+    first: dict[str, int] = {}
+    for n, body in enumerate(
+        shared.get("bodies", []) if isinstance(shared.get("bodies"), list) else []
+    ):
+        if isinstance(body, dict) and isinstance(body.get("id"), str):
+            first.setdefault(body["id"], n)
+    lines = key_lines(text)
+    found = []
+    own_bodies = own.get("bodies", [])
+    for n, body in enumerate(own_bodies if isinstance(own_bodies, list) else []):
+        if not isinstance(body, dict) or body.get("id") not in first:
+            continue
+        there = find_line(shared_lines, ("community", "bodies", first[body["id"]]))
+        where = f"{shared_path.name}" + (f" 第 {there} 行" if there else "")
+        where_en = f"{shared_path.name}" + (f" line {there}" if there else "")
+        found.append(
             Problem(
-                "missing",
-                "community_file",
-                expected=f"{path.name} 中的 [community] 表",
-                expected_en=f"a [community] table in {path.name}",
+                "duplicate",
+                dotted(("community", "bodies", n, "id")),
+                found=body["id"],
+                hint=f"机构“{body['id']}”已在共用档案 {where} 定义；同一机构只能定义一次，"
+                "请删去其中一处（名单不会合并，也不会替换）",
+                hint_en=f"body '{body['id']}' is already defined in the shared file {where_en}; "
+                "define it once: remove one of them (rosters are neither merged nor replaced)",
+                line=find_line(lines, ("community", "bodies", n)),
             )
-        ]
-    return community, []
+        )
+    return found
+
+
+def _tidy(problems: list[Problem]) -> list[Problem]:
+    """One mistake, one problem: a misspelt required key is reported as the
+    unknown key (with its "did you mean"), not also as the required one missing."""
+    meant = set()
+    for p in problems:
+        if p.code == "unknown_key" and p.hint_en.startswith("did you mean '"):
+            parent = p.path.rsplit(".", 1)[0] if "." in p.path else ""
+            key = p.hint_en[len("did you mean '") :].split("'", 1)[0]
+            meant.add(f"{parent}.{key}" if parent else key)
+    return [p for p in problems if not (p.code == "missing" and p.path in meant)]
 
 
 class _Date(str):
@@ -401,6 +468,10 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
             args[key] = tuple(args[key])
     if kind == "election_count":
         args["votes"] = tuple(args["votes"].items())
+    if kind == "record":
+        held = args["held_on"]
+        args["held_on"] = held.date() if isinstance(held, dt.datetime) else held
+        args["counts"] = tuple(args.get("counts", {}).items())
     if kind == "convene" and "date" not in args:
         args["date"] = at.date()
     return [make(klass(**base, **args))]
