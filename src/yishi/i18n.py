@@ -347,8 +347,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a record must say where the paper record is (minutes, sign-in sheet, notice copy)",
     ),
     "record_needs_counts": (
-        "补录“{stage}”须写明人数：{missing}",
-        "entering '{stage}' needs its numbers: {missing}",
+        "补录“{stage}”须在 counts 中写明人数：{missing}",
+        "entering '{stage}' needs its numbers in counts: {missing}",
     ),
     "record_votes_exceed_present": (
         "补录的赞成、反对、弃权合计 {votes} 票，多于到会的 {present} 人",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from yishi import outcomes
 from yishi.domain import events as ev
 from yishi.domain.periods import Period, describe
-from yishi.publish.notice import OUTCOMES, method_name, render_notice
+from yishi.publish.notice import OUTCOMES, method_name, recorded_step_line, render_notice
 from yishi.scenario.run import RunReport
 
 FORMAT = "yishi-run/1"
@@ -98,6 +100,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "closing_reason": m.closing_reason,
             "recused": dict(m.recused),
             "merged": list(m.merged),
+            "recorded": m.recorded,
             "history": [
                 {
                     "stage": h.stage,
@@ -170,6 +173,7 @@ _DO = {
     "rate": ("评价", "rates"),
     "ratings": ("评价", "rates"),
     "close_evaluation": ("结束评议", "closes the evaluation"),
+    "record": ("补录此前步骤（据书面记录）", "enters an earlier step from the paper record"),
     "suggest": ("提交建议", "suggests"),
     "merge": ("合并建议为议题", "merges suggestions"),
     "decline": ("退回建议", "declines a suggestion"),
@@ -417,6 +421,11 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             if event.outcome == "ended"
             else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"
         ]
+    if isinstance(event, ev.StepRecorded):
+        line = recorded_step_line(
+            attrs.asdict(event, recurse=False) | {"held_on": event.held_on.isoformat()}, rs, lang
+        )
+        return ["    ✎ " + line[2:]]
     if isinstance(event, ev.EvaluationClosed):
         return [
             "       " + event.threshold["explanation"][lang],

@@ -92,6 +92,8 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
         "matter_type": matter.matter_type,
         "text": text,
         "decisions": decisions,
+        # Steps entered from the paper record (补录): the notice says so.
+        "recorded": [dict(r) for r in matter.recorded],
         "recusals": [
             {"person": state.people[p].name, "reason": r} for p, r in matter.recused.items()
         ],

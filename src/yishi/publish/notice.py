@@ -79,6 +79,7 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
     lines.append(("Matter: " if en else "事项：") + f"{c['title']}（{c['matter']}）")
     if c.get("text"):
         lines.append(c["text"])
+    lines += recorded_lines(c.get("recorded", ()), ruleset, lang)
     if c["decisions"]:
         lines.append("")
         lines.append("Decisions:" if en else "决策过程：")
@@ -150,6 +151,52 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
     if disclosure.checkpoint:
         lines += ["", checkpoint_line(disclosure.checkpoint, lang)]
     return "\n".join(lines)
+
+
+RECORDED_OUTCOMES = {
+    "passed": ("通过", "passed"),
+    "rejected": ("未通过", "not passed"),
+    "done": ("已完成", "done"),
+}
+COUNT_WORDS = {
+    "present": ("到会", "present"),
+    "entitled": ("应到会", "entitled"),
+    "composition": ("组成人员", "members"),
+    "yes": ("赞成", "yes"),
+    "no": ("反对", "no"),
+    "abstain": ("弃权", "abstain"),
+}
+
+
+def recorded_step_line(r: Mapping[str, Any], ruleset: RuleSet, lang: str = "zh") -> str:
+    """One step entered from the paper record, saying that it was entered, not held here."""
+    en = lang == "en"
+    outcome = RECORDED_OUTCOMES.get(r["outcome"], (r["outcome"], r["outcome"]))[1 if en else 0]
+    body = f"（{_body_name(ruleset, r['body'], lang)}）" if r.get("body") else ""
+    counts = [
+        f"{COUNT_WORDS.get(k, (k, k))[1 if en else 0]} {v}" for k, v in r.get("counts", {}).items()
+    ]
+    numbers = ("; " if en else "；") + (", " if en else "，").join(counts) if counts else ""
+    if en:
+        return (
+            f"- {r['held_on']} {_stage_name(ruleset, r['stage'], lang)}{body}: {outcome}{numbers} "
+            f"[entered from the paper record, not held in yishi; record: {r['minutes']}]"
+        )
+    return (
+        f"- {r['held_on']} {_stage_name(ruleset, r['stage'], lang)}{body}：{outcome}{numbers}"
+        f"【补录：据书面记录录入，非本系统召开；记录：{r['minutes']}】"
+    )
+
+
+def recorded_lines(recorded: Any, ruleset: RuleSet, lang: str = "zh") -> list[str]:
+    if not recorded:
+        return []
+    head = (
+        "Earlier steps, entered from the paper record:"
+        if lang == "en"
+        else "此前步骤（据书面记录补录）："
+    )
+    return ["", head, *(recorded_step_line(r, ruleset, lang) for r in recorded)]
 
 
 def period_lines(disclosure: Disclosure, lang: str = "zh") -> list[str]:
