@@ -88,11 +88,6 @@ def test_timeline_json_and_notice_say_the_steps_were_entered_not_held():
 # -- the rules of entering a record -----------------------------------------------------
 
 
-def _engine_at_review():
-    report = _run()
-    return report.engine
-
-
 def _record(engine, at: dt.datetime, **kw):
     fields = {
         "actor": "p03",
@@ -172,7 +167,7 @@ def test_a_step_already_under_way_here_cannot_be_entered_as_a_record(engine):
 
 def test_a_rejected_paper_decision_follows_on_reject(engine):
     events = _record(engine, AT, outcome="rejected", counts=(("present", 3), ("yes", 1), ("no", 2)))
-    assert [e.type for e in events][0] == "StepRecorded"
+    assert events[0].type == "StepRecorded"
     assert engine.state.matters["m"].status == "abandoned"
 
 

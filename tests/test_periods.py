@@ -342,3 +342,23 @@ def test_an_unknown_counting_is_refused_by_check():
     ruleset, problems = check_text(text.encode(), "pub.toml")
     assert ruleset is None
     assert any(p.path and "counting" in str(p.path) for p in problems)
+
+
+def test_example_posting_across_the_holidays_ends_where_the_law_says():
+    from tests.conftest import ROOT
+    from yishi.report import to_json
+    from yishi.scenario import load_scenario, run_scenario
+
+    report = run_scenario(load_scenario(ROOT / "examples" / "11_posting_across_national_day.toml"))
+    assert report.unexpected == []
+    (notice,) = to_json(report)["disclosures"]
+    posting = notice["periods"]["posting"]
+    assert (posting["start"], posting["first_day"]) == ("2026-09-26", "2026-09-27")
+    # the law's answer for the rule set's own number of days (7 before the 2025 floor, 15 after)
+    nominal, last = {7: ("2026-10-03", "2026-10-08"), 15: ("2026-10-11", "2026-10-12")}[
+        posting["days"]
+    ]
+    assert (posting["nominal_last_day"], posting["last_day"]) == (nominal, last)
+    assert "依民法典第二百零三条顺延至 " + last in notice["text"]["zh"]
+    (objection,) = notice["objections"]
+    assert (objection["raised_on"], objection["reply_due"]) == ("2026-10-06", "2026-10-09")
