@@ -60,7 +60,15 @@ def test_recorded_steps_are_a_distinct_kind_in_the_log_and_move_the_matter_on():
 def test_refused_records_and_their_reasons():
     report = _run()
     refused = [(r.step.index, r.refusal.code) for r in report.results if r.refusal]
-    assert refused == [(1, "record_out_of_order"), (4, "record_needs_counts")]
+    assert refused == [
+        (1, "record_out_of_order"),
+        (4, "record_needs_counts"),
+        (6, "record_threshold_not_met"),
+    ]
+    (short,) = [r.refusal for r in report.results if r.step.index == 6]
+    # collective land lease: 2/3 of all 30 representatives, not a majority of those present
+    assert short.params == {"count": 18, "minimum": 20, "base_value": 30}
+    assert short.rule == "matter_types.collective_land_lease.overrides.resolve.threshold"
     assert report.unexpected == []
 
 
@@ -138,6 +146,32 @@ def test_a_record_that_cannot_be_right_is_refused_and_writes_nothing(engine, kw,
         _record(engine, AT, **kw)
     assert refused.value.code == code
     assert len(engine.store) == before
+
+
+def test_a_paper_decision_short_of_its_quorum_is_refused_with_the_numbers(engine):
+    for stage, day in (("propose", 3), ("consult", 5), ("review", 10)):
+        _record(engine, AT, stage=stage, held_on=dt.date(2026, 3, day))
+    with pytest.raises(Refusal) as refused:
+        _record(
+            engine,
+            AT,
+            stage="resolve",
+            held_on=dt.date(2026, 3, 20),
+            body="representatives_assembly",
+            counts=(("composition", 30), ("present", 15), ("yes", 15)),
+        )
+    assert refused.value.code == "record_quorum_not_met"
+    assert refused.value.params == {"count": 15, "minimum": 20, "base_value": 30}
+    # without the members' number the quorum cannot be checked, and is not guessed
+    events = _record(
+        engine,
+        AT,
+        stage="resolve",
+        held_on=dt.date(2026, 3, 20),
+        body="representatives_assembly",
+        counts=(("present", 15), ("yes", 15)),
+    )
+    assert events[0].type == "StepRecorded"
 
 
 def test_records_keep_the_order_of_their_dates(engine):

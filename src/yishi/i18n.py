@@ -350,6 +350,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "补录“{stage}”须在 counts 中写明人数：{missing}",
         "entering '{stage}' needs its numbers in counts: {missing}",
     ),
+    "record_quorum_not_met": (
+        "书面记录写“通过”，但到会 {count} 人不足法定人数（基数 {base_value}，须至少 {minimum} 人）",
+        "the record says passed, but {count} present is not a quorum ({minimum} of {base_value} needed)",
+    ),
+    "record_threshold_not_met": (
+        "书面记录写“通过”，但赞成 {count} 票未达到表决要求（基数 {base_value}，须至少 {minimum} 票）",
+        "the record says passed, but {count} in favour does not meet the threshold "
+        "({minimum} of {base_value} needed)",
+    ),
     "record_votes_exceed_present": (
         "补录的赞成、反对、弃权合计 {votes} 票，多于到会的 {present} 人",
         "the recorded votes ({votes}) exceed those present ({present})",

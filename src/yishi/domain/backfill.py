@@ -22,10 +22,11 @@ from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import describe, holds, name
 from yishi.domain.catalog import StageKind
+from yishi.domain.counting import Base, check
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
-from yishi.domain.rules import RuleSet, StageSpec, stage_bodies
+from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules, stage_bodies
 from yishi.domain.state import State
 
 # What a paper record may say happened, by stage kind.
@@ -82,6 +83,8 @@ def enter_record(
     body = _body(ruleset, stage, matter.matter_type, c.body)
     counts = dict(c.counts)
     _check_counts(stage, counts)
+    if stage.kind is StageKind.MEETING and c.outcome == "passed" and body is not None:
+        _check_against_rules(meeting_rules(ruleset, stage, body, matter.matter_type), counts)
     recorded = ev.StepRecorded(
         at=now,
         actor=c.actor,
@@ -147,3 +150,58 @@ def _check_counts(stage: StageSpec, counts: dict[str, int]) -> None:
                     present=counts["present"],
                     members=counts[base],
                 )
+
+
+# For each base: (what the record counts against it, the base's own number),
+# as domain/tally.py counts a meeting held here; a record gives what it gives.
+_QUORUM = {
+    Base.COMPOSITION: ("present", "composition"),
+    Base.ENTITLED: ("present", "entitled"),
+    Base.PRESENT: ("present", "present"),
+    Base.ELIGIBLE_ADULTS: ("present", "eligible_adults"),
+    Base.HOUSEHOLDS: ("households_present", "households"),
+}
+_THRESHOLD = {
+    Base.COMPOSITION: "composition",
+    Base.ENTITLED: "entitled",
+    Base.PRESENT: "present",
+    Base.ELIGIBLE_ADULTS: "eligible_adults",
+    Base.HOUSEHOLDS: "households",
+    Base.VOTES_CAST: "votes_cast",
+}
+
+
+def _check_against_rules(rules: EffectiveRules, counts: dict[str, int]) -> None:
+    """A record that says "passed" must not contradict the rule set where its
+    numbers allow a check: a paper decision short of its quorum or threshold
+    is refused with the numbers, not carried into the log as passed. A number
+    the record does not give is not guessed; the check is then left out."""
+    known = {**counts, "votes_cast": sum(counts.get(k, 0) for k in VOTES)}
+    quorum = []
+    for r in rules.quorum:
+        count_key, base_key = _QUORUM.get(r.base, ("", ""))
+        if count_key not in known or base_key not in known:
+            return  # any one unchecked alternative could have made the quorum
+        quorum.append(check(r, "quorum", known[count_key], known[base_key]))
+    if quorum and not any(q.met for q in quorum):
+        q = quorum[0]
+        raise Refusal(
+            "record_quorum_not_met",
+            rule=rules.sources.get("quorum", ""),
+            count=q.count,
+            minimum=q.minimum,
+            base_value=q.base_value,
+        )
+    for r in rules.threshold:
+        base_key = _THRESHOLD.get(r.base, "")
+        if base_key not in known:
+            continue
+        t = check(r, "threshold", known["yes"], known[base_key])
+        if not t.met:
+            raise Refusal(
+                "record_threshold_not_met",
+                rule=rules.sources.get("threshold", ""),
+                count=t.count,
+                minimum=t.minimum,
+                base_value=t.base_value,
+            )
