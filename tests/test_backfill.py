@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import ROOT
 from yishi.domain import commands as c
 from yishi.domain.errors import Refusal
+from yishi.domain.state import replay
 from yishi.report import to_json, to_text
 from yishi.rulesets.problems import RuleSetError
 from yishi.scenario import load_scenario, run_scenario
@@ -280,3 +281,11 @@ def test_problems_are_listed_in_line_order(tmp_path):
     lines = [p.line for p in problems]
     assert lines == sorted(lines) and len(problems) >= 3
     assert problems[0].path == "titel"
+
+
+@pytest.mark.parametrize(
+    "name", ["11_posting_across_national_day.toml", "12_backfill_paper_decision.toml"]
+)
+def test_replaying_the_log_gives_the_same_state(name):
+    report = _run(ROOT / "examples" / name)
+    assert replay(report.all_events()) == report.engine.state

@@ -313,7 +313,7 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         notice = (event.periods or {}).get("notice")
         if notice and notice["days"]:
             period = describe(Period.from_json(notice), lang)
-            lines.append(f"    notice period: {period}" if en else f"    通知期：{period}")
+            lines.append(f"    required notice: {period}" if en else f"    规定的通知期：{period}")
         return lines
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
