@@ -32,6 +32,10 @@ def test_every_suggestion_ends_with_an_outcome_in_json_and_text():
     assert "希望多种几棵树（s4" in section and "退回，理由：绿化补植已列入街道年度计划" in section
     assert section.count("并入议题 m9") == 3
     assert "What became of each suggestion:" in to_text(report, "en")
+    # and at the moment it happens, in the timeline
+    timeline = text.split("建议的去向：", 1)[0]
+    assert "建议 s1、s2、s3 并入议题 m9" in timeline
+    assert "建议 s4（希望多种几棵树）退回，理由：绿化补植已列入街道年度计划" in timeline
 
 
 def test_evaluations_give_a_structured_verdict():

@@ -228,3 +228,59 @@ def escalations(events: Iterable[ev.Event], state: State) -> list[dict[str, Any]
         elif isinstance(event, ev.DisclosurePublished | ev.MatterClosed):
             waiting.pop(event.matter, None)  # escalated for the record only
     return found
+
+
+# -- lines for the text timeline -------------------------------------------------------
+
+
+def intake_lines(event: ev.Event, state: State, lang: str) -> list[str]:
+    """A suggestion submitted, declined with its reason, or merged into a topic."""
+    en = lang == "en"
+    if isinstance(event, ev.SuggestionSubmitted):
+        return [
+            f"    suggestion {event.suggestion}: {event.title}"
+            if en
+            else f"    建议 {event.suggestion}：{event.title}"
+        ]
+    if isinstance(event, ev.SuggestionDeclined):
+        found = state.suggestions.get(event.suggestion)
+        title = found.title if found is not None else ""
+        return [
+            f"    suggestion {event.suggestion} ({title}) declined: {event.reason}"
+            if en
+            else f"    建议 {event.suggestion}（{title}）退回，理由：{event.reason}"
+        ]
+    if isinstance(event, ev.MatterProposed) and event.suggestions:
+        ids = (", " if en else "、").join(event.suggestions)
+        return [
+            f"    suggestions {ids} merged into topic {event.matter} “{event.title}”"
+            if en
+            else f"    建议 {ids} 并入议题 {event.matter}“{event.title}”"
+        ]
+    return []
+
+
+def evaluation_lines(
+    event: ev.EvaluationClosed,
+    events: Iterable[ev.Event],
+    state: State,
+    ruleset: RuleSet,
+    lang: str,
+) -> list[str]:
+    """Counts per rating, the rate and the rule, as the JSON's ``evaluations`` gives them."""
+    for verdict in evaluations(events, state, ruleset):
+        if verdict["matter"] != event.matter or verdict["closed_at"] != event.at.isoformat():
+            continue
+        rate = verdict["rate"]
+        if lang == "en":
+            counts = ", ".join(f"{k} {v}" for k, v in verdict["by_rating"].items())
+            return [
+                f"       ratings: {counts}; rate {rate['fraction']} = {rate['percent']}",
+                f"       rule: {verdict['rule']['definition']['en']}",
+            ]
+        counts = "，".join(f"{k} {v} 人" for k, v in verdict["by_rating"].items())
+        return [
+            f"       各档评价：{counts}；满意率 {rate['fraction']} = {rate['percent']}",
+            f"       规则：{verdict['rule']['definition']['zh']}",
+        ]
+    return []

@@ -421,6 +421,8 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             if event.outcome == "ended"
             else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"
         ]
+    if isinstance(event, ev.SuggestionSubmitted | ev.SuggestionDeclined | ev.MatterProposed):
+        return outcomes.intake_lines(event, state, lang)
     if isinstance(event, ev.StepRecorded):
         line = recorded_step_line(
             attrs.asdict(event, recurse=False) | {"held_on": event.held_on.isoformat()}, rs, lang
@@ -429,7 +431,7 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.EvaluationClosed):
         return [
             "       " + event.threshold["explanation"][lang],
-            *_evaluation_lines(event, report, lang),
+            *outcomes.evaluation_lines(event, report.all_events(), state, rs, lang),
         ]
     if isinstance(event, ev.MeetingNoticeCompleted):
         return [
@@ -437,26 +439,6 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             if en
             else f"    会议 {event.meeting}：通知期满（提前 {event.notice_days} 日通知），可以召开"
         ]
-    return []
-
-
-def _evaluation_lines(event: ev.EvaluationClosed, report: RunReport, lang: str) -> list[str]:
-    """Counts per rating and the rate, as the JSON's ``evaluations`` gives them."""
-    state = report.engine.state
-    for verdict in outcomes.evaluations(report.all_events(), state, report.ruleset):
-        if verdict["matter"] == event.matter and verdict["closed_at"] == event.at.isoformat():
-            rate = verdict["rate"]
-            if lang == "en":
-                counts = ", ".join(f"{k} {v}" for k, v in verdict["by_rating"].items())
-                return [
-                    f"       ratings: {counts}; rate {rate['fraction']} = {rate['percent']}",
-                    f"       rule: {verdict['rule']['definition']['en']}",
-                ]
-            counts = "，".join(f"{k} {v} 人" for k, v in verdict["by_rating"].items())
-            return [
-                f"       各档评价：{counts}；满意率 {rate['fraction']} = {rate['percent']}",
-                f"       规则：{verdict['rule']['definition']['zh']}",
-            ]
     return []
 
 
