@@ -289,3 +289,13 @@ def test_problems_are_listed_in_line_order(tmp_path):
 def test_replaying_the_log_gives_the_same_state(name):
     report = _run(ROOT / "examples" / name)
     assert replay(report.all_events()) == report.engine.state
+
+
+def test_an_election_is_not_entered_as_a_record():
+    engine = _run(ROOT / "examples" / "10_election.toml").engine
+    engine.execute(c.ProposeMatter(actor="p03", matter="e2", title="补选"), AT)
+    before = len(engine.store)
+    with pytest.raises(Refusal) as refused:
+        _record(engine, AT, matter="e2", stage="vote", held_on=dt.date(2026, 10, 20))
+    assert refused.value.code == "record_kind_not_supported"
+    assert len(engine.store) == before

@@ -327,8 +327,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not '{recorded}'",
     ),
     "record_kind_not_supported": (
-        "“{stage}”不能补录：建议征集请按实际逐条录入",
-        "'{stage}' cannot be entered as a record: enter its suggestions one by one",
+        "“{stage}”不能补录：建议征集与选举须按实际逐条录入（建议、选票或计票结果）",
+        "'{stage}' cannot be entered as a record: enter suggestions, ballots or the count as they happened",
     ),
     "record_step_under_way": (
         "“{stage}”已在本系统中进行（有未结束的会议或公示），不能再补录",

@@ -29,10 +29,11 @@ from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules, stage_bodies
 from yishi.domain.state import State
 
-# What a paper record may say happened, by stage kind.
+# What a paper record may say happened, by stage kind. Elections and intake
+# are not entered this way: who was elected, and each suggestion, are facts
+# later steps rely on, so they are entered as they happened.
 OUTCOMES = {
     StageKind.MEETING: ("passed", "rejected"),
-    StageKind.ELECTION: ("passed", "rejected"),
     StageKind.EVALUATION: ("passed", "rejected"),
     StageKind.DISCLOSURE: ("done",),
     StageKind.EXECUTION: ("done",),
@@ -115,7 +116,7 @@ def enter_record(
 def _body(
     ruleset: RuleSet, stage: StageSpec, matter_type: str | None, given: str | None
 ) -> str | None:
-    if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
+    if stage.kind is not StageKind.MEETING:
         if given is not None:
             raise Refusal("bad_value", field="body", value=given, allowed="—")
         return None

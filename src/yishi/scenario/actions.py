@@ -119,7 +119,7 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "stage": s("补录的步骤 id（事项当前所处的步骤）", required=True),
             "held_on": Field("string", "该步骤实际进行的日期（书面记录上的日期）", required=True),
             "outcome": s(
-                "结果：passed / rejected（会议、选举、评价），done（公示、实施）",
+                "结果：passed / rejected（会议、评价），done（公示、实施）",
                 required=True,
                 enum=("passed", "rejected", "done"),
             ),
