@@ -15,6 +15,7 @@ import attrs
 
 from yishi.domain import commands as cmd
 from yishi.domain import (
+    approval,
     community,
     disclosure,
     election,
@@ -55,6 +56,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.AnswerObjection: disclosure.answer_objection,
     cmd.RecordProgress: execution.record_progress,
     cmd.SignOff: execution.sign_off,
+    cmd.RecordApproval: approval.record,
     cmd.CompleteExecution: execution.complete,
     cmd.Rate: execution.rate,
     cmd.CloseEvaluation: execution.close_evaluation,

@@ -9,7 +9,7 @@ from functools import partial
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, Text
 from yishi.domain.flow import follow
 from yishi.domain.lookup import (
     current_stage,
@@ -26,8 +26,10 @@ from yishi.domain.rules import (
     StageKind,
     meeting_rules,
     stage_bodies,
+    statute_forbids,
 )
 from yishi.domain.state import Meeting, State
+from yishi.domain.steps import KIND_NAMES, body_later, stage_name, wrong_step
 from yishi.domain.tally import CHOICES, consensus_result, meeting_counts, outcome
 
 
@@ -37,7 +39,7 @@ def convene(
     matter = get_matter(state, c.matter)
     stage = current_stage(ruleset, matter)
     if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
-        raise Refusal("wrong_stage_kind", stage=stage.name, expected="meeting")
+        raise wrong_step(ruleset, matter, stage, StageKind.MEETING)
     if (stage.kind is StageKind.ELECTION) != bool(c.candidates):
         code = "candidates_required" if stage.kind is StageKind.ELECTION else "not_an_election"
         raise Refusal(code, meeting=c.meeting)
@@ -60,16 +62,30 @@ def convene(
         else stage_bodies(ruleset, stage, matter.matter_type)
     )
     body_id = c.body or (allowed[0] if len(allowed) == 1 else None)
+    if c.body and c.body not in allowed and body_later(ruleset, stage, c.body):
+        raise Refusal("step_missing", step=stage_name(stage), wanted=KIND_NAMES[StageKind.MEETING])
     if body_id is None or body_id not in allowed:
+        known = ruleset.bodies.get(c.body or "")
         raise Refusal(
             "body_not_allowed",
             rule=f"stages.{stage.id}.bodies",
-            body=c.body or "",
-            allowed="、".join(allowed),
+            body=Text(known.name, known.name_en or known.name) if known else (c.body or "—"),
+            allowed=Text(
+                "、".join(ruleset.bodies[b].name for b in allowed),
+                ", ".join(ruleset.bodies[b].name_en or ruleset.bodies[b].name for b in allowed),
+            ),
         )
     spec = ruleset.bodies[body_id]
+    if statute_forbids(ruleset, body_id, matter.matter_type):
+        mt = ruleset.matter_types[matter.matter_type or ""]
+        raise Refusal(
+            "statute_reserves_matter",
+            rule=f"matter_types.{mt.id}.statute",
+            body=Text(spec.name, spec.name_en or spec.name),
+            matter_type=Text(mt.name, mt.name_en or mt.name),
+        )
     if spec.membership is Membership.ROSTER and body_id not in state.bodies:
-        raise Refusal("body_not_constituted", body=spec.name)
+        raise Refusal("body_not_constituted", body=Text(spec.name, spec.name_en or spec.name))
     rules = meeting_rules(ruleset, stage, body_id, matter.matter_type)
     if c.method not in {m.name for m in rules.vote_methods}:
         if ruleset.vote_method(c.method) is None:
@@ -83,7 +99,19 @@ def convene(
     days = (c.date - now.date()).days
     # A reconvened meeting may need a longer fresh notice; it never shortens the rule's own.
     required = max(rules.notice_days, matter.notice_days or 0)
-    if days < required:
+    urgent = c.urgent_reason.strip()
+    if urgent and not spec.urgent_notice:
+        raise Refusal(
+            "urgent_notice_not_allowed",
+            rule=f"bodies.{body_id}.urgent_notice",
+            body=Text(spec.name, spec.name_en or spec.name),
+        )
+    if urgent and days >= required:
+        # Recorded only when it is used: a full notice needs no special circumstance.
+        urgent = ""
+    if urgent and days < 0:
+        raise Refusal("meeting_in_past", date=c.date.isoformat())
+    if days < required and not urgent:
         raise Refusal(
             "notice_too_short",
             rule=rules.sources["notice_days"]
@@ -120,6 +148,7 @@ def convene(
             method=c.method,
             place=c.place,
             candidates=c.candidates,
+            urgent_reason=urgent,
         )
     ]
 
@@ -136,7 +165,9 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
     for person in c.people:
         if person not in state.people:
             raise Refusal("unknown_person", person=person)
-        if person not in members:
+        if person not in members and _observes(state, ruleset, meeting.body, person):
+            pass  # 列席: recorded as present, never counted (tally counts members only)
+        elif person not in members:
             born = state.people[person].born
             if ruleset.bodies[meeting.body].membership is Membership.ELIGIBLE_ADULTS and born:
                 raise Refusal(
@@ -164,6 +195,14 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
         )
         for person in c.people
     ]
+
+
+def _observes(state: State, ruleset: RuleSet, body_id: str, person: str) -> bool:
+    """Whether ``person`` sits on a body the rule set lets attend this one (列席)."""
+    return any(
+        other in state.bodies and person in state.bodies[other].members
+        for other in ruleset.bodies[body_id].observers
+    )
 
 
 def declare_interest(

@@ -48,6 +48,11 @@ def meeting_counts(
     households_present = {
         state.people[p].household for p in present_members if state.people[p].household
     }
+    roster_body = state.bodies.get(meeting.body)
+    representatives = (
+        {p for p, m in roster_body.members.items() if "representative" in m.roles}
+        & set(members)
+    ) - removed if roster_body is not None else set()
     if meeting.tally is not None:
         yes, no, abstain = meeting.tally
     else:
@@ -64,6 +69,8 @@ def meeting_counts(
         "households": len(households),
         "households_present": len(households_present),
         "recused": len(recused),
+        "representatives": len(representatives),
+        "representatives_present": len(representatives & present_members),
         "yes": yes,
         "no": no,
         "abstain": abstain,
@@ -79,6 +86,7 @@ _QUORUM_COUNT = {
     Base.HOUSEHOLDS: ("households_present", "households"),
     Base.PRESENT: ("present", "present_base"),
     Base.VOTES_CAST: ("votes_cast", "present_base"),
+    Base.REPRESENTATIVES: ("representatives_present", "representatives"),
 }
 _THRESHOLD_BASE = {
     Base.COMPOSITION: "composition",
@@ -88,6 +96,7 @@ _THRESHOLD_BASE = {
     Base.ELIGIBLE_ADULTS: "eligible_adults",
     Base.HOUSEHOLDS: "households",
     Base.VOTES_CAST: "votes_cast",
+    Base.REPRESENTATIVES: "representatives",
 }
 
 
