@@ -147,14 +147,14 @@ def _party_first(rs: RuleSet, out: list[Problem]) -> None:
             k for k in kinds if k in BODY_FLOORS and BODY_FLOORS[k or ""].party_first
         ]
         if needs and not party_met:
-            floor = BODY_FLOORS[needs[0] or ""]
+            floor = BODY_FLOORS["party_committee"]
             out.append(
                 Problem(
                     "below_floor",
                     f"stages[{index}].bodies",
                     expected="此前须有党组织研究讨论的步骤（机构 statutory_kind 为 "
-                    f"{' 或 '.join(PARTY_KINDS)}）（{floor.citation}：需由村（居）民会议或者代表会议决定的"
-                    "重要事项，应当先经党组织研究讨论）",
+                    f"{' 或 '.join(PARTY_KINDS)}）（{floor.citation}；居委会组织法第三十条第四款：需由会议"
+                    "决定的重要事项，应当先经党组织研究讨论）",
                     expected_en="an earlier stage in which the Party organisation discusses the matter "
                     f"(a body whose statutory_kind is {' or '.join(PARTY_KINDS)}) ({floor.citation_en})",
                     found=stage.name,
