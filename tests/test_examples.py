@@ -69,7 +69,9 @@ def test_pass_land_lease_needs_two_thirds_of_all_representatives():
         # the rule's note travels with the verdict that applied it
         "note": "全体成员或全体代表的三分之二以上，不是到会人员",
     }
-    assert "〔规则说明：全体成员或全体代表的三分之二以上，不是到会人员〕" in check["explanation"]["zh"]
+    assert (
+        "〔规则说明：全体成员或全体代表的三分之二以上，不是到会人员〕" in check["explanation"]["zh"]
+    )
     assert (check["count"], check["base_value"], check["minimum"], check["met"]) == (
         22,
         30,

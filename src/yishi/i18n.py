@@ -349,6 +349,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{person}的近亲属{candidate}被提名为候选人，{person}应当退出{body}",
         "{person} must step down from {body}: a close relative, {candidate}, is nominated",
     ),
+    "not_close_relative": (
+        "登记簿中{other}不是{person}的近亲属",
+        "the register does not list {other} as a close relative of {person}",
+    ),
+    "recusal_relatives_disabled": (
+        "本规则未规定近亲属有利害关系时回避",
+        "this rule set does not provide for recusal over a close relative's interest",
+    ),
     "relative_interest": (
         "{person}的近亲属{relative}与本事项有利害关系",
         "{person}'s close relative {relative} has an interest in this matter",

@@ -12,7 +12,7 @@ from yishi.domain.authority import authorize
 from yishi.domain.errors import Refusal, Text
 from yishi.domain.flow import follow
 from yishi.domain.lookup import get_matter
-from yishi.domain.rules import Approval, RuleSet, StageKind, StageSpec, Transition, Action
+from yishi.domain.rules import Action, Approval, RuleSet, StageKind, StageSpec, Transition
 from yishi.domain.state import Matter, State
 
 
@@ -43,7 +43,9 @@ def _deciding_stage(ruleset: RuleSet, before: str) -> StageSpec | None:
     return found
 
 
-def record(state: State, c: cmd.RecordApproval, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
+def record(
+    state: State, c: cmd.RecordApproval, ruleset: RuleSet, now: dt.datetime
+) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
     needed = approval_for(ruleset, matter)
     if needed is None:
@@ -51,7 +53,9 @@ def record(state: State, c: cmd.RecordApproval, ruleset: RuleSet, now: dt.dateti
     if matter.status != "in_progress":
         raise Refusal("matter_closed", title=matter.title, matter=matter.id)
     waiting = ruleset.stage(needed.before)
-    authorize(state, ruleset, c.on_behalf_of or c.actor, waiting.actors, f"stages.{waiting.id}.actors")
+    authorize(
+        state, ruleset, c.on_behalf_of or c.actor, waiting.actors, f"stages.{waiting.id}.actors"
+    )
     deciding = _deciding_stage(ruleset, needed.before)
     if deciding is not None and not any(
         state.meetings[m].stage == deciding.id and state.meetings[m].outcome == "passed"

@@ -107,6 +107,7 @@ class DeclareInterest(Command):
     person: str
     reason: str
     meeting: str | None = None
+    relative: str | None = None  # the close relative whose interest it is, if not the person's own
 
 
 @attrs.frozen(kw_only=True)

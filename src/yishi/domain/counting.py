@@ -197,13 +197,15 @@ class Check:
             return (
                 f"{self.count} {counted_en} of {self.base_value} {base_en}; "
                 f"{req.wording_en()} required (at least {self.minimum}): "
-                f"{'met' if self.met else 'not met'}" + (f" [rule note: {req.note}]" if req.note else "")
+                f"{'met' if self.met else 'not met'}"
+                + (f" [rule note: {req.note}]" if req.note else "")
             )
         base_unit = "户" if req.base is Base.HOUSEHOLDS else "人"
         return (
             f"{counted_zh} {self.count} {unit_zh}，{base_zh} {self.base_value} {base_unit}，"
             f"须{req.wording_zh()}（至少 {self.minimum} {unit_zh}），"
-            f"{'达到' if self.met else '未达到'}" + (f"〔规则说明：{req.note}〕" if req.note else "")
+            f"{'达到' if self.met else '未达到'}"
+            + (f"〔规则说明：{req.note}〕" if req.note else "")
         )
 
     def as_dict(self) -> dict[str, object]:

@@ -13,7 +13,6 @@ from typing import Any
 
 import attrs
 
-from yishi.domain import commands as cmd
 from yishi.domain import (
     approval,
     community,
@@ -25,6 +24,7 @@ from yishi.domain import (
     paper,
     schedule,
 )
+from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import describe, holds, name
 from yishi.domain.errors import Refusal

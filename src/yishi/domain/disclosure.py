@@ -12,8 +12,8 @@ from yishi.domain.errors import Refusal, Text
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import RuleSet, StageKind, StageSpec, Transition
-from yishi.domain.steps import wrong_step
 from yishi.domain.state import Disclosure, Matter, State
+from yishi.domain.steps import wrong_step
 
 
 def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
@@ -96,9 +96,7 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
                     },
                     "quorum": meeting.result["quorum"]["explanation"],
                     "threshold": (meeting.result["threshold"] or {}).get("explanation"),
-                    **(
-                        {"urgent_notice": meeting.urgent_reason} if meeting.urgent_reason else {}
-                    ),
+                    **({"urgent_notice": meeting.urgent_reason} if meeting.urgent_reason else {}),
                     "election": bool(meeting.candidates),
                     "elected": [
                         state.people[p].name

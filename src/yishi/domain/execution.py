@@ -6,11 +6,11 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain.approval import require_approval
 from yishi.domain.authority import authorize, authorize_stage, describe, holds, name
 from yishi.domain.counting import Base, evaluate
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
-from yishi.domain.approval import require_approval
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Matter, State

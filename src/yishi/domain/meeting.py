@@ -11,6 +11,7 @@ from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.errors import Refusal, Text
 from yishi.domain.flow import follow
+from yishi.domain.kinship import check_exclusions, check_steps_down
 from yishi.domain.lookup import (
     current_stage,
     get_matter,
@@ -31,6 +32,7 @@ from yishi.domain.rules import (
 from yishi.domain.state import Meeting, State
 from yishi.domain.steps import KIND_NAMES, body_later, stage_name, wrong_step
 from yishi.domain.tally import CHOICES, consensus_result, meeting_counts, outcome
+from yishi.i18n import message
 
 
 def convene(
@@ -51,6 +53,8 @@ def convene(
             raise Refusal("already_elected", person=name(state, candidate))
     if len(set(c.candidates)) != len(c.candidates):
         raise Refusal("duplicate_choice")
+    if c.candidates:
+        _kinship(state, ruleset, stage.fills, c.candidates)
     authorize_stage(state, ruleset, c, stage)
     if matter.open_meeting(state) is not None:
         raise Refusal("meeting_already_open", stage=stage.name)
@@ -197,6 +201,21 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
     ]
 
 
+def _kinship(
+    state: State, ruleset: RuleSet, fills: tuple[str, str] | None, candidates: tuple[str, ...]
+) -> None:
+    """Candidates the law (or the rule set) bars by kinship, and committee members who
+    must step down because they or a close relative stand."""
+    relatives = {p.id: p.relatives for p in state.people.values()}
+    names = {p.id: p.name for p in state.people.values()}
+    rosters = {b: list(body.members) for b, body in state.bodies.items()}
+    if fills is not None:
+        check_exclusions(ruleset, fills[0], candidates, rosters, relatives, names)
+    for body_id, spec in ruleset.bodies.items():
+        if spec.steps_down_if_relative_nominated:
+            check_steps_down(ruleset, body_id, candidates, rosters, relatives, names)
+
+
 def _observes(state: State, ruleset: RuleSet, body_id: str, person: str) -> bool:
     """Whether ``person`` sits on a body the rule set lets attend this one (列席)."""
     return any(
@@ -221,6 +240,19 @@ def declare_interest(
         raise Refusal("already_recused", person=name(state, c.person))
     if not c.reason.strip():
         raise Refusal("reason_required")
+    reason = c.reason
+    if c.relative is not None:
+        if not ruleset.recusal.relatives:
+            raise Refusal("recusal_relatives_disabled", rule="recusal.relatives")
+        if c.relative not in state.people:
+            raise Refusal("unknown_person", person=c.relative)
+        who, relative = state.people[c.person], state.people[c.relative]
+        if c.relative not in who.relatives and c.person not in relative.relatives:
+            raise Refusal(
+                "not_close_relative", person=name(state, c.person), other=name(state, c.relative)
+            )
+        reason = message("relative_interest", "zh", person=who.name, relative=relative.name)
+        reason += f"：{c.reason}"
     return [
         ev.InterestDeclared(
             at=now,
@@ -228,7 +260,7 @@ def declare_interest(
             on_behalf_of=c.on_behalf_of,
             matter=matter.id,
             person=c.person,
-            reason=c.reason,
+            reason=reason,
             meeting=c.meeting,
         )
     ]

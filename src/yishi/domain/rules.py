@@ -121,6 +121,8 @@ class RecusalPolicy:
     remove_from_bases: bool = True
     on_quorum_lost: Transition | None = None
     statutory: bool = False
+    # A member whose close relative (近亲属) has the interest may be recused for it.
+    relatives: bool = False
 
 
 @attrs.frozen
@@ -155,6 +157,8 @@ class BodySpec:
     excludes_relatives_of: tuple[str, ...] = ()
     # Bodies whose members may attend this one's meetings without a vote (列席).
     observers: tuple[str, ...] = ()
+    # An election committee: a member who is nominated, or whose close relative is, steps down.
+    steps_down_if_relative_nominated: bool = False
 
 
 @attrs.frozen

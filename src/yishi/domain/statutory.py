@@ -260,7 +260,9 @@ _TWO_THIRDS_REPS = _req(
 _TWO_THIRDS_ATTEND = _req(Base.COMPOSITION, 2, 3, GTE, "三分之二以上成员参加")
 
 
-def _land(item: str, item_en: str, quote: str, approval: str = "", approval_en: str = "") -> MatterStatute:
+def _land(
+    item: str, item_en: str, quote: str, approval: str = "", approval_en: str = ""
+) -> MatterStatute:
     return MatterStatute(
         citation=f"{LAND_LAW}{item}",
         citation_en=f"{LAND_LAW_EN}, {item_en}",
@@ -288,7 +290,11 @@ def _collective(item: str, item_en: str, subject: str, *, delegable: bool) -> Ma
     return MatterStatute(
         citation=f"{COLLECTIVE_LAW}第二十六条第一款第{item}项、第二十七条{'、第二十八条' if delegable else ''}",
         citation_en=f"{COLLECTIVE_LAW_EN}, Art. 26(1)({item_en}), Art. 27"
-        + (", Art. 28" if delegable else "; not for the members' representative assembly (Art. 28(4))"),
+        + (
+            ", Art. 28"
+            if delegable
+            else "; not for the members' representative assembly (Art. 28(4))"
+        ),
         thresholds=thresholds,
         quorum=quorum,
         notice_days=10,
@@ -324,17 +330,16 @@ MATTER_STATUTES: dict[str, MatterStatute] = {
         quote="须有三分之二以上成员或村民代表同意的书面证明。",
     ),
     "collective_homestead": _collective(
-        "八", "8", "对农村土地承包、宅基地使用和集体经营性财产收益权份额量化方案等事项作出决定", delegable=False
+        "八",
+        "8",
+        "对农村土地承包、宅基地使用和集体经营性财产收益权份额量化方案等事项作出决定",
+        delegable=False,
     ),
     "collective_compensation": _collective(
         "十", "10", "决定土地补偿费等的分配、使用办法", delegable=False
     ),
-    "collective_membership": _collective(
-        "三", "3", "确认农村集体经济组织成员", delegable=False
-    ),
-    "collective_investment": _collective(
-        "十一", "11", "决定投资等重大事项", delegable=True
-    ),
+    "collective_membership": _collective("三", "3", "确认农村集体经济组织成员", delegable=False),
+    "collective_investment": _collective("十一", "11", "决定投资等重大事项", delegable=True),
 }
 
 

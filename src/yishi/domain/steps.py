@@ -23,13 +23,19 @@ def stage_name(stage: StageSpec) -> Text:
     return Text(stage.name, stage.name_en or stage.name)
 
 
-def _later(ruleset: RuleSet, current: StageSpec, wanted: StageSpec | None = None,
-           kind: StageKind | None = None) -> bool:
+def _later(
+    ruleset: RuleSet,
+    current: StageSpec,
+    wanted: StageSpec | None = None,
+    kind: StageKind | None = None,
+) -> bool:
     """Whether the wanted step (or a step of ``kind``) comes after the current one."""
     ids = [s.id for s in ruleset.stages]
     here = ids.index(current.id)
     for stage in ruleset.stages[here + 1 :]:
-        if (wanted is not None and stage.id == wanted.id) or (kind is not None and stage.kind is kind):
+        if (wanted is not None and stage.id == wanted.id) or (
+            kind is not None and stage.kind is kind
+        ):
             return True
     return False
 

@@ -50,9 +50,11 @@ def meeting_counts(
     }
     roster_body = state.bodies.get(meeting.body)
     representatives = (
-        {p for p, m in roster_body.members.items() if "representative" in m.roles}
-        & set(members)
-    ) - removed if roster_body is not None else set()
+        ({p for p, m in roster_body.members.items() if "representative" in m.roles} & set(members))
+        - removed
+        if roster_body is not None
+        else set()
+    )
     if meeting.tally is not None:
         yes, no, abstain = meeting.tally
     else:

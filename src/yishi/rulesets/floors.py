@@ -7,7 +7,14 @@ from collections.abc import Sequence
 import attrs
 
 from yishi.domain.counting import Requirement
-from yishi.domain.rules import EffectiveRules, Membership, RuleSet, StageKind, meeting_rules, stage_bodies
+from yishi.domain.rules import (
+    EffectiveRules,
+    Membership,
+    RuleSet,
+    StageKind,
+    meeting_rules,
+    stage_bodies,
+)
 from yishi.domain.statutory import (
     ASSEMBLY_KINDS,
     BODY_FLOORS,
@@ -41,7 +48,7 @@ def check_floors(rs: RuleSet) -> list[Problem]:
                 severity="warning",
                 hint="法定下限按 2026-01-01 施行的 2025 年修正（修订）文本核对；本规则声明的文本版本已被取代，"
                 '请改为 law_version = "2025" 并按新条文核对引用',
-                hint_en='floors are those of the 2025 texts in force since 2026-01-01; the version this '
+                hint_en="floors are those of the 2025 texts in force since 2026-01-01; the version this "
                 'rule set declares is superseded: set law_version = "2025" and re-check its citations',
             )
         )
@@ -143,9 +150,7 @@ def _party_first(rs: RuleSet, out: list[Problem]) -> None:
         if not stage.in_sequence or stage.kind is not StageKind.MEETING:
             continue
         kinds = [rs.bodies[b].statutory_kind for b in stage.bodies if b in rs.bodies]
-        needs = [
-            k for k in kinds if k in BODY_FLOORS and BODY_FLOORS[k or ""].party_first
-        ]
+        needs = [k for k in kinds if k in BODY_FLOORS and BODY_FLOORS[k or ""].party_first]
         if needs and not party_met:
             floor = BODY_FLOORS["party_committee"]
             out.append(
@@ -179,8 +184,10 @@ def _statutes(rs: RuleSet, out: list[Problem]) -> None:
                 kind = rs.bodies[body_id].statutory_kind if body_id in rs.bodies else None
                 if kind in ASSEMBLY_KINDS and kind not in statute.kinds:
                     allowed = [
-                        b for b in stage_bodies(rs, stage, type_id)
-                        if rs.bodies.get(b) is not None and rs.bodies[b].statutory_kind in statute.kinds
+                        b
+                        for b in stage_bodies(rs, stage, type_id)
+                        if rs.bodies.get(b) is not None
+                        and rs.bodies[b].statutory_kind in statute.kinds
                     ]
                     out.append(
                         Problem(
@@ -244,9 +251,18 @@ def _meeting_floor(
         matter_type is None or stage_id in rs.matter_types[matter_type].overrides
     ):
         checks.append(
-            (floor.notice_days, floor.quorum, floor.threshold, floor.citation, floor.citation_en, False)
+            (
+                floor.notice_days,
+                floor.quorum,
+                floor.threshold,
+                floor.citation,
+                floor.citation_en,
+                False,
+            )
         )
-    statute = MATTER_STATUTES.get(rs.matter_types[matter_type].statute or "") if matter_type else None
+    statute = (
+        MATTER_STATUTES.get(rs.matter_types[matter_type].statute or "") if matter_type else None
+    )
     if statute is not None and body.statutory_kind in statute.thresholds:
         kind = body.statutory_kind or ""
         checks.append(
@@ -262,9 +278,15 @@ def _meeting_floor(
     for notice, quorum, threshold, citation, citation_en, special in checks:
         hint = "特别法要求以全体成员或全体代表为基数" if special else HINT
         hint_en = (
-            "the special statute counts against all members or representatives" if special else HINT_EN
+            "the special statute counts against all members or representatives"
+            if special
+            else HINT_EN
         )
-        at = (lambda name: f"matter_types.{matter_type}.overrides.{stage_id}.{name}") if special else where
+        at = (
+            (lambda name: f"matter_types.{matter_type}.overrides.{stage_id}.{name}")
+            if special
+            else where
+        )
         if rules.notice_days < notice:
             out.append(
                 Problem(

@@ -331,6 +331,7 @@ def _body(body_id: str, d: dict[str, Any], catalog: Catalog) -> BodySpec:
         urgent_notice=d.get("urgent_notice", False),
         excludes_relatives_of=tuple(d.get("excludes_relatives_of", ())),
         observers=tuple(d.get("observers", ())),
+        steps_down_if_relative_nominated=d.get("steps_down_if_relative_nominated", False),
         roles=tuple(d.get("roles", ())),
         role_names=dict(d.get("role_names", {})),
         non_voting_party=tuple(d.get("non_voting_party", ())),
@@ -474,6 +475,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
             if "on_quorum_lost" in recusal
             else None,
             statutory=recusal.get("statutory", False),
+            relatives=recusal.get("relatives", False),
         ),
         source=file,
         digest=digest,

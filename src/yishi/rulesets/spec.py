@@ -83,6 +83,9 @@ BODY = table(
     urgent_notice=b("是否允许“遇有特殊情况”临时通知（须逐次写明理由，记入会议记录和公示）"),
     excludes_relatives_of=arr(s(), "其成员及其近亲属不得担任本机构成员的机构 id"),
     observers=arr(s(), "可以列席本机构会议（无表决权）的机构 id"),
+    steps_down_if_relative_nominated=b(
+        "选举委员会：成员本人或其近亲属被提名为候选人的，应当退出（村组法第十五条）"
+    ),
     roles=arr(s(pattern=ID), "职务列表"),
     non_voting_party=arr(
         s(enum=("full", "probationary")),
@@ -206,6 +209,7 @@ RULESET = table(
         remove_from_bases=b("回避人从法定人数和表决基数中同时扣除"),
         on_quorum_lost=TRANSITION,
         statutory=b("回避规则是否为法定规则"),
+        relatives=b("近亲属有利害关系的，本人也可声明回避（声明时写明 relative）"),
         note=s(),
     ),
     bodies=Field("map", "机构，键为机构 id", required=True, values=BODY),

@@ -74,6 +74,7 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "person": s(required=True),
             "reason": s(required=True),
             "meeting": s(),
+            "relative": s("有利害关系的近亲属 id（不是本人的利害关系时）"),
         },
     ),
     "proxy": (
