@@ -322,7 +322,7 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
     last = disclosure.until - dt.timedelta(days=1)
     reason = f"{stage.name}：公示期满（{disclosure.posted_on.isoformat()} 至 {last.isoformat()}）"
     reason_en = (
-        f"{stage.name_en or stage.id}: posting period ended ({disclosure.posted_on} to {last})"
+        f"{stage.name_en or stage.name}: posting period ended ({disclosure.posted_on} to {last})"
     )
     return [
         *events,

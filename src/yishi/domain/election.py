@@ -214,7 +214,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     }[outcome]
     reason = f"{stage.name}：{zh}，{transition.describe('zh', ruleset.names('zh'))}"
     reason_en = (
-        f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
+        f"{stage.name_en or stage.name}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
     return [*events, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]
 

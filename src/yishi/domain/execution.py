@@ -93,7 +93,7 @@ def complete(
             now,
             c.actor,
             reason,
-            f"{stage.name_en or stage.id}: carried out",
+            f"{stage.name_en or stage.name}: carried out",
         ),
     ]
 
@@ -158,5 +158,5 @@ def close_evaluation(
     )
     transition = stage.on_pass if passed else stage.on_reject
     zh = f"{stage.name}：满意 {satisfied} 票，共 {cast} 票，{'达到' if passed else '未达到'}要求，{transition.describe('zh', ruleset.names('zh'))}"
-    en = f"{stage.name_en or stage.id}: {satisfied} satisfied of {cast}; {'met' if passed else 'not met'}; {transition.describe('en', ruleset.names('en'))}"
+    en = f"{stage.name_en or stage.name}: {satisfied} satisfied of {cast}; {'met' if passed else 'not met'}; {transition.describe('en', ruleset.names('en'))}"
     return [closed, *follow(ruleset, matter, transition, now, c.actor, zh, en)]

@@ -160,7 +160,7 @@ def merge(
         stage=first.id,
     )
     reason = f"{first.name}：{len(proposed.suggestions)} 条建议合并为议题"
-    reason_en = f"{first.name_en or first.id}: {len(proposed.suggestions)} suggestions merged into one topic"
+    reason_en = f"{first.name_en or first.name}: {len(proposed.suggestions)} suggestions merged into one topic"
     return [proposed, *follow(ruleset, matter, first.on_pass, now, c.actor, reason, reason_en)]
 
 

@@ -42,6 +42,12 @@ def convene(
     stage = current_stage(ruleset, matter)
     if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
         raise wrong_step(ruleset, matter, stage, StageKind.MEETING)
+    if c.body and c.body not in stage_bodies(ruleset, stage, matter.matter_type):
+        if body_later(ruleset, stage, c.body):
+            # The user skipped ahead: name the step to finish, before any permission question.
+            raise Refusal(
+                "step_missing", step=stage_name(stage), wanted=KIND_NAMES[StageKind.MEETING]
+            )
     if (stage.kind is StageKind.ELECTION) != bool(c.candidates):
         code = "candidates_required" if stage.kind is StageKind.ELECTION else "not_an_election"
         raise Refusal(code, meeting=c.meeting)
@@ -66,8 +72,6 @@ def convene(
         else stage_bodies(ruleset, stage, matter.matter_type)
     )
     body_id = c.body or (allowed[0] if len(allowed) == 1 else None)
-    if c.body and c.body not in allowed and body_later(ruleset, stage, c.body):
-        raise Refusal("step_missing", step=stage_name(stage), wanted=KIND_NAMES[StageKind.MEETING])
     if body_id is None or body_id not in allowed:
         known = ruleset.bodies.get(c.body or "")
         raise Refusal(
@@ -92,13 +96,17 @@ def convene(
         raise Refusal("body_not_constituted", body=Text(spec.name, spec.name_en or spec.name))
     rules = meeting_rules(ruleset, stage, body_id, matter.matter_type)
     if c.method not in {m.name for m in rules.vote_methods}:
-        if ruleset.vote_method(c.method) is None:
+        spec_method = ruleset.vote_method(c.method)
+        if spec_method is None:
             raise Refusal("unknown_method", method=c.method)
         raise Refusal(
             "method_not_allowed",
             rule=rules.sources["vote_methods"],
-            method=c.method,
-            allowed="、".join(m.name for m in rules.vote_methods),
+            method=Text(spec_method.label_zh, spec_method.label_en),
+            allowed=Text(
+                "、".join(m.label_zh for m in rules.vote_methods),
+                ", ".join(m.label_en for m in rules.vote_methods),
+            ),
         )
     days = (c.date - now.date()).days
     # A reconvened meeting may need a longer fresh notice; it never shortens the rule's own.
@@ -529,6 +537,6 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         transition, zh, en = stage.on_no_quorum, "不足法定人数", "not quorate"
     reason = f"{stage.name}：{zh}，{transition.describe('zh', ruleset.names('zh'))}"
     reason_en = (
-        f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
+        f"{stage.name_en or stage.name}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
     return [closed, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]

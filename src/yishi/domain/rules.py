@@ -289,8 +289,8 @@ class RuleSet:
     def names(self, lang: str = "zh") -> dict[str, str]:
         """Stage and body ids mapped to their names, for messages."""
         en = lang == "en"
-        found = {b.id: (b.name_en or b.id) if en else b.name for b in self.bodies.values()}
-        found.update({s.id: (s.name_en or s.id) if en else s.name for s in self.stages})
+        found = {b.id: (b.name_en or b.name) if en else b.name for b in self.bodies.values()}
+        found.update({s.id: (s.name_en or s.name) if en else s.name for s in self.stages})
         return found
 
     def stage(self, stage_id: str) -> StageSpec:

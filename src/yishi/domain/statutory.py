@@ -344,7 +344,9 @@ MATTER_STATUTES: dict[str, MatterStatute] = {
 
 
 def _floor_note(req: Requirement, citation: str) -> Requirement:
-    return attrs.evolve(req, note=req.note or f"法定下限：{citation}")
+    return attrs.evolve(
+        req, note=f"法定下限，{req.note}（{citation}）" if req.note else f"法定下限：{citation}"
+    )
 
 
 def strengthen_threshold(
