@@ -185,7 +185,7 @@ def test_rating_refused_outside_the_evaluation_stage():
     # The matter has not reached its evaluation: the refusal names the step to finish first.
     assert found.code == "step_missing"
     assert found.message("zh").startswith("须先完成：")
-    assert "evaluation" in found.message("en") and "_" not in found.message("en")
+    assert found.message("en").startswith("first complete: ") and "_" not in found.message("en")
 
 
 def test_only_raters_may_rate():

@@ -338,11 +338,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "already_approved": ("已记录{by}的批准", "the approval of {by} is already recorded"),
     "relative_not_eligible": (
-        "{person}是{other}（{body}成员）的近亲属，不得担任{target}成员",
+        "{person}是{other}（{body}成员）的近亲属，不得加入{target}",
         "{person} is a close relative of {other} (a member of {body}) and may not sit on {target}",
     ),
     "member_not_eligible": (
-        "{person}是{body}成员，不得担任{target}成员",
+        "{person}是{body}成员，不得加入{target}",
         "{person} is a member of {body} and may not sit on {target}",
     ),
     "must_step_down": (

@@ -40,6 +40,7 @@ from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.refs import check_references
 from yishi.rulesets.spec import Field, ruleset_spec, validate
+from yishi.rulesets.template import template_problems
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -140,6 +141,7 @@ def check_text(
         else:
             ruleset = build(document, file, hashlib.sha256(data).hexdigest(), catalog)
             problems += check_references(document, ruleset)
+            problems += template_problems(document)
             if not errors(problems):
                 problems += check_floors(ruleset)
     else:

@@ -190,6 +190,18 @@ RULESET = table(
     law_version=s("所依据法律文本的版本年份", enum=("2018", "2025")),
     timezone=s("时区"),
     description=s(),
+    template=table(
+        "模板：来源（报道）未给出、须由各社区设定的数值；yishi check 在其所在行逐一提示",
+        values=arr(
+            table(
+                key=s("键路径，如 bodies.courtyard.quorum", required=True),
+                why=s("为什么须由本社区设定（来源说了什么、没说什么）", required=True),
+                why_en=s(),
+            ),
+            required=True,
+        ),
+        note=s(),
+    ),
     legal_basis=arr(
         table(
             law=s(required=True),
