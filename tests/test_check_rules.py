@@ -98,6 +98,9 @@ EXPECTED: dict[str, list[tuple[str, str, int]]] = {
     "28_supervisors_may_be_relatives.toml": [
         ("below_floor", "bodies.monitoring_committee.excludes_relatives_of", 79),
     ],
+    "30_election_committee_stays.toml": [
+        ("below_floor", "bodies.election_committee.steps_down_if_relative_nominated", 79),
+    ],
     "29_urban_assembly_seven_days.toml": [
         ("below_floor", "bodies.villagers_assembly.notice_days", 21),
     ],

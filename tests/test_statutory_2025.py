@@ -330,3 +330,45 @@ def test_skipping_ahead_names_the_missing_step_before_permission():
     assert found.value.code == "step_missing"
     assert found.value.message("zh").startswith("须先完成：党组织提议")
     assert found.value.message("en").startswith("first complete: Party branch proposes")
+
+
+def test_an_election_committee_member_steps_down_when_a_relative_stands():
+    """村组法 Art. 15(3): 村民选举委员会成员或者其近亲属被提名为候选人的，应当退出."""
+    from yishi.domain.rules import BodySpec
+
+    base = load(ROOT / "rulesets" / "baixing_jianduyuan.toml")
+    committee = BodySpec(
+        id="election_committee",
+        name="居民选举委员会",
+        name_en="Residents' election committee",
+        steps_down_if_relative_nominated=True,
+    )
+    rs = attrs.evolve(base, bodies={**base.bodies, committee.id: committee})
+    scenario = load_scenario(ROOT / "examples" / "10_election.toml")
+    setup = scenario.setup
+    people = [attrs.evolve(p, relatives=("r005",)) if p.id == "r050" else p for p in setup.people]
+    bodies = (
+        *setup.bodies,
+        c.BodySpecEntry(id=committee.id, members=(c.MemberSpec(person="r050"),)),
+    )
+    engine = Engine(MemoryStore(), rs)
+    engine.execute(
+        attrs.evolve(setup, people=tuple(people), bodies=bodies), dt.datetime(2026, 4, 1)
+    )
+    engine.execute(
+        c.ProposeMatter(actor="c01", matter="m10", title="x"), dt.datetime(2026, 4, 1, 9)
+    )
+    convene = c.ConveneMeeting(
+        actor="c01",
+        matter="m10",
+        meeting="m10-1",
+        date=dt.date(2026, 4, 8),
+        method="secret",
+        candidates=("r005", "r011"),
+    )
+    with pytest.raises(Refusal) as found:
+        engine.execute(convene, dt.datetime(2026, 4, 1, 10))
+    assert found.value.code == "must_step_down"
+    assert "应当退出居民选举委员会" in found.value.message("zh")
+    assert "must step down from Residents' election committee" in found.value.message("en")
+    engine.execute(attrs.evolve(convene, candidates=("r011", "r017")), dt.datetime(2026, 4, 1, 10))

@@ -62,6 +62,8 @@ class Floor:
     # organisation discusses them first (村组法 Art. 28, 居委会组织法 Art. 30).
     party_first: bool = False
     party: bool = False  # a Party body: satisfies party_first when it meets earlier
+    # An election committee: a member nominated, or whose close relative is, steps down.
+    steps_down: bool = False
     quote: str = ""  # the article's words
 
 
@@ -126,6 +128,12 @@ BODY_FLOORS: dict[str, Floor] = {
         citation=f"{VILLAGE_LAW}第八条",
         citation_en=f"{VILLAGE_LAW_EN}, Art. 8",
         quote="村民委员会成员实行近亲属回避。",
+    ),
+    "election_committee": Floor(
+        citation=f"{VILLAGE_LAW}第十五条；{URBAN_LAW}第十五条",
+        citation_en=f"{VILLAGE_LAW_EN}, Art. 15; {URBAN_LAW_EN}, Art. 15",
+        steps_down=True,
+        quote="村民选举委员会成员或者其近亲属被提名为村民委员会成员候选人的，应当退出村民选举委员会。",
     ),
     "village_affairs_supervisory": Floor(
         citation=f"{VILLAGE_LAW}第三十七条",

@@ -95,6 +95,18 @@ def _bodies(rs: RuleSet, out: list[Problem]) -> None:
                         hint_en=HINT_EN,
                     )
                 )
+        if floor.steps_down and not body.steps_down_if_relative_nominated:
+            out.append(
+                Problem(
+                    "below_floor",
+                    f"bodies.{body_id}.steps_down_if_relative_nominated",
+                    expected=f"true（{floor.citation}：{floor.quote}）",
+                    expected_en=f"true ({floor.citation_en})",
+                    found="false",
+                    hint=HINT,
+                    hint_en=HINT_EN,
+                )
+            )
         if body.urgent_notice and not floor.urgent_notice and floor.notice_days:
             out.append(
                 Problem(
