@@ -11,6 +11,7 @@ reviewer would recognise, starting from example 01 (古槐村, 村东 30 亩 lan
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -229,10 +230,8 @@ def _to_resolve(engine: Engine, matter_type: str | None = None) -> None:
             2026, 3, 10
         ):
             break
-        try:
+        with contextlib.suppress(Refusal):  # the example's deliberate refusals
             engine.execute(step.command, step.at)
-        except Refusal:
-            pass
 
 
 def test_short_notice_needs_a_recorded_special_circumstance():

@@ -42,12 +42,10 @@ def convene(
     stage = current_stage(ruleset, matter)
     if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
         raise wrong_step(ruleset, matter, stage, StageKind.MEETING)
-    if c.body and c.body not in stage_bodies(ruleset, stage, matter.matter_type):
-        if body_later(ruleset, stage, c.body):
-            # The user skipped ahead: name the step to finish, before any permission question.
-            raise Refusal(
-                "step_missing", step=stage_name(stage), wanted=KIND_NAMES[StageKind.MEETING]
-            )
+    skipped = c.body and c.body not in stage_bodies(ruleset, stage, matter.matter_type)
+    if skipped and body_later(ruleset, stage, c.body or ""):
+        # The user skipped ahead: name the step to finish, before any permission question.
+        raise Refusal("step_missing", step=stage_name(stage), wanted=KIND_NAMES[StageKind.MEETING])
     if (stage.kind is StageKind.ELECTION) != bool(c.candidates):
         code = "candidates_required" if stage.kind is StageKind.ELECTION else "not_an_election"
         raise Refusal(code, meeting=c.meeting)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 from yishi.domain.counting import Base, Verdict, evaluate
@@ -163,7 +165,7 @@ def consensus_result(meeting: Meeting, result: Outcome) -> dict[str, object] | N
     return {"consensus": meeting.consensus, "explanation": {"zh": zh, "en": en}}
 
 
-def attendance_note(counts: dict[str, int]) -> tuple[str, str] | None:
+def attendance_note(counts: Mapping[str, int]) -> tuple[str, str] | None:
     """Why the number who signed in differs from the number counted present, if it does."""
     signed = counts.get("checked_in")
     if signed is None:
