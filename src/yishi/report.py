@@ -49,6 +49,8 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 "method": m.method,
                 "outcome": m.outcome,
                 "result": m.result,
+                # 临时通知 and its special circumstance, only when used
+                **({"urgent_notice": m.urgent_reason} if m.urgent_reason else {}),
             }
         )
     disclosures = []
@@ -64,6 +66,8 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 "until": d.until.isoformat(),
                 "objections_until": d.objections_until.isoformat() if d.objections_until else None,
                 "closed": d.closed,
+                # the monitoring committee's review printed on the notice, where one was required
+                **({"review": dict(d.content["review"])} if "review" in d.content else {}),
                 "objections": [
                     {
                         "objection": o.id,
@@ -94,6 +98,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "closing_reason": m.closing_reason,
             "recused": dict(m.recused),
             "merged": list(m.merged),
+            **({"approved_by": list(m.approved_by)} if m.approved_by else {}),
             "history": [
                 {
                     "stage": h.stage,
