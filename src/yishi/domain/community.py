@@ -8,7 +8,7 @@ from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, named
 from yishi.domain.kinship import check_exclusions
 from yishi.domain.rules import Membership, RuleSet
 from yishi.domain.state import State
@@ -51,7 +51,7 @@ def set_up(
         # rule set knows are checked against it.
         spec = ruleset.bodies.get(body.id)
         if spec is not None and spec.membership is not Membership.ROSTER:
-            raise Refusal("derived_body", body=spec.name)
+            raise Refusal("derived_body", body=named(spec))
         seen: set[str] = set()
         for m in body.members:
             if m.person not in people:
@@ -62,7 +62,7 @@ def set_up(
             for role in m.roles:
                 if spec is not None and spec.roles and role not in spec.roles:
                     raise Refusal(
-                        "unknown_role", body=spec.name, role=role, allowed="、".join(spec.roles)
+                        "unknown_role", body=named(spec), role=role, allowed="、".join(spec.roles)
                     )
     # Kinship after the whole register is known: a body set up with its excluded
     # committee in the same command is checked against that committee.

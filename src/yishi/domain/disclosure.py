@@ -8,7 +8,7 @@ from typing import Any
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize, authorize_stage, describe, name
-from yishi.domain.errors import Refusal, Text
+from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import RuleSet, StageKind, StageSpec, Transition
@@ -24,7 +24,7 @@ def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) ->
     authorize_stage(state, ruleset, c, stage)
     review = _review(state, ruleset, c, stage)
     if matter.open_disclosure(state) is not None:
-        raise Refusal("disclosure_open", stage=stage.name)
+        raise Refusal("disclosure_open", stage=named(stage))
     if c.disclosure in state.disclosures:
         raise Refusal("duplicate_id", id=c.disclosure)
     posted = now.date()

@@ -35,6 +35,12 @@ class Text:
         return self.en if lang == "en" else self.zh
 
 
+def named(thing: object) -> Text:
+    """A body's, stage's or matter type's name in both languages (English falls back to Chinese)."""
+    zh = str(getattr(thing, "name", ""))
+    return Text(zh, str(getattr(thing, "name_en", "") or zh))
+
+
 class Refusal(Exception):
     """``decide`` refused a command. Nothing is written.
 

@@ -9,7 +9,7 @@ from functools import partial
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
-from yishi.domain.errors import Refusal, Text
+from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.kinship import check_exclusions, check_steps_down
 from yishi.domain.lookup import (
@@ -61,7 +61,7 @@ def convene(
         _kinship(state, ruleset, stage.fills, c.candidates)
     authorize_stage(state, ruleset, c, stage)
     if matter.open_meeting(state) is not None:
-        raise Refusal("meeting_already_open", stage=stage.name)
+        raise Refusal("meeting_already_open", stage=named(stage))
     if c.meeting in state.meetings:
         raise Refusal("duplicate_id", id=c.meeting)
     allowed = (
@@ -127,7 +127,7 @@ def convene(
             rule=rules.sources["notice_days"]
             if required == rules.notice_days
             else f"stages.{stage.id}.on_no_quorum.notice_days",
-            body=spec.name,
+            body=named(spec),
             days=days,
             required=required,
         )
@@ -136,13 +136,13 @@ def convene(
         unknown = [p.id for p in state.people.values() if p.born is None and p.adult is None]
         if unknown:
             shown = "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else "")
-            raise Refusal("ages_unknown", body=spec.name, count=len(unknown), people=shown)
+            raise Refusal("ages_unknown", body=named(spec), count=len(unknown), people=shown)
     problems = composition_problems(state, ruleset, body_id, c.date)
     if problems:
         raise Refusal(
             "composition_invalid",
             rule=f"bodies.{body_id}.composition",
-            body=spec.name,
+            body=named(spec),
             problems="；".join(problems),
         )
     return [
@@ -187,7 +187,7 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
                     date=meeting.date.isoformat(),
                 )
             raise Refusal(
-                "not_member", person=name(state, person), body=ruleset.bodies[meeting.body].name
+                "not_member", person=name(state, person), body=named(ruleset.bodies[meeting.body])
             )
         if person in meeting.excused:
             raise Refusal("excused_present", person=name(state, person))
@@ -282,7 +282,7 @@ def excuse_member(
         raise Refusal(
             "excusal_not_allowed",
             rule=f"bodies.{meeting.body}.excusal",
-            body=ruleset.bodies[meeting.body].name,
+            body=named(ruleset.bodies[meeting.body]),
         )
     members = roster(state, ruleset, meeting.body, meeting.date)
     if c.person not in state.people:
@@ -291,7 +291,7 @@ def excuse_member(
         raise Refusal(
             "not_voting_member",
             person=name(state, c.person),
-            body=ruleset.bodies[meeting.body].name,
+            body=named(ruleset.bodies[meeting.body]),
         )
     if c.person in meeting.excused:
         raise Refusal("already_excused", person=name(state, c.person))
@@ -322,7 +322,7 @@ def register_proxy(
     policy = rules_for(state, ruleset, meeting).proxies
     rule = f"bodies.{meeting.body}.proxies"
     if not policy.allowed:
-        raise Refusal("proxy_not_allowed", rule=rule, body=ruleset.bodies[meeting.body].name)
+        raise Refusal("proxy_not_allowed", rule=rule, body=named(ruleset.bodies[meeting.body]))
     members = roster(state, ruleset, meeting.body, meeting.date)
     for person in (c.grantor, c.holder):
         if person not in state.people:
@@ -331,7 +331,7 @@ def register_proxy(
             raise Refusal(
                 "not_voting_member",
                 person=name(state, person),
-                body=ruleset.bodies[meeting.body].name,
+                body=named(ruleset.bodies[meeting.body]),
             )
     if c.grantor == c.holder:
         raise Refusal("proxy_self")
@@ -432,7 +432,7 @@ def check_ballot(
         raise Refusal(
             "not_voting_member",
             person=name(state, represented),
-            body=ruleset.bodies[meeting.body].name,
+            body=named(ruleset.bodies[meeting.body]),
         )
     if for_person is not None and meeting.proxies.get(for_person) != voter:
         raise Refusal("no_proxy", holder=name(state, voter), grantor=name(state, for_person))
