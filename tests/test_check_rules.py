@@ -101,6 +101,12 @@ EXPECTED: dict[str, list[tuple[str, str, int]]] = {
     "30_election_committee_stays.toml": [
         ("below_floor", "bodies.election_committee.steps_down_if_relative_nominated", 79),
     ],
+    "31_urban_representatives_half.toml": [
+        ("below_floor", "bodies.residents_representatives_assembly.quorum", 84),
+    ],
+    "32_members_assembly_short_notice.toml": [
+        ("below_floor", "bodies.members_assembly.urgent_notice", 82),
+    ],
     "29_urban_assembly_seven_days.toml": [
         ("below_floor", "bodies.villagers_assembly.notice_days", 21),
     ],

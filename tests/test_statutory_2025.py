@@ -371,3 +371,28 @@ def test_an_election_committee_member_steps_down_when_a_relative_stands():
     assert "应当退出居民选举委员会" in found.value.message("zh")
     assert "must step down from Residents' election committee" in found.value.message("en")
     engine.execute(attrs.evolve(convene, candidates=("r011", "r017")), dt.datetime(2026, 4, 1, 10))
+
+
+def test_the_monitoring_committee_attends_without_being_counted(tmp_path):
+    """村组法 Art. 37: its members may attend the 村民代表会议 (列席); the check-in line
+    and the quorum line then differ, and the timeline says why."""
+    observer = """
+[[actions]]
+at = 2026-03-16T09:30:00
+actor = "p07"
+do = "check_in"
+meeting = "m1-resolve"
+people = ["p07"]
+
+[[actions]]
+at = 2026-03-16T10:00:00"""
+    text = HEAD.replace("\n[[actions]]\nat = 2026-03-16T10:00:00", observer, 1)
+    assert text != HEAD
+    doc = _play(tmp_path, text)
+    (resolve,) = [m for m in doc["meetings"] if m["meeting"] == "m1-resolve"]
+    counts = resolve["result"]["counts"]
+    assert (counts["checked_in"], counts["checked_in_not_members"]) == (26, 1)
+    assert resolve["result"]["quorum"]["checks"][0]["count"] == 25
+    timeline = _text(tmp_path, text)
+    assert "签到 26 人，其中 1 人列席（不是本机构成员）" in timeline
+    assert "26 signed in: 1 attending as observers (not members)" in _text(tmp_path, text, "en")
