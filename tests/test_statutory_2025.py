@@ -396,3 +396,30 @@ at = 2026-03-16T10:00:00"""
     timeline = _text(tmp_path, text)
     assert "签到 26 人，其中 1 人列席（不是本机构成员）" in timeline
     assert "26 signed in: 1 attending as observers (not members)" in _text(tmp_path, text, "en")
+
+
+def test_short_notice_is_printed_in_the_minutes_and_on_the_notice(tmp_path):
+    """临时通知 (村组法 Art. 25): the villagers' assembly on 6 days' notice, with the
+    special circumstance recorded; the timeline and the resolution notice both show it."""
+    text = (
+        HEAD.replace('body = "representatives_assembly"', 'body = "villagers_assembly"')
+        .replace(
+            'date = 2026-03-16\nmethod = "show_of_hands"',
+            'date = 2026-03-16\nmethod = "show_of_hands"\nurgent_reason = "合作社须在清明前整地育苗，错过农时损失全年收成"',
+        )
+        .replace(
+            'people = ["p03", "p04", "p05", "p08", "p06", "v001..v020"]',
+            'people = ["p01..p10", "v001..v060"]',
+        )
+        .replace("yes = 22\nno = 2\nabstain = 1", "yes = 64\nno = 4\nabstain = 2")
+    )
+    text += PUBLISH.replace('text = "村东', 'reviewer = "p07"\nreview = "同意"\ntext = "村东')
+    doc = _play(tmp_path, text)
+    (resolve,) = [m for m in doc["meetings"] if m["meeting"] == "m1-resolve"]
+    assert resolve["urgent_notice"].startswith("合作社须在清明前整地育苗")
+    assert resolve["outcome"] == "passed"
+    timeline = _text(tmp_path, text)
+    assert "    临时通知（遇有特殊情况）：合作社须在清明前整地育苗" in timeline
+    (posted,) = doc["disclosures"]
+    assert "临时通知（遇有特殊情况）：合作社须在清明前整地育苗" in posted["text"]["zh"]
+    assert "short notice (special circumstances)" in posted["text"]["en"]

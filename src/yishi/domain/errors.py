@@ -31,6 +31,9 @@ class Text:
     def __hash__(self) -> int:
         return hash(self.zh)
 
+    def __bool__(self) -> bool:
+        return bool(self.zh)
+
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
