@@ -293,9 +293,12 @@ def test_replaying_the_log_gives_the_same_state(name):
 
 def test_an_election_is_not_entered_as_a_record():
     engine = _run(ROOT / "examples" / "10_election.toml").engine
-    engine.execute(c.ProposeMatter(actor="p03", matter="e2", title="补选"), AT)
+    later = dt.datetime(2026, 7, 1, 10)
+    engine.execute(c.ProposeMatter(actor="c01", matter="e2", title="补选"), later)
     before = len(engine.store)
     with pytest.raises(Refusal) as refused:
-        _record(engine, AT, matter="e2", stage="vote", held_on=dt.date(2026, 10, 20))
+        _record(
+            engine, later, actor="c01", matter="e2", stage="contest", held_on=dt.date(2026, 6, 20)
+        )
     assert refused.value.code == "record_kind_not_supported"
     assert len(engine.store) == before

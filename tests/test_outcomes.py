@@ -44,7 +44,12 @@ def test_evaluations_give_a_structured_verdict():
     assert first["by_rating"] == {"满意": 5, "基本满意": 2, "不满意": 3}
     assert (first["ratings"], first["satisfied"], first["outcome"]) == (10, 7, "rejected")
     assert first["rate"] == {"fraction": "7/10", "percent": "70%", "percent_exact": True}
-    assert first["rule"]["requirements"] == [{"base": "votes_cast", "fraction": "4/5", "cmp": ">="}]
+    (requirement,) = first["rule"]["requirements"]
+    assert (requirement["base"], requirement["fraction"], requirement["cmp"]) == (
+        "votes_cast",
+        "4/5",
+        ">=",
+    )
     assert first["rule"]["key"] == "stages.satisfaction.threshold"
     assert (
         "满意率" in first["rule"]["definition"]["zh"]

@@ -397,7 +397,7 @@ def build_story(village: Village, attach: Attach) -> Story:
         cmd.CloseMeeting(actor=cast.director, meeting=second, evidence=(record,)),
     )
 
-    # -- 第五步：决议公开（7 日；异议 3 日内答复） ---------------------------------------
+    # -- 第五步：决议公开（不少于 15 日，村组法第三十五条；异议 3 日内答复） ---------------------
     resolution_text = RESOLUTION.format(coop=coop)
     photo = attach(
         papers.notice_photo(resolution_text),
@@ -414,6 +414,8 @@ def build_story(village: Village, attach: Attach) -> Story:
             disclosure=f"{MATTER}-resolution",
             text=resolution_text,
             evidence=(photo,),
+            reviewer=cast.monitoring_chair,
+            review="已对照村民代表会议记录和表决结果审核，公示内容属实。",
         ),
     )
     add(
@@ -443,8 +445,10 @@ def build_story(village: Village, attach: Attach) -> Story:
     )
 
     # -- 第六步：组织实施，监委会审核，结果公开 -------------------------------------------
+    # The resolution was posted 03-20 for 15 days: day 15 (04-04) falls in the
+    # Qingming holiday, so the posting runs to 04-07 (民法典 Arts. 201, 203).
     add(
-        _at("03-30", "10:00"),
+        _at("04-08", "10:00"),
         "progress",
         cmd.RecordProgress(
             actor=cast.director,
@@ -454,7 +458,7 @@ def build_story(village: Village, attach: Attach) -> Story:
         ),
     )
     add(
-        _at("04-03", "15:00"),
+        _at("04-11", "15:00"),
         "progress",
         cmd.RecordProgress(
             actor=cast.director,
@@ -464,7 +468,7 @@ def build_story(village: Village, attach: Attach) -> Story:
         ),
     )
     add(
-        _at("04-08", "09:30"),
+        _at("04-16", "09:30"),
         "sign_off",
         cmd.SignOff(
             actor=cast.monitoring_chair,
@@ -473,16 +477,18 @@ def build_story(village: Village, attach: Attach) -> Story:
         ),
     )
     add(
-        _at("04-08", "10:00"), "complete", cmd.CompleteExecution(actor=cast.director, matter=MATTER)
+        _at("04-16", "10:00"), "complete", cmd.CompleteExecution(actor=cast.director, matter=MATTER)
     )
     add(
-        _at("04-09", "08:30"),
+        _at("04-17", "08:30"),
         "publish",
         cmd.Publish(
             actor=cast.deputy_director,
             matter=MATTER,
             disclosure=f"{MATTER}-result",
             text=RESULT.format(coop=coop),
+            reviewer=cast.monitoring_chair,
+            review="已审核租赁合同、四至图和银行回单，实施结果与决议一致。",
         ),
     )
     return Story(
@@ -490,9 +496,10 @@ def build_story(village: Village, attach: Attach) -> Story:
         matter=MATTER,
         cast=cast,
         steps=tuple(steps),
-        # Posted 04-09: the posting day is not counted (民法典 Art. 201), so
-        # the period runs 04-10 to 04-16 and ends at midnight.
-        until=_at("04-17"),
+        # The result is posted 04-17 for 15 days, the posting day not counted
+        # (民法典 Art. 201): day 15 is 05-02, in the Labour Day holiday, so the
+        # period runs to 05-06 (Art. 203) and ends at midnight.
+        until=_at("05-07"),
         meetings=(
             f"{MATTER}-propose",
             f"{MATTER}-consult",

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from yishi.domain import (
+    approval,
     backfill,
     community,
     disclosure,
@@ -56,6 +57,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.AnswerObjection: disclosure.answer_objection,
     cmd.RecordProgress: execution.record_progress,
     cmd.SignOff: execution.sign_off,
+    cmd.RecordApproval: approval.record,
     cmd.CompleteExecution: execution.complete,
     cmd.Rate: execution.rate,
     cmd.CloseEvaluation: execution.close_evaluation,
