@@ -207,6 +207,10 @@ def test_land_for_outsiders_waits_for_the_township(tmp_path):
     )
     doc = _play(tmp_path, head + approved)
     assert _refusals(doc)[-1][0] != "step_missing"
+    assert doc["matters"][0]["approved_by"] == ["乡（镇）人民政府"]
+    assert "    乡（镇）人民政府：批准（××镇政府 2026-04-01 批复）" in _text(
+        tmp_path, head + approved
+    )
     refused = approved.replace("approved = true", "approved = false")
     doc = _play(tmp_path, head + refused)
     assert doc["matters"][0]["status"] == "abandoned"
