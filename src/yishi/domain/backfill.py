@@ -23,7 +23,7 @@ from yishi.domain import events as ev
 from yishi.domain.authority import describe, holds, name
 from yishi.domain.catalog import StageKind
 from yishi.domain.counting import Base, check
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules, stage_bodies
@@ -59,19 +59,19 @@ def enter_record(
             who=describe(ruleset, ruleset.recorders) or "—",
         )
     if c.stage != stage.id:
-        names = ruleset.names()
+        names_zh, names_en = ruleset.names("zh"), ruleset.names("en")
         raise Refusal(
             "record_out_of_order",
-            recorded=names.get(c.stage, c.stage),
-            stage=stage.name,
+            recorded=Text(names_zh.get(c.stage, c.stage), names_en.get(c.stage, c.stage)),
+            stage=named(stage),
         )
     allowed = OUTCOMES.get(stage.kind)
     if allowed is None:
-        raise Refusal("record_kind_not_supported", stage=stage.name)
+        raise Refusal("record_kind_not_supported", stage=named(stage))
     if c.outcome not in allowed:
         raise Refusal("bad_value", field="outcome", value=c.outcome, allowed="、".join(allowed))
     if matter.open_meeting(state) is not None or matter.open_disclosure(state) is not None:
-        raise Refusal("record_step_under_way", stage=stage.name)
+        raise Refusal("record_step_under_way", stage=named(stage))
     if c.held_on > now.date():
         raise Refusal(
             "record_in_future", held_on=c.held_on.isoformat(), today=now.date().isoformat()
@@ -140,7 +140,11 @@ def _check_counts(stage: StageSpec, counts: dict[str, int]) -> None:
     if stage.kind is StageKind.MEETING:
         missing = [k for k in ("present", "yes") if k not in counts]
         if missing:
-            raise Refusal("record_needs_counts", stage=stage.name, missing="、".join(missing))
+            raise Refusal(
+                "record_needs_counts",
+                stage=named(stage),
+                missing=Text("、".join(missing), ", ".join(missing)),
+            )
         votes = sum(counts.get(k, 0) for k in VOTES)
         if votes > counts["present"]:
             raise Refusal("record_votes_exceed_present", votes=votes, present=counts["present"])
