@@ -143,7 +143,9 @@ class RecordConsensus(Command):
 class CastElectionBallot(Command):
     meeting: str
     voter: str
-    candidates: tuple[str, ...]  # empty: a blank ballot
+    candidates: tuple[str, ...]  # empty: a blank ballot; in order of preference if ranked
+    # A paper ballot ruled invalid at the count (e.g. "无法辨认"): still a ballot cast.
+    invalid: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -211,6 +211,7 @@ class ElectionBallotCast(Event):
     meeting: str
     voter: str
     candidates: tuple[str, ...]
+    invalid: str = ""  # why a paper ballot was ruled invalid at the count
 
 
 @attrs.frozen(kw_only=True)

@@ -28,7 +28,7 @@ from yishi.domain.rules import (
     stage_bodies,
 )
 from yishi.domain.state import Meeting, State
-from yishi.domain.tally import CHOICES, consensus_result, meeting_counts, outcome
+from yishi.domain.tally import consensus_result, meeting_counts, motion_rule, outcome
 
 
 def convene(
@@ -80,6 +80,9 @@ def convene(
             method=c.method,
             allowed="、".join(m.name for m in rules.vote_methods),
         )
+    method = ruleset.vote_method(c.method)
+    if method is not None and stage.kind is StageKind.MEETING and not method.for_motions:
+        raise Refusal("method_for_elections", method=method.label_zh)
     days = (c.date - now.date()).days
     # A reconvened meeting may need a longer fresh notice; it never shortens the rule's own.
     required = max(rules.notice_days, matter.notice_days or 0)
@@ -345,8 +348,9 @@ def check_ballot(
 
     ``voting`` says whether a person may vote in the meeting's body; it answers
     one person at a time so that a ballot costs the same in a body of 10,000."""
-    if choice not in CHOICES:
-        raise Refusal("bad_choice", choice=choice)
+    rule = motion_rule(ruleset, meeting)
+    if rule.invalid(choice) is not None:
+        raise Refusal("bad_choice", choice=choice, choices="、".join(rule.choices))
     represented = for_person or voter
     for person in {voter, represented}:
         if person not in state.people:

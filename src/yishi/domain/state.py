@@ -81,6 +81,7 @@ class Meeting:
     consensus: bool | None = None
     candidates: tuple[str, ...] = ()
     election_ballots: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    spoiled: dict[str, str] = attrs.Factory(dict)  # voter -> why the ballot was ruled invalid
     election_count: tuple[int, int, tuple[tuple[str, int], ...]] | None = None
     closed: bool = False
     outcome: str | None = None
@@ -341,6 +342,8 @@ def _(e: ev.ConsensusRecorded, s: State) -> None:
 @_apply.register
 def _(e: ev.ElectionBallotCast, s: State) -> None:
     s.meetings[e.meeting].election_ballots[e.voter] = e.candidates
+    if e.invalid:
+        s.meetings[e.meeting].spoiled[e.voter] = e.invalid
 
 
 @_apply.register

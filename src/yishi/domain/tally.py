@@ -7,10 +7,17 @@ import attrs
 from yishi.domain.counting import Base, Verdict, evaluate
 from yishi.domain.lookup import rules_for
 from yishi.domain.membership import roster
+from yishi.domain.methods import YES_NO, MotionRule
 from yishi.domain.rules import EffectiveRules, Membership, RuleSet
 from yishi.domain.state import Meeting, State
 
-CHOICES = ("yes", "no", "abstain")
+CHOICES = YES_NO.choices
+
+
+def motion_rule(ruleset: RuleSet, meeting: Meeting) -> MotionRule:
+    """The counting rule of the meeting's vote method (赞成/反对/弃权 unless it says)."""
+    spec = ruleset.vote_method(meeting.method)
+    return spec.motion_rule() if spec is not None else YES_NO
 
 
 @attrs.frozen
@@ -48,11 +55,13 @@ def meeting_counts(
     households_present = {
         state.people[p].household for p in present_members if state.people[p].household
     }
+    extra: dict[str, int] = {}
     if meeting.tally is not None:
         yes, no, abstain = meeting.tally
     else:
         choices = [c for v, c in meeting.ballots.items() if v not in recused]
-        yes, no, abstain = (choices.count(x) for x in CHOICES)
+        extra = motion_rule(ruleset, meeting).count(choices)
+        yes, no, abstain = extra.pop("yes"), extra.pop("no"), extra.pop("abstain")
     return {
         "composition": len(set(members) - removed),
         "members_present": len(present_members),
@@ -68,6 +77,7 @@ def meeting_counts(
         "no": no,
         "abstain": abstain,
         "votes_cast": yes + no + abstain,
+        **extra,  # per choice, for a method with its own scale (满意度)
     }
 
 

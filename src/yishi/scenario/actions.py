@@ -41,7 +41,8 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         {
             "meeting": s(required=True),
             "voter": s(required=True),
-            "candidates": arr(s(), required=True),
+            "candidates": arr(s(), "所选候选人（排序投票时按志愿顺序）", required=True),
+            "invalid": s("计票时认定为无效票的原因，如“无法辨认”；无效票仍计入参加投票人数"),
         },
     ),
     "election_count": (
