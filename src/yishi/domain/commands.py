@@ -137,6 +137,8 @@ class EnterBallots(Command):
 class RecordConsensus(Command):
     meeting: str
     reached: bool
+    # Objections (保留意见) recorded with the consensus: (person, what they object to).
+    objections: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -203,6 +203,7 @@ class ConsensusRecorded(Event):
     matter: str
     meeting: str
     reached: bool
+    objections: tuple[tuple[str, str], ...] = ()  # (person, objection), kept in the minutes
 
 
 @attrs.frozen(kw_only=True)

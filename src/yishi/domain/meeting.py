@@ -411,6 +411,9 @@ def record_consensus(
     meeting, matter, _stage = run_meeting(state, ruleset, c, c.meeting, now)
     if not ruleset.records(meeting.method, "consensus"):
         raise Refusal("consensus_not_used", method=meeting.method)
+    for person, _text in c.objections:
+        if person not in state.people:
+            raise Refusal("unknown_person", person=person)
     return [
         ev.ConsensusRecorded(
             at=now,
@@ -419,6 +422,7 @@ def record_consensus(
             matter=matter.id,
             meeting=meeting.id,
             reached=c.reached,
+            objections=tuple(c.objections),
         )
     ]
 
@@ -447,7 +451,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         quorum=result.quorum.as_dict(),
         threshold=result.threshold.as_dict()
         if result.threshold
-        else consensus_result(meeting, result),
+        else consensus_result(state, meeting, result),
         counts=result.counts,
         recused=result.recused,
     )

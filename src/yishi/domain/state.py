@@ -79,6 +79,7 @@ class Meeting:
     ballots: dict[str, str] = attrs.Factory(dict)  # voter -> choice
     tally: tuple[int, int, int] | None = None  # yes, no, abstain
     consensus: bool | None = None
+    objections: tuple[tuple[str, str], ...] = ()  # recorded with the consensus
     candidates: tuple[str, ...] = ()
     election_ballots: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     spoiled: dict[str, str] = attrs.Factory(dict)  # voter -> why the ballot was ruled invalid
@@ -337,6 +338,7 @@ def _(e: ev.HandCountEntered, s: State) -> None:
 @_apply.register
 def _(e: ev.ConsensusRecorded, s: State) -> None:
     s.meetings[e.meeting].consensus = e.reached
+    s.meetings[e.meeting].objections = e.objections
 
 
 @_apply.register

@@ -7,7 +7,7 @@ import attrs
 from yishi.domain.counting import Base, Verdict, evaluate
 from yishi.domain.lookup import rules_for
 from yishi.domain.membership import roster
-from yishi.domain.methods import YES_NO, MotionRule
+from yishi.domain.methods import CONSENSUS, YES_NO, MotionRule
 from yishi.domain.rules import EffectiveRules, Membership, RuleSet
 from yishi.domain.state import Meeting, State
 
@@ -140,16 +140,17 @@ def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
     )
 
 
-def consensus_result(meeting: Meeting, result: Outcome) -> dict[str, object] | None:
+def consensus_result(state: State, meeting: Meeting, result: Outcome) -> dict[str, object] | None:
     if meeting.consensus is None or result.outcome == "no_quorum":
         return None
     present = result.counts["present"]
-    if meeting.consensus:
-        zh, en = (
-            f"到会 {present} 人协商一致。表决通过",
-            f"consensus of the {present} present — passed",
-        )
-    else:
-        zh = f"到会 {present} 人未能协商一致。表决未通过"
-        en = f"no consensus among the {present} present — not passed"
-    return {"consensus": meeting.consensus, "explanation": {"zh": zh, "en": en}}
+    objections = [
+        (state.people[p].name if p in state.people else p, t) for p, t in meeting.objections
+    ]
+    zh = CONSENSUS.explain(meeting.consensus, present, objections, "zh")
+    en = CONSENSUS.explain(meeting.consensus, present, list(meeting.objections), "en")
+    return {
+        "consensus": meeting.consensus,
+        "objections": [{"person": p, "objection": t} for p, t in meeting.objections],
+        "explanation": {"zh": zh, "en": en},
+    }

@@ -111,7 +111,16 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "abstain": i(),
         },
     ),
-    "consensus": (cmd.RecordConsensus, {"meeting": s(required=True), "reached": b(required=True)}),
+    "consensus": (
+        cmd.RecordConsensus,
+        {
+            "meeting": s(required=True),
+            "reached": b(required=True),
+            "objections": Field(
+                "map", "记录在案的异议（保留意见）：人员 id → 异议内容", values=s()
+            ),
+        },
+    ),
     "close_meeting": (cmd.CloseMeeting, {"meeting": s(required=True)}),
     "publish": (
         cmd.Publish,
