@@ -3,10 +3,8 @@ checks them against established libraries)."""
 
 from __future__ import annotations
 
-import random
 from fractions import Fraction
 
-import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
