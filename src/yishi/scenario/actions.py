@@ -90,7 +90,8 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         {
             "meeting": s(required=True),
             "voter": s(required=True),
-            "choice": s(required=True, enum=("yes", "no", "abstain")),
+            # yes / no / abstain, or a choice of the method's own scale (checked when cast)
+            "choice": s("表决意见：yes、no、abstain，或表决方式自己的选项", required=True),
             "for": s(),
         },
     ),
