@@ -100,9 +100,12 @@ class _Count:
         self.candidates = tuple(candidates)
         self.names = names
         index = {c: i for i, c in enumerate(self.candidates)}
-        grouped = Counter(tuple(index[c] for c in b) for b in ballots if b)
-        self.rankings = list(grouped)
-        self.size = [grouped[r] for r in self.rankings]
+        # Group identical ballots first (hashing tuples of names is fast), then
+        # translate only the distinct rankings to candidate numbers.
+        grouped = Counter(map(tuple, ballots))
+        grouped.pop((), None)  # a blank ballot counts for no one
+        self.rankings = [tuple(index[c] for c in r) for r in grouped]
+        self.size = list(grouped.values())
         self.pos = [0] * len(self.rankings)
         n = len(self.candidates)
         self.hopeful = [True] * n
