@@ -182,7 +182,9 @@ def test_second_ballot_refused(engine):
     check_in(engine, "v1", ASSEMBLY[:6])
     ballot(engine, "v1", "a1", "c1")
     assert refused(engine, ballot, "v1", "a1", "c2").code == "already_voted"
-    assert engine.state.meetings["v1"].election_ballots == {"a1": ("c1",)}
+    meeting = engine.state.meetings["v1"]
+    assert meeting.received == {"a1": None}  # who voted, in the log
+    assert meeting.box == {'{"names":["c1"]}': 1}  # what, in the sealed box
 
 
 def test_over_marked_ballot_is_recorded_invalid_and_stays_in_the_base(engine):

@@ -90,6 +90,9 @@ class VoteMethodSpec:
     counting: MotionRule | ConsensusRule | ElectionRule | None = attrs.field(
         default=None, validator=lambda i, a, v: _counting(i, v)
     )
+    #: 无记名: ballots entered one by one keep the voter apart from the choice
+    #: (the register in the log, the choice in a sealed box; domain/secrecy.py).
+    secret: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
     def label(self, lang: str = "zh") -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -177,7 +180,9 @@ BUILTIN_VOTE_METHODS: tuple[VoteMethodSpec, ...] = (
     # A show of hands may be counted (计数) or minuted by name.
     VoteMethodSpec("show_of_hands", "举手表决", "show of hands", {"tally", "ballots"}),
     # Paper ballots counted on the spot (唱票、计票) and entered as a count, or one by one.
-    VoteMethodSpec("secret", "无记名投票", "secret ballot", {"tally", "ballots"}, elections=True),
+    VoteMethodSpec(
+        "secret", "无记名投票", "secret ballot", {"tally", "ballots"}, elections=True, secret=True
+    ),
     VoteMethodSpec("roll_call", "唱名表决", "roll call", {"ballots"}),
     VoteMethodSpec("written", "书面表决", "written vote", {"tally", "ballots"}),
     VoteMethodSpec("online", "线上表决", "online vote", {"ballots"}, elections=True),
@@ -193,6 +198,7 @@ BUILTIN_VOTE_METHODS: tuple[VoteMethodSpec, ...] = (
         {"ballots", "tally"},
         elections=True,
         counting=AT_MOST_SEATS,
+        secret=True,
     ),
     VoteMethodSpec(
         "approval",
@@ -201,9 +207,16 @@ BUILTIN_VOTE_METHODS: tuple[VoteMethodSpec, ...] = (
         {"ballots", "tally"},
         elections=True,
         counting=APPROVAL,
+        secret=True,
     ),
     VoteMethodSpec(
-        "irv", "排序复选（一个名额）", "instant-runoff", {"ballots"}, elections=True, counting=IRV
+        "irv",
+        "排序复选（一个名额）",
+        "instant-runoff",
+        {"ballots"},
+        elections=True,
+        counting=IRV,
+        secret=True,
     ),
     VoteMethodSpec(
         "stv",
@@ -212,6 +225,7 @@ BUILTIN_VOTE_METHODS: tuple[VoteMethodSpec, ...] = (
         {"ballots"},
         elections=True,
         counting=STV,
+        secret=True,
     ),
     VoteMethodSpec(
         "satisfaction",

@@ -15,6 +15,7 @@ import attrs
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain import secrecy
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.counting import Base, evaluate
 from yishi.domain.errors import Refusal
@@ -30,6 +31,7 @@ from yishi.domain.methods import (
     MarkRule,
 )
 from yishi.domain.rules import RuleSet, StageSpec
+from yishi.domain.secrecy import election_ballot, has_voted, is_secret, read_election_ballot
 from yishi.domain.state import Matter, Meeting, State
 
 
@@ -54,9 +56,13 @@ def cast_ballot(
         )
     if c.voter not in meeting.present:
         raise Refusal("not_present", person=name(state, c.voter))
-    if c.voter in meeting.election_ballots:
+    if has_voted(meeting, c.voter):
         raise Refusal("already_voted", person=name(state, c.voter))
     _check_choices(meeting, c.candidates)
+    if is_secret(ruleset, meeting):
+        sealed = election_ballot(c.candidates, c.invalid.strip())
+        secrecy.check_size(sealed)
+        return secrecy.cast(meeting, matter.id, c.voter, sealed, now, c.actor, c.on_behalf_of)
     return [
         ev.ElectionBallotCast(
             at=now,
@@ -100,7 +106,7 @@ def enter_count(
         raise Refusal("ranked_needs_ballots", method=rule.label_zh)
     if meeting.election_count is not None:
         raise Refusal("tally_exists", meeting=meeting.id)
-    if meeting.election_ballots:
+    if meeting.election_ballots or meeting.received:
         raise Refusal("ballots_exist", meeting=meeting.id)
     members = roster(state, ruleset, meeting.body, meeting.date)
     present = len([p for p in meeting.attendance if members.get(p)])
@@ -147,10 +153,17 @@ def tally(meeting: Meeting) -> tuple[int, dict[str, int]]:
         counted.update(dict(votes))
         return cast, counted
     counted = {p: 0 for p in meeting.candidates}
-    for chosen in meeting.election_ballots.values():
+    for chosen, _why in ballots_of(meeting):
         for person in chosen:
             counted[person] += 1
-    return len(meeting.election_ballots), counted
+    return len(meeting.election_ballots) + len(meeting.received), counted
+
+
+def ballots_of(meeting: Meeting) -> list[tuple[tuple[str, ...], str]]:
+    """Every ballot with why it was ruled invalid ("" if not): named ones, then
+    the secret ones out of the box (a multiset, in sorted order)."""
+    named = [(b, meeting.spoiled.get(v, "")) for v, b in meeting.election_ballots.items()]
+    return named + [read_election_ballot(s) for s in sorted(meeting.box.elements())]
 
 
 def is_runoff(state: State, meeting: Meeting) -> bool:
@@ -170,11 +183,7 @@ def count(state: State, ruleset: RuleSet, meeting: Meeting, seats: int) -> Elect
     rule = counting_rule(ruleset, meeting)
     rules = rules_for(state, ruleset, meeting)
     stage = ruleset.stage(meeting.stage)
-    cast = (
-        meeting.election_count[0]
-        if meeting.election_count is not None
-        else len(meeting.election_ballots)
-    )
+    cast = tally(meeting)[0]
     ctx = ElectionContext(
         candidates=meeting.candidates,
         seats=seats,
@@ -195,24 +204,25 @@ def count(state: State, ruleset: RuleSet, meeting: Meeting, seats: int) -> Elect
             {"marked": spoilt} if spoilt else {},
             ctx,
         )
-    ballots = [b for v, b in meeting.election_ballots.items() if v not in meeting.spoiled]
-    result = rule.count(ballots, ctx)
-    if not meeting.spoiled:
+    every = ballots_of(meeting)
+    result = rule.count([b for b, why in every if not why], ctx)
+    spoiled = [why for _b, why in every if why]
+    if not spoiled:
         return result
     # Ballots ruled invalid at the count: cast, counted for no one, listed by reason.
     invalid = dict(result.invalid)
-    for reason in meeting.spoiled.values():
+    for reason in spoiled:
         invalid[reason] = invalid.get(reason, 0) + 1
-    n = len(meeting.spoiled)
+    n = len(spoiled)
     return attrs.evolve(
         result,
         invalid=invalid,
         explanation={
             "zh": result.explanation.get("zh", "")
-            + f"\n计票时认定无效 {n} 张：{'；'.join(sorted(set(meeting.spoiled.values())))}",
+            + f"\n计票时认定无效 {n} 张：{'；'.join(sorted(set(spoiled)))}",
             "en": result.explanation.get("en", "")
             + f"\n{n} ballot(s) ruled invalid at the count: "
-            + "; ".join(sorted(set(meeting.spoiled.values()))),
+            + "; ".join(sorted(set(spoiled))),
         },
     )
 
@@ -289,7 +299,12 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     reason_en = (
         f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
-    return [*events, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]
+    opened = secrecy.open_box(meeting, now, c.actor)
+    return [
+        *opened,
+        *events,
+        *follow(ruleset, matter, transition, now, c.actor, reason, reason_en),
+    ]
 
 
 def remaining_seats(matter: Matter, stage: StageSpec) -> int:

@@ -8,6 +8,7 @@ from functools import partial
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain import secrecy
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.errors import Refusal
 from yishi.domain.flow import follow
@@ -27,6 +28,7 @@ from yishi.domain.rules import (
     meeting_rules,
     stage_bodies,
 )
+from yishi.domain.secrecy import has_voted, is_secret
 from yishi.domain.state import Meeting, State
 from yishi.domain.tally import consensus_result, meeting_counts, motion_rule, outcome
 
@@ -185,6 +187,10 @@ def declare_interest(
         raise Refusal("already_recused", person=name(state, c.person))
     if not c.reason.strip():
         raise Refusal("reason_required")
+    open_ = matter.open_meeting(state)
+    if open_ is not None and c.person in open_.received and not open_.box_opened:
+        # A sealed ballot cannot be taken back out of the box: no one knows which it is.
+        raise Refusal("recusal_after_secret_ballot", person=name(state, c.person))
     return [
         ev.InterestDeclared(
             at=now,
@@ -269,7 +275,7 @@ def register_proxy(
         raise Refusal(
             "proxy_grantor_present", rule=f"{rule}.absent_only", person=name(state, c.grantor)
         )
-    if c.grantor in meeting.ballots:
+    if has_voted(meeting, c.grantor):
         raise Refusal("already_voted", person=name(state, c.grantor))
     grantor, holder = state.people[c.grantor], state.people[c.holder]
     if policy.holder == "close_relative":
@@ -320,6 +326,11 @@ def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime)
         authorize_stage(state, ruleset, c, stage)
     voting = partial(votes_in, state, ruleset, meeting.body, meeting.date)
     represented = check_ballot(state, ruleset, meeting, c.voter, c.choice, c.for_person, voting)
+    if is_secret(ruleset, meeting):
+        cast_by = c.voter if c.for_person else None
+        return secrecy.cast(
+            meeting, matter.id, represented, c.choice, now, c.actor, c.on_behalf_of, cast_by
+        )
     return [
         ev.BallotCast(
             at=now,
@@ -368,7 +379,7 @@ def check_ballot(
     recused = state.matters[meeting.matter].recused
     if represented in recused:
         raise Refusal("recused", person=name(state, represented), reason=recused[represented])
-    if represented in meeting.ballots:
+    if has_voted(meeting, represented):
         raise Refusal("already_voted", person=name(state, represented))
     if for_person is None and voter in meeting.proxies:
         raise Refusal("proxy_given", person=name(state, voter))
@@ -383,7 +394,7 @@ def enter_hand_count(
         raise Refusal("tally_not_used", method=meeting.method)
     if meeting.tally is not None:
         raise Refusal("tally_exists", meeting=meeting.id)
-    if meeting.ballots:
+    if meeting.ballots or meeting.received:
         raise Refusal("ballots_exist", meeting=meeting.id)
     if min(c.yes, c.no, c.abstain) < 0:
         raise Refusal("negative_count")
@@ -438,7 +449,12 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     authorize_stage(state, ruleset, c, stage)
     result = outcome(state, ruleset, meeting)
     if result.outcome != "no_quorum":
-        voted = meeting.tally is not None or meeting.ballots or meeting.consensus is not None
+        voted = (
+            meeting.tally is not None
+            or meeting.ballots
+            or meeting.received
+            or meeting.consensus is not None
+        )
         if not voted:
             raise Refusal("no_votes", meeting=meeting.id)
     closed = ev.MeetingClosed(
@@ -468,4 +484,5 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     reason_en = (
         f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
-    return [closed, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]
+    opened = secrecy.open_box(meeting, now, c.actor)
+    return [*opened, closed, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]

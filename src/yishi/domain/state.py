@@ -9,6 +9,7 @@ applying them one by one (a property test holds us to that).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
@@ -83,6 +84,11 @@ class Meeting:
     candidates: tuple[str, ...] = ()
     election_ballots: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     spoiled: dict[str, str] = attrs.Factory(dict)  # voter -> why the ballot was ruled invalid
+    # Secret ballots (domain/secrecy.py): who handed one in, and the sealed
+    # choices as a multiset that pairs no one with anything.
+    received: dict[str, str | None] = attrs.Factory(dict)  # voter -> proxy holder
+    box: Counter[str] = attrs.Factory(Counter)
+    box_opened: bool = False
     election_count: tuple[int, int, tuple[tuple[str, int], ...]] | None = None
     closed: bool = False
     outcome: str | None = None
@@ -339,6 +345,23 @@ def _(e: ev.HandCountEntered, s: State) -> None:
 def _(e: ev.ConsensusRecorded, s: State) -> None:
     s.meetings[e.meeting].consensus = e.reached
     s.meetings[e.meeting].objections = e.objections
+
+
+@_apply.register
+def _(e: ev.BallotReceived, s: State) -> None:
+    s.meetings[e.meeting].received[e.voter] = e.cast_by
+
+
+@_apply.register
+def _(e: ev.SealedBallot, s: State) -> None:
+    s.meetings[e.meeting].box[e.ballot] += 1
+
+
+@_apply.register
+def _(e: ev.BallotBoxOpened, s: State) -> None:
+    meeting = s.meetings[e.meeting]
+    meeting.box = Counter(e.ballots)
+    meeting.box_opened = True
 
 
 @_apply.register

@@ -60,6 +60,7 @@ def meeting_counts(
         yes, no, abstain = meeting.tally
     else:
         choices = [c for v, c in meeting.ballots.items() if v not in recused]
+        choices += meeting.box.elements()  # secret ballots: a multiset, no voters
         extra = motion_rule(ruleset, meeting).count(choices)
         yes, no, abstain = extra.pop("yes"), extra.pop("no"), extra.pop("abstain")
     return {
