@@ -17,7 +17,9 @@ import attrs
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain import secrecy
 from yishi.domain.errors import Refusal
+from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 from yishi.store import ballot_box
 
@@ -64,9 +66,22 @@ _CHOICE_FIELDS = {
 }
 
 
-def fingerprint_data(command: cmd.Command) -> dict[str, object]:
-    """The command as the idempotency fingerprint sees it: choices left out."""
+def is_secret_ballot(state: State, ruleset: RuleSet, command: cmd.Command) -> bool:
+    """Whether ``command`` casts a ballot in a meeting held by secret ballot."""
+    if not isinstance(command, (cmd.CastVote, cmd.CastElectionBallot, cmd.EnterBallots)):
+        return False
+    meeting = state.meetings.get(command.meeting)
+    return meeting is not None and secrecy.is_secret(ruleset, meeting)
+
+
+def fingerprint_data(command: cmd.Command, secret: bool) -> dict[str, object]:
+    """The command as the idempotency fingerprint sees it. For a secret ballot,
+    the choices are left out: reusing a key with another choice then gets the
+    first receipt back instead of a refusal, which is the price of a
+    fingerprint that does not name the choice."""
     data = attrs.asdict(command)
+    if not secret:
+        return data
     for name in _CHOICE_FIELDS.get(type(command), ()):
         data.pop(name, None)
     if isinstance(command, cmd.EnterBallots):
