@@ -322,3 +322,13 @@ def test_a_store_without_a_ballot_box_refuses_secret_ballots_one_by_one():
         )
     assert refused.value.code == "sealed_box_unsupported"
     assert "v00" not in engine.state.meetings["e1"].received
+
+
+def test_the_state_plugins_read_keeps_the_box_in_sorted_order(tmp_path):
+    """A dict remembers insertion order: the box must not remember casting order."""
+    engine = open_engine(tmp_path / "log.sqlite")
+    setup(engine)
+    chosen = cast_all(engine, random.Random(11))
+    box = engine.state.meetings["e1"].box
+    assert list(box) == sorted(box)
+    assert sorted(box) == sorted(election_ballot(r) for r in chosen.values())

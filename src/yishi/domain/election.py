@@ -1,10 +1,14 @@
 """Election stages (选举): candidates, secret ballots, participation, winners.
 
-Defaults follow the 村委会 election rule as a pattern (domain.md §2.6, [K]):
-the election is valid when enough of the electorate cast ballots, and a
-candidate needs a share of the ballots cast; seats go to the qualifying
-candidates with most votes. A tie at the last seat elects neither: the rule
-set's ``on_reject`` decides what happens to seats left open (a run-off).
+The election is valid when enough of the electorate cast ballots (every ballot
+returned counts, invalid ones included: 参加投票的村民). The ballots are then
+counted by the counting rule of the meeting's vote method
+(:mod:`yishi.domain.methods`): by default "at most ``seats`` names" (差额选举),
+where a candidate needs the rule set's threshold and seats go to the
+qualifying candidates with most votes, a tie at the last seat electing none of
+the tied. Seats left open go to the rule set's ``on_reject`` (另行选举), where
+the most votes win with at least the stage's ``runoff_threshold`` (default one
+third of the ballots cast, 村组法 Art. 18).
 """
 
 from __future__ import annotations

@@ -354,7 +354,13 @@ def _(e: ev.BallotReceived, s: State) -> None:
 
 @_apply.register
 def _(e: ev.SealedBallot, s: State) -> None:
-    s.meetings[e.meeting].box[e.ballot] += 1
+    meeting = s.meetings[e.meeting]
+    if e.ballot in meeting.box:
+        meeting.box[e.ballot] += 1
+    else:
+        # Keep the keys sorted: a dict remembers insertion order, and the order
+        # in which distinct ballots first arrived would follow the register.
+        meeting.box = Counter(dict(sorted({**meeting.box, e.ballot: 1}.items())))
 
 
 @_apply.register
