@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from yishi.domain.ranked import irv, stv  # noqa: E402
+from yishi.domain.ranked import irv, stv
 
 
 def profile(ballots: int, candidates: int, seed: int) -> tuple[list[str], list[tuple[str, ...]]]:

@@ -205,13 +205,14 @@ def test_file_order_of_sealed_ballots_does_not_follow_the_casting_order(tmp_path
         chosen = cast_all(engine, random.Random(trial))
         engine.store.close()  # type: ignore[attr-defined]
         where = positions_in_file(path, chosen)
-        assert all(w >= 0 for w in where)
+        assert all(w >= 0 for w in where), (trial, where)
         order = rank(where)
         taus.append(kendall_tau(order))
         exact += sum(1 for i, r in enumerate(order) if i == r)
     # cast order against file order: no better than chance (|tau| ≈ 0 ± 0.13 per trial)
     assert abs(sum(taus) / len(taus)) < 0.35, taus
-    assert exact <= 12  # 1 fixed point per trial is what chance gives
+    # about 1 fixed point per trial is what chance gives (4 in all; more than 16: p < 1e-5)
+    assert exact <= 16, (exact, taus)
 
 
 def test_a_crash_before_close_loses_no_acknowledged_ballot(tmp_path):
