@@ -409,12 +409,9 @@ class RankedRule(ElectionRule):
         valid, invalid = self.sort_valid(ballots, ctx)
         result = self.run(valid, ctx)
         first = result.first_preferences()
+        # each round's note names the tie it broke, where it broke one
         lines_zh = [r.note_zh for r in result.rounds]
         lines_en = [r.note_en for r in result.rounds]
-        for tie in result.ties:
-            zh, en = tie.split("|", 1)
-            lines_zh.append(zh)
-            lines_en.append(en)
         for lang, lines in (("zh", lines_zh), ("en", lines_en)):
             line = _invalid_line(invalid, lang)
             if line:

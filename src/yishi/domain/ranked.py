@@ -204,6 +204,27 @@ class _Count:
     def totals(self, unit: int, include: Sequence[int]) -> dict[str, Fraction]:
         return {self.candidates[c]: Fraction(self.value[c], unit) for c in include}
 
+    def standing(self, unit: int, among: Sequence[int], lang: str) -> str:
+        """Votes of the candidates still in the count, for the explanation."""
+        shown = [
+            (
+                self.name(c) if lang == "zh" else self.candidates[c],
+                _fmt(Fraction(self.value[c], unit)),
+            )
+            for c in sorted(among, key=lambda c: (-self.value[c], c))
+        ]
+        if lang == "zh":
+            return "（继续计票的候选人：" + "，".join(f"{n} {v} 票" for n, v in shown) + "）"
+        return " (continuing: " + ", ".join(f"{n} {v}" for n, v in shown) + ")"
+
+    def new_ties(self, seen: int) -> tuple[str, str]:
+        """The ties broken since ``seen`` were recorded, as (zh, en) prefixes."""
+        fresh = self.ties[seen:]
+        return (
+            "".join(t.split("|", 1)[0] + "；" for t in fresh),
+            "".join(t.split("|", 1)[1] + "; " for t in fresh),
+        )
+
     def name(self, c: int) -> str:
         cid = self.candidates[c]
         return self.names.get(cid, cid)
@@ -241,16 +262,18 @@ def irv(
                 )
             )
             break
+        seen = len(count.ties)
         low = count.pick(hopeful, lowest=True)
+        tie_zh, tie_en = count.new_ties(seen)
         rounds.append(
             Round(
                 shown,
                 Fraction(count.exhausted),
                 "exclude",
                 (count.candidates[low],),
-                f"无人超过仍有效选票 {live} 张的半数；{count.name(low)} 得票最少"
+                f"无人超过仍有效选票 {live} 张的半数；{tie_zh}{count.name(low)} 得票最少"
                 f"（{count.value[low]} 票），淘汰，其选票转给下一顺位",
-                f"no one has more than half of {live} continuing ballots; "
+                f"no one has more than half of {live} continuing ballots; {tie_en}"
                 f"{count.candidates[low]} has fewest ({count.value[low]}) and is excluded",
             )
         )
@@ -345,6 +368,7 @@ def stv(
             )
             break
         if pending:
+            seen = len(count.ties)
             source = count.pick(pending, lowest=False)
             pending.remove(source)
             total = count.value[source]
@@ -352,18 +376,22 @@ def stv(
             count.move(source, None, surplus, total)
             count.value[source] = quota
             count.snapshot()
+            tie_zh, tie_en = count.new_ties(seen)
             record(
                 "transfer",
                 [source],
-                f"转移 {count.name(source)} 的剩余票 {_fmt(Fraction(surplus, UNIT))}："
+                f"{tie_zh}转移 {count.name(source)} 的剩余票 {_fmt(Fraction(surplus, UNIT))}："
                 f"每张选票按原值 × {_fmt(Fraction(surplus, UNIT))}/{_fmt(Fraction(total, UNIT))}"
-                "（截至小数点后五位）转给下一顺位",
-                f"surplus of {count.candidates[source]} ({_fmt(Fraction(surplus, UNIT))}) "
+                "（截至小数点后五位）转给下一顺位" + count.standing(UNIT, hopeful, "zh"),
+                f"{tie_en}surplus of {count.candidates[source]} ({_fmt(Fraction(surplus, UNIT))}) "
                 f"transferred at value × {_fmt(Fraction(surplus, UNIT))}/"
-                f"{_fmt(Fraction(total, UNIT))}, truncated to 5 decimals",
+                f"{_fmt(Fraction(total, UNIT))}, truncated to 5 decimals"
+                + count.standing(UNIT, hopeful, "en"),
             )
             continue
+        seen = len(count.ties)
         low = count.pick(hopeful, lowest=True)
+        tie_zh, tie_en = count.new_ties(seen)
         hopeful.remove(low)
         count.hopeful[low] = False
         votes = count.value[low]
@@ -373,10 +401,11 @@ def stv(
         record(
             "exclude",
             [low],
-            f"无剩余票可转；{count.name(low)} 得票最少（{_fmt(Fraction(votes, UNIT))} 票），"
-            "淘汰，其选票按所带票值转给下一顺位",
-            f"no surplus to transfer; {count.candidates[low]} has fewest "
-            f"({_fmt(Fraction(votes, UNIT))}) and is excluded",
+            f"无剩余票可转；{tie_zh}{count.name(low)} 得票最少（{_fmt(Fraction(votes, UNIT))} 票），"
+            "淘汰，其选票按所带票值转给下一顺位" + count.standing(UNIT, hopeful, "zh"),
+            f"no surplus to transfer; {tie_en}{count.candidates[low]} has fewest "
+            f"({_fmt(Fraction(votes, UNIT))}) and is excluded"
+            + count.standing(UNIT, hopeful, "en"),
         )
     return RankedCount(
         "stv",
