@@ -333,3 +333,35 @@ def test_the_state_plugins_read_keeps_the_box_in_sorted_order(tmp_path):
     box = engine.state.meetings["e1"].box
     assert list(box) == sorted(box)
     assert sorted(box) == sorted(election_ballot(r) for r in chosen.values())
+
+
+CRASH = """
+import datetime as dt, os, random, sys
+sys.path.insert(0, {tests!r})
+import test_secret_ballots as t
+import yishi.store.ballot_box as box
+from yishi.domain import commands as c
+engine = t.open_engine({path!r})
+t.setup(engine)
+box.fold_wal = lambda db: None  # the crash comes between the commit and the checkpoint
+engine.execute(
+    c.CastElectionBallot(actor="v00", meeting="e1", voter="v00", candidates=("k1",)),
+    t.DAY + dt.timedelta(minutes=1),
+)
+os._exit(0)
+"""
+
+
+def test_a_crash_between_commit_and_checkpoint_is_folded_at_the_next_open(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "log.sqlite"
+    script = CRASH.format(tests=str(Path(__file__).parent), path=str(path))
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 0  # the ballot's pages are still in the WAL
+    store = SQLiteStore(path)
+    assert wal.stat().st_size == 0  # folded in on open
+    assert store.sealed_ballots("e1") == [election_ballot(("k1",))]
+    store.close()

@@ -94,3 +94,10 @@ def fold_wal(db: sqlite3.Connection) -> None:
     # Busy (a reader holds an old snapshot): the next box write or the close tries again.
     with contextlib.suppress(sqlite3.OperationalError):
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+def after_open(db: sqlite3.Connection) -> None:
+    """A crash between a ballot's commit and its checkpoint left its pages in the
+    WAL: fold them in as soon as the file is opened again."""
+    if db.execute("SELECT 1 FROM ballot_box LIMIT 1").fetchone() is not None:
+        fold_wal(db)

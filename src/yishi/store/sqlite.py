@@ -101,6 +101,7 @@ class SQLiteStore:
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         self._db.execute("PRAGMA secure_delete=ON")  # an opened ballot box leaves zeros
         self._db.executescript(SCHEMA + ballot_box.SCHEMA)
+        ballot_box.after_open(self._db)
 
     # -- writing -----------------------------------------------------------
 
