@@ -40,12 +40,13 @@ with the number of *distinct* rankings times the rounds, not with voters.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import attrs
 
+EXHAUSTED = ""  # ends every ranking inside a count; no candidate id is empty
 UNIT = 100_000  # STV values are whole numbers of 1/100000 vote (five decimal places)
 
 
@@ -91,6 +92,21 @@ def _fmt(value: Fraction) -> str:
     return f"{float(value):.5f}".rstrip("0")
 
 
+class _Hopeful:
+    """Which candidates are still in the count, by number and by name."""
+
+    def __init__(self, candidates: Sequence[str]) -> None:
+        self.candidates = tuple(candidates)
+        self.by_name = dict.fromkeys(self.candidates, True)
+        self.by_name[EXHAUSTED] = True  # the end of every ranking: stops the search
+
+    def __getitem__(self, c: int) -> bool:
+        return self.by_name[self.candidates[c]]
+
+    def __setitem__(self, c: int, value: bool) -> None:
+        self.by_name[self.candidates[c]] = value
+
+
 class _Count:
     """Shared bookkeeping: ballot groups, who holds them, round history."""
 
@@ -99,16 +115,17 @@ class _Count:
     ) -> None:
         self.candidates = tuple(candidates)
         self.names = names
-        index = {c: i for i, c in enumerate(self.candidates)}
-        # Group identical ballots first (hashing tuples of names is fast), then
-        # translate only the distinct rankings to candidate numbers.
+        self.index = {c: i for i, c in enumerate(self.candidates)}
+        # Identical ballots are grouped and moved as one group.
         grouped = Counter(map(tuple, ballots))
         grouped.pop((), None)  # a blank ballot counts for no one
-        self.rankings = [tuple(index[c] for c in r) for r in grouped]
         self.size = list(grouped.values())
+        # Rankings stay tuples of names (str hashes are cached, so looking a name
+        # up costs what looking up a number would, and nothing is translated).
+        self.rankings: list[tuple[str, ...]] = [(*r, EXHAUSTED) for r in grouped]
         self.pos = [0] * len(self.rankings)
         n = len(self.candidates)
-        self.hopeful = [True] * n
+        self.hopeful = _Hopeful(self.candidates)
         self.value = [0] * n  # whole units per candidate
         # candidate -> list of parcels (value per ballot, group indices)
         self.parcels: list[list[tuple[int, list[int]]]] = [[] for _ in range(n)]
@@ -118,13 +135,14 @@ class _Count:
         self.by_order = False  # a tie fell through to ballot-paper order
 
     def deal(self, unit: int) -> None:
-        first: list[list[int]] = [[] for _ in self.candidates]
+        first: defaultdict[str, list[int]] = defaultdict(list)
         for g, ranking in enumerate(self.rankings):
             first[ranking[0]].append(g)
-            self.value[ranking[0]] += unit * self.size[g]
-        for c, groups in enumerate(first):
-            if groups:
-                self.parcels[c].append((unit, groups))
+        weigh = self.size.__getitem__
+        for name, groups in first.items():
+            c = self.index[name]
+            self.parcels[c].append((unit, groups))
+            self.value[c] += unit * sum(map(weigh, groups))
         self.snapshot()
 
     def snapshot(self) -> None:
@@ -135,24 +153,27 @@ class _Count:
 
         A parcel's ballots move at ``new_value`` when given, else at
         ``value × numerator ÷ den`` truncated (a surplus transfer)."""
-        hopeful, rankings, pos, size = self.hopeful, self.rankings, self.pos, self.size
-        for value, groups in self.parcels[source]:
+        hopeful, rankings, pos = self.hopeful.by_name, self.rankings, self.pos
+        parcels, values, weigh = self.parcels, self.value, self.size.__getitem__
+        for value, groups in parcels[source]:
             moved = new_value if new_value is not None else value * numerator // den
-            dest: dict[int, list[int]] = {}
-            for g in groups:
+            dest: defaultdict[str, list[int]] = defaultdict(list)
+            for g in groups:  # the hot loop of a count: kept plain on purpose
                 ranking = rankings[g]
                 p = pos[g] + 1
-                while p < len(ranking) and not hopeful[ranking[p]]:
+                while not hopeful[ranking[p]]:  # every ranking ends in EXHAUSTED
                     p += 1
                 pos[g] = p
-                if p < len(ranking):
-                    dest.setdefault(ranking[p], []).append(g)
-                else:
-                    self.exhausted += moved * size[g]
-            for c, gs in dest.items():
-                self.parcels[c].append((moved, gs))
-                self.value[c] += moved * sum(size[g] for g in gs)
-        self.parcels[source] = []
+                dest[ranking[p]].append(g)
+            for name, gs in dest.items():
+                weight = moved * sum(map(weigh, gs))
+                if name == EXHAUSTED:
+                    self.exhausted += weight
+                    continue
+                to = self.index[name]
+                parcels[to].append((moved, gs))
+                values[to] += weight
+        parcels[source] = []
 
     def sort(self, among: Sequence[int]) -> list[int]:
         """``among`` by votes, most first (equal votes: earlier on the ballot paper
