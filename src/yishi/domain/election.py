@@ -22,7 +22,7 @@ from yishi.domain import events as ev
 from yishi.domain import secrecy
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.counting import Base, evaluate
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import open_meeting, require_held, rules_for, run_meeting
 from yishi.domain.membership import roster, votes_in
@@ -56,7 +56,9 @@ def cast_ballot(
         raise Refusal("unknown_person", person=c.voter)
     if not votes_in(state, ruleset, meeting.body, meeting.date, c.voter):
         raise Refusal(
-            "not_voting_member", person=name(state, c.voter), body=ruleset.bodies[meeting.body].name
+            "not_voting_member",
+            person=name(state, c.voter),
+            body=named(ruleset.bodies[meeting.body]),
         )
     if c.voter not in meeting.present:
         raise Refusal("not_present", person=name(state, c.voter))
@@ -107,7 +109,7 @@ def enter_count(
         raise Refusal("not_an_election", meeting=meeting.id)
     rule = counting_rule(ruleset, meeting)
     if not (rule.accepts_tally and isinstance(rule, MarkRule)):
-        raise Refusal("ranked_needs_ballots", method=rule.label_zh)
+        raise Refusal("ranked_needs_ballots", method=Text(rule.label_zh, rule.label_en))
     if meeting.election_count is not None:
         raise Refusal("tally_exists", meeting=meeting.id)
     if meeting.election_ballots or meeting.received:
@@ -199,7 +201,7 @@ def count(state: State, ruleset: RuleSet, meeting: Meeting, seats: int) -> Elect
     )
     if meeting.election_count is not None:
         if not isinstance(rule, MarkRule):  # enter_count refuses totals for other rules
-            raise Refusal("ranked_needs_ballots", method=rule.label_zh)
+            raise Refusal("ranked_needs_ballots", method=Text(rule.label_zh, rule.label_en))
         _cast, spoilt, votes = meeting.election_count
         found = dict(votes)
         return rule.from_votes(
@@ -247,7 +249,12 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     seats = remaining_seats(matter, stage)
     rule = counting_rule(ruleset, meeting)
     if rule.max_seats is not None and seats > rule.max_seats:
-        raise Refusal("method_seats", method=rule.label_zh, most=rule.max_seats, seats=seats)
+        raise Refusal(
+            "method_seats",
+            method=Text(rule.label_zh, rule.label_en),
+            most=rule.max_seats,
+            seats=seats,
+        )
     counted = count(state, ruleset, meeting, seats)
     elected = list(counted.elected) if participation.met else []
     if not participation.met:
@@ -301,7 +308,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     }[outcome]
     reason = f"{stage.name}：{zh}，{transition.describe('zh', ruleset.names('zh'))}"
     reason_en = (
-        f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
+        f"{stage.name_en or stage.name}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
     opened = secrecy.open_box(meeting, now, c.actor)
     return [

@@ -49,7 +49,12 @@ INVALID_REASONS: dict[str, tuple[str, str]] = {
 
 #: 另行选举: "候选人以得票多的当选，但是所得票数不得少于已投选票总数的三分之一"
 #: (村民委员会组织法 2025 第十八条; the same words in the 2018 text).
-RUNOFF_DEFAULT = Requirement(Base.VOTES_CAST, Fraction(1, 3), Comparator.GTE)
+RUNOFF_DEFAULT = Requirement(
+    Base.VOTES_CAST,
+    Fraction(1, 3),
+    Comparator.GTE,
+    note="另行选举：得票多的当选，但不得少于已投选票总数的三分之一（村民委员会组织法第十八条）",
+)
 
 
 def reason_text(reason: str, lang: str = "zh") -> str:
