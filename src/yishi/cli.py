@@ -195,13 +195,26 @@ def default_db() -> Path:
     metavar="条数:摘要",
     help="纸质公示上印的存证（SIZE:HEAD），可多次给出",
 )
+@click.option(
+    "--code",
+    "codes",
+    multiple=True,
+    metavar="XXXX-XXXX",
+    help="公示上印的核验码，可多次给出 / a notice's verification code",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
 @LANG
-def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: str) -> None:
+def verify(
+    db: Path | None, checkpoints: tuple[str, ...], codes: tuple[str, ...], as_json: bool, lang: str
+) -> None:
     from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 
     path = db if db is not None else default_db()
     en = lang == "en"
+    if codes:
+        from yishi.publish.verify_cli import verify_codes
+
+        sys.exit(verify_codes(path, codes, checkpoints, as_json, lang))
     points = []
     for text in checkpoints:
         try:

@@ -148,8 +148,10 @@ def _next(result: DemoResult, en: bool, default: bool) -> list[str]:
     checkpoint = state.disclosures[result.story.disclosures[0]].checkpoint or {}
     point = f"{checkpoint.get('size', 0)}:{checkpoint.get('head', '')}"
     first_notice = result.notices[0].as_posix()
+    opened = _opened(result, en)
     if en:
         return [
+            *opened,
             "Next, try:",
             f"  yishi verify{db}" + ("" if db else "    # checks ./yishi-demo/yishi.db by default"),
             f"  yishi verify{db} --checkpoint {point}",
@@ -158,6 +160,7 @@ def _next(result: DemoResult, en: bool, default: bool) -> list[str]:
             "  yishi run examples/01_land_lease_passes.toml    # enter a paper record as a scenario",
         ]
     return [
+        *opened,
         "接下来可以试试：",
         f"  yishi verify{db}"
         + ("" if db else "    # 重新核验记录，默认读取 ./yishi-demo/yishi.db"),
@@ -166,3 +169,24 @@ def _next(result: DemoResult, en: bool, default: bool) -> list[str]:
         f"  cat {first_notice}    # 看决议公示全文",
         "  yishi run examples/01_land_lease_passes.toml    # 用场景文件补录线下会议或试运行规则",
     ]
+
+
+def _opened(result: DemoResult, en: bool) -> list[str]:
+    """Where to open the board and the notices to print."""
+    if result.board is None:
+        return []
+    lines = [
+        "Open in a browser:" if en else "用浏览器打开：",
+        f"  {'Board' if en else '公开栏'}: {result.board.resolve().as_uri()}"
+        if en
+        else f"  公开栏：{result.board.resolve().as_uri()}",
+    ]
+    for path in result.printed:
+        lines.append(
+            f"  Notice to print: {path.resolve().as_uri()}"
+            if en
+            else f"  张贴用公示：{path.resolve().as_uri()}"
+        )
+    if result.print_problem:
+        lines.append("  " + result.print_problem)
+    return [*lines, ""]

@@ -1,0 +1,195 @@
+"""The static board (公开栏网页) of one community, written from its log.
+
+``write_board`` renders every disclosure through the disclosure document:
+an index of current and past notices, a page per matter with its notices, its
+procedure flowchart (the current step highlighted) and its whole timeline, a
+verification page, an Atom feed, the style sheet and, for each notice, its
+JSON document. No JavaScript. Each file is written whole (write_atomic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from yishi.domain.rules import RuleSet
+from yishi.domain.state import State
+from yishi.publish.document import build_document
+from yishi.publish.files import write_atomic
+from yishi.publish.graph import flow
+from yishi.publish.privacy import PrivacyPolicy, mask_text
+from yishi.publish.render import Templates
+from yishi.publish.svg import to_svg
+from yishi.publish.timeline import matter_events, stage_name, timeline
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|#%\x00-\x1f\s]')
+
+
+def slug(identifier: str) -> str:
+    """A file-name-safe form of an id (ids are ASCII in practice; anything else is replaced)."""
+    return _UNSAFE.sub("_", identifier) or "_"
+
+
+@attrs.frozen
+class BoardOptions:
+    community: str = "本社区"
+    lang: str = "zh"
+    templates: Path | None = None
+    base_url: str = ""  # where the board is served, for links in the feed and QR codes
+    policy: PrivacyPolicy = PrivacyPolicy()
+
+
+def documents(
+    state: State,
+    rulesets: Mapping[str, RuleSet],
+    events: list[Any],
+    lang: str,
+    policy: PrivacyPolicy,
+) -> list[dict[str, Any]]:
+    """Every disclosure's document, newest first (by posting date, then id)."""
+    docs = []
+    for disclosure in state.disclosures.values():
+        matter = state.matters[disclosure.matter]
+        ruleset = rulesets[matter.procedure]
+        docs.append(build_document(state, ruleset, disclosure.id, events, lang=lang, policy=policy))
+    docs.sort(key=lambda d: (d["disclosure"]["posted_on"], d["disclosure"]["id"]), reverse=True)
+    return docs
+
+
+def write_board(
+    out: Path,
+    state: State,
+    rulesets: Mapping[str, RuleSet],
+    events: Iterable[Any],
+    options: BoardOptions = BoardOptions(),
+    print_links: Mapping[str, list[tuple[str, str]]] | None = None,
+) -> list[Path]:
+    """Write the board into ``out``; returns the files written."""
+    log = list(events)
+    t = Templates(options.lang, options.templates)
+    docs = documents(state, rulesets, log, options.lang, options.policy)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "matters").mkdir(exist_ok=True)
+    (out / "notices").mkdir(exist_ok=True)
+    written: list[Path] = []
+    community = mask_text(options.community)
+    common = {"community": community}
+
+    def put(relative: str, text: str) -> None:
+        path = out / relative
+        write_atomic(path, text.encode("utf-8"))
+        written.append(path)
+
+    rows = [{"doc": d, "file": f"{slug(d['matter']['id'])}.html"} for d in docs]
+    current = [r for r in rows if r["doc"]["disclosure"]["status"] == "posted"]
+    past = [r for r in rows if r["doc"]["disclosure"]["status"] != "posted"]
+    matters = []
+    for matter in state.matters.values():
+        ruleset = rulesets[matter.procedure]
+        step = (
+            t.words["closed_matter"]
+            if matter.status != "in_progress"
+            else stage_name(ruleset, matter.stage, options.lang)
+        )
+        file = f"{slug(matter.id)}.html"
+        matters.append({"title": mask_text(matter.title), "file": file, "step": step})
+        mine = [r for r in rows if r["doc"]["matter"]["id"] == matter.id]
+        mine.reverse()  # oldest first on the matter's own page
+        notices = [
+            {"doc": r["doc"], "print": (print_links or {}).get(r["doc"]["disclosure"]["id"], [])}
+            for r in mine
+        ]
+        chart = to_svg(
+            flow(ruleset, options.lang),
+            current=matter.stage if matter.status == "in_progress" else None,
+            here=t.words["current_step"],
+        )
+        history = timeline(matter_events(log, matter.id), state, ruleset, options.lang)
+        put(
+            f"matters/{file}",
+            t.render(
+                "matter.html.j2",
+                root="../",
+                matter={
+                    "title": mask_text(matter.title),
+                    "procedure": (ruleset.title_en or ruleset.title)
+                    if options.lang == "en"
+                    else ruleset.title,
+                    "step": step,
+                },
+                notices=notices,
+                chart=_markup(chart),
+                timeline=[{**row, "text": mask_text(row["text"])} for row in history],
+                **common,
+            ),
+        )
+    put(
+        "index.html",
+        t.render("index.html.j2", root="", current=current, past=past, matters=matters, **common),
+    )
+    example = next((d["code"] for d in docs if d["code"]), "XXXX-XXXX")
+    put(
+        "verify.html",
+        t.render(
+            "verify.html.j2",
+            root="",
+            example=example,
+            notices=[r for r in rows if r["doc"]["checkpoint"]],
+            **common,
+        ),
+    )
+    for d in docs:
+        put(
+            f"notices/{slug(d['disclosure']['id'])}.json",
+            json.dumps(d, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        )
+    put("feed.atom", atom(rows, t, options, community))
+    style = Path(__file__).with_name("templates") / "style.css"
+    custom = options.templates / "style.css" if options.templates else None
+    shutil.copyfile(custom if custom and custom.is_file() else style, out / "style.css")
+    written.append(out / "style.css")
+    return written
+
+
+def _markup(svg: str) -> Any:
+    """The flowchart, escaped where it was built (svg.py), inserted as markup."""
+    from markupsafe import Markup
+
+    return Markup(svg)  # noqa: S704 - every text node in it went through html.escape
+
+
+def atom(rows: list[dict[str, Any]], t: Templates, options: BoardOptions, community: str) -> str:
+    from yishi.publish.document import FORMAT
+
+    entries = []
+    notice_t = t.env.get_template("_notice.html.j2")
+    for row in rows:
+        d = row["doc"]
+        posted = dt.date.fromisoformat(d["disclosure"]["posted_on"])
+        html = str(notice_t.module.notice(d, t.words))  # type: ignore[attr-defined]
+        entries.append(
+            {
+                "doc": d,
+                "file": row["file"],
+                # stable: the same notice keeps its id however often the feed is rebuilt
+                "id": f"tag:yishi,{posted.isoformat()}:{d['disclosure']['id']}:{d['code'] or ''}",
+                "updated": f"{posted.isoformat()}T00:00:00+08:00",
+                "html": html,
+            }
+        )
+    updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00+08:00")
+    return t.render(
+        "feed.atom.j2",
+        feed_id=f"tag:yishi,2026:{FORMAT}:{community}",
+        updated=updated,
+        base_url=options.base_url,
+        entries=entries,
+        community=community,
+    )
