@@ -113,7 +113,7 @@ def build_document(
         "objecting": _objecting(d, lang),
         "objections": _objections(d, state, lang),
         "implementation": _implementation(d, matter, own, lang),
-        "timeline": timeline(own, state, ruleset, lang),
+        "timeline": timeline(own, state, ruleset, lang, hidden, policy.withhold_fields),
         "checkpoint": checkpoint,
         "code": verification_code(d.id, checkpoint) if checkpoint else None,
         "withheld": sorted(hidden | policy.withhold_fields),

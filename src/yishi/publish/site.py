@@ -111,7 +111,14 @@ def write_board(
             current=matter.stage if matter.status == "in_progress" else None,
             here=t.words["current_step"],
         )
-        history = timeline(matter_events(log, matter.id), state, ruleset, options.lang)
+        history = timeline(
+            matter_events(log, matter.id),
+            state,
+            ruleset,
+            options.lang,
+            options.policy.sections_withheld(matter.matter_type),
+            options.policy.withhold_fields,
+        )
         put(
             f"matters/{file}",
             t.render(

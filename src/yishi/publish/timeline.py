@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
+
 from yishi.domain import events as ev
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
@@ -87,6 +89,8 @@ def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str 
         )
     if isinstance(event, ev.InterestDeclared):
         who = person(state, event.person)
+        if not event.reason:
+            return f"Recusal: {who}" if en else f"回避：{who}"
         return f"Recusal: {who} ({event.reason})" if en else f"回避：{who}（{event.reason}）"
     if isinstance(event, ev.MeetingConvened):
         body = body_name(ruleset, event.body, lang)
@@ -104,6 +108,8 @@ def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str 
         )
     if isinstance(event, ev.MemberExcused):
         who = person(state, event.person)
+        if not event.reason:
+            return f"{who} excused" if en else f"{who} 请假"
         return f"{who} excused: {event.reason}" if en else f"{who} 请假：{event.reason}"
     if isinstance(event, ev.HandCountEntered):
         return (
@@ -175,11 +181,36 @@ def evidence_of(event: ev.Event) -> list[dict[str, Any]]:
     ]
 
 
+# The events that tell a section's content again, for sections a matter type withholds.
+SECTION_EVENTS: dict[str, tuple[type[ev.Event], ...]] = {
+    "objections": (ev.ObjectionRaised, ev.ObjectionAnswered, ev.ObjectionEscalated),
+    "counts": (ev.HandCountEntered, ev.ElectionCountEntered, ev.MeetingClosed),
+    "recusals": (ev.InterestDeclared, ev.MemberExcused),
+    "implementation": (ev.ProgressRecorded, ev.ExecutionCompleted, ev.ExecutionSignedOff),
+    "decisions": (ev.HandCountEntered, ev.ElectionCountEntered, ev.MeetingClosed, ev.CandidatesElected),
+    "text": (),
+}
+
+
 def timeline(
-    events: Iterable[ev.Event], state: State, ruleset: RuleSet, lang: str
+    events: Iterable[ev.Event],
+    state: State,
+    ruleset: RuleSet,
+    lang: str,
+    hidden: frozenset[str] = frozenset(),
+    fields: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
+    """The public timeline; ``hidden`` sections' events are left out, and with
+    ``"reason"`` among the withheld ``fields`` no recusal or excusal gives one."""
+    left_out = tuple(t for section in hidden for t in SECTION_EVENTS.get(section, ()))
     rows = []
     for event in events:
+        if left_out and isinstance(event, left_out):
+            continue
+        if "reason" in fields and isinstance(event, ev.InterestDeclared | ev.MemberExcused):
+            event = attrs.evolve(event, reason="")
+        if "text" in fields and is_supervision(event):
+            continue
         text = describe(event, state, ruleset, lang)
         if text is None:
             continue

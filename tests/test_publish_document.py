@@ -1,0 +1,121 @@
+"""The disclosure document: a pure function of the log, with its dates, counts and code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.publish_fixtures import run
+from yishi.publish.code import normalise_code, verification_code
+from yishi.publish.document import FORMAT, build_document, last_day
+from yishi.publish.privacy import PrivacyPolicy
+
+
+def _doc(engine, records, disclosure, **kw):
+    matter = engine.state.disclosures[disclosure].matter
+    ruleset = engine.rulesets[engine.state.matters[matter].procedure]
+    return build_document(engine.state, ruleset, disclosure, records, **kw)
+
+
+def test_the_resolution_notice_states_what_who_when_and_the_numbers():
+    engine, records = run("01_land_lease_passes.toml")
+    doc = _doc(engine, records, "m1-d1")
+    assert doc["format"] == FORMAT
+    assert doc["disclosure"]["posted_on"] == "2026-03-17"
+    assert doc["disclosure"]["last_day"] == "2026-03-23"  # 7 days, the first day counted
+    resolve = doc["decisions"][-1]
+    assert resolve["body"] == "村民代表会议" and resolve["outcome_label"] == "通过"
+    assert resolve["counts"] == {"entitled": 30, "present": 25, "yes": 22, "no": 2, "abstain": 1}
+    assert any("赞成 22 票" in line for line in resolve["explanation"])
+    assert doc["objecting"]["last_day"] == "2026-03-23" and doc["objecting"]["reply_days"] == 3
+    # what happened after posting is not part of the notice (only its own end)
+    types = [row["type"] for row in doc["timeline"]]
+    assert "ExecutionSignedOff" not in types and types[-1] == "DisclosureClosed"
+    assert doc["supervision"] == [] and doc["implementation"] is None
+
+
+def test_the_result_notice_has_the_outcome_supervision_and_evidence_section():
+    engine, records = run("01_land_lease_passes.toml")
+    doc = _doc(engine, records, "m1-d2", lang="en")
+    assert doc["disclosure"]["kind_label"] == "Implementation result notice"
+    assert doc["supervision"][0]["text"] == "合同、收款凭证已审核"
+    assert doc["supervision"][0]["by"].startswith("Village Affairs Monitoring") or "(" in doc[
+        "supervision"
+    ][0]["by"]
+    impl = doc["implementation"]
+    assert impl["progress"][0]["percent"] == 100
+    assert impl["accounts"] == [] and impl["accounts_note"] == "No accounts recorded."
+
+
+def test_objections_and_replies_appear_without_the_objectors_names():
+    engine, records = run("04_objection_during_disclosure.toml")
+    doc = _doc(engine, records, "m4-d1")
+    texts = [o["text"] for o in doc["objections"]]
+    assert "方案中第 5 户已有宅基地，不应再安排。" in texts
+    answered = next(o for o in doc["objections"] if o["status"] == "answered")
+    assert answered["reply"].startswith("经核实")
+    assert {o["status"] for o in doc["objections"]} == {"answered", "escalated"}
+    people = {p.name for p in engine.state.people.values()}
+    dumped = json.dumps(doc["objections"], ensure_ascii=False)
+    assert not [n for n in people if n in dumped]
+
+
+def test_recusals_are_listed_with_their_reasons():
+    engine, records = run("05_recusal.toml")
+    disclosure = next(iter(engine.state.disclosures))
+    doc = _doc(engine, records, disclosure)
+    reasons = {r["reason"] for r in doc["recusals"]}
+    assert "其子经营的建筑队参与投标" in reasons and "其兄为投标人" in reasons
+
+
+def test_the_document_is_a_pure_function_of_the_log():
+    first, records = run("04_objection_during_disclosure.toml")
+    second, again = run("04_objection_during_disclosure.toml")
+    for disclosure in first.state.disclosures:
+        assert _doc(first, records, disclosure) == _doc(second, again, disclosure)
+        json.dumps(_doc(first, records, disclosure))  # JSON all the way down
+
+
+def test_the_code_is_carried_and_found_again():
+    engine, records = run("01_land_lease_passes.toml")
+    d = engine.state.disclosures["m1-d1"]
+    doc = _doc(engine, records, "m1-d1")
+    assert doc["code"] == verification_code("m1-d1", d.checkpoint)
+    assert doc["checkpoint"] == dict(d.checkpoint)
+    assert normalise_code(doc["code"].lower().replace("-", " ")) == doc["code"]
+
+
+def test_a_matter_type_can_withhold_sections():
+    engine, records = run("04_objection_during_disclosure.toml")
+    policy = PrivacyPolicy(matter_types={"homestead_allocation": frozenset({"counts", "objections"})})
+    doc = _doc(engine, records, "m4-d1", policy=policy)
+    assert doc["objections"] == []
+    assert all(d["counts"] == {} for d in doc["decisions"])
+    assert doc["withheld"] == ["counts", "objections"]
+    assert "方案中第 5 户" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_named_fields_are_withheld_everywhere():
+    engine, records = run("05_recusal.toml")
+    disclosure = next(iter(engine.state.disclosures))
+    doc = _doc(engine, records, disclosure, policy=PrivacyPolicy(frozenset({"reason"})))
+    assert doc["recusals"] and all("reason" not in r for r in doc["recusals"])
+    assert "其兄为投标人" not in json.dumps(doc, ensure_ascii=False)
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZ-", min_size=1, max_size=12))
+def test_codes_read_back_in_canonical_form(text):
+    code = normalise_code(text)
+    if code is not None:
+        assert normalise_code(code) == code and len(code) == 9
+
+
+@given(st.dates(), st.integers(1, 60))
+def test_the_last_day_is_the_day_before_the_notice_may_come_down(posted, days):
+    class D:
+        until = posted + dt.timedelta(days=days)
+
+    assert last_day(D()) == posted + dt.timedelta(days=days - 1)  # type: ignore[arg-type]
