@@ -377,6 +377,9 @@ def _load_plugins(group: click.Group) -> PluginHost | None:
     try:
         host = PluginHost.load(entry_points=not os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"))
         host.register_commands(group)
+        from yishi.publish.configured import add_configured
+
+        add_configured(host)  # YISHI_PUBLISHERS: publishers for run --db and hooks --retry
     except Exception:  # a bug in the host itself: run without plugins rather than not at all
         return None
     return host
