@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.publish_fixtures import run
+from yishi.plugins.configured import add_configured, parse
 from yishi.plugins.host import PluginHost
 from yishi.publish.channels import (
     AtomPublisher,
@@ -16,7 +17,6 @@ from yishi.publish.channels import (
     MarkdownPublisher,
     PrintPublisher,
 )
-from yishi.publish.configured import add_configured, parse
 
 GOLDEN = Path(__file__).parent / "golden" / "publish"
 # One pixel PNG: a community's seal image.
@@ -25,7 +25,9 @@ SEAL = base64.b64decode(
 )
 
 
-def test_every_publisher_is_registered_through_the_hook_by_the_builtin_plugin(monkeypatch, tmp_path):
+def test_every_publisher_is_registered_through_the_hook_by_the_builtin_plugin(
+    monkeypatch, tmp_path
+):
     monkeypatch.setenv("YISHI_WEBHOOK_SECRET", "whsec_" + base64.b64encode(b"k").decode())
     host = PluginHost.load(entry_points=False)
     for name in ("files", "markdown", "json", "board", "print", "atom", "webhook"):
@@ -42,10 +44,13 @@ def _publish_all(out: Path, lang: str, templates: Path | None = None):
         JsonPublisher(out / "json", **kw),
         BoardPublisher(out / "board", community="古槐村", **kw),
         AtomPublisher(out / "atom", community="古槐村", **kw),
-        PrintPublisher(out / "print", community="古槐村", publisher="古槐村民委员会", pdf=False, **kw),
+        PrintPublisher(
+            out / "print", community="古槐村", publisher="古槐村民委员会", pdf=False, **kw
+        ),
     ]
     engine, _ = run(
-        "04_objection_during_disclosure.toml", plugins=PluginHost.load(publishers, entry_points=False)
+        "04_objection_during_disclosure.toml",
+        plugins=PluginHost.load(publishers, entry_points=False),
     )
     assert engine.store.hook_failures() == []
     return engine
@@ -125,7 +130,7 @@ class Broken:
 def test_a_failing_publisher_blocks_neither_the_log_nor_the_others_and_is_retried(tmp_path):
     broken = Broken()
     host = PluginHost.load([broken, JsonPublisher(tmp_path)], entry_points=False)
-    engine, records = run("01_land_lease_passes.toml", plugins=host)
+    engine, _records = run("01_land_lease_passes.toml", plugins=host)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m1-d1.json", "m1-d2.json"]
     assert {f.plugin for f in engine.store.hook_failures()} == {"broken-publisher"}
     broken.fail = False
@@ -138,7 +143,9 @@ def test_publishers_named_in_the_environment(tmp_path):
         ("json", f"{tmp_path}/j"),
     ]
     host = PluginHost.load(entry_points=False)
-    problems = add_configured(host, {"YISHI_PUBLISHERS": f"json={tmp_path};nope=x;webhook=http://h/"})
+    problems = add_configured(
+        host, {"YISHI_PUBLISHERS": f"json={tmp_path};nope=x;webhook=http://h/"}
+    )
     assert [p.plugin for p in problems] == ["publisher nope", "publisher webhook"]
     assert "YISHI_WEBHOOK_SECRET" in problems[1].message
     assert host.pm.get_plugin("publish-json") is not None

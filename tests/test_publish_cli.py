@@ -16,7 +16,9 @@ from yishi.store.sqlite import SQLiteStore
 @pytest.fixture(scope="module")
 def log(tmp_path_factory):
     db = tmp_path_factory.mktemp("log") / "yishi.db"
-    result = CliRunner().invoke(main, ["run", str(EXAMPLES / "04_objection_during_disclosure.toml"), "--db", str(db)])
+    result = CliRunner().invoke(
+        main, ["run", str(EXAMPLES / "04_objection_during_disclosure.toml"), "--db", str(db)]
+    )
     assert result.exit_code == 0, result.output
     return db
 
@@ -72,7 +74,10 @@ def test_publish_writes_the_board_and_the_printed_notices(tmp_path, log):
     assert (out / "index.html").is_file() and (out / "verify.html").is_file()
     assert (out / "feed.atom").is_file() and (out / "matters" / "m4.html").is_file()
     assert sorted(p.name for p in (out / "print").glob("*.pdf")) == [
-        "m4-d1-A3.pdf", "m4-d1-A4.pdf", "m4-d2-A3.pdf", "m4-d2-A4.pdf",
+        "m4-d1-A3.pdf",
+        "m4-d1-A4.pdf",
+        "m4-d2-A3.pdf",
+        "m4-d2-A4.pdf",
     ]
     ET.fromstring((out / "feed.atom").read_bytes())  # well-formed
     again = CliRunner().invoke(main, ["publish", "--to", str(out), "--db", str(log), "--no-pdf"])
@@ -80,7 +85,9 @@ def test_publish_writes_the_board_and_the_printed_notices(tmp_path, log):
 
 
 def test_publish_without_a_log_says_so(tmp_path):
-    result = CliRunner().invoke(main, ["publish", "--to", str(tmp_path / "o"), "--db", str(tmp_path / "none.db")])
+    result = CliRunner().invoke(
+        main, ["publish", "--to", str(tmp_path / "o"), "--db", str(tmp_path / "none.db")]
+    )
     assert result.exit_code == 2 and "找不到记录文件" in result.output
     assert not (tmp_path / "none.db").exists()
 
@@ -92,7 +99,14 @@ def test_graph_svg_is_xml_with_every_stage_and_the_words(lang):
     root = ET.fromstring(result.output)
     text = "".join(root.itertext())
     if lang == "zh":
-        for words in ("党组织提议", "三分之二以上", "未通过", "异议未解决", "终止，不得实施", "办结"):
+        for words in (
+            "党组织提议",
+            "三分之二以上",
+            "未通过",
+            "异议未解决",
+            "终止，不得实施",
+            "办结",
+        ):
             assert words in text
     else:
         assert "at least 2/3 of" in text and "党" not in text
@@ -102,7 +116,7 @@ def test_graph_mermaid_and_dot():
     mermaid = CliRunner().invoke(main, ["graph", "bandenghui", "--format", "mermaid"]).output
     assert mermaid.startswith("flowchart TD") and "-->" in mermaid
     dot = CliRunner().invoke(main, ["graph", "siyi_liang_gongkai", "--format", "dot"]).output
-    assert dot.startswith("digraph") and 'style=dashed' in dot
+    assert dot.startswith("digraph") and "style=dashed" in dot
 
 
 def test_graph_of_an_unknown_rule_set():

@@ -42,9 +42,10 @@ def test_the_result_notice_has_the_outcome_supervision_and_evidence_section():
     doc = _doc(engine, records, "m1-d2", lang="en")
     assert doc["disclosure"]["kind_label"] == "Implementation result notice"
     assert doc["supervision"][0]["text"] == "合同、收款凭证已审核"
-    assert doc["supervision"][0]["by"].startswith("Village Affairs Monitoring") or "(" in doc[
-        "supervision"
-    ][0]["by"]
+    assert (
+        doc["supervision"][0]["by"].startswith("Village Affairs Monitoring")
+        or "(" in doc["supervision"][0]["by"]
+    )
     impl = doc["implementation"]
     assert impl["progress"][0]["percent"] == 100
     assert impl["accounts"] == [] and impl["accounts_note"] == "No accounts recorded."
@@ -90,7 +91,9 @@ def test_the_code_is_carried_and_found_again():
 
 def test_a_matter_type_can_withhold_sections():
     engine, records = run("04_objection_during_disclosure.toml")
-    policy = PrivacyPolicy(matter_types={"homestead_allocation": frozenset({"counts", "objections"})})
+    policy = PrivacyPolicy(
+        matter_types={"homestead_allocation": frozenset({"counts", "objections"})}
+    )
     doc = _doc(engine, records, "m4-d1", policy=policy)
     assert doc["objections"] == []
     assert all(d["counts"] == {} for d in doc["decisions"])
@@ -119,3 +122,36 @@ def test_the_last_day_is_the_day_before_the_notice_may_come_down(posted, days):
         until = posted + dt.timedelta(days=days)
 
     assert last_day(D()) == posted + dt.timedelta(days=days - 1)  # type: ignore[arg-type]
+
+
+def test_the_rule_set_names_what_is_withheld(tmp_path):
+    from yishi.rulesets.loader import load
+    from yishi.rulesets.registry import shipped
+
+    engine, records = run("05_recusal.toml")
+    text = shipped()["siyi_liang_gongkai"].read_text(encoding="utf-8")
+    text += '\n[privacy]\nwithhold = ["reason"]\n'
+    text = text.replace(
+        'name = "工程项目招投标与采购"\n', 'name = "工程项目招投标与采购"\nwithhold = ["counts"]\n'
+    )
+    path = tmp_path / "siyi_liang_gongkai.toml"
+    path.write_text(text, encoding="utf-8")
+    ruleset = load(path)
+    assert ruleset.privacy_withhold == ("reason",)
+    disclosure = next(iter(engine.state.disclosures))
+    doc = build_document(engine.state, ruleset, disclosure, records)
+    assert doc["withheld"] == ["counts", "reason"]
+    dumped = json.dumps(doc, ensure_ascii=False)
+    assert "其兄为投标人" not in dumped and '"yes"' not in dumped
+
+
+def test_a_withheld_section_must_be_one_the_document_has(tmp_path):
+    from yishi.rulesets.loader import check_text
+    from yishi.rulesets.registry import shipped
+
+    text = shipped()["siyi_liang_gongkai"].read_text(encoding="utf-8")
+    text = text.replace(
+        'name = "宅基地使用方案"\n', 'name = "宅基地使用方案"\nwithhold = ["votes"]\n'
+    )
+    _, problems = check_text(text.encode(), "x.toml")
+    assert any("withhold" in p.render("en") and "votes" in p.render("en") for p in problems)

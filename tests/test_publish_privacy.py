@@ -50,7 +50,11 @@ def test_no_mobile_number_survives_masking(second, rest, sep):
 
 
 def _every_file(root):
-    return {p: p.read_text(encoding="utf-8") for p in root.rglob("*") if p.suffix in (".html", ".md", ".json", ".atom", ".css")}
+    return {
+        p: p.read_text(encoding="utf-8")
+        for p in root.rglob("*")
+        if p.suffix in (".html", ".md", ".json", ".atom", ".css")
+    }
 
 
 def test_nothing_leaks_through_any_publisher(tmp_path):
@@ -62,7 +66,7 @@ def test_nothing_leaks_through_any_publisher(tmp_path):
         PrintPublisher(out / "print", community="古槐村", pdf=False),
     ]
     host = PluginHost.load(publishers, entry_points=False)
-    engine, records = hostile(tmp_path, plugins=host)
+    engine, _records = hostile(tmp_path, plugins=host)
     assert engine.store.hook_failures() == []
     files = _every_file(out)
     assert len(files) > 10
@@ -95,9 +99,7 @@ def test_secret_ballots_are_never_tied_to_a_name(tmp_path):
     engine, records = run("01_land_lease_passes.toml")
     write_board(tmp_path, engine.state, engine.rulesets, records, BoardOptions())
     text = "".join(_every_file(tmp_path).values())
-    voters = {
-        r.event.voter for r in records if type(r.event).__name__ == "BallotCast"
-    }
+    voters = {r.event.voter for r in records if type(r.event).__name__ == "BallotCast"}
     assert voters
     allowed = set()
     for path in (tmp_path / "notices").glob("*.json"):

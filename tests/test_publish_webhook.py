@@ -70,7 +70,9 @@ class Receiver:
 def test_each_disclosure_is_posted_signed_and_verifiable_independently():
     with Receiver() as receiver:
         hook = WebhookPublisher(receiver.url, SECRET, sleep=lambda s: None)
-        engine, _ = run("01_land_lease_passes.toml", plugins=PluginHost.load([hook], entry_points=False))
+        engine, _ = run(
+            "01_land_lease_passes.toml", plugins=PluginHost.load([hook], entry_points=False)
+        )
     assert engine.store.hook_failures() == []
     assert len(receiver.received) == 2
     for headers, body in receiver.received:
@@ -103,7 +105,9 @@ def test_a_receiver_down_for_good_fails_the_hook_without_blocking_the_log(tmp_pa
     from yishi.publish.channels import JsonPublisher
 
     port = _free_port()
-    hook = WebhookPublisher(f"http://127.0.0.1:{port}/hook", SECRET, attempts=2, sleep=lambda s: None, timeout=2)
+    hook = WebhookPublisher(
+        f"http://127.0.0.1:{port}/hook", SECRET, attempts=2, sleep=lambda s: None, timeout=2
+    )
     files = JsonPublisher(tmp_path)
     host = PluginHost.load([hook, files], entry_points=False)
     engine, records = run("01_land_lease_passes.toml", plugins=host)
@@ -141,7 +145,9 @@ def test_bad_configuration_is_refused_up_front():
     with pytest.raises(ValueError, match="http"):
         WebhookPublisher("ftp://x/", SECRET)
     with pytest.raises(DeliveryFailed, match="after 1 attempts"):
-        WebhookPublisher(f"http://127.0.0.1:{_free_port()}/", SECRET, attempts=1).deliver("i", b"{}")
+        WebhookPublisher(f"http://127.0.0.1:{_free_port()}/", SECRET, attempts=1).deliver(
+            "i", b"{}"
+        )
 
 
 def test_the_signature_matches_the_standard_webhooks_test_vector():

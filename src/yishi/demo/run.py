@@ -158,9 +158,7 @@ def _publish(
     """The board and the printed notices, through the board and print publishers' code."""
     engine = report.engine
     options = BoardOptions(community=community, lang=lang)
-    return publish_all(
-        directory / BOARD, engine.state, engine.rulesets, list(events), options
-    )
+    return publish_all(directory / BOARD, engine.state, engine.rulesets, list(events), options)
 
 
 # -- the output directory ---------------------------------------------------------

@@ -14,7 +14,9 @@ from yishi.hookspecs import hookimpl
 
 
 def _lang() -> click.Option:
-    return click.Option(["--lang"], type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+    return click.Option(
+        ["--lang"], type=click.Choice(["zh", "en"]), default="zh", show_default=True
+    )
 
 
 @click.command(
@@ -29,7 +31,9 @@ def _lang() -> click.Option:
     type=click.Path(file_okay=False, path_type=Path),
     help="输出目录 / output directory",
 )
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="记录文件")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="记录文件"
+)
 @click.option("--community", default="本社区", help="村（社区）名称 / community name")
 @click.option("--publisher", default="", help="公示单位（默认同村社区名称）/ publishing body")
 @click.option(
@@ -51,8 +55,8 @@ def publish_command(
     no_pdf: bool,
     lang: str,
 ) -> None:
-    from yishi.cli import default_db
     from yishi.log import open_engine
+    from yishi.paths import default_db
     from yishi.publish.board_cli import publish_all
     from yishi.publish.site import BoardOptions
     from yishi.rulesets.problems import RuleSetError
@@ -95,7 +99,11 @@ def publish_command(
 )
 @click.argument("ruleset")
 @click.option(
-    "--format", "fmt", type=click.Choice(["svg", "mermaid", "dot"]), default="svg", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "mermaid", "dot"]),
+    default="svg",
+    show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)

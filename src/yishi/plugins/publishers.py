@@ -29,7 +29,7 @@ def make_files(location: str) -> Any:
     return FilePublisher(location)
 
 
-def _place() -> dict[str, str]:
+def _place() -> dict[str, Any]:
     return {
         "community": os.environ.get("YISHI_COMMUNITY") or "本社区",
         "base_url": os.environ.get("YISHI_BOARD_URL", ""),

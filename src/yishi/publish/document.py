@@ -75,7 +75,8 @@ def build_document(
     """The document of one disclosure, in ``lang``; ``events`` is the log (events or
     stored records), of which this matter's are read for the timeline and evidence."""
     en = lang == "en"
-    policy = policy or PrivacyPolicy()
+    # the rule set's own rules always apply; a publisher's policy can only add to them
+    policy = PrivacyPolicy.from_ruleset(ruleset) | (policy or PrivacyPolicy())
     d = state.disclosures[disclosure_id]
     matter = state.matters[d.matter]
     content = d.content
@@ -95,6 +96,7 @@ def build_document(
             "posted_on": d.posted_on.isoformat(),
             "last_day": last_day(d).isoformat(),
             "channels": list(d.channels),
+            "publisher": _publisher(ruleset, d.stage, lang),
             "status": d.closed or "posted",
         },
         "matter": {
@@ -106,9 +108,7 @@ def build_document(
             "procedure": (ruleset.title_en or ruleset.title) if en else ruleset.title,
         },
         "decisions": _decisions(content, state, ruleset, lang),
-        "recusals": [
-            {"person": person(state, p), "reason": r} for p, r in matter.recused.items()
-        ],
+        "recusals": [{"person": person(state, p), "reason": r} for p, r in matter.recused.items()],
         "supervision": _supervision(own, state, ruleset, lang),
         "objecting": _objecting(d, lang),
         "objections": _objections(d, state, lang),
@@ -137,9 +137,9 @@ def as_posted(own: list[Any], d: Disclosure) -> list[Any]:
         if not posted:
             kept.append(event)
             posted = getattr(event, "disclosure", None) == d.id
-        elif getattr(event, "disclosure", None) == d.id or getattr(
-            event, "objection", None
-        ) in set(d.objections):
+        elif getattr(event, "disclosure", None) == d.id or getattr(event, "objection", None) in set(
+            d.objections
+        ):
             kept.append(event)
     return kept
 
@@ -158,9 +158,7 @@ def _withhold_section(doc: dict[str, Any], section: str, en: bool) -> None:
         doc[section] = []
 
 
-def _decisions(
-    content: Any, state: State, ruleset: RuleSet, lang: str
-) -> list[dict[str, Any]]:
+def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[dict[str, Any]]:
     en = lang == "en"
     key = "en" if en else "zh"
     out = []
@@ -199,11 +197,18 @@ def _supervision(own: list[Any], state: State, ruleset: RuleSet, lang: str) -> l
             {
                 "date": event.at.date().isoformat(),
                 "by": by,
-                "text": supervision_text(event)
-                or ("Signed off" if lang == "en" else "签认同意"),
+                "text": supervision_text(event) or ("Signed off" if lang == "en" else "签认同意"),
             }
         )
     return rows
+
+
+def _publisher(ruleset: RuleSet, stage_id: str, lang: str) -> str:
+    """The body that posts the notice: the first the stage names as acting."""
+    for stage in ruleset.stages:
+        if stage.id == stage_id and stage.actors:
+            return body_name(ruleset, stage.actors[0].split(".")[0], lang)
+    return ""
 
 
 def _supervising_body(ruleset: RuleSet) -> str | None:
@@ -260,9 +265,7 @@ def _objections(d: Disclosure, state: State, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def _implementation(
-    d: Disclosure, matter: Any, own: list[Any], lang: str
-) -> dict[str, Any] | None:
+def _implementation(d: Disclosure, matter: Any, own: list[Any], lang: str) -> dict[str, Any] | None:
     """For 实施结果公开: what was done, the evidence, and the accounts where recorded."""
     if d.kind != "result":
         return None

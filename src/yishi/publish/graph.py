@@ -98,7 +98,9 @@ def _stage_lines(ruleset: RuleSet, stage: StageSpec, lang: str) -> tuple[str, ..
             else f"公示不少于 {stage.disclosure_days} 日"
         )
         if stage.channels:
-            lines.append(("At: " if en else "地点：") + ("、" if not en else ", ").join(stage.channels))
+            lines.append(
+                ("At: " if en else "地点：") + ("、" if not en else ", ").join(stage.channels)
+            )
         if stage.objections is not None:
             lines.append(
                 f"Objections answered within {stage.objections.reply_days} days"
@@ -134,16 +136,24 @@ def flow(ruleset: RuleSet, lang: str = "zh") -> Flow:
         edges.append(Edge(START, first.id, "", "pass"))
     for stage in ruleset.stages:
         title = (stage.name_en or stage.name) if en else stage.name
-        nodes.append(Node(stage.id, title, _stage_lines(ruleset, stage, lang), side=not stage.in_sequence))
+        nodes.append(
+            Node(stage.id, title, _stage_lines(ruleset, stage, lang), side=not stage.in_sequence)
+        )
 
         def add(t: Transition | None, kind: str, when: str, stage: StageSpec = stage) -> None:
             if t is None:
                 return
             label = when
             if t.action not in (Action.NEXT, Action.COMPLETE):
-                label = f"{when}: {t.describe(lang, names)}" if en else f"{when}：{t.describe(lang, names)}"
+                label = (
+                    f"{when}: {t.describe(lang, names)}"
+                    if en
+                    else f"{when}：{t.describe(lang, names)}"
+                )
             handoff = t.action is Action.ESCALATE
-            edges.append(Edge(stage.id, _target(ruleset, stage, t), label, "handoff" if handoff else kind))
+            edges.append(
+                Edge(stage.id, _target(ruleset, stage, t), label, "handoff" if handoff else kind)
+            )
 
         if stage.kind in (StageKind.MEETING, StageKind.ELECTION, StageKind.EVALUATION):
             add(stage.on_pass, "pass", "Passed" if en else "通过")

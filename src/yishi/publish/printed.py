@@ -67,8 +67,8 @@ def notice_html(
         doc=doc,
         sheet=sheet,
         community=community,
-        publisher=publisher or community,
-        qr=Markup(qr_svg(qr_target(doc, base_url))),  # noqa: S704 - segno's own SVG
+        publisher=publisher or f"{community}{doc['disclosure'].get('publisher', '')}",
+        qr=Markup(qr_svg(qr_target(doc, base_url))),
         seal=seal_uri,
     )
 

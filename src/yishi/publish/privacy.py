@@ -25,6 +25,8 @@ from typing import Any
 
 import attrs
 
+from yishi.domain.rules import DISCLOSURE_SECTIONS, RuleSet
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -97,6 +99,21 @@ class PrivacyPolicy:
         return self.matter_types.get(matter_type or "", frozenset())
 
     @classmethod
+    def from_ruleset(cls, ruleset: RuleSet) -> PrivacyPolicy:
+        """What the rule set withholds: ``[privacy] withhold`` and ``matter_types.*.withhold``."""
+        return cls(
+            frozenset(ruleset.privacy_withhold),
+            {k: frozenset(t.withhold) for k, t in ruleset.matter_types.items() if t.withhold},
+        )
+
+    def __or__(self, other: PrivacyPolicy) -> PrivacyPolicy:
+        """Both policies at once: everything either withholds is withheld."""
+        types = dict(self.matter_types)
+        for name, sections in other.matter_types.items():
+            types[name] = types.get(name, frozenset()) | sections
+        return PrivacyPolicy(self.withhold_fields | other.withhold_fields, types)
+
+    @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> PrivacyPolicy:
         """From a ``[privacy]`` table: ``withhold = [...]`` and ``[privacy.matter_types]``."""
         fields = data.get("withhold", [])
@@ -115,7 +132,7 @@ class PrivacyPolicy:
         return cls(frozenset(fields), sections)
 
 
-SECTIONS = frozenset({"decisions", "counts", "recusals", "objections", "implementation", "text"})
+SECTIONS = frozenset(DISCLOSURE_SECTIONS)
 
 
 def withhold(value: Any, fields: frozenset[str]) -> Any:

@@ -17,7 +17,6 @@ import jinja2
 
 from yishi.publish.words import wording
 
-
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 
 

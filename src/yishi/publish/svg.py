@@ -107,7 +107,7 @@ def to_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width_total} {height_total}" '
         f'width="{width_total}" height="{height_total}" role="img" aria-label="{heading}">'
         f"<title>{heading}</title><style>{style}</style>"
-        '<defs>'
+        "<defs>"
         + "".join(
             f'<marker id="a-{k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
             f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{c}"/></marker>'
@@ -139,7 +139,7 @@ def _arrows(
         dash = "" if e.kind == "pass" else ' stroke-dasharray="6 4"'
         marker = f'marker-end="url(#a-{e.kind if e.kind in COLOURS else "pass"})"'
         s_top, s_h, s_mid = boxes[e.source]
-        t_top, t_h, t_mid = boxes[e.target]
+        t_top, _t_h, t_mid = boxes[e.target]
         cx = x + BOX_W / 2
         if _adjacent(order, e.source, e.target):
             d = f"M{cx},{s_top + s_h} L{cx},{t_top - 2}"

@@ -94,7 +94,9 @@ def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str 
         return f"Recusal: {who} ({event.reason})" if en else f"回避：{who}（{event.reason}）"
     if isinstance(event, ev.MeetingConvened):
         body = body_name(ruleset, event.body, lang)
-        place = f", {event.place}" if en and event.place else f"，{event.place}" if event.place else ""
+        place = (
+            f", {event.place}" if en and event.place else f"，{event.place}" if event.place else ""
+        )
         return (
             f"Meeting of the {body} called for {event.date}{place}"
             if en
@@ -159,8 +161,10 @@ def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str 
         return f"Progress: {event.text}{pct}" if en else f"实施进展：{event.text}{pct}"
     if is_supervision(event):
         text = supervision_text(event)
-        return (f"Supervision: {text}" if en else f"监督意见：{text}") if text else (
-            "Signed off by the supervisors" if en else "监督机构签认"
+        return (
+            (f"Supervision: {text}" if en else f"监督意见：{text}")
+            if text
+            else ("Signed off by the supervisors" if en else "监督机构签认")
         )
     if isinstance(event, ev.ExecutionCompleted):
         if en:
@@ -187,7 +191,12 @@ SECTION_EVENTS: dict[str, tuple[type[ev.Event], ...]] = {
     "counts": (ev.HandCountEntered, ev.ElectionCountEntered, ev.MeetingClosed),
     "recusals": (ev.InterestDeclared, ev.MemberExcused),
     "implementation": (ev.ProgressRecorded, ev.ExecutionCompleted, ev.ExecutionSignedOff),
-    "decisions": (ev.HandCountEntered, ev.ElectionCountEntered, ev.MeetingClosed, ev.CandidatesElected),
+    "decisions": (
+        ev.HandCountEntered,
+        ev.ElectionCountEntered,
+        ev.MeetingClosed,
+        ev.CandidatesElected,
+    ),
     "text": (),
 }
 
