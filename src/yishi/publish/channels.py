@@ -52,6 +52,14 @@ class _Publisher:
         self.policy = policy or PrivacyPolicy()
         self.__name__ = f"publish-{self.kind}"  # the plugin's name: failures are recorded by it
         self.written: list[Path] = []
+        self._templates: Templates | None = None
+
+    @property
+    def t(self) -> Templates:
+        """The templates, compiled once per publisher."""
+        if self._templates is None:
+            self._templates = Templates(self.lang, self.templates)
+        return self._templates
 
     def _put(self, name: str, data: bytes) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -70,7 +78,7 @@ class MarkdownPublisher(_Publisher):
     @hookimpl
     def yishi_disclosure_published(self, engine: Any, notice: Notice) -> None:
         doc = document_for(engine, notice, self.lang, self.policy)
-        text = Templates(self.lang, self.templates).render("notice.md.j2", doc=doc)
+        text = self.t.render("notice.md.j2", doc=doc)
         self._put(f"{slug(notice.disclosure)}.md", text.encode("utf-8"))
 
 
@@ -110,7 +118,7 @@ class PrintPublisher(_Publisher):
         self.pdf = pdf
 
     def print_notice(self, doc: dict[str, Any]) -> list[Path]:
-        t = Templates(self.lang, self.templates)
+        t = self.t
         made = []
         for sheet in self.sheets:
             html = notice_html(
@@ -178,7 +186,7 @@ class AtomPublisher(BoardPublisher):
     def yishi_disclosure_published(self, engine: Any, notice: Notice) -> None:
         from yishi.publish.site import atom, documents
 
-        t = Templates(self.lang, self.templates)
+        t = self.t
         docs = documents(
             engine.state, engine.rulesets, list(engine.store.read_all()), self.lang, self.policy
         )
