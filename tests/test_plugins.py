@@ -140,7 +140,15 @@ def test_builtin_plugins_load_in_order_through_the_public_hooks():
     assert list(host.vote_methods) == [m.name for m in BUILTIN_VOTE_METHODS]
     assert list(host.stage_kinds) == [k.value for k in StageKind]
     assert list(host.store_backends) == ["memory", "sqlite"]
-    assert list(host.publishers) == ["files", "markdown", "json", "board", "print", "atom", "webhook"]
+    assert list(host.publishers) == [
+        "files",
+        "markdown",
+        "json",
+        "board",
+        "print",
+        "atom",
+        "webhook",
+    ]
     assert host.catalog == BUILTIN_CATALOG
     assert host.vote_methods.owner("secret") == "yishi.plugins.vote_methods"
 

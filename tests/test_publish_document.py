@@ -98,6 +98,7 @@ def test_a_matter_type_can_withhold_sections():
     assert doc["objections"] == []
     assert all(d["counts"] == {} for d in doc["decisions"])
     assert doc["withheld"] == ["counts", "objections"]
+    assert doc["withheld_labels"] == ["票数与到会人数", "异议及答复"]  # words, not key names
     assert "方案中第 5 户" not in json.dumps(doc, ensure_ascii=False)
 
 

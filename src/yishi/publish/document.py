@@ -36,6 +36,7 @@ from yishi.publish.timeline import (
     supervision_text,
     timeline,
 )
+from yishi.publish.words import withheld_label
 
 FORMAT = "yishi-disclosure/1"
 KINDS = {
@@ -118,6 +119,7 @@ def build_document(
         "code": verification_code(d.id, checkpoint) if checkpoint else None,
         "withheld": sorted(hidden | policy.withhold_fields),
     }
+    doc["withheld_labels"] = [withheld_label(w, lang) for w in doc["withheld"]]
     for section in hidden:
         _withhold_section(doc, section, en)
     public = {k: v for k, v in doc.items() if k not in _UNMASKED}

@@ -156,6 +156,29 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+# Names of the parts and fields a rule set may withhold, for the line that says so.
+WITHHELD_LABELS: dict[str, tuple[str, str]] = {
+    "decisions": ("决策过程", "how it was decided"),
+    "counts": ("票数与到会人数", "the counts"),
+    "recusals": ("回避情况", "recusals"),
+    "objections": ("异议及答复", "objections and replies"),
+    "implementation": ("实施结果", "the implementation result"),
+    "text": ("事项说明", "the description"),
+    "reason": ("理由", "reasons"),
+    "reply": ("答复内容", "replies"),
+    "person": ("姓名", "names"),
+    "by": ("签认人", "who signed off"),
+    "evidence": ("佐证材料", "evidence"),
+    "elected": ("当选人", "those elected"),
+}
+
+
+def withheld_label(name: str, lang: str) -> str:
+    """A withheld part or field in words; a field the table does not know keeps its name."""
+    labels = WITHHELD_LABELS.get(name)
+    return labels[1 if lang == "en" else 0] if labels else name
+
+
 def wording(lang: str, folder: Path | None = None) -> dict[str, str]:
     """The words for ``lang``, with a community's ``wording.toml`` over them."""
     words = dict(WORDS["en" if lang == "en" else "zh"])
