@@ -80,7 +80,6 @@ WORDS: dict[str, dict[str, str]] = {
         "type": "事项类别",
         "print": "打印版",
         "back": "返回公开栏",
-        "lang_other": "English",
         "closed_matter": "已办结",
         # CSS content for the printed page's footer (a community's own wording is trusted CSS)
         "page_of": '"第 " counter(page) " 页，共 " counter(pages) " 页"',
@@ -149,7 +148,6 @@ WORDS: dict[str, dict[str, str]] = {
         "type": "Type",
         "print": "Printable",
         "back": "Back to the board",
-        "lang_other": "中文",
         "closed_matter": "completed",
         "page_of": '"page " counter(page) " of " counter(pages)',
     },
