@@ -156,3 +156,62 @@ def test_a_withheld_section_must_be_one_the_document_has(tmp_path):
     )
     _, problems = check_text(text.encode(), "x.toml")
     assert any("withhold" in p.render("en") and "votes" in p.render("en") for p in problems)
+
+
+def test_the_monitoring_committees_review_is_shown_when_the_record_has_one():
+    """A stage may ask the monitoring committee to review a notice before it is
+    posted; the disclosure then records ``content["review"]``."""
+    engine, records = run("01_land_lease_passes.toml")
+    engine.state.disclosures["m1-d1"].content["review"] = {
+        "by": "刘桂芳",
+        "body": "村务监督委员会",
+        "body_en": "Village affairs monitoring committee",
+        "opinion": "经审核，公示内容与会议记录一致，同意公示。",
+    }
+    doc = _doc(engine, records, "m1-d1")
+    assert doc["supervision"][0] == {
+        "date": "2026-03-17",
+        "by": "村务监督委员会（刘桂芳）",
+        "text": "经审核，公示内容与会议记录一致，同意公示。",
+    }
+    english = _doc(engine, records, "m1-d1", lang="en")
+    assert english["supervision"][0]["by"] == "Village affairs monitoring committee (刘桂芳)"
+
+
+def test_a_meeting_called_at_short_notice_says_why():
+    engine, records = run("01_land_lease_passes.toml")
+    decisions = engine.state.disclosures["m1-d1"].content["decisions"]
+    decisions[0]["urgent_notice"] = "汛期抢修，须当日议定"
+    doc = _doc(engine, records, "m1-d1")
+    assert doc["decisions"][0]["explanation"][-1] == "临时通知：汛期抢修，须当日议定"
+
+
+def test_dates_counted_by_the_record_are_taken_as_they_are():
+    """A record that counts its periods (民法典 Art. 201: from the day after posting,
+    possibly in working days) carries them; the document shows those days."""
+    from types import SimpleNamespace
+
+    from yishi.publish.document import _counting_note, first_day, objections_last_day
+
+    posted = dt.date(2026, 9, 30)
+    d = SimpleNamespace(
+        posted_on=posted,
+        until=dt.date(2026, 10, 8),
+        objections_until=dt.date(2026, 10, 8),
+        periods={
+            "posting": {
+                "first_day": "2026-10-01",
+                "last_day": "2026-10-14",
+                "counting": "working_days",
+                "estimated": True,
+            },
+            "objections": {"first_day": "2026-10-01", "last_day": "2026-10-12"},
+        },
+    )
+    assert first_day(d) == dt.date(2026, 10, 1)
+    assert last_day(d) == dt.date(2026, 10, 14)
+    assert objections_last_day(d) == dt.date(2026, 10, 12)
+    assert _counting_note(d, "zh") == "按工作日计算；节假日安排尚未公布，日期为估算"
+    older = SimpleNamespace(posted_on=posted, until=dt.date(2026, 10, 7), objections_until=None)
+    assert first_day(older) == posted and last_day(older) == dt.date(2026, 10, 6)
+    assert objections_last_day(older) is None
