@@ -97,6 +97,29 @@ def _counting_note(disclosure: Any, lang: str) -> str:
     return ("; " if lang == "en" else "；").join(notes)
 
 
+def summary(state: State, ruleset: RuleSet, disclosure_id: str, lang: str = "zh") -> dict[str, Any]:
+    """The few fields of a document an index or a list shows, at a fraction of its
+    cost; the same keys as :func:`build_document`, with the same masking."""
+    en = lang == "en"
+    d = state.disclosures[disclosure_id]
+    checkpoint = dict(d.checkpoint) if d.checkpoint else None
+    return {
+        "disclosure": {
+            "id": d.id,
+            "kind": d.kind,
+            "kind_label": KINDS.get(d.kind, (d.kind, d.kind))[1 if en else 0],
+            "title": mask_all(d.title),
+            "posted_on": d.posted_on.isoformat(),
+            "first_day": first_day(d).isoformat(),
+            "last_day": last_day(d).isoformat(),
+            "status": d.closed or "posted",
+        },
+        "matter": {"id": d.matter, "title": mask_all(state.matters[d.matter].title)},
+        "checkpoint": checkpoint,
+        "code": verification_code(d.id, checkpoint) if checkpoint else None,
+    }
+
+
 def build_document(
     state: State,
     ruleset: RuleSet,

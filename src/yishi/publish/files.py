@@ -33,8 +33,10 @@ def notice_filename(disclosure: str) -> str:
     return f"公示-{_UNSAFE.sub('_', disclosure)}.md"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: whole or not at all, durable once this returns."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data``: whole or not at all, and (``durable``) on disk
+    once this returns. Pages rebuilt from the log at will (the board) skip the fsyncs:
+    a reader still never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # a notice is public: readable like any file, not 0600 as mkstemp makes it
@@ -42,12 +44,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
+    if durable:
+        _fsync_directory(path.parent)
 
 
 def _fsync_directory(directory: Path) -> None:
