@@ -37,7 +37,7 @@ def test_verify_accepts_the_code_printed_on_a_notice(log):
     typed = code.lower().replace("-", " ").replace("0", "o")
     result = CliRunner().invoke(main, ["verify", "--db", str(log), "--code", typed])
     assert result.exit_code == 0, result.output
-    assert f"{code}：《2026 年宅基地安排方案" in result.output and "记录完好" in result.output
+    assert f"{code}：《第三、四组村内道路硬化" in result.output and "记录完好" in result.output
     english = CliRunner().invoke(main, ["verify", "--db", str(log), "--code", code, "--lang", "en"])
     assert "Log intact" in english.output and "posted 2026-06-13" in english.output
 

@@ -37,6 +37,12 @@ def test_the_paths_of_the_village_procedure():
     assert ("publish_result", DONE, "pass") in kinds
 
 
+def test_reviews_and_outside_approvals_are_written_on_their_steps():
+    drawn = {n.id: n for n in flow(find("siyi_liang_gongkai")).nodes}
+    assert "张贴前由村务监督委员会审核（监督意见）" in drawn["publish_resolution"].lines
+    assert any("须先报乡（镇）人民政府批准" in line for line in drawn["implement"].lines)
+
+
 def test_the_current_step_is_highlighted():
     svg = to_svg(flow(find("siyi_liang_gongkai")), current="resolve", here="当前步骤")
     root = ET.fromstring(svg)
