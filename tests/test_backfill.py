@@ -16,7 +16,7 @@ from yishi.report import to_json, to_text
 from yishi.rulesets.problems import RuleSetError
 from yishi.scenario import load_scenario, run_scenario
 
-EXAMPLE = ROOT / "examples" / "12_backfill_paper_decision.toml"
+EXAMPLE = ROOT / "examples" / "13_backfill_paper_decision.toml"
 
 
 def _run(path: Path = EXAMPLE):
@@ -284,7 +284,7 @@ def test_problems_are_listed_in_line_order(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["11_posting_across_national_day.toml", "12_backfill_paper_decision.toml"]
+    "name", ["12_posting_across_national_day.toml", "13_backfill_paper_decision.toml"]
 )
 def test_replaying_the_log_gives_the_same_state(name):
     report = _run(ROOT / "examples" / name)

@@ -349,7 +349,7 @@ def test_example_posting_across_the_holidays_ends_where_the_law_says():
     from yishi.report import to_json
     from yishi.scenario import load_scenario, run_scenario
 
-    report = run_scenario(load_scenario(ROOT / "examples" / "11_posting_across_national_day.toml"))
+    report = run_scenario(load_scenario(ROOT / "examples" / "12_posting_across_national_day.toml"))
     assert report.unexpected == []
     (notice,) = to_json(report)["disclosures"]
     posting = notice["periods"]["posting"]

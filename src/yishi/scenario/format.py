@@ -468,6 +468,8 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
             args[key] = tuple(args[key])
     if kind == "election_count":
         args["votes"] = tuple(args["votes"].items())
+    if kind == "consensus" and "objections" in args:
+        args["objections"] = tuple(args["objections"].items())
     if kind == "record":
         held = args["held_on"]
         args["held_on"] = held.date() if isinstance(held, dt.datetime) else held
