@@ -25,12 +25,13 @@ def test_the_resolution_notice_states_what_who_when_and_the_numbers():
     doc = _doc(engine, records, "m1-d1")
     assert doc["format"] == FORMAT
     assert doc["disclosure"]["posted_on"] == "2026-03-17"
-    assert doc["disclosure"]["last_day"] == "2026-03-31"  # 15 days (2025 law), as recorded
+    # 15 days (2025 law), the posting day not counted (民法典 Art. 201): 03-18 to 04-01
+    assert doc["disclosure"]["last_day"] == "2026-04-01"
     resolve = doc["decisions"][-1]
     assert resolve["body"] == "村民代表会议" and resolve["outcome_label"] == "通过"
     assert resolve["counts"] == {"entitled": 30, "present": 25, "yes": 22, "no": 2, "abstain": 1}
     assert any("赞成 22 票" in line for line in resolve["explanation"])
-    assert doc["objecting"]["last_day"] == "2026-03-31" and doc["objecting"]["reply_days"] == 3
+    assert doc["objecting"]["last_day"] == "2026-04-01" and doc["objecting"]["reply_days"] == 3
     # what happened after posting is not part of the notice (only its own end)
     types = [row["type"] for row in doc["timeline"]]
     assert "ExecutionSignedOff" not in types and types[-1] == "DisclosureClosed"
