@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,42 +30,17 @@ from yishi.store.base import (
 )
 from yishi.store.chain import GENESIS
 from yishi.store.evidence import EvidenceStore
+from yishi.store.layout import COLUMNS as LAYOUT_COLUMNS
+from yishi.store.layout import SCHEMA, prepare
 from yishi.store.records import make_records
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    seq      INTEGER PRIMARY KEY,
-    stream   TEXT NOT NULL,
-    version  INTEGER NOT NULL,
-    type     TEXT NOT NULL,
-    payload  TEXT NOT NULL,
-    command  TEXT,
-    once     TEXT UNIQUE,
-    prev     TEXT NOT NULL UNIQUE,
-    hash     TEXT NOT NULL UNIQUE,
-    UNIQUE (stream, version)
-);
-CREATE TABLE IF NOT EXISTS commands (
-    key         TEXT PRIMARY KEY,
-    fingerprint TEXT NOT NULL,
-    first       INTEGER NOT NULL,
-    last        INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS hook_failures (
-    id       INTEGER PRIMARY KEY,
-    plugin   TEXT NOT NULL,
-    hook     TEXT NOT NULL,
-    first    INTEGER NOT NULL,
-    last     INTEGER NOT NULL,
-    error    TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 1,
-    at       TEXT NOT NULL
-);
-"""
+__all__ = ["SCHEMA", "SQLiteStore"]
+
 SYNC_MODES = ("NORMAL", "FULL", "EXTRA")
 COLUMNS = "seq, stream, version, payload, hash, prev, command"
 # A row exactly as stored and hashed, in the order of ``records.Record``.
-RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
+RECORD_COLUMNS = LAYOUT_COLUMNS
+INSERT_EVENTS = f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 class SQLiteStore:
@@ -98,7 +73,14 @@ class SQLiteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={mode}")
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        self._db.executescript(SCHEMA)
+        try:
+            self.upgraded_from = prepare(self._db, str(self.path))
+        except BaseException:
+            self._db.close()
+            raise
+        # ``PRAGMA data_version`` when this connection last looked at the log:
+        # it changes only when another connection commits (see ``begin_write``).
+        self._seen: int | None = None
 
     # -- writing -----------------------------------------------------------
 
@@ -107,31 +89,101 @@ class SQLiteStore:
     ) -> list[StoredEvent]:
         if not batch:
             return []
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                if command is not None:
-                    self._check_command(command, fingerprint)
-                records, stored = make_records(batch, self._head(), self._version, command)
-                db.executemany(
-                    f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [r.astuple() for r in records],
-                )
-                if command is not None:
-                    db.execute(
-                        "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
-                        (command, fingerprint, records[0].seq, records[-1].seq),
-                    )
-                db.execute("COMMIT")
-            except sqlite3.IntegrityError as exc:
-                db.execute("ROLLBACK")
-                raise self._integrity(exc, batch) from exc
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+        self.begin_write()
+        try:
+            stored = self.write(batch, self._head(), self._version, command, fingerprint)
+        except BaseException:
+            self.rollback_write()
+            raise
+        self.commit_write()
         return stored
+
+    # -- the write transaction, for group commit (docs/integrity.md §3) ----------
+    #
+    # ``begin_write`` takes the write lock; ``write`` may be called for many
+    # commands before one ``commit_write`` makes them all durable with one fsync.
+    # The caller holds ``write_lock`` from ``begin_write`` to the commit or
+    # rollback, so other threads sharing this store wait rather than interleave.
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        return self._lock
+
+    def begin_write(self) -> bool:
+        """``BEGIN IMMEDIATE``; True when another connection (another process,
+        or another store on the same file) committed since this one last looked,
+        so that the caller must read those records before deciding."""
+        self._lock.acquire()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            seen = self._db.execute("PRAGMA data_version").fetchone()[0]
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            self._lock.release()
+            raise
+        changed, self._seen = seen != self._seen, seen
+        return changed
+
+    def write(
+        self,
+        batch: Batch,
+        head: Head,
+        current_version: Callable[[str], int],
+        command: str | None = None,
+        fingerprint: str = "",
+    ) -> list[StoredEvent]:
+        """Insert one command's events inside the open write transaction, chained
+        after ``head``. On any error the transaction holds nothing of them."""
+        db = self._db
+        if command is not None:
+            self._check_command(command, fingerprint)
+        records, stored = make_records(batch, head, current_version, command)
+        # One event: a failed INSERT undoes itself (ON CONFLICT ABORT undoes the
+        # statement, not the transaction). More: a savepoint undoes them together.
+        savepoint = len(records) > 1 or command is not None
+        if savepoint:
+            db.execute("SAVEPOINT command")
+        try:
+            db.executemany(INSERT_EVENTS, [r.astuple() for r in records])
+            if command is not None:
+                db.execute(
+                    "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
+                    (command, fingerprint, records[0].seq, records[-1].seq),
+                )
+        except sqlite3.IntegrityError as exc:
+            if savepoint:
+                db.execute("ROLLBACK TO command")
+                db.execute("RELEASE command")
+            raise self._integrity(exc, batch) from exc
+        except BaseException:
+            if savepoint and db.in_transaction:
+                db.execute("ROLLBACK TO command")
+                db.execute("RELEASE command")
+            raise
+        if savepoint:
+            db.execute("RELEASE command")
+        return stored
+
+    def commit_write(self) -> None:
+        """``COMMIT``: one fsync for everything written since ``begin_write``.
+        Ends the transaction whatever happens (a failed commit is rolled back)."""
+        try:
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        finally:
+            self._lock.release()
+
+    def rollback_write(self) -> None:
+        """Undo whatever the open write transaction holds, if anything is open."""
+        try:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        finally:
+            self._lock.release()
 
     def _check_command(self, command: str, fingerprint: str) -> None:
         found = self._recorded(command)
