@@ -424,7 +424,9 @@ class Engine:
                 )
 
     def _listens(self, hook: str) -> bool:
-        return self.plugins is not None and bool(getattr(self.plugins.pm.hook, hook).get_hookimpls())
+        return self.plugins is not None and bool(
+            getattr(self.plugins.pm.hook, hook).get_hookimpls()
+        )
 
     def _notifications(
         self, stored: list[StoredEvent], listening: bool = False
