@@ -145,7 +145,7 @@ class SQLiteStore:
         if savepoint:
             db.execute("SAVEPOINT command")
         try:
-            db.executemany(INSERT_EVENTS, [r.astuple() for r in records])
+            db.executemany(INSERT_EVENTS, records)
             if command is not None:
                 db.execute(
                     "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
