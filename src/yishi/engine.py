@@ -17,7 +17,7 @@ import gc
 import hashlib
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -68,6 +68,7 @@ class Engine:
         default: str | None = None,
         plugins: PluginHost | None = None,
         clock: Clock | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> None:
         if isinstance(rulesets, RuleSet):
             rulesets = {rulesets.id: rulesets}
@@ -94,7 +95,7 @@ class Engine:
         # group commit; any other store, one ``append`` per command.
         self._group = GroupCommit(self) if hasattr(store, "begin_write") else None
         self._reread = False  # after a failed commit: fold the log afresh before deciding
-        self.catch_up()
+        self.catch_up(progress)
 
     def __getstate__(self) -> dict[str, Any]:
         # Copyable (tests fork a village with copy.deepcopy); locks are not.
@@ -109,18 +110,19 @@ class Engine:
 
     # -- reading -----------------------------------------------------------
 
-    def catch_up(self) -> int:
-        """Fold what other writers appended since we last looked; returns how many."""
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Fold what other writers appended since we last looked; returns how many.
+        ``progress`` is told how many so far, every 4,096 events."""
         with self.lock:
             if self._reread:
                 self._forget()
-            folded = self._catch_up()
+            folded = self._catch_up(progress)
         if folded >= FREEZE_AFTER:
             gc.collect()
             gc.freeze()
         return folded
 
-    def _catch_up(self) -> int:
+    def _catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         # ``_fold`` written out: a replay of a million events otherwise spends
         # a tenth of its time on the call and on writing the head per event.
         state, versions = self.state, self.versions
@@ -132,6 +134,8 @@ class Engine:
                 versions[stored.stream] = stored.version
                 last = stored
                 folded += 1
+                if progress is not None and not folded & 0xFFF:
+                    progress(folded)
         finally:
             if last is not None:  # up to the last event folded, even if one fails
                 self.position = last.position

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -233,13 +233,17 @@ class SQLiteStore:
         for chunk in self._chunks(f"SELECT {COLUMNS} FROM events", after):
             yield from map(_stored, chunk)
 
-    def _chunks(self, select: str, after: int, size: int = 4096) -> Iterator[list[tuple]]:
+    def _chunks(
+        self, select: str, after: int, size: int = 4096, params: tuple[object, ...] = ()
+    ) -> Iterator[list[tuple]]:
         """Rows after ``after`` by keyset pages, taking the lock per page only, so
-        a slow reader (a million-event replay) never blocks a writer for long."""
+        a slow reader (a million-event replay) never blocks a writer for long.
+        A ``select`` ending in ``AND`` has its own conditions (with ``params``)."""
+        where = "" if select.endswith(" AND") else " WHERE"
         while True:
             with self._lock:
                 chunk = self._db.execute(
-                    f"{select} WHERE seq > ? ORDER BY seq LIMIT ?", (after, size)
+                    f"{select}{where} seq > ? ORDER BY seq LIMIT ?", (*params, after, size)
                 ).fetchall()
             if not chunk:
                 return
@@ -252,6 +256,16 @@ class SQLiteStore:
                 f"SELECT {COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
             ).fetchall()
         return map(_stored, rows)
+
+    def payloads_of(self, types: Collection[str]) -> Iterator[str]:
+        """The payloads of the records of these event types, in order, unparsed:
+        SQLite scans its ``type`` column, and nothing else is decoded."""
+        marks = ", ".join("?" * len(types))
+        for chunk in self._chunks(
+            f"SELECT seq, payload FROM events WHERE type IN ({marks}) AND", 0, params=tuple(types)
+        ):
+            for _, payload in chunk:
+                yield payload
 
     def raw_records(self) -> Iterator[tuple[object, ...]]:
         """Rows as stored, unparsed: for ``verify``, which must survive any damage."""
