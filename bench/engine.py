@@ -513,6 +513,24 @@ def bench_clients(
         )
         results[f"clients{threads}"] = rate / raw_rate
         results[f"clients{threads}_p99"] = scale.percentile(latencies, 0.99)
+    # Several processes, each its own Engine on the same file (a portal run as
+    # several worker processes): each commits its own batches, one at a time.
+    meeting = village.assembly_meeting()
+    voters = village.adults[: per_client * 8]
+    before = minimal.single.count, minimal.single.seconds
+    minimal.one_per_transaction(probe)
+    raw_rate = (minimal.single.count - before[0]) / (minimal.single.seconds - before[1])
+    path = Path(engine.store.path)  # type: ignore[attr-defined]
+    count, seconds, latencies = scale.processes(path, RULESET, meeting, voters, 8, village.now)
+    rate = line("   yishi: 8 processes, ballots", count, seconds, "commands")
+    print(
+        f"     p50 {scale.micro(scale.percentile(latencies, 0.5))}, "
+        f"p99 {scale.micro(scale.percentile(latencies, 0.99))}, "
+        f"max {scale.micro(max(latencies))}; raw one-row {raw_rate:,.0f}/s"
+    )
+    results["processes8"] = rate / raw_rate
+    results["processes8_p99"] = scale.percentile(latencies, 0.99)
+    engine.catch_up()
     return results
 
 
@@ -721,6 +739,8 @@ def main(argv: list[str] | None = None) -> int:
             ("clients1", "1 client (threads API) / raw minimal 1-row", None, ""),
             ("clients8", "8 clients sharing an Engine / raw 1-row", AIM_CLIENTS, "≥"),
             ("clients8_p99", "8 clients: p99 latency, seconds", AIM_CLIENTS_P99, "≤"),
+            ("processes8", "8 processes on one file / raw 1-row", None, ""),
+            ("processes8_p99", "8 processes: p99 latency, seconds", None, ""),
             ("replay", "replay / raw read + json + verify", AIM_REPLAY, "≥"),
             ("verify", "verify / raw read + json + verify", AIM_VERIFY, "≥"),
             ("verify_memory", "verify: peak memory, bytes/event", AIM_MEMORY, "≤"),

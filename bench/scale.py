@@ -162,3 +162,34 @@ def startup(rounds: int) -> tuple[float, float]:
 
 def best_of(repeat: int, run: Callable[[], float]) -> float:
     return min(run() for _ in range(repeat))
+
+
+# -- several processes on one file ------------------------------------------------------
+
+
+def processes(
+    db: Path, ruleset: str, meeting: str, voters: list[str], count: int, at: dt.datetime
+) -> tuple[int, float, list[float]]:
+    """``count`` processes, each with its own Engine on ``db``, casting their share of
+    ``voters``; timed from a common start. (commands, seconds, latencies)."""
+    go = db.parent / "go"
+    go.unlink(missing_ok=True)
+    worker = str(Path(__file__).with_name("mp_worker.py"))
+    started = []
+    for i in range(count):
+        share = ",".join(voters[i::count])
+        argv = [sys.executable, worker, str(db), ruleset, meeting, at.isoformat(), str(go), share]
+        started.append(subprocess.Popen(argv, stdout=subprocess.PIPE, text=True))
+    for child in started:  # each has opened the log
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    begin = time.perf_counter()
+    go.touch()
+    latencies: list[float] = []
+    for child in started:
+        assert child.stdout is not None
+        latencies += json.loads(child.stdout.readline())
+    seconds = time.perf_counter() - begin
+    for child in started:
+        child.wait()
+    go.unlink(missing_ok=True)
+    return len(latencies), seconds, latencies

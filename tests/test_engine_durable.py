@@ -184,9 +184,9 @@ def test_a_key_is_looked_up_under_the_write_lock_so_no_copy_commits_in_between(
     def under_the_lock(key: str) -> Any:
         locked.append(engine.store._db.in_transaction)
         # another process trying to write now waits for this engine's commit
-        probe = SQLiteStore(db, busy_timeout=0.05)
+        probe = sqlite3.connect(db, timeout=0.05, isolation_level=None)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
-            probe.begin_write()
+            probe.execute("BEGIN IMMEDIATE")
         probe.close()
         return looked_up(key)
 

@@ -240,3 +240,42 @@ def test_the_memory_store_commits_in_groups_too() -> None:
     assert sum(isinstance(r, Refusal) for r in results) == 1
     assert len(engine.state.meetings[MEETING].ballots) == 8
     assert replay([s.event for s in engine.store.read_all()]) == engine.state
+
+
+def test_writers_of_several_connections_take_turns_on_the_writer_lock(db: Path) -> None:
+    """Another connection (another process) waits on ``<log>-writer`` while one
+    writes, and gets its turn when that one commits; the file holds nothing."""
+    first, second = SQLiteStore(db), SQLiteStore(db)
+    order: list[str] = []
+    first.begin_write()
+
+    def other() -> None:
+        second.begin_write()
+        order.append("second began")
+        second.rollback_write()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(0.2)
+    assert thread.is_alive() and order == []  # waiting for its turn
+    order.append("first commits")
+    first.commit_write()
+    thread.join(30)
+    assert order == ["first commits", "second began"]
+    assert Path(f"{db}-writer").read_bytes() == b""
+    first.close()
+    second.close()
+
+
+def test_the_writer_lock_never_waits_longer_than_the_busy_timeout(db: Path) -> None:
+    """Two stores of one thread on one file: the second is told the log is locked,
+    as SQLite tells it, instead of waiting for ever on the first."""
+    first, second = SQLiteStore(db), SQLiteStore(db, busy_timeout=0.05)
+    first.begin_write()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        second.begin_write()
+    first.commit_write()
+    assert second.begin_write() is True  # and once free, it writes (and must read first)
+    second.rollback_write()
+    first.close()
+    second.close()

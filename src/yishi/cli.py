@@ -144,7 +144,7 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     except RuleSetError as exc:
         if store is not None:  # nothing was written: leave no empty log behind
             store.close()
-            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            for leftover in (db, *(Path(f"{db}{s}") for s in ("-wal", "-shm", "-writer"))):
                 if leftover is not None:
                     leftover.unlink(missing_ok=True)
         click.echo(exc.render(lang), err=True)

@@ -37,7 +37,7 @@ EVIDENCE = "evidence"
 MARKER = ".yishi-demo.json"
 MARKER_FORMAT = "yishi-demo/1"
 # SQLite's own companions of the log file, present while it is open or after a crash.
-SIDECARS = tuple(DB_NAME + suffix for suffix in ("-wal", "-shm", "-journal"))
+SIDECARS = tuple(DB_NAME + suffix for suffix in ("-wal", "-shm", "-journal", "-writer"))
 
 
 class DemoError(Exception):

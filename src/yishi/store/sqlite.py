@@ -33,6 +33,7 @@ from yishi.store.evidence import EvidenceStore
 from yishi.store.layout import COLUMNS as LAYOUT_COLUMNS
 from yishi.store.layout import SCHEMA, prepare
 from yishi.store.records import make_records
+from yishi.store.writer_lock import WriterLock
 
 __all__ = ["SCHEMA", "SQLiteStore"]
 
@@ -78,6 +79,7 @@ class SQLiteStore:
         except BaseException:
             self._db.close()
             raise
+        self._turn = WriterLock(self.path, busy_timeout)  # fair hand-over between processes
         # ``PRAGMA data_version`` when this connection last looked at the log:
         # it changes only when another connection commits (see ``begin_write``).
         self._seen: int | None = None
@@ -115,12 +117,17 @@ class SQLiteStore:
         so that the caller must read those records before deciding."""
         self._lock.acquire()
         try:
+            self._turn.acquire()
+        except BaseException:
+            self._lock.release()
+            raise
+        try:
             self._db.execute("BEGIN IMMEDIATE")
             seen = self._db.execute("PRAGMA data_version").fetchone()[0]
         except BaseException:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            self._lock.release()
+            self._release()
             raise
         changed, self._seen = seen != self._seen, seen
         return changed
@@ -175,13 +182,19 @@ class SQLiteStore:
                 self._db.execute("ROLLBACK")
             raise
         finally:
-            self._lock.release()
+            self._release()
 
     def rollback_write(self) -> None:
         """Undo whatever the open write transaction holds, if anything is open."""
         try:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        try:
+            self._turn.release()
         finally:
             self._lock.release()
 
@@ -328,6 +341,7 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._turn.close()
 
     def __enter__(self) -> SQLiteStore:
         return self
