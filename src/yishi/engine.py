@@ -391,8 +391,11 @@ class Engine:
         except DuplicateFact as duplicate:  # the domain let a repeat through; the key did not
             request.error = Refusal("already_recorded", key=duplicate.key)
             return
-        for item in stored:
-            self._fold(item)
+        state, folded = self.state, self.versions
+        for item in stored:  # ``_fold`` inlined: a bulk command folds thousands
+            evolve(state, item.event)
+            folded[item.stream] = item.version
+        self.position, self.head_hash = stored[-1].position, stored[-1].hash
         request.events, request.stored = events, stored
         if key is not None:
             receipts[key] = request
