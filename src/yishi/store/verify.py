@@ -8,7 +8,6 @@ instead of making every later record look wrong.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -22,7 +21,7 @@ from yishi.i18n import message
 from yishi.store.base import Head
 from yishi.store.chain import GENESIS, canonical, record_hash
 from yishi.store.evidence import EvidenceStore
-from yishi.store.sqlite import RECORD_COLUMNS
+from yishi.store.sqlite import RECORD_COLUMNS, _loads
 
 
 @attrs.frozen
@@ -168,7 +167,7 @@ def verify_records(
 
 def _event(seq: int, type_: str, payload: Any, once: Any, damage: list[Damage]) -> Event | None:
     try:
-        data = json.loads(payload)
+        data = _loads(payload)  # json.loads, without its wrappers
         event = event_from_dict(data)
     except Exception:  # any damage to the text; reported, never raised
         damage.append(Damage(seq, "verify_unreadable"))
