@@ -279,3 +279,21 @@ def test_the_writer_lock_never_waits_longer_than_the_busy_timeout(db: Path) -> N
     second.rollback_write()
     first.close()
     second.close()
+
+
+def test_a_large_catch_up_moves_the_state_out_of_the_collectors_sight(
+    engine: Engine, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import yishi.engine as engine_module
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(engine_module, "FREEZE_AFTER", engine.position)
+    other = Engine(SQLiteStore(db), w.ruleset())  # folds the whole log: "large" here
+    assert frozen == [True]
+    other.execute(vote(0), AT)  # one more event: a small catch-up, no freeze
+    engine.catch_up()
+    assert frozen == [True]
+    other.store.close()
