@@ -297,3 +297,22 @@ def test_a_large_catch_up_moves_the_state_out_of_the_collectors_sight(
     engine.catch_up()
     assert frozen == [True]
     other.store.close()
+
+
+def test_a_failed_catch_up_ends_the_transaction_and_answers_the_batch(
+    engine: Engine, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = SQLiteStore(db)
+    Engine(other, w.ruleset()).execute(vote(1), AT)  # another process wrote: must read
+    other.close()
+
+    def unreadable(after: int = 0) -> Any:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(engine.store, "read_all", unreadable)
+    with pytest.raises(sqlite3.DatabaseError):
+        engine.execute(vote(0), AT)
+    assert not engine.store._db.in_transaction  # the lock is given back
+    monkeypatch.undo()
+    engine.execute(vote(0), AT)  # and the engine reads the log afresh
+    assert set(engine.state.meetings[MEETING].ballots) == {w.member(0), w.member(1)}

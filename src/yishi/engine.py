@@ -321,15 +321,16 @@ class Engine:
         store: Any = self.store
         with self.lock:
             try:
-                if store.begin_write() or self._reread:
-                    if self._reread:
-                        self._forget()
-                    self._catch_up()
-            except BaseException as exc:
+                changed = store.begin_write()
+            except BaseException as exc:  # no transaction was opened
                 for request in batch:
                     request.error = exc
                 raise
             try:
+                if changed or self._reread:
+                    if self._reread:
+                        self._forget()
+                    self._catch_up()
                 receipts: dict[str, Request] = {}
                 for request in batch:
                     self._decide_and_write(store, request, receipts)
