@@ -126,7 +126,7 @@ report = verify_sqlite(sys.argv[1])
 seconds = time.perf_counter() - start
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"ok": report.ok, "records": report.records, "seconds": seconds,
-                  "grew_kb": after - before}))
+                  "grew_kb": after - before, "peak_kb": after}))
 """
 
 
