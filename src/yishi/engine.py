@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from yishi import secret_ballots
 from yishi.clock import Clock
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
@@ -128,6 +129,7 @@ class Engine:
         state, versions = self.state, self.versions
         folded = 0
         last: StoredEvent | None = None
+        balloted: set[str] = set()  # meetings whose secret ballot box grew elsewhere
         try:
             for stored in self.store.read_all(self.position):
                 evolve(state, stored.event)
@@ -136,10 +138,14 @@ class Engine:
                 folded += 1
                 if progress is not None and not folded & 0xFFF:
                     progress(folded)
+                if type(stored.event) is ev.BallotReceived:
+                    balloted.add(stored.event.meeting)
         finally:
             if last is not None:  # up to the last event folded, even if one fails
                 self.position = last.position
                 self.head_hash = last.hash
+            if balloted:
+                secret_ballots.refresh(state, self.store, balloted)
         return folded
 
     def _forget(self) -> None:
@@ -200,7 +206,7 @@ class Engine:
         if isinstance(command, cmd.Tick):
             return self.tick(now)
         at = now if now is not None else self.now()
-        fingerprint = _fingerprint(command) if key is not None else ""
+        fingerprint = self._fingerprint(command) if key is not None else ""
         if self._group is not None:
             return self._group.submit(Request(command, at, key, fingerprint))
         if key is not None:
@@ -233,6 +239,13 @@ class Engine:
                 raise Refusal("idempotency_key_reused", key=key) from None
             return [s.event for s in stored]
         raise Refusal("busy", attempts=RETRIES)
+
+    def _fingerprint(self, command: cmd.Command) -> str:
+        meeting = getattr(command, "meeting", None)
+        if meeting is not None and meeting not in self.state.meetings:
+            self.catch_up()  # convened by another process: its method decides
+        secret = secret_ballots.is_secret_ballot(self.state, self.ruleset_for(command), command)
+        return _fingerprint(command, secret)
 
     def _not_from_a_hook(self) -> None:
         """Plugins are told about appends; they do not make them (a hook that
@@ -278,7 +291,8 @@ class Engine:
     ) -> list[StoredEvent]:
         if not events:
             return []
-        events = self._stamp(events)
+        parts = secret_ballots.split(events, self.store)
+        events = self._stamp(parts.log)
         versions: dict[str, int] = {}
         batch = []
         for event in events:
@@ -286,13 +300,17 @@ class Engine:
             expected = versions.get(stream, self.versions.get(stream, 0))
             batch.append((stream, expected, event))
             versions[stream] = expected + 1
-        stored = self.store.append(batch, command=key, fingerprint=fingerprint)
+        box = parts.box_args()
+        stored = self.store.append(batch, command=key, fingerprint=fingerprint, **box)
         if stored[0].position != self.position + 1:
-            # Another writer appended to other streams in between: fold theirs first.
+            # Another writer appended to other streams in between: fold theirs first
+            # (the catch-up reads the ballot boxes again, ours included).
             self.catch_up()
         else:
             for item in stored:
                 self._fold(item)
+            for sealed in parts.sealed:  # into the box, never next to the register
+                evolve(self.state, sealed)
         self._after_commit(stored)
         return stored
 
@@ -376,7 +394,12 @@ class Engine:
         if not events:
             request.events = []
             return
-        events = self._stamp(events)
+        try:  # a secret ballot's choice goes to the box, its register entry to the log
+            parts = secret_ballots.split(events, store)
+        except Refusal as refusal:
+            request.error = refusal
+            return
+        events = self._stamp(parts.log)
         versions: dict[str, int] = {}
         items = []
         for event in events:
@@ -387,7 +410,12 @@ class Engine:
         known = self.versions.get
         try:
             stored = store.write(
-                items, Head(self.position, self.head_hash), lambda s: known(s, 0), key, fingerprint
+                items,
+                Head(self.position, self.head_hash),
+                lambda s: known(s, 0),
+                key,
+                fingerprint,
+                **parts.box_args(),
             )
         except DuplicateFact as duplicate:  # the domain let a repeat through; the key did not
             request.error = Refusal("already_recorded", key=duplicate.key)
@@ -397,6 +425,8 @@ class Engine:
             evolve(state, item.event)
             folded[item.stream] = item.version
         self.position, self.head_hash = stored[-1].position, stored[-1].hash
+        for sealed in parts.sealed:  # into the box, never next to the register
+            evolve(state, sealed)
         request.events, request.stored = events, stored
         if key is not None:
             receipts[key] = request
@@ -481,9 +511,9 @@ class Engine:
         return self.store.hook_failures()
 
 
-def _fingerprint(command: cmd.Command) -> str:
+def _fingerprint(command: cmd.Command, secret: bool = False) -> str:
     """What makes two requests 'the same command' for an idempotency key."""
-    data = {"type": type(command).__name__, **attrs.asdict(command)}
+    data = {"type": type(command).__name__, **secret_ballots.fingerprint_data(command, secret)}
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

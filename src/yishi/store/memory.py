@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
@@ -42,6 +42,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         # The open write transaction: what ``write`` staged, not yet visible.
         self._staged: list[tuple[list[Record], list[StoredEvent], str | None, str]] = []
+        self._staged_box: list[tuple[Sequence[tuple[str, str, int]], Sequence[str]]] = []
         self._staged_once: set[str] = set()
         self._staged_keys: set[str] = set()
 
@@ -53,6 +54,7 @@ class MemoryStore:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
+        self._box: dict[str, Counter[str]] = {}  # meeting -> sealed ballots (a multiset)
 
     def head(self) -> Head:
         return Head(len(self._records), self._records[-1].hash if self._records else GENESIS)
@@ -61,13 +63,22 @@ class MemoryStore:
         return self._versions.get(stream, 0)
 
     def append(
-        self, batch: Batch, *, command: str | None = None, fingerprint: str = ""
+        self,
+        batch: Batch,
+        *,
+        command: str | None = None,
+        fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
     ) -> list[StoredEvent]:
+        """``sealed`` and ``opened`` go to the ballot box (store/ballot_box.py)."""
         if not batch:
             return []
         self.begin_write()
         try:
-            stored = self.write(batch, self.head(), self.stream_version, command, fingerprint)
+            stored = self.write(
+                batch, self.head(), self.stream_version, command, fingerprint, sealed, opened
+            )
         except BaseException:
             self.rollback_write()
             raise
@@ -80,6 +91,7 @@ class MemoryStore:
         """Open a write transaction; never anyone else's writes to read first."""
         self._lock.acquire()
         self._staged, self._staged_once, self._staged_keys = [], set(), set()
+        self._staged_box = []
         return False
 
     def write(
@@ -89,6 +101,8 @@ class MemoryStore:
         current_version: Callable[[str], int],
         command: str | None = None,
         fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
     ) -> list[StoredEvent]:
         if command is not None:
             if command in self._staged_keys:
@@ -106,6 +120,7 @@ class MemoryStore:
         if records[0].seq != len(self._records) + sum(len(r) for r, *_ in self._staged) + 1:
             raise ConcurrencyError(f"record {records[0].seq} is not next")
         self._staged.append((records, stored, command, fingerprint))
+        self._staged_box.append((sealed, opened))
         self._staged_once.update(once)
         if command is not None:
             self._staged_keys.add(command)
@@ -123,13 +138,22 @@ class MemoryStore:
                         self._once.add(r.once)
                 if command is not None:
                     self._commands[command] = (fingerprint, records[0].seq, records[-1].seq)
-            self._staged = []
+            for sealed, opened in self._staged_box:
+                for meeting, ballot, _capacity in sealed:
+                    self._box.setdefault(meeting, Counter())[ballot] += 1
+                for meeting in opened:
+                    self._box.pop(meeting, None)
+            self._staged, self._staged_box = [], []
         finally:
             self._lock.release()
 
     def rollback_write(self) -> None:
         self._staged, self._staged_once, self._staged_keys = [], set(), set()
+        self._staged_box = []
         self._lock.release()
+
+    def sealed_ballots(self, meeting: str) -> list[str]:
+        return sorted(self._box.get(meeting, Counter()).elements())
 
     def _recorded_events(self, command: str) -> list[StoredEvent]:
         _, first, last = self._commands[command]

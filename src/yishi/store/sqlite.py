@@ -13,11 +13,12 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from yishi.domain.events import event_from_dict
+from yishi.store import ballot_box
 from yishi.store.base import (
     Batch,
     CommandRecorded,
@@ -83,17 +84,31 @@ class SQLiteStore:
         # ``PRAGMA data_version`` when this connection last looked at the log:
         # it changes only when another connection commits (see ``begin_write``).
         self._seen: int | None = None
+        self._box_written = False  # the open transaction wrote to the ballot box
+        self._db.execute("PRAGMA secure_delete=ON")  # an opened ballot box leaves zeros
+        self._db.executescript(ballot_box.SCHEMA)
+        ballot_box.after_open(self._db)
 
     # -- writing -----------------------------------------------------------
 
     def append(
-        self, batch: Batch, *, command: str | None = None, fingerprint: str = ""
+        self,
+        batch: Batch,
+        *,
+        command: str | None = None,
+        fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
     ) -> list[StoredEvent]:
+        """``sealed`` and ``opened`` go to the ballot box (store/ballot_box.py),
+        in the same transaction as the records."""
         if not batch:
             return []
         self.begin_write()
         try:
-            stored = self.write(batch, self._head(), self._version, command, fingerprint)
+            stored = self.write(
+                batch, self._head(), self._version, command, fingerprint, sealed, opened
+            )
         except BaseException:
             self.rollback_write()
             raise
@@ -139,16 +154,19 @@ class SQLiteStore:
         current_version: Callable[[str], int],
         command: str | None = None,
         fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
     ) -> list[StoredEvent]:
         """Insert one command's events inside the open write transaction, chained
-        after ``head``. On any error the transaction holds nothing of them."""
+        after ``head``, and its ``sealed``/``opened`` ballots into the ballot box.
+        On any error the transaction holds nothing of them."""
         db = self._db
         if command is not None:
             self._check_command(command, fingerprint)
         records, stored = make_records(batch, head, current_version, command)
         # One event: a failed INSERT undoes itself (ON CONFLICT ABORT undoes the
         # statement, not the transaction). More: a savepoint undoes them together.
-        savepoint = len(records) > 1 or command is not None
+        savepoint = len(records) > 1 or command is not None or bool(sealed or opened)
         if savepoint:
             db.execute("SAVEPOINT command")
         try:
@@ -158,6 +176,8 @@ class SQLiteStore:
                     "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
                     (command, fingerprint, records[0].seq, records[-1].seq),
                 )
+            if sealed or opened:
+                ballot_box.write(db, sealed, opened)
         except sqlite3.IntegrityError as exc:
             if savepoint:
                 db.execute("ROLLBACK TO command")
@@ -170,11 +190,14 @@ class SQLiteStore:
             raise
         if savepoint:
             db.execute("RELEASE command")
+        if sealed or opened:
+            self._box_written = True
         return stored
 
     def commit_write(self) -> None:
         """``COMMIT``: one fsync for everything written since ``begin_write``.
         Ends the transaction whatever happens (a failed commit is rolled back)."""
+        box, self._box_written = self._box_written, False
         try:
             self._db.execute("COMMIT")
         except BaseException:
@@ -183,9 +206,13 @@ class SQLiteStore:
             raise
         finally:
             self._release()
+        if box:  # the WAL holds the box's pages in the order cast: fold it into the file
+            with self._lock:
+                ballot_box.fold_wal(self._db)
 
     def rollback_write(self) -> None:
         """Undo whatever the open write transaction holds, if anything is open."""
+        self._box_written = False
         try:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
@@ -197,6 +224,11 @@ class SQLiteStore:
             self._turn.release()
         finally:
             self._lock.release()
+
+    def sealed_ballots(self, meeting: str) -> list[str]:
+        """The sealed ballots of a meeting not yet closed, sorted (never in cast order)."""
+        with self._lock:
+            return ballot_box.read(self._db, meeting)
 
     def _check_command(self, command: str, fingerprint: str) -> None:
         found = self._recorded(command)
