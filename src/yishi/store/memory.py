@@ -39,6 +39,7 @@ class MemoryStore:
         self._commands: dict[str, tuple[str, int, int]] = {}
         self._failures: list[HookFailure] = []
         self._next_failure = 1
+        self._box: dict[str, Counter[str]] = {}  # meeting -> sealed ballots (a multiset)
         self._lock = threading.RLock()
         # The open write transaction: what ``write`` staged, not yet visible.
         self._staged: list[tuple[list[Record], list[StoredEvent], str | None, str]] = []
@@ -54,7 +55,6 @@ class MemoryStore:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
-        self._box: dict[str, Counter[str]] = {}  # meeting -> sealed ballots (a multiset)
 
     def head(self) -> Head:
         return Head(len(self._records), self._records[-1].hash if self._records else GENESIS)
