@@ -365,3 +365,53 @@ def test_a_crash_between_commit_and_checkpoint_is_folded_at_the_next_open(tmp_pa
     assert wal.stat().st_size == 0  # folded in on open
     assert store.sealed_ballots("e1") == [election_ballot(("k1",))]
     store.close()
+
+
+def _cast_in_process(path: str, voters: list[str], out: str) -> None:
+    """A separate process casting secret ballots on the same file (some twice)."""
+    engine = open_engine(Path(path))
+    results = []
+    for i, voter in enumerate(voters):
+        ranking = CANDIDATES[i % 5 :] + CANDIDATES[: i % 5]
+        try:
+            engine.execute(
+                c.CastElectionBallot(actor=voter, meeting="e1", voter=voter, candidates=ranking),
+                DAY + dt.timedelta(minutes=1),
+            )
+            results.append([voter, "ok"])
+        except Refusal as refused:
+            results.append([voter, refused.code])
+    Path(out).write_text(json.dumps(results), encoding="utf-8")
+
+
+def test_concurrent_secret_ballots_count_each_member_once(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "log.sqlite"
+    engine = open_engine(path)
+    setup(engine)
+    engine.store.close()  # type: ignore[attr-defined]
+    # four processes; each member's ballot is submitted by two of them
+    groups = [list(VOTERS[i::4]) + list(VOTERS[(i + 1) % 4 :: 4][:3]) for i in range(4)]
+    ctx = multiprocessing.get_context("spawn")
+    outs = [tmp_path / f"out{i}.json" for i in range(4)]
+    procs = [
+        ctx.Process(target=_cast_in_process, args=(str(path), g, str(o)))
+        for g, o in zip(groups, outs, strict=True)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0] * 4
+    results = [r for o in outs for r in json.loads(o.read_text(encoding="utf-8"))]
+    accepted = [v for v, r in results if r == "ok"]
+    assert sorted(accepted) == sorted(VOTERS)  # each member once, whoever was first
+    assert {r for _v, r in results if r != "ok"} <= {"already_voted", "already_recorded"}
+    again = open_engine(path)
+    meeting = again.state.meetings["e1"]
+    assert set(meeting.received) == set(VOTERS)
+    assert sum(meeting.box.values()) == len(VOTERS)  # the box and the register agree
+    events = again.execute(c.CloseMeeting(actor="d1", meeting="e1"), DAY + dt.timedelta(hours=2))
+    closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
+    assert closed.counts["votes_cast"] == len(VOTERS)
