@@ -20,6 +20,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yishi.domain import commands as c
 from yishi.domain import events as ev
@@ -415,3 +417,68 @@ def test_concurrent_secret_ballots_count_each_member_once(tmp_path):
     events = again.execute(c.CloseMeeting(actor="d1", meeting="e1"), DAY + dt.timedelta(hours=2))
     closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
     assert closed.counts["votes_cast"] == len(VOTERS)
+
+
+MOTION = """
+schema_version = 1
+id = "motion_test"
+title = "事项表决（测试）"
+statutory = false
+proposers = ["committee"]
+
+[bodies.committee]
+name = "委员会"
+roles = ["director"]
+quorum = { base = "composition", fraction = "1/2", cmp = ">" }
+threshold = { base = "present", fraction = "1/2", cmp = ">" }
+vote_methods = ["secret", "roll_call"]
+
+[[stages]]
+id = "decide"
+kind = "meeting"
+name = "表决"
+bodies = ["committee"]
+actors = ["committee.director"]
+on_pass = "complete"
+"""
+
+
+@given(st.lists(st.sampled_from(("yes", "no", "abstain")), min_size=1, max_size=len(VOTERS)))
+@settings(max_examples=40, deadline=None)
+def test_a_secret_vote_counts_exactly_as_an_open_one(choices):
+    from yishi.store.memory import MemoryStore
+
+    rs, _problems = check_text(MOTION.encode(), "motion.toml")
+    assert rs is not None
+    members = VOTERS[: len(choices)]
+    results = {}
+    for method in ("secret", "roll_call"):
+        engine = Engine(MemoryStore(), rs)
+        engine.execute(
+            c.SetUpCommunity(
+                actor="admin",
+                people=tuple(c.PersonSpec(id=p, name=p, adult=True) for p in ("d1", *members)),
+                bodies=(
+                    c.BodySpecEntry(
+                        id="committee",
+                        members=(
+                            c.MemberSpec(person="d1", roles=("director",)),
+                            *(c.MemberSpec(person=p) for p in members),
+                        ),
+                    ),
+                ),
+            ),
+            DAY.replace(hour=0),
+        )
+        engine.execute(c.ProposeMatter(actor="d1", matter="m1", title="修路"), DAY)
+        engine.execute(
+            c.ConveneMeeting(actor="d1", matter="m1", meeting="x", date=DAY.date(), method=method),
+            DAY,
+        )
+        engine.execute(c.CheckIn(actor="d1", meeting="x", people=("d1", *members)), DAY)
+        for voter, choice in zip(members, choices, strict=True):
+            engine.execute(c.CastVote(actor=voter, meeting="x", voter=voter, choice=choice), DAY)
+        events = engine.execute(c.CloseMeeting(actor="d1", meeting="x"), DAY)
+        closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
+        results[method] = (closed.outcome, closed.counts, closed.threshold)
+    assert results["secret"] == results["roll_call"]
