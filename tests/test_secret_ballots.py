@@ -482,3 +482,30 @@ def test_a_secret_vote_counts_exactly_as_an_open_one(choices):
         closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
         results[method] = (closed.outcome, closed.counts, closed.threshold)
     assert results["secret"] == results["roll_call"]
+
+
+def test_plugins_are_told_of_the_register_never_the_choice(tmp_path):
+    from yishi import hookimpl
+    from yishi.plugins import PluginHost
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.seen: list[dict[str, object]] = []
+
+        @hookimpl
+        def yishi_events_appended(self, events):
+            self.seen += [s.event.to_dict() for s in events]
+
+    recorder = Recorder()
+    host = PluginHost.load(extra=[recorder], entry_points=False)
+    engine = Engine(SQLiteStore(tmp_path / "log.sqlite"), ruleset(), plugins=host)
+    setup(engine)
+    chosen = cast_all(engine, random.Random(2))
+    told = json.dumps(recorder.seen, ensure_ascii=False)
+    assert "SealedBallot" not in told
+    assert '"candidates"' not in told and '"ballot"' not in told
+    compact = json.dumps(recorder.seen, ensure_ascii=False, separators=(",", ":"))
+    for ranking in chosen.values():
+        assert json.dumps(list(ranking), separators=(",", ":")) not in compact
+    received = [e for e in recorder.seen if e["type"] == "BallotReceived"]
+    assert [e["voter"] for e in received] == list(VOTERS)
