@@ -255,6 +255,12 @@ class MatterType:
     note: str = ""
     name_en: str = ""
     approval: Approval | None = None
+    # Parts of this type's disclosures never published (a 低保 assessment: the counts).
+    withhold: tuple[str, ...] = ()
+
+
+# The parts of a disclosure a matter type may withhold (rule-set key matter_types.*.withhold).
+DISCLOSURE_SECTIONS = ("decisions", "counts", "recusals", "objections", "implementation", "text")
 
 
 @attrs.frozen
@@ -270,6 +276,8 @@ class RuleSet:
     proposers: tuple[str, ...]  # body ids, or "residents"
     recusal: RecusalPolicy
     recorders: tuple[str, ...] = ()  # who may enter acts on someone else's behalf
+    # Field names no published disclosure shows ([privacy] withhold), e.g. "reason".
+    privacy_withhold: tuple[str, ...] = ()
     title_en: str = ""
     scope: str = "village"
     law_version: str = "2018"

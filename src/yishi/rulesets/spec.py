@@ -15,7 +15,7 @@ import attrs
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator
-from yishi.domain.rules import Action, Membership
+from yishi.domain.rules import DISCLOSURE_SECTIONS, Action, Membership
 from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
 from yishi.rulesets import fields
 from yishi.rulesets.fields import ID, Field, arr, b, i, s, table, validate
@@ -250,7 +250,15 @@ RULESET = table(
             statute=s("特别法", enum=tuple(MATTER_STATUTES)),
             note=s(),
             overrides=Field("map", "按步骤覆盖", values=OVERRIDE),
+            withhold=arr(
+                s(enum=DISCLOSURE_SECTIONS), "这类事项的公示不予公开的部分（如低保评议不公开票数）"
+            ),
         ),
+    ),
+    privacy=table(
+        "公示中的个人信息保护（身份证号、电话号码总是打码）",
+        withhold=arr(s(), "任何公示都不公开的字段名，如 reason（回避、请假的理由）"),
+        note=s(),
     ),
 )
 
