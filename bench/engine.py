@@ -644,7 +644,9 @@ def bench_replay(directory: Path, ruleset: RuleSet, n: int, repeat: int) -> dict
         verify_best = min(verify_best, result["seconds"])
         grew, peak = result["grew_kb"], result["peak_kb"]
     line(f"   yishi verify, best of {repeat}", n, verify_best, "events")
-    per_event = grew * 1024 / n
+    # SQLite's page cache (cache_size -2000: up to 2,000 KiB) fills whatever the
+    # log's size; what grows beyond it would grow with the log.
+    per_event = max(0.0, grew - 2000) * 1024 / n
     print(
         f"     peak memory grew by {grew / 1024:,.1f} MB while verifying: {per_event:.1f} "
         f"bytes/event (the process's peak: {peak / 1024:,.1f} MB)"
@@ -744,7 +746,7 @@ def main(argv: list[str] | None = None) -> int:
             ("processes8_p99", "8 processes: p99 latency, seconds", None, ""),
             ("replay", "replay / raw read + json + verify", AIM_REPLAY, "≥"),
             ("verify", "verify / raw read + json + verify", AIM_VERIFY, "≥"),
-            ("verify_memory", "verify: peak memory, bytes/event", AIM_MEMORY, "≤"),
+            ("verify_memory", "verify: memory beyond the page cache, B/event", AIM_MEMORY, "≤"),
             ("flat", "append p50 at largest / smallest log", AIM_FLAT, "≤"),
             ("startup", "yishi --help / python -c pass", AIM_STARTUP, "≤"),
         ]
