@@ -1,0 +1,441 @@
+"""One community's event log in a PostgreSQL database shared by a whole city.
+
+How an append stays correct with many writers (processes, threads, servers):
+
+- **Order.** An append locks its community's row in ``yishi_communities``
+  (``SELECT … FOR UPDATE``), reads the head, numbers its records from it and
+  commits. The next writer of that community waits for the lock, so positions
+  are given out in commit order with no gaps. That is what lets a reader tail
+  the log by position (:mod:`yishi_postgres.tail`): a sequence or identity
+  column would hand out numbers at insert time, and a transaction that took
+  number 8 could commit after one that took 9, so a reader that saw 9 and
+  moved on would never see 8.
+- **Optimistic concurrency.** Expected stream versions are checked against the
+  stored ones, and every invariant is a UNIQUE key (stream version, fact
+  recorded once, predecessor, hash, idempotency key): whatever a buggy or
+  concurrent writer does, the database refuses a fork, a reused version or a
+  second ballot.
+- **Group commit.** Threads appending through one store join a group: the
+  first to arrive leads, takes every append waiting, runs each under its own
+  savepoint (a refused one is rolled back alone) and commits once. Each caller
+  returns only after that COMMIT, with ``synchronous_commit=on``, so every
+  acknowledgement is durable; one WAL flush covers the whole group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+import psycopg
+from psycopg import errors as pg_errors
+
+from yishi.domain.events import event_from_dict
+from yishi.domain.uniqueness import unique_key
+from yishi.store.base import (
+    Batch,
+    CommandRecorded,
+    ConcurrencyError,
+    DuplicateFact,
+    Head,
+    HookFailure,
+    KeyReused,
+    StoredEvent,
+    StoreError,
+)
+from yishi.store.chain import GENESIS
+from yishi.store.records import Record, make_records
+from yishi_postgres import schema
+from yishi_postgres.evidence import PostgresEvidence
+
+COLUMNS = "seq, stream, version, payload, hash, prev, command"
+RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
+COPY_FROM = 64  # batches this long go in with COPY rather than INSERT
+PAGE = 4096
+_COMMUNITY = re.compile(r"(^|[?&\s])community=([^&\s]*)")
+
+
+def split_location(location: str) -> tuple[str, str]:
+    """``(conninfo, community)`` from a location such as
+    ``postgresql://localhost/city?community=gaojia`` or
+    ``dbname=city community=gaojia``; the community defaults to ``default``."""
+    found = _COMMUNITY.search(location)
+    if found is None:
+        return location, "default"
+    rest = location[: found.start()] + found.group(1) + location[found.end() :]
+    rest = re.sub(r"[?&]$", "", rest.replace("?&", "?").replace("&&", "&")).strip()
+    return rest, found.group(2) or "default"
+
+
+@attrs.define
+class _Append:
+    batch: Batch
+    command: str | None
+    fingerprint: str
+    done: bool = False
+    result: list[StoredEvent] = attrs.field(factory=list)
+    error: BaseException | None = None
+
+
+class PostgresStore:
+    """The log of ``community`` in the database at ``conninfo``.
+
+    Opening creates the tables (once, under an advisory lock) and the
+    community's row. ``group_commit=False`` commits each append on its own.
+    """
+
+    def __init__(
+        self,
+        conninfo: str = "",
+        community: str = "default",
+        *,
+        group_commit: bool = True,
+        create: bool = True,
+    ) -> None:
+        if not community:
+            raise ValueError("community must be a non-empty name")
+        self.conninfo = conninfo
+        self.community = community
+        self.group_commit = group_commit
+        self._writer = _connect(conninfo, autocommit=False)
+        self._reader = _connect(conninfo, autocommit=True)
+        self._write_lock = threading.Lock()  # the writer connection
+        self._read_lock = threading.Lock()  # the reader connection
+        self._queue: list[_Append] = []
+        self._group = threading.Condition()
+        self._leading = False
+        if create:
+            self._create()
+        self.evidence = PostgresEvidence(self._reader, self._read_lock)
+
+    @classmethod
+    def open(cls, location: str, **kwargs: Any) -> PostgresStore:
+        conninfo, community = split_location(location)
+        return cls(conninfo, community, **kwargs)
+
+    def _create(self) -> None:
+        with self._write_lock, self._writer.transaction():
+            self._writer.execute("SELECT pg_advisory_xact_lock(%s)", (schema.SCHEMA_LOCK,))
+            self._writer.execute(schema.ddl())
+            self._writer.execute(
+                "INSERT INTO yishi_communities (community) VALUES (%s) ON CONFLICT DO NOTHING",
+                (self.community,),
+            )
+
+    def place(self, *, name: str = "", city: str = "", district: str = "", town: str = "") -> None:
+        """Say where the community sits (市、区县、镇街), for statistics that roll up."""
+        with self._read_lock:
+            self._reader.execute(
+                "UPDATE yishi_communities SET name = %s, city = %s, district = %s, town = %s"
+                " WHERE community = %s",
+                (name, city, district, town, self.community),
+            )
+
+    # -- writing ---------------------------------------------------------------
+
+    def append(
+        self, batch: Batch, *, command: str | None = None, fingerprint: str = ""
+    ) -> list[StoredEvent]:
+        if not batch:
+            return []
+        request = _Append(list(batch), command, fingerprint)
+        if not self.group_commit:
+            with self._write_lock:
+                self._commit([request])
+        else:
+            self._join(request)
+        if request.error is not None:
+            raise request.error
+        return request.result
+
+    def _join(self, request: _Append) -> None:
+        """Wait for a group to carry ``request``, or lead the next group."""
+        with self._group:
+            self._queue.append(request)
+            while not request.done:
+                if not self._leading:
+                    self._leading = True
+                    group, self._queue = self._queue, []
+                    break
+                self._group.wait()
+            else:
+                return
+        try:
+            with self._write_lock:
+                self._commit(group)
+        finally:
+            with self._group:
+                self._leading = False
+                self._group.notify_all()
+
+    def _commit(self, group: list[_Append]) -> None:
+        """One transaction for the whole group; each append under a savepoint."""
+        db = self._writer
+        try:
+            with db.transaction():
+                head = self._lock_head()
+                versions: dict[str, int] = {}
+                for request in group:
+                    if len(group) == 1:
+                        head = self._write(request, head, versions)
+                        continue
+                    try:
+                        with db.transaction():  # a savepoint
+                            head = self._write(request, head, versions)
+                    except (StoreError, pg_errors.UniqueViolation) as exc:
+                        request.error = self._refusal(exc, request)
+                        request.result = []
+                if any(r.error is None for r in group):
+                    db.execute("SELECT pg_notify(%s, %s)", (schema.CHANNEL, self.community))
+        except (StoreError, pg_errors.UniqueViolation) as exc:
+            # Only a group of one gets here: its refusal rolled everything back.
+            group[0].error = self._refusal(exc, group[0])
+            group[0].result = []
+        except BaseException as exc:
+            # Not committed (or not known to be): no append of the group is acknowledged.
+            for request in group:
+                request.error = exc
+                request.result = []
+            if isinstance(exc, psycopg.Error):
+                self._reconnect()
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for request in group:
+                request.done = True
+
+    def _lock_head(self) -> Head:
+        row = self._writer.execute(
+            "SELECT e.seq, e.hash FROM yishi_communities c"
+            " LEFT JOIN LATERAL (SELECT seq, hash FROM yishi_events"
+            "   WHERE community = c.community ORDER BY seq DESC LIMIT 1) e ON true"
+            " WHERE c.community = %s FOR UPDATE OF c",
+            (self.community,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"community {self.community!r} has no row: open the store to create it")
+        return Head(0, GENESIS) if row[0] is None else Head(row[0], row[1])
+
+    def _write(self, request: _Append, head: Head, versions: dict[str, int]) -> Head:
+        db = self._writer
+        if request.command is not None:
+            self._check_command(db, request.command, request.fingerprint)
+
+        def current(stream: str) -> int:
+            if stream in versions:
+                return versions[stream]
+            return self._stream_version(db, stream)
+
+        records, stored = make_records(request.batch, head, current, request.command)
+        self._insert(records)
+        if request.command is not None:
+            db.execute(
+                "INSERT INTO yishi_commands (community, key, fingerprint, first, last)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (self.community, request.command, request.fingerprint, records[0].seq, records[-1].seq),
+            )
+        for record in records:
+            versions[record.stream] = record.version
+        request.result = stored
+        return Head(records[-1].seq, records[-1].hash)
+
+    def _insert(self, records: Sequence[Record]) -> None:
+        rows = [(self.community, *r.astuple()) for r in records]
+        cur = self._writer.cursor()
+        if len(rows) >= COPY_FROM:
+            with cur.copy(f"COPY yishi_events (community, {RECORD_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(
+                f"INSERT INTO yishi_events (community, {RECORD_COLUMNS})"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+
+    def _check_command(self, db: psycopg.Connection[Any], command: str, fingerprint: str) -> None:
+        found = self._recorded(db, command)
+        if found is None:
+            return
+        if found[0] != fingerprint:
+            raise KeyReused(command)
+        raise CommandRecorded(command, found[1])
+
+    def _refusal(self, exc: BaseException, request: _Append) -> BaseException:
+        if not isinstance(exc, pg_errors.UniqueViolation):
+            return exc
+        constraint = exc.diag.constraint_name or ""
+        if "once" in constraint:
+            keys = [k for _, _, e in request.batch if (k := unique_key(e)) is not None]
+            with self._read_lock:
+                taken = [
+                    k
+                    for k in keys
+                    if self._reader.execute(
+                        "SELECT 1 FROM yishi_events WHERE community = %s AND once = %s",
+                        (self.community, k),
+                    ).fetchone()
+                ]
+            repeated = [k for k in keys if keys.count(k) > 1]
+            return DuplicateFact((taken or repeated or [", ".join(keys)])[0])
+        if "commands" in constraint:
+            return ConcurrencyError("idempotency key recorded concurrently")
+        return ConcurrencyError(str(exc))
+
+    def _reconnect(self) -> None:
+        try:
+            self._writer.close()
+        finally:
+            self._writer = _connect(self.conninfo, autocommit=False)
+
+    # -- reading -----------------------------------------------------------------
+
+    def head(self) -> Head:
+        with self._read_lock:
+            row = self._reader.execute(
+                "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1",
+                (self.community,),
+            ).fetchone()
+        return Head(0, GENESIS) if row is None else Head(row[0], row[1])
+
+    def _stream_version(self, db: psycopg.Connection[Any], stream: str) -> int:
+        row = db.execute(
+            "SELECT max(version) FROM yishi_events WHERE community = %s AND stream = %s",
+            (self.community, stream),
+        ).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def stream_version(self, stream: str) -> int:
+        with self._read_lock:
+            return self._stream_version(self._reader, stream)
+
+    def _pages(self, columns: str, after: int) -> Iterator[list[tuple[Any, ...]]]:
+        """Keyset pages in position order, the lock held per page only."""
+        while True:
+            with self._read_lock:
+                chunk = self._reader.execute(
+                    f"SELECT {columns} FROM yishi_events WHERE community = %s AND seq > %s"
+                    " ORDER BY seq LIMIT %s",
+                    (self.community, after, PAGE),
+                ).fetchall()
+            if not chunk:
+                return
+            yield chunk
+            after = chunk[-1][0]
+
+    def read_all(self, after: int = 0) -> Iterator[StoredEvent]:
+        for chunk in self._pages(COLUMNS, after):
+            yield from map(_stored, chunk)
+
+    def read_stream(self, stream: str) -> Iterator[StoredEvent]:
+        with self._read_lock:
+            rows = self._reader.execute(
+                f"SELECT {COLUMNS} FROM yishi_events WHERE community = %s AND stream = %s"
+                " ORDER BY version",
+                (self.community, stream),
+            ).fetchall()
+        return map(_stored, rows)
+
+    def raw_records(self) -> Iterator[tuple[object, ...]]:
+        """Rows as stored, unparsed, for ``verify``."""
+        for chunk in self._pages(RECORD_COLUMNS, 0):
+            yield from chunk
+
+    def raw_commands(self) -> list[tuple[object, ...]]:
+        with self._read_lock:
+            return list(
+                self._reader.execute(
+                    "SELECT key, fingerprint, first, last FROM yishi_commands WHERE community = %s",
+                    (self.community,),
+                ).fetchall()
+            )
+
+    def _recorded(
+        self, db: psycopg.Connection[Any], command: str
+    ) -> tuple[str, list[StoredEvent]] | None:
+        row = db.execute(
+            "SELECT fingerprint, first, last FROM yishi_commands WHERE community = %s AND key = %s",
+            (self.community, command),
+        ).fetchone()
+        if row is None:
+            return None
+        rows = db.execute(
+            f"SELECT {COLUMNS} FROM yishi_events WHERE community = %s"
+            " AND seq BETWEEN %s AND %s ORDER BY seq",
+            (self.community, row[1], row[2]),
+        ).fetchall()
+        return row[0], [_stored(r) for r in rows]
+
+    def recorded(self, command: str) -> tuple[str, list[StoredEvent]] | None:
+        with self._read_lock:
+            return self._recorded(self._reader, command)
+
+    # -- after-commit hook failures ----------------------------------------------
+
+    def record_hook_failure(
+        self, plugin: str, hook: str, first: int, last: int, error: str, at: dt.datetime
+    ) -> None:
+        with self._read_lock:
+            self._reader.execute(
+                "INSERT INTO yishi_hook_failures (community, plugin, hook, first, last, error, at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (self.community, plugin, hook, first, last, error, at.isoformat()),
+            )
+
+    def hook_failures(self) -> list[HookFailure]:
+        with self._read_lock:
+            rows = self._reader.execute(
+                "SELECT id, plugin, hook, first, last, error, attempts, at"
+                " FROM yishi_hook_failures WHERE community = %s ORDER BY id",
+                (self.community,),
+            ).fetchall()
+        return [HookFailure(*row) for row in rows]
+
+    def hook_retried(self, failure: HookFailure, error: str | None) -> None:
+        with self._read_lock:
+            if error is None:
+                self._reader.execute(
+                    "DELETE FROM yishi_hook_failures WHERE id = %s AND community = %s",
+                    (failure.id, self.community),
+                )
+            else:
+                self._reader.execute(
+                    "UPDATE yishi_hook_failures SET attempts = attempts + 1, error = %s"
+                    " WHERE id = %s AND community = %s",
+                    (error, failure.id, self.community),
+                )
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._writer.close()
+        with self._read_lock:
+            self._reader.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.head().size
+
+
+def _connect(conninfo: str, *, autocommit: bool) -> psycopg.Connection[Any]:
+    conn = psycopg.connect(conninfo, autocommit=True)
+    # Whatever the server's default, an acknowledged append is flushed to the WAL.
+    conn.execute("SET synchronous_commit = on")
+    conn.autocommit = autocommit
+    return conn
+
+
+def _stored(row: Sequence[Any]) -> StoredEvent:
+    seq, stream, version, payload, digest, prev, command = row
+    return StoredEvent(
+        seq, stream, version, event_from_dict(json.loads(payload)), digest, prev, command
+    )
