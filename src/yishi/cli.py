@@ -6,10 +6,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from yishi.domain.catalog import Catalog
+from yishi.i18n import message
 from yishi.plugins.host import PluginHost
 from yishi.rulesets.loader import check_text
 from yishi.rulesets.problems import Problem, RuleSetError, errors
@@ -184,9 +186,9 @@ def default_db() -> Path:
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="记录文件（默认 $YISHI_DB、./yishi.db 或 ./yishi-demo/yishi.db）",
+    help="记录文件（默认 $YISHI_DB、./yishi.db 或 ./yishi-demo/yishi.db），"
+    "或其他存储，如 postgresql://主机/库?community=社区",
 )
 @click.option(
     "--checkpoint",
@@ -197,10 +199,12 @@ def default_db() -> Path:
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
 @LANG
-def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: str) -> None:
+def verify(db: str | None, checkpoints: tuple[str, ...], as_json: bool, lang: str) -> None:
+    from yishi.plugins.locations import backend_of
     from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 
-    path = db if db is not None else default_db()
+    backend, location = backend_of(db, PLUGINS) if db is not None else ("sqlite", "")
+    path: Path | str = Path(location) if db is not None else default_db()
     en = lang == "en"
     points = []
     for text in checkpoints:
@@ -217,7 +221,11 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
                 param_hint="--checkpoint",
             ) from None
     try:
-        report = verify_sqlite(path, points)
+        if backend == "sqlite":
+            report = verify_sqlite(path, points)
+        else:
+            path = db or ""
+            report = _verify_other(path, points, lang)
     except NotALog as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
@@ -263,6 +271,65 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
     if len(report.damage) > 20:
         click.echo(f"  …（另有 {len(report.damage) - 20} 处）", err=True)
     sys.exit(1)
+
+
+def _verify_other(location: str, points: list[Any], lang: str) -> Any:
+    """Verify a log kept by a store plugin (PostgreSQL …), read through its store."""
+    from yishi.plugins.locations import open_location
+    from yishi.store.verify import verify_store
+
+    try:
+        store = open_location(location, PLUGINS)
+    except LookupError as exc:
+        click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
+        sys.exit(2)
+    try:
+        return verify_store(store, points)
+    finally:
+        store.close()
+
+
+@main.command(
+    help="把记录从一处存储迁到另一处（SQLite ⇄ PostgreSQL），保留事件、哈希与附件，两侧核验。"
+    "Copy a log to another store, keeping events, hashes and attachments; verify both sides."
+)
+@click.argument("source")
+@click.argument("target")
+@LANG
+def migrate(source: str, target: str, lang: str) -> None:
+    from yishi.plugins.locations import backend_of, open_location
+    from yishi.store.migrate import MigrationRefused
+    from yishi.store.migrate import migrate as copy_log
+
+    if backend_of(source, PLUGINS)[0] == "sqlite" and not Path(source).is_file():
+        click.echo(message("verify_no_file", lang, path=source), err=True)
+        sys.exit(2)
+    stores = []
+    try:
+        for location in (source, target):
+            stores.append(open_location(location, PLUGINS))
+        result = copy_log(*stores)
+    except LookupError as exc:
+        click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
+        sys.exit(2)
+    except MigrationRefused as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(1)
+    finally:
+        for store in stores:
+            store.close()
+    click.echo(
+        message(
+            "migrate_done",
+            lang,
+            records=result.records,
+            commands=result.commands,
+            files=result.evidence_files,
+            source=source,
+            target=target,
+            head=f"{result.head.size}:{result.head.hash}",
+        )
+    )
 
 
 # -- plugins: keep this block last, so plugins see every built-in command ---------

@@ -19,7 +19,7 @@ PARTITIONS = 16  # hash partitions of the event table; see docs/scale.md for the
 SCHEMA_LOCK = 7_311_001  # advisory lock key: concurrent first opens create the tables once
 CHANNEL = "yishi_events"  # NOTIFY channel; the payload is the community
 
-TABLES = f"""
+TABLES = """
 CREATE TABLE IF NOT EXISTS yishi_communities (
     community text PRIMARY KEY,
     name      text NOT NULL DEFAULT '',

@@ -109,6 +109,7 @@ class PostgresStore:
         self._queue: list[_Append] = []
         self._group = threading.Condition()
         self._leading = False
+        self.transactions = 0  # write transactions committed (a group counts once)
         if create:
             self._create()
         self.evidence = PostgresEvidence(self._reader, self._read_lock)
@@ -192,6 +193,7 @@ class PostgresStore:
                         request.result = []
                 if any(r.error is None for r in group):
                     db.execute("SELECT pg_notify(%s, %s)", (schema.CHANNEL, self.community))
+            self.transactions += 1
         except (StoreError, pg_errors.UniqueViolation) as exc:
             # Only a group of one gets here: its refusal rolled everything back.
             group[0].error = self._refusal(exc, group[0])
@@ -210,16 +212,23 @@ class PostgresStore:
                 request.done = True
 
     def _lock_head(self) -> Head:
-        row = self._writer.execute(
-            "SELECT e.seq, e.hash FROM yishi_communities c"
-            " LEFT JOIN LATERAL (SELECT seq, hash FROM yishi_events"
-            "   WHERE community = c.community ORDER BY seq DESC LIMIT 1) e ON true"
-            " WHERE c.community = %s FOR UPDATE OF c",
+        # Two statements, not one: in READ COMMITTED a statement that waited for
+        # the row lock re-reads the locked row but not the rest of its query, so a
+        # head read in the same statement could be the one before the lock holder
+        # committed. The second statement takes a fresh snapshot, after the lock.
+        locked = self._writer.execute(
+            "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE",
             (self.community,),
         ).fetchone()
-        if row is None:
-            raise StoreError(f"community {self.community!r} has no row: open the store to create it")
-        return Head(0, GENESIS) if row[0] is None else Head(row[0], row[1])
+        if locked is None:
+            raise StoreError(
+                f"community {self.community!r} has no row: open the store to create it"
+            )
+        row = self._writer.execute(
+            "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1",
+            (self.community,),
+        ).fetchone()
+        return Head(0, GENESIS) if row is None else Head(row[0], row[1])
 
     def _write(self, request: _Append, head: Head, versions: dict[str, int]) -> Head:
         db = self._writer
@@ -237,7 +246,13 @@ class PostgresStore:
             db.execute(
                 "INSERT INTO yishi_commands (community, key, fingerprint, first, last)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                (self.community, request.command, request.fingerprint, records[0].seq, records[-1].seq),
+                (
+                    self.community,
+                    request.command,
+                    request.fingerprint,
+                    records[0].seq,
+                    records[-1].seq,
+                ),
             )
         for record in records:
             versions[record.stream] = record.version

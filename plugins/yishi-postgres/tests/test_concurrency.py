@@ -1,0 +1,177 @@
+"""Concurrent writers on PostgreSQL: kills, group commit, and readers that tail (T11, T15).
+
+Never asserts on timing.
+"""
+
+from __future__ import annotations
+
+import collections
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+
+from yishi.domain import events as ev
+from yishi.store.verify import verify_store
+from yishi_postgres import PostgresStore
+from yishi_postgres.tail import Tail
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import pg_writer  # noqa: E402
+
+WRITERS = 3
+KILLS = 6
+JOIN_TIMEOUT = 600  # generous for a loaded machine; never a pass criterion
+
+
+def _start(pg: str, community: str, folder: Path, writer: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "pg_writer.py"), pg, community, str(folder), writer]
+    )
+
+
+def test_writers_killed_at_random_lose_nothing_acknowledged_and_double_nothing(
+    pg: str, community: str, tmp_path: Path
+) -> None:
+    PostgresStore(pg, community).close()  # the tables exist before the race
+    rng = random.Random(community)
+    names = [f"w{n}" for n in range(WRITERS)]
+    procs = {name: _start(pg, community, tmp_path, name) for name in names}
+    kills = 0
+    while kills < KILLS and any(p.poll() is None for p in procs.values()):
+        time.sleep(rng.uniform(0.05, 0.4))
+        name = rng.choice(names)
+        if procs[name].poll() is None:
+            procs[name].send_signal(signal.SIGKILL)
+            procs[name].wait()
+            kills += 1
+            procs[name] = _start(pg, community, tmp_path, name)
+    for name in names:  # each finishes its plan, started again if it died
+        while procs[name].wait(timeout=JOIN_TIMEOUT) != 0:
+            procs[name] = _start(pg, community, tmp_path, name)
+
+    acked: dict[str, str] = {}
+    for name in names:
+        for line in (tmp_path / f"{name}.acks").read_text().splitlines():
+            key, outcome = line.split()
+            assert acked.setdefault(key, outcome) == outcome, key  # a key has one answer
+    planned = {
+        key
+        for name in names
+        for t in range(pg_writer.THREADS)
+        for key, _, _ in pg_writer.plan(name, t)
+    }
+    assert set(acked) == planned
+
+    store = PostgresStore(pg, community)
+    try:
+        commands = {row[0]: row for row in store.raw_commands()}
+        # Nothing acknowledged is lost; nothing refused was written.
+        assert {k for k, o in acked.items() if o == "ok"} == set(commands)
+        events = list(store.read_all())
+        # Nothing doubled: every record belongs to exactly one command, once.
+        by_command = collections.Counter(e.command for e in events)
+        for key, (_, _, first, last) in commands.items():
+            assert by_command[key] == last - first + 1
+        assert sum(by_command.values()) == len(events)
+        progress = collections.Counter(
+            e.event.text for e in events if isinstance(e.event, ev.ProgressRecorded)
+        )
+        assert all(count in (1, 2) for count in progress.values())
+        ballots = [e.event.voter for e in events if isinstance(e.event, ev.BallotCast)]
+        assert sorted(ballots) == sorted(set(ballots))  # one ballot per voter
+        voters = {
+            e[0].voter
+            for name in names
+            for t in range(pg_writer.THREADS)
+            for key, kind, n in pg_writer.plan(name, t)
+            if kind == "ballot" and (e := pg_writer.events(kind, key, n, t, name)[1])
+        }
+        assert set(ballots) == voters  # every voter someone tried for has one ballot
+        ballot_keys = {e.command for e in events if isinstance(e.event, ev.BallotCast)}
+        assert ballot_keys == {k for k in commands if k in ballot_keys}
+        assert len(ballot_keys) == len(ballots)
+        assert verify_store(store).ok
+    finally:
+        store.close()
+
+
+def test_appends_from_many_threads_share_commits(pg: str, community: str) -> None:
+    store = PostgresStore(pg, community)
+    barrier = threading.Barrier(8)
+
+    def write(n: int) -> None:
+        barrier.wait()
+        for i in range(25):
+            event = ev.ProgressRecorded(at=pg_writer.AT, actor="clerk", matter=f"m{n}", text=str(i))
+            store.append([(f"matter-m{n}", i, event)])
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert store.head().size == 200
+        assert store.transactions < 200  # some commits carried more than one append
+        assert verify_store(store).ok
+    finally:
+        store.close()
+
+
+def test_a_tailing_reader_sees_every_event_once_in_order(pg: str, community: str) -> None:
+    """T15: writers in separate sessions race while a reader follows the log."""
+    PostgresStore(pg, community).close()
+    per_writer, writers = 40, 4
+    total = per_writer * writers
+    seen: list[int] = []
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with PostgresStore(pg, community) as store:
+                for i in range(per_writer):
+                    event = ev.ProgressRecorded(
+                        at=pg_writer.AT, actor="c", matter=f"t{n}", text=str(i)
+                    )
+                    store.append([(f"matter-t{n}", i, event)])
+        except BaseException as exc:
+            errors.append(exc)
+
+    with Tail(pg, community) as tail:
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + JOIN_TIMEOUT
+        while len(seen) < total and time.monotonic() < deadline:
+            writing = any(t.is_alive() for t in threads)
+            seen += [s.position for s in tail.wait(timeout=0.5)]
+            if not writing:
+                break
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert tail.poll() == []
+    assert seen == list(range(1, total + 1))
+
+
+def test_the_tail_never_steps_over_a_hole(pg: str, community: str) -> None:
+    """A record past a gap waits until the gap is filled, rather than being handed
+    out and the gap skipped for ever."""
+    with PostgresStore(pg, community) as store:
+        event = ev.ProgressRecorded(at=pg_writer.AT, actor="c", matter="x", text="1")
+        store.append([("matter-x", 0, event)])
+    with Tail(pg, community) as tail, psycopg.connect(pg, autocommit=True) as db:
+        assert [s.position for s in tail.poll()] == [1]
+        row = "INSERT INTO yishi_events SELECT community, %s, stream, %s, type, payload,"
+        row += " command, once, %s, %s FROM yishi_events WHERE community = %s AND seq = 1"
+        db.execute(row, (3, 3, "p3", "h3", community))
+        assert tail.poll() == []
+        db.execute(row, (2, 2, "p2", "h2", community))
+        assert [s.position for s in tail.poll()] == [2, 3]
