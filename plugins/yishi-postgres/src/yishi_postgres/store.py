@@ -24,6 +24,7 @@ How an append stays correct with many writers (processes, threads, servers):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -175,24 +176,50 @@ class PostgresStore:
                 self._group.notify_all()
 
     def _commit(self, group: list[_Append]) -> None:
-        """One transaction for the whole group; each append under a savepoint."""
+        """One transaction for the whole group; each append under a savepoint.
+
+        Pipelined: the lock, the head, the streams' versions and the commands'
+        keys go in one round trip (PostgreSQL runs them in order, so the head is
+        read after the lock is held); a group of one sends its rows, the NOTIFY
+        and the COMMIT in a second. A raw one-row commit takes two as well."""
         db = self._writer
+        # COPY (for long batches) cannot run in a pipeline: then only the reads are.
+        pipelined = sum(len(r.batch) for r in group) < COPY_FROM
         try:
-            with db.transaction():
-                head = self._lock_head()
-                versions: dict[str, int] = {}
-                for request in group:
-                    if len(group) == 1:
-                        head = self._write(request, head, versions)
-                        continue
-                    try:
-                        with db.transaction():  # a savepoint
-                            head = self._write(request, head, versions)
-                    except (StoreError, pg_errors.UniqueViolation) as exc:
-                        request.error = self._refusal(exc, request)
-                        request.result = []
-                if any(r.error is None for r in group):
+            with (
+                db.pipeline() if pipelined else contextlib.nullcontext() as pipeline,
+                db.transaction(),
+            ):
+                if pipeline is not None:
+                    head, versions, used = self._prepare(group, pipeline)
+                else:
+                    with db.pipeline() as reads:
+                        head, versions, used = self._prepare(group, reads)
+                if len(group) == 1:
+                    self._write(group[0], head, versions, used)
                     db.execute("SELECT pg_notify(%s, %s)", (schema.CHANNEL, self.community))
+                else:
+                    for request in group:
+                        try:
+                            with db.transaction():  # a savepoint
+                                records = self._write(request, head, versions, used)
+                                if pipeline is not None:
+                                    pipeline.sync()  # a refusal surfaces here, in its savepoint
+                        except (StoreError, pg_errors.UniqueViolation) as exc:
+                            request.error = self._refusal(exc, request)
+                            request.result = []
+                            continue
+                        # Only now that the savepoint stands does the next append chain on it.
+                        head = Head(records[-1].seq, records[-1].hash)
+                        versions.update((r.stream, r.version) for r in records)
+                        if request.command is not None:
+                            used[request.command] = (
+                                request.fingerprint,
+                                records[0].seq,
+                                records[-1].seq,
+                            )
+                    if any(r.error is None for r in group):
+                        db.execute("SELECT pg_notify(%s, %s)", (schema.CHANNEL, self.community))
             self.transactions += 1
         except (StoreError, pg_errors.UniqueViolation) as exc:
             # Only a group of one gets here: its refusal rolled everything back.
@@ -211,36 +238,68 @@ class PostgresStore:
             for request in group:
                 request.done = True
 
-    def _lock_head(self) -> Head:
-        # Two statements, not one: in READ COMMITTED a statement that waited for
-        # the row lock re-reads the locked row but not the rest of its query, so a
-        # head read in the same statement could be the one before the lock holder
-        # committed. The second statement takes a fresh snapshot, after the lock.
-        locked = self._writer.execute(
-            "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE",
+    def _prepare(
+        self, group: list[_Append], pipeline: psycopg.Pipeline
+    ) -> tuple[Head, dict[str, int], dict[str, tuple[str, int, int]]]:
+        """Lock the community, then read its head, the versions of the streams the
+        group appends to and the commands it names: one round trip."""
+        db = self._writer
+        streams = sorted({stream for r in group for stream, _, _ in r.batch})
+        keys = sorted({r.command for r in group if r.command is not None})
+        # Separate statements, not one: in READ COMMITTED a statement that waited
+        # for the row lock re-reads the locked row but not the rest of its query,
+        # so a head read in the same statement could predate the lock holder's
+        # commit. Each later statement takes a fresh snapshot, after the lock.
+        locked = db.execute(
+            "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE", (self.community,)
+        )
+        head = db.execute(
+            "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1",
             (self.community,),
-        ).fetchone()
-        if locked is None:
+        )
+        found = db.execute(
+            "SELECT stream, max(version) FROM yishi_events"
+            " WHERE community = %s AND stream = ANY(%s) GROUP BY stream",
+            (self.community, streams),
+        )
+        commands = db.execute(
+            "SELECT key, fingerprint, first, last FROM yishi_commands"
+            " WHERE community = %s AND key = ANY(%s)",
+            (self.community, keys),
+        )
+        pipeline.sync()
+        if locked.fetchone() is None:
             raise StoreError(
                 f"community {self.community!r} has no row: open the store to create it"
             )
-        row = self._writer.execute(
-            "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1",
-            (self.community,),
-        ).fetchone()
-        return Head(0, GENESIS) if row is None else Head(row[0], row[1])
+        row = head.fetchone()
+        versions = {stream: int(version) for stream, version in found.fetchall()}
+        used = {key: (fp, first, last) for key, fp, first, last in commands.fetchall()}
+        return (Head(0, GENESIS) if row is None else Head(row[0], row[1])), versions, used
 
-    def _write(self, request: _Append, head: Head, versions: dict[str, int]) -> Head:
+    def _write(
+        self,
+        request: _Append,
+        head: Head,
+        versions: dict[str, int],
+        used: dict[str, tuple[str, int, int]],
+    ) -> list[Record]:
+        """Write one append after ``head``; the caller moves head and versions on
+        once the write is known to stand."""
         db = self._writer
-        if request.command is not None:
-            self._check_command(db, request.command, request.fingerprint)
-
-        def current(stream: str) -> int:
-            if stream in versions:
-                return versions[stream]
-            return self._stream_version(db, stream)
-
-        records, stored = make_records(request.batch, head, current, request.command)
+        if request.command is not None and request.command in used:
+            fingerprint, first, last = used[request.command]
+            if fingerprint != request.fingerprint:
+                raise KeyReused(request.command)
+            rows = db.execute(
+                f"SELECT {COLUMNS} FROM yishi_events WHERE community = %s"
+                " AND seq BETWEEN %s AND %s ORDER BY seq",
+                (self.community, first, last),
+            ).fetchall()
+            raise CommandRecorded(request.command, [_stored(r) for r in rows])
+        records, stored = make_records(
+            request.batch, head, lambda stream: versions.get(stream, 0), request.command
+        )
         self._insert(records)
         if request.command is not None:
             db.execute(
@@ -254,10 +313,8 @@ class PostgresStore:
                     records[-1].seq,
                 ),
             )
-        for record in records:
-            versions[record.stream] = record.version
         request.result = stored
-        return Head(records[-1].seq, records[-1].hash)
+        return records
 
     def _insert(self, records: Sequence[Record]) -> None:
         rows = [(self.community, *r.astuple()) for r in records]
@@ -272,14 +329,6 @@ class PostgresStore:
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 rows,
             )
-
-    def _check_command(self, db: psycopg.Connection[Any], command: str, fingerprint: str) -> None:
-        found = self._recorded(db, command)
-        if found is None:
-            return
-        if found[0] != fingerprint:
-            raise KeyReused(command)
-        raise CommandRecorded(command, found[1])
 
     def _refusal(self, exc: BaseException, request: _Append) -> BaseException:
         if not isinstance(exc, pg_errors.UniqueViolation):
