@@ -332,6 +332,43 @@ def migrate(source: str, target: str, lang: str) -> None:
     )
 
 
+@main.group(name="plugin", help="插件开发工具。Tools for plugin authors.")
+def plugin_group() -> None:
+    pass
+
+
+@plugin_group.command(
+    name="new",
+    help="生成一个插件项目（含入口点、一个钩子和可直接通过的测试）。"
+    "Scaffold a plugin project that passes its own tests.",
+)
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="目标目录（默认 ./yishi-NAME）",
+)
+@LANG
+def plugin_new(name: str, directory: Path | None, lang: str) -> None:
+    from yishi.scaffold import ScaffoldError, scaffold
+
+    target = directory if directory is not None else Path(f"yishi-{name}")
+    try:
+        written = scaffold(name, target)
+    except ScaffoldError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(str(path))
+    click.echo(
+        f"Next: pip install -e {target} && python -m pytest {target} && yishi plugins"
+        if lang == "en"
+        else f"下一步：pip install -e {target}，再 python -m pytest {target}，用 yishi plugins 查看"
+    )
+
+
 # -- plugins: keep this block last, so plugins see every built-in command ---------
 
 

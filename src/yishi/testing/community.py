@@ -11,6 +11,7 @@ convene; ``v00060`` chairs the 监督委员会.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from yishi.domain import commands as cmd
 
@@ -45,13 +46,13 @@ def village(adults: int = MINIMUM) -> cmd.SetUpCommunity:
             )
         )
 
-    def body(body_id: str, members: dict[str, tuple[str, ...]]) -> cmd.BodySpecEntry:
+    def body(body_id: str, members: Mapping[str, tuple[str, ...]]) -> cmd.BodySpecEntry:
         return cmd.BodySpecEntry(
             id=body_id,
             members=tuple(cmd.MemberSpec(person=p, roles=r) for p, r in members.items()),
         )
 
-    committee = {v[0]: ("director",), v[5]: ("deputy_director",)}
+    committee: dict[str, tuple[str, ...]] = {v[0]: ("director",), v[5]: ("deputy_director",)}
     committee.update({p: ("member",) for p in v[6:9]})
     bodies = (
         body(
@@ -59,7 +60,9 @@ def village(adults: int = MINIMUM) -> cmd.SetUpCommunity:
             {v[0]: ("secretary",), v[1]: ("deputy_secretary",), **{p: ("member",) for p in v[2:5]}},
         ),
         body("village_committee", committee),
-        body("two_committees", {v[0]: ("secretary", "director"), **{p: ("member",) for p in v[1:9]}}),
+        body(
+            "two_committees", {v[0]: ("secretary", "director"), **{p: ("member",) for p in v[1:9]}}
+        ),
         body("party_members_assembly", {p: ("member",) for p in v[:50]}),
         body(
             "representatives_assembly",
