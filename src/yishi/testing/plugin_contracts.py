@@ -61,9 +61,9 @@ class PublisherContract:
 
         host = PluginHost.load(entry_points=False)
         assert host.add(publisher) == [], host.problems
-        host.call_one(
-            host.pm.get_name(publisher), "yishi_disclosure_published", engine=None, notice=item
-        )
+        name = host.pm.get_name(publisher)
+        assert name is not None
+        host.call_one(name, "yishi_disclosure_published", engine=None, notice=item)
 
     def test_it_is_a_plugin_with_the_publication_hook(self, tmp_path: Path) -> None:
         from yishi.plugins.host import PluginHost
