@@ -276,7 +276,7 @@ def verify(db: str | None, checkpoints: tuple[str, ...], as_json: bool, lang: st
 def _verify_other(location: str, points: list[Any], lang: str) -> Any:
     """Verify a log kept by a store plugin (PostgreSQL …), read through its store."""
     from yishi.plugins.locations import open_location
-    from yishi.store.verify import verify_store
+    from yishi.store.verify import NotALog, verify_store
 
     try:
         store = open_location(location, PLUGINS)
@@ -284,6 +284,8 @@ def _verify_other(location: str, points: list[Any], lang: str) -> Any:
         click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
         sys.exit(2)
     try:
+        if not getattr(store, "exists", lambda: True)():
+            raise NotALog("verify_no_file", location)
         return verify_store(store, points)
     finally:
         store.close()
@@ -306,8 +308,11 @@ def migrate(source: str, target: str, lang: str) -> None:
         sys.exit(2)
     stores = []
     try:
-        for location in (source, target):
-            stores.append(open_location(location, PLUGINS))
+        stores.append(open_location(source, PLUGINS))
+        if not getattr(stores[0], "exists", lambda: True)():
+            click.echo(message("verify_no_file", lang, path=source), err=True)
+            sys.exit(2)
+        stores.append(open_location(target, PLUGINS))
         result = copy_log(*stores)
     except LookupError as exc:
         click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)

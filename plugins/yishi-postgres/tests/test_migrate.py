@@ -96,5 +96,18 @@ def test_a_damaged_source_is_refused_and_nothing_is_copied(
     code, out = yishi("migrate", str(damaged), url(pg, community))
     assert code == 1
     assert "源记录核验未通过" in out
-    code, out = yishi("verify", "--db", url(pg, community), "--json")
-    assert code == 0 and '"size": 0' in out
+    code, out = yishi("verify", "--db", url(pg, community))
+    assert code == 2  # nothing was ever recorded there
+
+
+def test_verifying_or_migrating_a_community_never_written_names_it_and_creates_nothing(
+    pg: str, community: str, tmp_path: Path
+) -> None:
+    code, out = yishi("verify", "--db", url(pg, community))
+    assert code == 2 and "找不到记录" in out
+    code, out = yishi("migrate", url(pg, community), str(tmp_path / "x.db"))
+    assert code == 2
+    assert not (tmp_path / "x.db").exists()
+    with psycopg.connect(pg) as db:
+        row = db.execute("SELECT 1 FROM yishi_communities WHERE community = %s", (community,))
+        assert row.fetchone() is None

@@ -86,8 +86,9 @@ class _Append:
 class PostgresStore:
     """The log of ``community`` in the database at ``conninfo``.
 
-    Opening creates the tables (once, under an advisory lock) and the
-    community's row. ``group_commit=False`` commits each append on its own.
+    Opening creates the tables if they are missing (under an advisory lock);
+    the community's row is made by its first append. ``group_commit=False``
+    commits each append on its own.
     """
 
     def __init__(
@@ -111,6 +112,7 @@ class PostgresStore:
         self._group = threading.Condition()
         self._leading = False
         self.transactions = 0  # write transactions committed (a group counts once)
+        self._has_row = False
         if create:
             self._create()
         self.evidence = PostgresEvidence(self._reader, self._read_lock)
@@ -124,18 +126,38 @@ class PostgresStore:
         with self._write_lock, self._writer.transaction():
             self._writer.execute("SELECT pg_advisory_xact_lock(%s)", (schema.SCHEMA_LOCK,))
             self._writer.execute(schema.ddl())
+
+    def _ensure_row(self) -> None:
+        """The community's row (its place and its write lock), made by its first append,
+        so that opening a log to read or verify it never creates one."""
+        if self._has_row:
+            return
+        with self._writer.transaction():
             self._writer.execute(
                 "INSERT INTO yishi_communities (community) VALUES (%s) ON CONFLICT DO NOTHING",
                 (self.community,),
+            )
+        self._has_row = True
+
+    def exists(self) -> bool:
+        """Whether anything was ever recorded for this community."""
+        with self._read_lock:
+            return (
+                self._reader.execute(
+                    "SELECT 1 FROM yishi_communities WHERE community = %s", (self.community,)
+                ).fetchone()
+                is not None
             )
 
     def place(self, *, name: str = "", city: str = "", district: str = "", town: str = "") -> None:
         """Say where the community sits (市、区县、镇街), for statistics that roll up."""
         with self._read_lock:
             self._reader.execute(
-                "UPDATE yishi_communities SET name = %s, city = %s, district = %s, town = %s"
-                " WHERE community = %s",
-                (name, city, district, town, self.community),
+                "INSERT INTO yishi_communities (community, name, city, district, town)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (community) DO UPDATE"
+                " SET name = excluded.name, city = excluded.city,"
+                " district = excluded.district, town = excluded.town",
+                (self.community, name, city, district, town),
             )
 
     # -- writing ---------------------------------------------------------------
@@ -183,6 +205,13 @@ class PostgresStore:
         read after the lock is held); a group of one sends its rows, the NOTIFY
         and the COMMIT in a second. A raw one-row commit takes two as well."""
         db = self._writer
+        try:
+            self._ensure_row()
+        except psycopg.Error as exc:
+            for request in group:
+                request.error, request.done = exc, True
+            self._reconnect()
+            return
         # COPY (for long batches) cannot run in a pipeline: then only the reads are.
         pipelined = sum(len(r.batch) for r in group) < COPY_FROM
         try:
@@ -269,9 +298,8 @@ class PostgresStore:
         )
         pipeline.sync()
         if locked.fetchone() is None:
-            raise StoreError(
-                f"community {self.community!r} has no row: open the store to create it"
-            )
+            self._has_row = False  # removed behind our back: made again on the next append
+            raise ConcurrencyError(f"community {self.community!r} has no row")
         row = head.fetchone()
         versions = {stream: int(version) for stream, version in found.fetchall()}
         used = {key: (fp, first, last) for key, fp, first, last in commands.fetchall()}
