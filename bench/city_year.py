@@ -41,6 +41,7 @@ import os
 import platform
 import secrets
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,32 @@ def ingest(
     return sum(r[0] for r in results), sum(r[1] for r in results), seconds
 
 
+def group_commit(dsn: str, threads: int, each: int) -> float:
+    """Appends/s of ``threads`` threads, ``each`` one-event appends apiece, through one
+    store: a web server's workers. Each appends to its own stream; the store groups
+    whatever is waiting into one commit."""
+    store = PostgresStore(dsn, f"group-{threads}")
+    at = dt.datetime(2026, 3, 2, 9)
+    ready = threading.Barrier(threads + 1)
+
+    def work(n: int) -> None:
+        ready.wait()
+        for i in range(each):
+            event = ev.ProgressRecorded(at=at, actor=CHAIR, matter=f"t{n}", text=f"第{i}次")
+            store.append([(f"matter-t{n}", i, event)])
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    ready.wait()
+    start = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - start
+    store.close()
+    return threads * each / seconds
+
+
 # -- a. raw PostgreSQL -------------------------------------------------------------------
 
 
@@ -290,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
         many = ingest(dsn, list(range(alone, communities)), args.writers, args.adults, matters)
         many_rate = show(f"{args.writers} writers, {communities - alone} communities", many[0],
                          many[2], "commands")  # fmt: skip
+        threads = 8
+        single_store = group_commit(dsn, 1, 400)
+        show("store appends, one thread", 400, 400 / single_store, "appends")
+        grouped = group_commit(dsn, threads, 100)
+        show(f"store appends, {threads} threads sharing one store", 400, 400 / grouped, "appends")
+        verdict(f"group commit: {threads} threads ÷ one thread (appends/s)", grouped / single_store,
+                AIM_CONCURRENCY)  # fmt: skip
         raw_after = raw.single(500)
         print(f"  (raw one-row commits after the ingest: {raw_after:,.0f} rows/s)")
         raw_single = (raw_single + raw_after) / 2
