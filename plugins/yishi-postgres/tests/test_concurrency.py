@@ -175,3 +175,14 @@ def test_the_tail_never_steps_over_a_hole(pg: str, community: str) -> None:
         assert tail.poll() == []
         db.execute(row, (2, 2, "p2", "h2", community))
         assert [s.position for s in tail.poll()] == [2, 3]
+
+
+def test_acknowledged_means_flushed_whatever_the_server_default(pg: str, community: str) -> None:
+    """A server (or a role, or PGOPTIONS) that turns synchronous_commit off does not
+    weaken an append: the store turns it back on for its own connections."""
+    relaxed = psycopg.conninfo.make_conninfo(pg, options="-c synchronous_commit=off")
+    with psycopg.connect(relaxed) as plain:
+        assert plain.execute("SHOW synchronous_commit").fetchone() == ("off",)
+    with PostgresStore(relaxed, community) as store:
+        assert store._writer.execute("SHOW synchronous_commit").fetchone() == ("on",)
+        store._writer.rollback()
