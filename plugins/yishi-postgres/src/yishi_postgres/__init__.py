@@ -4,6 +4,7 @@ Installed as its own distribution; yishi finds it only through the ``yishi``
 entry point (:mod:`yishi_postgres.plugin`) and never imports it.
 """
 
-from yishi_postgres.store import PostgresStore, split_location
+from yishi_postgres.location import split_location
+from yishi_postgres.store import PostgresStore
 
 __all__ = ["PostgresStore", "split_location"]

@@ -25,9 +25,7 @@ How an append stays correct with many writers (processes, threads, servers):
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -44,7 +42,6 @@ from yishi.store.base import (
     ConcurrencyError,
     DuplicateFact,
     Head,
-    HookFailure,
     KeyReused,
     StoredEvent,
     StoreError,
@@ -53,24 +50,13 @@ from yishi.store.chain import GENESIS
 from yishi.store.records import Record, make_records
 from yishi_postgres import schema
 from yishi_postgres.evidence import PostgresEvidence
+from yishi_postgres.failures import HookFailures
+from yishi_postgres.location import split_location
 
 COLUMNS = "seq, stream, version, payload, hash, prev, command"
 RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
 COPY_FROM = 64  # batches this long go in with COPY rather than INSERT
 PAGE = 4096
-_COMMUNITY = re.compile(r"(^|[?&\s])community=([^&\s]*)")
-
-
-def split_location(location: str) -> tuple[str, str]:
-    """``(conninfo, community)`` from a location such as
-    ``postgresql://localhost/city?community=gaojia`` or
-    ``dbname=city community=gaojia``; the community defaults to ``default``."""
-    found = _COMMUNITY.search(location)
-    if found is None:
-        return location, "default"
-    rest = location[: found.start()] + found.group(1) + location[found.end() :]
-    rest = re.sub(r"[?&]$", "", rest.replace("?&", "?").replace("&&", "&")).strip()
-    return rest, found.group(2) or "default"
 
 
 @attrs.define
@@ -83,7 +69,7 @@ class _Append:
     error: BaseException | None = None
 
 
-class PostgresStore:
+class PostgresStore(HookFailures):
     """The log of ``community`` in the database at ``conninfo``.
 
     Opening creates the tables if they are missing (under an advisory lock);
@@ -466,41 +452,6 @@ class PostgresStore:
     def recorded(self, command: str) -> tuple[str, list[StoredEvent]] | None:
         with self._read_lock:
             return self._recorded(self._reader, command)
-
-    # -- after-commit hook failures ----------------------------------------------
-
-    def record_hook_failure(
-        self, plugin: str, hook: str, first: int, last: int, error: str, at: dt.datetime
-    ) -> None:
-        with self._read_lock:
-            self._reader.execute(
-                "INSERT INTO yishi_hook_failures (community, plugin, hook, first, last, error, at)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (self.community, plugin, hook, first, last, error, at.isoformat()),
-            )
-
-    def hook_failures(self) -> list[HookFailure]:
-        with self._read_lock:
-            rows = self._reader.execute(
-                "SELECT id, plugin, hook, first, last, error, attempts, at"
-                " FROM yishi_hook_failures WHERE community = %s ORDER BY id",
-                (self.community,),
-            ).fetchall()
-        return [HookFailure(*row) for row in rows]
-
-    def hook_retried(self, failure: HookFailure, error: str | None) -> None:
-        with self._read_lock:
-            if error is None:
-                self._reader.execute(
-                    "DELETE FROM yishi_hook_failures WHERE id = %s AND community = %s",
-                    (failure.id, self.community),
-                )
-            else:
-                self._reader.execute(
-                    "UPDATE yishi_hook_failures SET attempts = attempts + 1, error = %s"
-                    " WHERE id = %s AND community = %s",
-                    (error, failure.id, self.community),
-                )
 
     def close(self) -> None:
         with self._write_lock:
