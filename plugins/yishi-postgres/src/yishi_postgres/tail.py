@@ -31,9 +31,10 @@ from yishi_postgres.store import COLUMNS, PAGE
 class Tail:
     """The events of ``community`` after ``after``, in order, none missed."""
 
-    def __init__(self, conninfo: str, community: str, after: int = 0) -> None:
+    def __init__(self, conninfo: str, community: str, after: int = 0, page: int = PAGE) -> None:
         self.community = community
         self.position = after
+        self.page = page
         self._conn = psycopg.connect(conninfo, autocommit=True)
         # A connection of its own for LISTEN, so that no query on it swallows a
         # notification; listening before the first read means a commit after
@@ -48,14 +49,14 @@ class Tail:
             rows = self._conn.execute(
                 f"SELECT {COLUMNS} FROM yishi_events WHERE community = %s AND seq > %s"
                 " ORDER BY seq LIMIT %s",
-                (self.community, self.position, PAGE),
+                (self.community, self.position, self.page),
             ).fetchall()
             for row in rows:
                 if row[0] != self.position + 1:  # a hole: wait for it to fill
                     return found
                 found.append(_stored(row))
                 self.position = row[0]
-            if len(rows) < PAGE:
+            if len(rows) < self.page:
                 return found
 
     def wait(self, timeout: float = 1.0) -> list[StoredEvent]:
