@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import platform
@@ -95,9 +96,17 @@ class Counted(Village):
         return super().run(command)
 
 
+@functools.cache
+def _shared() -> tuple[Any, PluginHost]:
+    """The rule set and plugin host, loaded once per process: an application serving
+    many communities does not parse its rule set again for each."""
+    host = PluginHost.load(entry_points=False)
+    return find(RULESET, catalog=host.catalog), host
+
+
 def engine_for(dsn: str, community: str) -> Engine:
-    store = PostgresStore(dsn, community)
-    return Engine(store, find(RULESET), plugins=PluginHost.load(entry_points=False))
+    ruleset, host = _shared()
+    return Engine(PostgresStore(dsn, community), ruleset, plugins=host)
 
 
 def matter_year(village: Counted) -> None:

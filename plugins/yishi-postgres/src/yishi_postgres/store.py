@@ -272,9 +272,12 @@ class PostgresStore(HookFailures):
             "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1",
             (self.community,),
         )
+        # max() per stream in a subquery, not GROUP BY: then it is one step down the
+        # (community, stream, version) index, however long the stream is.
         found = db.execute(
-            "SELECT stream, max(version) FROM yishi_events"
-            " WHERE community = %s AND stream = ANY(%s) GROUP BY stream",
+            "SELECT s.stream, (SELECT max(version) FROM yishi_events e"
+            "   WHERE e.community = %s AND e.stream = s.stream)"
+            " FROM unnest(%s::text[]) AS s(stream)",
             (self.community, streams),
         )
         commands = db.execute(
@@ -287,7 +290,7 @@ class PostgresStore(HookFailures):
             self._has_row = False  # removed behind our back: made again on the next append
             raise ConcurrencyError(f"community {self.community!r} has no row")
         row = head.fetchone()
-        versions = {stream: int(version) for stream, version in found.fetchall()}
+        versions = {stream: int(version) for stream, version in found.fetchall() if version}
         used = {key: (fp, first, last) for key, fp, first, last in commands.fetchall()}
         return (Head(0, GENESIS) if row is None else Head(row[0], row[1])), versions, used
 
