@@ -24,6 +24,7 @@ How an append stays correct with many writers (processes, threads, servers):
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import threading
@@ -397,15 +398,13 @@ class PostgresStore(HookFailures):
         if "once" in constraint:
             keys = [k for _, _, e in request.batch if (k := unique_key(e)) is not None]
             with self._read_lock:
-                taken = [
-                    k
-                    for k in keys
-                    if self._reader.execute(
-                        "SELECT 1 FROM yishi_events WHERE community = %s AND once = %s",
-                        (self.community, k),
-                    ).fetchone()
-                ]
-            repeated = [k for k in keys if keys.count(k) > 1]
+                rows = self._reader.execute(
+                    "SELECT once FROM yishi_events WHERE community = %s AND once = ANY(%s)",
+                    (self.community, keys),
+                ).fetchall()
+            recorded = {row[0] for row in rows}
+            taken = [k for k in keys if k in recorded]
+            repeated = [k for k, n in collections.Counter(keys).items() if n > 1]
             return DuplicateFact((taken or repeated or [", ".join(keys)])[0])
         if "commands" in constraint:
             return ConcurrencyError("idempotency key recorded concurrently")
