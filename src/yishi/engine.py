@@ -27,6 +27,7 @@ from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
+from yishi.plugins.readonly import EngineView, readonly
 from yishi.publish.notice import build_notice
 from yishi.store.base import (
     CommandRecorded,
@@ -36,6 +37,7 @@ from yishi.store.base import (
     HookFailure,
     KeyReused,
     StoredEvent,
+    UnencodableEvent,
 )
 from yishi.store.chain import GENESIS
 
@@ -49,6 +51,9 @@ RETRIES = 8
 # commit (a dead mail server must not slow every vote); its events are still
 # recorded as failures, and ``retry_hooks`` delivers them once it works again.
 QUARANTINE_AFTER = 5
+# Seconds a caller refused with "busy" should wait before sending the same
+# command again (docs/python-api.md): long enough for the writers ahead to commit.
+BUSY_RETRY_AFTER = 1
 
 
 class Engine:
@@ -180,8 +185,10 @@ class Engine:
                 return [s.event for s in recorded.events]
             except KeyReused:
                 raise Refusal("idempotency_key_reused", key=key) from None
+            except UnencodableEvent as exc:
+                raise Refusal("unrecordable", event=exc.event_type, detail=exc.detail) from None
             return [s.event for s in stored]
-        raise Refusal("busy", attempts=RETRIES)
+        raise Refusal("busy", attempts=RETRIES, retry_after=BUSY_RETRY_AFTER)
 
     def _not_from_a_hook(self) -> None:
         """Plugins are told about appends; they do not make them (a hook that
@@ -215,7 +222,7 @@ class Engine:
                 done += events
                 break
             else:
-                raise Refusal("busy", attempts=RETRIES)
+                raise Refusal("busy", attempts=RETRIES, retry_after=BUSY_RETRY_AFTER)
         return done
 
     def _append(
@@ -264,6 +271,9 @@ class Engine:
             self._notify(stored)
         finally:
             self._notifying = False
+        interrupted, self.plugins.interrupted = self.plugins.interrupted, None
+        if interrupted is not None:  # every call not made is recorded: now stop
+            raise interrupted
 
     def _notify(self, stored: list[StoredEvent]) -> None:
         assert self.plugins is not None
@@ -285,15 +295,20 @@ class Engine:
                 )
 
     def _notifications(self, stored: list[StoredEvent]) -> list[tuple[str, dict[str, Any]]]:
+        # Hooks read, never write: they get read-only views (plugins/readonly.py),
+        # so a plugin cannot change the state the next decision is made on.
+        view = EngineView(self)
         calls: list[tuple[str, dict[str, Any]]] = [
-            ("yishi_events_appended", {"engine": self, "events": stored})
+            ("yishi_events_appended", {"engine": view, "events": [readonly(s) for s in stored]})
         ]
         for item in stored:
             if isinstance(item.event, ev.DisclosurePublished):
                 disclosure = self.state.disclosures[item.event.disclosure]
                 ruleset = self.rulesets[self.state.matters[disclosure.matter].procedure]
                 notice = build_notice(disclosure, self.state, ruleset, item.position)
-                calls.append(("yishi_disclosure_published", {"engine": self, "notice": notice}))
+                calls.append(
+                    ("yishi_disclosure_published", {"engine": view, "notice": readonly(notice)})
+                )
         return calls
 
     def retry_hooks(self) -> list[HookFailure]:
@@ -313,7 +328,7 @@ class Engine:
                     continue
                 try:
                     self.plugins.call_one(failure.plugin, hook, **kwargs)
-                except Exception as exc:  # a plugin's failure is data here, not a crash
+                except (Exception, SystemExit) as exc:  # a plugin's failure is data here
                     error = f"{type(exc).__name__}: {exc}"
             self.store.hook_retried(failure, error)
             if error is None:

@@ -256,6 +256,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "记录正被频繁写入，重试 {attempts} 次仍未成功，请稍后再试",
         "the log is busy: {attempts} attempts failed, try again shortly",
     ),
+    # -- hardening (issue 13): values that cannot be recorded, verify's replay, the CLI's files
+    "unrecordable": (
+        "此项无法记录（{event}：{detail}），未写入任何内容",
+        "this cannot be recorded ({event}: {detail}); nothing was written",
+    ),
+    "verify_verdict_mismatch": (
+        "第 {seq} 条记录的表决结果与按所记选票和规则重算的结果不符（{field}：记录为 {recorded}，重算为 {recomputed}）",
+        "record #{seq}: the verdict differs from a recount of the recorded ballots under the recorded rules ({field}: recorded {recorded}, recomputed {recomputed})",
+    ),
+    "verify_verdict_refused": (
+        "第 {seq} 条记录的表决结果无法按所记选票和规则重算：{reason}",
+        "record #{seq}: the verdict cannot be recomputed from the recorded ballots and rules: {reason}",
+    ),
+    "verify_replay_refused": (
+        "第 {seq} 条记录无法重放：{reason}",
+        "record #{seq} cannot be replayed: {reason}",
+    ),
+    "verify_double_fact": (
+        "第 {seq} 条记录重复记录了只能记录一次的事实（{key}，首次见第 {first} 条）",
+        "record #{seq} records again a fact that may be recorded only once ({key}, first at #{first})",
+    ),
+    "verify_command_mismatch": (
+        "操作登记 {key} 与日志不符：{reason}",
+        "command {key} does not match the log: {reason}",
+    ),
+    "verify_notice_mismatch": (
+        "公示文件 {file} 与日志中第 {seq} 条记录不符：{reason}",
+        "notice file {file} does not match record #{seq} of the log: {reason}",
+    ),
+    "verify_notice_unknown": (
+        "公示文件 {file} 在日志中找不到对应的公示：{reason}",
+        "notice file {file} matches no disclosure in the log: {reason}",
+    ),
     # -- yishi verify ---------------------------------------------------------
     "verify_no_file": ("找不到记录文件：{path}", "no log file at {path}"),
     "verify_not_a_log": (

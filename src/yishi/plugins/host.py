@@ -26,6 +26,7 @@ import pluggy
 
 from yishi import hookspecs
 from yishi.domain.catalog import Catalog
+from yishi.plugins.budget import DEFAULT_BUDGET, call_with_budget
 from yishi.plugins.builtin import BUILTIN_PLUGINS
 from yishi.plugins.registry import (
     PublisherSpec,
@@ -38,8 +39,9 @@ from yishi.plugins.registry import (
 if TYPE_CHECKING:
     import click
 
-BUILTIN = "builtin"
-QUARANTINED = "not called: quarantined after repeated failures; retry with `yishi hooks --retry`"  # the version shown for built-in plugins
+BUILTIN = "builtin"  # the version shown for built-in plugins
+QUARANTINED = "not called: quarantined after repeated failures; retry with `yishi hooks --retry`"
+INTERRUPTED = "interrupted (KeyboardInterrupt) before it finished; retry with `yishi hooks --retry`"
 
 
 @attrs.frozen
@@ -84,6 +86,12 @@ class PluginHost:
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
+        # Seconds each after-commit hook call may take (plugins/budget.py); None: no limit.
+        self.hook_budget: float | None = DEFAULT_BUDGET
+        self._hung: set[str] = set()  # plugins whose abandoned call still runs
+        # A KeyboardInterrupt arrived inside a hook: the engine records what was
+        # not delivered, then raises it again.
+        self.interrupted: KeyboardInterrupt | None = None
         self.problems: list[LoadProblem] = []
         self.vote_methods: Registry[VoteMethodSpec] = Registry("vote method", VoteMethodSpec)
         self.stage_kinds: Registry[StageKindSpec] = Registry("stage kind", StageKindSpec)
@@ -268,9 +276,21 @@ class PluginHost:
                     HookFailure(impl.plugin_name, hook_name, "Quarantined", QUARANTINED)
                 )
                 continue
+            if self.interrupted is not None:
+                # Ctrl-C: stop calling, but leave a record of every call not made,
+                # so that `yishi hooks --retry` delivers it later.
+                failures.append(HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED))
+                continue
             try:
-                impl.function(**arguments)
-            except Exception as exc:
+                call_with_budget(
+                    impl.function, arguments, self.hook_budget, self._hung, impl.plugin_name
+                )
+            except KeyboardInterrupt as exc:
+                self.interrupted = exc
+                failures.append(HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED))
+            except BaseException as exc:
+                # SystemExit, GeneratorExit and the like from a plugin are its
+                # failure, not a reason to stop the process or skip the others.
                 failures.append(
                     HookFailure(
                         plugin=impl.plugin_name,
@@ -299,7 +319,9 @@ class PluginHost:
                 f"plugin {plugin_name!r} is not loaded or does not implement {hook_name}"
             )
         for impl in impls:
-            impl.function(**_arguments(impl, kwargs))
+            call_with_budget(
+                impl.function, _arguments(impl, kwargs), self.hook_budget, self._hung, plugin_name
+            )
 
     # -- what was loaded -------------------------------------------------------
 

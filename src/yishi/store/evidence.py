@@ -18,6 +18,21 @@ from pathlib import Path
 from yishi.domain.evidence import Evidence
 
 DIGEST = re.compile(r"[0-9a-f]{64}")
+# An attachment is a photo or a scan; it is read whole into memory to be hashed
+# and stored, so a bound keeps a mistaken path (a disk image) from exhausting it.
+MAX_EVIDENCE_BYTES = 64 * 1024 * 1024
+
+
+class EvidenceTooLarge(ValueError):
+    """A file above :data:`MAX_EVIDENCE_BYTES`."""
+
+
+def _read(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        data = stream.read(MAX_EVIDENCE_BYTES + 1)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise EvidenceTooLarge(f"{path.name}: larger than {MAX_EVIDENCE_BYTES} bytes")
+    return data
 
 
 def describe(data: bytes, name: str, media_type: str | None = None, note: str = "") -> Evidence:
@@ -34,7 +49,7 @@ def describe(data: bytes, name: str, media_type: str | None = None, note: str = 
 def describe_file(path: str | os.PathLike[str], note: str = "") -> Evidence:
     """The evidence record of a file, without keeping the file (a dry run)."""
     source = Path(path)
-    return describe(source.read_bytes(), source.name, note=note)
+    return describe(_read(source), source.name, note=note)
 
 
 class EvidenceStore:
@@ -70,7 +85,7 @@ class EvidenceStore:
 
     def put_file(self, path: str | os.PathLike[str], note: str = "") -> Evidence:
         source = Path(path)
-        return self.put_bytes(source.read_bytes(), source.name, note=note)
+        return self.put_bytes(_read(source), source.name, note=note)
 
     def read(self, evidence: Evidence) -> bytes:
         return self.path(evidence.sha256).read_bytes()
