@@ -310,3 +310,46 @@ def _first_difference(text: str, expected: str) -> tuple[int, str, str]:
 
 def rulesets_by_digest(rulesets: Iterable[RuleSet]) -> dict[str, RuleSet]:
     return {r.digest: r for r in rulesets if r.digest}
+
+
+def audit_sqlite(
+    path: str | Path, rulesets: Mapping[str, RuleSet], notice_files: Iterable[Path] = ()
+) -> AuditReport:
+    """:func:`audit` over a SQLite log, read without writing (as ``verify_sqlite`` reads it).
+
+    Rows that cannot be read are skipped here: the chain check reports them."""
+    import sqlite3
+
+    from yishi.store.sqlite import RECORD_COLUMNS
+
+    db = sqlite3.connect(Path(path), isolation_level=None)
+    try:
+        db.execute("PRAGMA query_only = ON")
+        db.text_factory = lambda raw: raw.decode("utf-8", "replace")
+        names = [c.strip() for c in RECORD_COLUMNS.split(",")]
+        wanted = ", ".join(names[names.index(c)] for c in ("seq", "command", "payload"))
+        rows = _rows(db, f"SELECT {wanted} FROM events ORDER BY seq")
+        commands = list(_rows(db, "SELECT key, fingerprint, first, last FROM commands"))
+        return audit(rows, commands, rulesets, notice_files)
+    finally:
+        db.close()
+
+
+def _rows(db: Any, sql: str) -> Iterable[Sequence[Any]]:
+    import sqlite3
+
+    try:
+        yield from db.execute(sql)
+    except sqlite3.DatabaseError:  # damaged pages: the chain check reports them
+        return
+
+
+def notice_paths(given: Iterable[Path]) -> list[Path]:
+    """The notice files named: files as given, folders by their ``*.md`` files."""
+    found: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            found += sorted(p for p in path.glob("*.md") if p.is_file())
+        else:
+            found.append(path)
+    return found

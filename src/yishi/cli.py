@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+import attrs
 import click
 
 from yishi.domain.catalog import Catalog
@@ -40,10 +41,12 @@ def main() -> None:
 def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
     problems: list[Problem] = []
     for path in files:
+        from yishi.rulesets.reading import read_limited
+
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            found = [Problem("unreadable", "", file=str(path), detail=exc.strerror or str(exc))]
+            data = read_limited(path)
+        except RuleSetError as exc:
+            found = list(exc.problems)
         else:
             _, found = check_text(data, str(path), plugin_catalog())
         problems += found
@@ -108,17 +111,24 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     except RuleSetError as exc:
         click.echo(exc.render(lang), err=True)
         sys.exit(1)
-    store = SQLiteStore(db) if db is not None else None
-    try:
-        report = run_scenario(loaded, store=store, plugins=PLUGINS)
-    except RuleSetError as exc:
-        if store is not None:  # nothing was written: leave no empty log behind
-            store.close()
-            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-                if leftover is not None:
-                    leftover.unlink(missing_ok=True)
-        click.echo(exc.render(lang), err=True)
-        sys.exit(1)
+    from yishi.cli_errors import ensure_folder, remove_log, reported
+
+    folders = ensure_folder(db, lang) if db is not None else []
+    # A log this command starts and cannot finish (full disk, lock) is removed.
+    with reported(db, lang, created=[db] if db is not None else [], folders=folders):
+        store = SQLiteStore(db) if db is not None else None
+        try:
+            report = run_scenario(loaded, store=store, plugins=PLUGINS)
+        except RuleSetError as exc:
+            if store is not None and db is not None:  # nothing was written: no empty log
+                store.close()
+                remove_log(db)
+            click.echo(exc.render(lang), err=True)
+            sys.exit(1)
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
     try:
         if as_json:
             click.echo(json.dumps(to_json(report), ensure_ascii=False, indent=2))
@@ -152,10 +162,12 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
 )
 @LANG
 def demo(directory: Path, lang: str) -> None:
+    from yishi.cli_errors import reported
     from yishi.demo import DemoError, run_demo
 
     try:
-        result = run_demo(directory, lang=lang)
+        with reported(directory, lang):
+            result = run_demo(directory, lang=lang)
     except DemoError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(1)
@@ -195,9 +207,31 @@ def default_db() -> Path:
     metavar="条数:摘要",
     help="纸质公示上印的存证（SIZE:HEAD），可多次给出",
 )
+@click.option(
+    "--rules",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="重算表决结果所用的本地规则文件（随附规则及记录旁的 *.toml 自动查找）",
+)
+@click.option(
+    "--notices",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="核对已发布的公示文件（文件或文件夹），可多次给出",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
 @LANG
-def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: str) -> None:
+def verify(
+    db: Path | None,
+    checkpoints: tuple[str, ...],
+    rules: tuple[Path, ...],
+    notices: tuple[Path, ...],
+    as_json: bool,
+    lang: str,
+) -> None:
+    from yishi.audit import audit_sqlite, notice_paths, rulesets_by_digest
+    from yishi.cli_errors import reported
+    from yishi.log import known_rulesets
     from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 
     path = db if db is not None else default_db()
@@ -221,10 +255,21 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
     except NotALog as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
+    try:
+        known = rulesets_by_digest(known_rulesets(path, rules, PLUGINS))
+    except RuleSetError as exc:
+        click.echo(exc.render(lang), err=True)
+        sys.exit(2)
+    with reported(path, lang):
+        # The meaning, after the chain: verdicts recounted, facts recorded once,
+        # the commands table, published notices (yishi/audit.py).
+        audited = audit_sqlite(path, known, notice_paths(notices))
+    report = attrs.evolve(
+        report, damage=tuple(sorted((*report.damage, *audited.damage), key=lambda d: d.seq))
+    )
     if as_json:
-        click.echo(
-            json.dumps({"file": str(path), **report.as_dict()}, ensure_ascii=False, indent=2)
-        )
+        document = {"file": str(path), **report.as_dict(), **audited.as_dict()}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         sys.exit(0 if report.ok else 1)
     head = report.head
     if en:
@@ -239,6 +284,19 @@ def verify(db: Path | None, checkpoints: tuple[str, ...], as_json: bool, lang: s
             f"存证 {report.checkpoints} 处。"
         )
         click.echo(f"链头：{head.size}:{head.hash}")
+    click.echo(
+        f"Verdicts recounted from the recorded ballots: {audited.verdicts}; notices checked: {audited.notices}."
+        if en
+        else f"按所记选票与规则重算表决结果 {audited.verdicts} 项；核对公示文件 {audited.notices} 份。"
+    )
+    if audited.unchecked:
+        ids = ", ".join(sorted({r for _, r in audited.unchecked}))
+        click.echo(
+            f"Not recounted: {len(audited.unchecked)} verdict(s) under rule set(s) not found ({ids}); give them with --rules."
+            if en
+            else f"未能重算：{len(audited.unchecked)} 项表决所依据的规则（{ids}）未找到，请用 --rules 指定。",
+            err=True,
+        )
     if report.ok:
         click.echo("Result: intact." if en else "结论：完好，未发现改动。")
         return
@@ -331,17 +389,20 @@ def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> N
     if not path.is_file():
         click.echo((f"no log file at {path}" if en else f"找不到记录文件：{path}"), err=True)
         sys.exit(2)
-    if retry:
-        try:
-            engine = open_engine(path, plugins=PLUGINS, rules=rules)
-        except RuleSetError as exc:
-            click.echo(exc.render(lang), err=True)
-            sys.exit(1)
-        failures = engine.retry_hooks()
-        engine.store.close()
-    else:
-        with SQLiteStore(path) as store:
-            failures = store.hook_failures()
+    from yishi.cli_errors import reported
+
+    with reported(path, lang):
+        if retry:
+            try:
+                engine = open_engine(path, plugins=PLUGINS, rules=rules)
+            except RuleSetError as exc:
+                click.echo(exc.render(lang), err=True)
+                sys.exit(1)
+            failures = engine.retry_hooks()
+            engine.store.close()
+        else:
+            with SQLiteStore(path) as store:
+                failures = store.hook_failures()
     for f in failures:
         where = (
             f"records {f.first}-{f.last}, {f.attempts} attempt(s)"

@@ -285,6 +285,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "公示文件 {file} 与日志中第 {seq} 条记录不符：{reason}",
         "notice file {file} does not match record #{seq} of the log: {reason}",
     ),
+    "cli_disk_full": (
+        "磁盘已满，无法写入 {path}：{detail}。{cleanup}",
+        "the disk is full; cannot write {path}: {detail}. {cleanup}",
+    ),
+    "cli_locked": (
+        "记录文件 {path} 被另一个程序锁定（等待 {seconds} 秒后仍未释放）；请关闭正在使用它的程序后重试。{cleanup}",
+        "the log {path} is locked by another program (still locked after {seconds} s); close it and try again. {cleanup}",
+    ),
+    "cli_io_error": (
+        "无法读写 {path}：{detail}。{cleanup}",
+        "cannot read or write {path}: {detail}. {cleanup}",
+    ),
+    "cli_store_refused": (
+        "无法打开记录文件 {path}：{detail}",
+        "cannot open the log {path}: {detail}",
+    ),
+    "cli_no_folder": (
+        "无法创建文件夹 {path}：{detail}",
+        "cannot create the folder {path}: {detail}",
+    ),
+    "cli_removed": ("未完成的记录文件已删除，未留下空文件。", "the unfinished log was removed; no empty file is left."),
+    "verify_locked": (
+        "记录文件 {path} 被另一个程序锁定，暂时无法核验；请稍后重试（{detail}）",
+        "the log {path} is locked by another program and cannot be verified now; try again shortly ({detail})",
+    ),
     "verify_notice_unknown": (
         "公示文件 {file} 在日志中找不到对应的公示：{reason}",
         "notice file {file} matches no disclosure in the log: {reason}",

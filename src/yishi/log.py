@@ -61,3 +61,24 @@ def open_engine(
         store.close()
         raise
     return Engine(store, rulesets, plugins=plugins, clock=clock or SystemClock())
+
+
+def known_rulesets(
+    path: str | Path, rules: Iterable[str | Path] = (), plugins: PluginHost | None = None
+) -> list[RuleSet]:
+    """Every rule set a log's verdicts may have been decided under, for ``yishi verify``
+    to recount them: the files given, the ``*.toml`` rule sets beside the log and the
+    shipped ones. A file that is not a valid rule set is skipped (``verify`` lists the
+    verdicts it could not recount)."""
+    from yishi.rulesets.problems import RuleSetError
+    from yishi.rulesets.registry import shipped
+
+    catalog = plugins.catalog if plugins is not None else None
+    found: list[RuleSet] = [load(p, catalog=catalog) for p in rules]
+    beside = sorted(Path(path).parent.glob("*.toml")) if Path(path).parent.is_dir() else []
+    for candidate in [*beside, *shipped().values()]:
+        try:
+            found.append(load(candidate, catalog=catalog))
+        except RuleSetError:
+            continue
+    return found

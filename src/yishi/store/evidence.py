@@ -52,6 +52,36 @@ def describe_file(path: str | os.PathLike[str], note: str = "") -> Evidence:
     return describe(_read(source), source.name, note=note)
 
 
+# A temporary file older than this is left by a write that was killed; younger
+# ones may belong to another process writing right now.
+ORPHAN_AGE = 3600.0
+
+
+def clean_orphans(folder: Path, older_than: float = ORPHAN_AGE) -> list[Path]:
+    """Remove the temporary files of interrupted writes (``.tmp-*``) from one folder.
+
+    Called for the folder about to be written, so the cost is one folder's
+    listing, never the whole store's; returns what was removed."""
+    import time
+
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(".tmp-"):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
 class EvidenceStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -70,6 +100,7 @@ class EvidenceStore:
         target = self.path(evidence.sha256)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
+            clean_orphans(target.parent)
             # Written whole or not at all: temp file, fsync, rename.
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:

@@ -247,6 +247,8 @@ def verify_sqlite(
         try:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # not SQLite, or a garbled schema
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise NotALog("verify_locked", str(target), str(exc)) from None
             raise NotALog("verify_not_a_log", str(target), str(exc)) from None
         if not {"events", "commands"} <= tables:
             raise NotALog("verify_not_a_log", str(target), "no events or commands table")
