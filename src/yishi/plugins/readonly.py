@@ -55,21 +55,40 @@ class ReadOnlyError(AttributeError):
 
 def readonly(value: Any) -> Any:
     """``value`` if it cannot be changed, else a read-only view of it."""
-    if isinstance(value, _IMMUTABLE) or isinstance(value, _View):
-        return value
-    if callable(value) and not hasattr(value, "__dict__") and not hasattr(value, "__slots__"):
-        return value  # builtins and the like
-    if isinstance(value, tuple):
-        return tuple(readonly(item) for item in value) if value else value
-    if isinstance(value, Mapping):
-        return _Mapping(value)
-    if isinstance(value, (list, Sequence)):
-        return _Sequence(value)
-    if isinstance(value, (set, Set)):
-        return _Set(value)
-    if isinstance(value, type):
-        return value
-    return _Object(value)
+    kind = type(value)
+    wrap = _WRAPPERS.get(kind)
+    if wrap is None:
+        wrap = _WRAPPERS[kind] = _wrapper_for(kind)
+    return wrap(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _tuple(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(map(readonly, value)) if value else value
+
+
+def _wrapper_for(kind: type) -> Callable[[Any], Any]:
+    """How values of one type are handed out; worked out once per type (the ABC
+    checks below are slow, and a hook may read thousands of values)."""
+    if issubclass(kind, _IMMUTABLE) or issubclass(kind, (_View, StoreView, EngineView, type)):
+        return _same
+    if issubclass(kind, tuple):
+        return _tuple
+    if issubclass(kind, Mapping):
+        return _Mapping
+    if issubclass(kind, Sequence):
+        return _Sequence
+    if issubclass(kind, Set):
+        return _Set
+    if kind.__module__ == "builtins" and callable(kind):  # functions, methods, iterators
+        return _same
+    return _Object
+
+
+_WRAPPERS: dict[type, Callable[[Any], Any]] = {}
 
 
 class _View:
@@ -190,6 +209,10 @@ _MUTATORS = frozenset(
         "difference_update",
         "intersection_update",
         "symmetric_difference_update",
+        "__setitem__",
+        "__delitem__",
+        "__iadd__",
+        "__ior__",
     }
 )
 

@@ -221,7 +221,7 @@ def load_scenario(path: str | Path) -> Scenario:
     ):
         if not isinstance(raw, dict):
             continue
-        kind = raw.get("do")
+        kind = raw.get("do") if isinstance(raw.get("do"), str) else None  # else: wrong_type
         fields = dict(COMMON)
         if kind in ACTIONS:
             fields.update(ACTIONS[kind][1])
