@@ -60,7 +60,7 @@ HOSTILE = (
     '["../outside.jpg"]',
     '"' + "长" * 300 + '"',
     "[1, 2, 3]",
-    '{ a = 1 }',
+    "{ a = 1 }",
 )
 
 # CI's fixed budget; a longer campaign: YISHI_FUZZ_SCALE=25 (and a random seed: YISHI_FUZZ_RANDOM=1).

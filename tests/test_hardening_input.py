@@ -89,7 +89,11 @@ def test_a_datetime_where_a_date_belongs_is_refused_with_its_line(tmp_path):
         ("born", "1800-01-01", "community.people[0].born"),
         ("top", "until = 9999-12-31", "until"),
         ("top", "until = 2026-03-02T09:00:00Z", "until"),
-        ("action", 'note = "x"\n[[actions]]\nat = 9999-12-31\nactor = "p1"\ndo = "tick"\n', "actions[1].at"),
+        (
+            "action",
+            'note = "x"\n[[actions]]\nat = 9999-12-31\nactor = "p1"\ndo = "tick"\n',
+            "actions[1].at",
+        ),
     ],
 )
 def test_dates_out_of_kind_or_range_are_refused(tmp_path, where, value, key):
@@ -147,16 +151,24 @@ def test_a_crash_in_the_middle_of_a_run_leaves_a_log_verify_accepts(tmp_path, mo
 @pytest.mark.parametrize(
     ("community", "key"),
     [
-        ('[[community.generate]]\nprefix = "v"\nhouseholds = 10000000\nadults_per_household = 2\n',
-         "community.generate[0].households"),
-        ('[[community.generate]]\nprefix = "v"\nhouseholds = 2\nadults_per_household = 1000000000000000000\n',
-         "community.generate[0].adults_per_household"),
-        ('[[community.generate]]\nprefix = "v"\nhouseholds = 5000\nadults_per_household = 30\n',
-         "community.generate[0]"),
-        ('[[community.bodies]]\nid = "villagers_assembly"\nmembers = ["v001..v99999999"]\n',
-         "community.bodies[1].members[0]"),
+        (
+            '[[community.generate]]\nprefix = "v"\nhouseholds = 10000000\nadults_per_household = 2\n',
+            "community.generate[0].households",
+        ),
+        (
+            '[[community.generate]]\nprefix = "v"\nhouseholds = 2\nadults_per_household = 1000000000000000000\n',
+            "community.generate[0].adults_per_household",
+        ),
+        (
+            '[[community.generate]]\nprefix = "v"\nhouseholds = 5000\nadults_per_household = 30\n',
+            "community.generate[0]",
+        ),
+        (
+            '[[community.bodies]]\nid = "villagers_assembly"\nmembers = ["v001..v99999999"]\n',
+            "community.bodies[1].members[0]",
+        ),
     ],
-)  # fmt: skip
+)
 def test_counts_and_ranges_have_limits(tmp_path, community, key):
     started = time.monotonic()
     problem = _one(_write(tmp_path, community=community), key)
@@ -170,7 +182,10 @@ def test_a_scenario_spanning_centuries_is_refused(tmp_path):
 
 def test_unknown_scenario_schema_version_is_refused(tmp_path):
     path = _write(tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace("schema_version = 1", "schema_version = 2"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("schema_version = 1", "schema_version = 2"),
+        encoding="utf-8",
+    )
     assert _one(path, "schema_version").code == "bad_value"
 
 
@@ -223,7 +238,9 @@ def test_a_large_file_is_refused_by_its_size(tmp_path):
 # -- 5. files ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["../outside.jpg", "/etc/hostname", "link.jpg", "sub/../../outside.jpg", "folder"])
+@pytest.mark.parametrize(
+    "name", ["../outside.jpg", "/etc/hostname", "link.jpg", "sub/../../outside.jpg", "folder"]
+)
 def test_evidence_paths_stay_in_the_scenario_folder(tmp_path, name):
     inner = tmp_path / "case"
     inner.mkdir()
@@ -258,7 +275,9 @@ def test_orphan_temporary_files_in_evidence_are_cleaned(tmp_path):
 
 def test_run_into_a_missing_folder_creates_it(tmp_path):
     db = tmp_path / "new" / "deeper" / "yishi.db"
-    result = CliRunner().invoke(main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db)])
+    result = CliRunner().invoke(
+        main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db)]
+    )
     assert result.exit_code == 0, result.output
     assert verify_sqlite(db).ok
 
@@ -266,7 +285,9 @@ def test_run_into_a_missing_folder_creates_it(tmp_path):
 def test_run_into_a_folder_that_cannot_be_made_explains(tmp_path):
     (tmp_path / "file").write_text("x")
     db = tmp_path / "file" / "yishi.db"
-    result = CliRunner().invoke(main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db), "--lang", "en"])
+    result = CliRunner().invoke(
+        main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db), "--lang", "en"]
+    )
     assert result.exit_code == 2 and "cannot create the folder" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
@@ -284,7 +305,9 @@ def test_a_full_disk_gives_a_message_and_leaves_no_database(tmp_path, monkeypatc
 
     monkeypatch.setattr(SQLiteStore, "append", append)
     db = tmp_path / "out" / "yishi.db"
-    result = CliRunner().invoke(main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db)])
+    result = CliRunner().invoke(
+        main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db)]
+    )
     assert result.exit_code == 3, result.output
     assert "磁盘已满" in result.output and "Traceback" not in result.output
     assert not db.exists() and not (tmp_path / "out").exists()
@@ -294,12 +317,17 @@ def test_a_full_disk_gives_a_message_and_leaves_no_database(tmp_path, monkeypatc
 def test_a_real_full_disk(tmp_path):
     small = tmp_path / "small"
     small.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(small)], capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(small)], capture_output=True
+    )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
         db = small / "log" / "yishi.db"
-        result = CliRunner().invoke(main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db), "--lang", "en"])
+        result = CliRunner().invoke(
+            main,
+            ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db), "--lang", "en"],
+        )
         assert result.exit_code == 3, result.output
         assert "the disk is full" in result.output
         assert list(small.iterdir()) == []
@@ -331,3 +359,84 @@ def test_busy_carries_a_retry_hint():
 
 def test_unknown_memory_store_stays_usable():
     assert MemoryStore().head().size == 0
+
+
+def test_a_log_of_an_unknown_layout_is_refused_not_misread(tmp_path):
+    from yishi.store.verify import NEWEST_LAYOUT
+
+    db = tmp_path / "yishi.db"
+    CliRunner().invoke(main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db)])
+    con = sqlite3.connect(db)
+    con.execute(f"PRAGMA user_version = {NEWEST_LAYOUT + 7}")
+    con.commit()
+    con.close()
+    result = CliRunner().invoke(main, ["verify", "--db", str(db), "--lang", "en"])
+    assert result.exit_code == 2 and "newer yishi" in result.output
+
+
+def _demo(folder: Path) -> object:
+    return CliRunner().invoke(main, ["demo", "--dir", str(folder), "--lang", "en"])
+
+
+def test_demo_never_deletes_a_file_it_did_not_write(tmp_path):
+    folder = tmp_path / "demo"
+    assert _demo(folder).exit_code == 0
+    assert _demo(folder).exit_code == 0  # its own output, unchanged: replaced
+    notice = sorted(folder.glob("公示-*.md"))[0]
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n手写的补充说明\n", encoding="utf-8")
+    again = _demo(folder)
+    assert again.exit_code == 1 and notice.name in again.output
+    assert notice.read_text(encoding="utf-8").endswith("手写的补充说明\n")  # kept as it is
+
+
+def test_demo_never_replaces_a_real_log(tmp_path):
+    folder = tmp_path / "demo"
+    assert _demo(folder).exit_code == 0
+    real = tmp_path / "real.db"
+    CliRunner().invoke(
+        main, ["run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(real)]
+    )
+    (folder / "yishi.db").unlink()
+    (folder / "yishi.db").write_bytes(real.read_bytes())  # a real log put where the demo's was
+    head = verify_sqlite(folder / "yishi.db").head
+    refused = _demo(folder)
+    assert refused.exit_code == 1 and "yishi.db" in refused.output
+    assert verify_sqlite(folder / "yishi.db").head == head
+
+
+def test_demo_keeps_its_own_log_once_records_were_added(tmp_path):
+    folder = tmp_path / "demo"
+    assert _demo(folder).exit_code == 0
+    from yishi.demo.run import log_head
+
+    con = sqlite3.connect(folder / "yishi.db")
+    last = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    con.close()
+    assert log_head(folder / "yishi.db")[1] == last[1]
+    # Someone uses the demo's log for real: one more record, correctly chained.
+    from yishi.store.chain import canonical, record_hash
+
+    con = sqlite3.connect(folder / "yishi.db")
+    payload = canonical(
+        {
+            "type": "MatterClosed",
+            "at": "2027-01-02T09:00:00",
+            "actor": "p01",
+            "on_behalf_of": None,
+            "matter": "x",
+            "status": "abandoned",
+            "reason": "",
+            "reason_en": "",
+        }
+    )
+    digest = record_hash(last[0] + 1, "matter-x", 1, last[1], None, payload)
+    con.execute(
+        "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
+        " VALUES (?, 'matter-x', 1, 'MatterClosed', ?, NULL, NULL, ?, ?)",
+        (last[0] + 1, payload, last[1], digest),
+    )
+    con.commit()
+    con.close()
+    refused = _demo(folder)
+    assert refused.exit_code == 1 and "yishi.db" in refused.output
+    assert log_head(folder / "yishi.db")[1] == digest

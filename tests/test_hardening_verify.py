@@ -50,7 +50,17 @@ def _append_forged(db: Path, event: ev.Event, command: str | None = None) -> Non
     con.execute(
         "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq + 1, event.stream, version + 1, event.type, payload, command, unique_key(event), prev, digest),
+        (
+            seq + 1,
+            event.stream,
+            version + 1,
+            event.type,
+            payload,
+            command,
+            unique_key(event),
+            prev,
+            digest,
+        ),
     )
     con.commit()
     con.close()
@@ -94,9 +104,9 @@ def test_a_verdict_that_does_not_follow_from_the_ballots_is_reported(tmp_path):
 
 
 def test_a_hostile_plugin_cannot_rewrite_ballots(tmp_path):
+    from yishi.hookspecs import hookimpl
     from yishi.plugins.host import PluginHost
     from yishi.plugins.readonly import ReadOnlyError
-    from yishi.hookspecs import hookimpl
 
     tried: list[BaseException] = []
 
@@ -137,9 +147,13 @@ def test_a_second_ballot_in_a_table_without_its_constraints(tmp_path):
     con.close()
     first = _first_ballot(db)
     again = ev.BallotCast(
-        at=first.at, actor=first.actor, matter=first.matter, meeting=first.meeting,
-        voter=first.voter, choice="no" if first.choice != "no" else "yes",
-    )  # fmt: skip
+        at=first.at,
+        actor=first.actor,
+        matter=first.matter,
+        meeting=first.meeting,
+        voter=first.voter,
+        choice="no" if first.choice != "no" else "yes",
+    )
     _append_forged(db, again)
     assert verify_sqlite(db).ok  # the chain is consistent
     assert "verify_double_fact" in _codes(db)
@@ -182,9 +196,7 @@ def test_published_notice_files_are_checked_against_the_log(tmp_path):
     assert "赞成" in text and digits
     changed = text.replace("赞成 ", "赞成 1", 1)
     notice.write_text(changed, encoding="utf-8")
-    bad = CliRunner().invoke(
-        main, ["verify", "--db", str(db), "--notices", str(notice), "--json"]
-    )
+    bad = CliRunner().invoke(main, ["verify", "--db", str(db), "--notices", str(notice), "--json"])
     assert bad.exit_code == 1
     codes = [d["code"] for d in json.loads(bad.output)["damage"]]
     assert codes == ["verify_notice_mismatch"]
@@ -205,3 +217,25 @@ def test_verdicts_under_an_unknown_rule_set_are_listed_not_passed(tmp_path):
     given.write_bytes(w.RULESET_TOML.encode())
     again = CliRunner().invoke(main, ["verify", "--db", str(db), "--rules", str(given), "--json"])
     assert json.loads(again.output)["verdicts_recomputed"] == 1
+
+
+def test_run_keeps_a_local_rule_set_beside_the_log_so_verify_recounts(tmp_path):
+    folder = tmp_path / "case"
+    folder.mkdir()
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    rules = Path(__file__).resolve().parents[1] / "rulesets" / "siyi_liang_gongkai.toml"
+    local = rules.read_text(encoding="utf-8").replace('id = "siyi_liang_gongkai"', 'id = "ben_cun"')
+    assert 'id = "ben_cun"' in local
+    (folder / "ben_cun_rules.toml").write_text(local, encoding="utf-8")
+    (folder / "guhuai_village.toml").write_bytes((examples / "guhuai_village.toml").read_bytes())
+    scenario = (examples / "01_land_lease_passes.toml").read_text(encoding="utf-8")
+    scenario = scenario.replace('ruleset = "siyi_liang_gongkai"', 'ruleset = "ben_cun_rules.toml"')
+    (folder / "s.toml").write_text(scenario, encoding="utf-8")
+    db = tmp_path / "log" / "yishi.db"
+    result = CliRunner().invoke(main, ["run", str(folder / "s.toml"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert (db.parent / "ben_cun.toml").read_text(encoding="utf-8") == local
+    checked = CliRunner().invoke(main, ["verify", "--db", str(db), "--json"])
+    document = json.loads(checked.output)
+    assert document["ok"] and document["verdicts_unchecked"] == []
+    assert document["verdicts_recomputed"] >= 4

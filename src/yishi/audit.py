@@ -170,7 +170,7 @@ def _compare(replay: _Replay, seq: int, event: ev.Event) -> None:
     pending = replay.expected.get(meeting)
     if pending is None:
         if isinstance(event, ev.CandidatesElected):
-            ruleset, procedure = _ruleset(replay, event.matter)
+            ruleset, _procedure = _ruleset(replay, event.matter)
             if ruleset is not None:
                 replay.damage.append(
                     Damage(
@@ -183,7 +183,11 @@ def _compare(replay: _Replay, seq: int, event: ev.Event) -> None:
     same = [e for e in pending if type(e) is type(event)]
     if not same:
         replay.damage.append(
-            Damage(seq, "verify_verdict_mismatch", {"field": event.type, "recorded": "✓", "recomputed": "—"})
+            Damage(
+                seq,
+                "verify_verdict_mismatch",
+                {"field": event.type, "recorded": "✓", "recomputed": "—"},
+            )
         )
         return
     recomputed = same[0]
@@ -221,7 +225,10 @@ def _commands(rows: Iterable[Sequence[Any]], by_command: Mapping[str, list[int]]
     for key, fingerprint, first, last in rows:
         entries.add(str(key))
         seqs = by_command.get(key, [])
-        where = first if isinstance(first, int) else 0
+        # Named at the last record involved: an edit of a record itself is found by
+        # the chain at that record, and must stay the first problem named.
+        ends = [x for x in (last, seqs[-1] if seqs else None) if isinstance(x, int)]
+        where = max(ends) if ends else 0
         if not (isinstance(fingerprint, str) and re.fullmatch(r"[0-9a-f]{64}", fingerprint)):
             damage.append(
                 Damage(where, "verify_command_mismatch", {"key": key, "reason": "fingerprint"})
@@ -302,9 +309,7 @@ def _first_difference(text: str, expected: str) -> tuple[int, str, str]:
             return number, a, b
     if len(mine) != len(theirs):
         number = min(len(mine), len(theirs)) + 1
-        return number, *(
-            (x[number - 1] if number <= len(x) else "") for x in (mine, theirs)
-        )  # type: ignore[return-value]
+        return number, *((x[number - 1] if number <= len(x) else "") for x in (mine, theirs))  # type: ignore[return-value]
     return 0, "", ""
 
 

@@ -137,6 +137,11 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     finally:
         if store is not None:
             store.close()
+    if db is not None:
+        from yishi.log import keep_ruleset
+
+        with reported(db, lang):
+            keep_ruleset(db, report.ruleset)  # so that `yishi verify` can recount its verdicts
     if db is not None and not as_json:
         size, head = report.engine.position, report.engine.head_hash
         click.echo(

@@ -13,7 +13,7 @@ import errno
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import click
@@ -40,10 +40,8 @@ def ensure_folder(path: Path, lang: str) -> list[Path]:
 
 def remove_log(db: Path) -> None:
     for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
-        try:
+        with suppress(OSError):
             leftover.unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 @contextmanager

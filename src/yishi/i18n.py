@@ -305,7 +305,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法创建文件夹 {path}：{detail}",
         "cannot create the folder {path}: {detail}",
     ),
-    "cli_removed": ("未完成的记录文件已删除，未留下空文件。", "the unfinished log was removed; no empty file is left."),
+    "cli_removed": (
+        "未完成的记录文件已删除，未留下空文件。",
+        "the unfinished log was removed; no empty file is left.",
+    ),
+    "verify_unknown_layout": (
+        "{path} 由更新版本的 yishi 写成（表结构版本 {detail}），此版本无法核验；请升级 yishi",
+        "{path} was written by a newer yishi (table layout {detail}); upgrade yishi to verify it",
+    ),
     "verify_locked": (
         "记录文件 {path} 被另一个程序锁定，暂时无法核验；请稍后重试（{detail}）",
         "the log {path} is locked by another program and cannot be verified now; try again shortly ({detail})",

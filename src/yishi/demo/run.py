@@ -170,11 +170,14 @@ def _ours(directory: Path) -> dict[str, str]:
 def _digest(path: Path) -> str:
     import hashlib
 
+    digest = hashlib.sha256()
     try:
         with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
     except OSError:
         return ""
+    return digest.hexdigest()
 
 
 def log_head(db: Path) -> list[Any] | None:
@@ -283,9 +286,7 @@ def _write_marker(directory: Path, running: bool = False) -> None:
         else {
             p.relative_to(directory).as_posix(): _digest(p)
             for p in sorted(directory.rglob("*"))
-            if p.is_file()
-            and not p.is_symlink()
-            and p.name not in (MARKER, DB_NAME, *SIDECARS)
+            if p.is_file() and not p.is_symlink() and p.name not in (MARKER, DB_NAME, *SIDECARS)
         }
     )
     marker: dict[str, Any] = {

@@ -55,7 +55,7 @@ class Refusal(Exception):
         return float(value) if isinstance(value, int | float) else None
 
     def as_dict(self) -> dict[str, Any]:
-        found = {
+        found: dict[str, Any] = {
             "code": self.code,
             "rule": self.rule,
             "message": {"zh": self.message("zh"), "en": self.message("en")},

@@ -39,7 +39,11 @@ class HookTimeout(Exception):
 
 
 def call_with_budget(
-    function: Callable[..., Any], kwargs: dict[str, Any], budget: float | None, busy: set[str], name: str
+    function: Callable[..., Any],
+    kwargs: dict[str, Any],
+    budget: float | None,
+    busy: set[str],
+    name: str,
 ) -> None:
     """Call ``function(**kwargs)``, raising :class:`HookTimeout` after ``budget`` seconds.
 

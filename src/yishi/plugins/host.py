@@ -279,7 +279,9 @@ class PluginHost:
             if self.interrupted is not None:
                 # Ctrl-C: stop calling, but leave a record of every call not made,
                 # so that `yishi hooks --retry` delivers it later.
-                failures.append(HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED))
+                failures.append(
+                    HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED)
+                )
                 continue
             try:
                 call_with_budget(
@@ -287,7 +289,9 @@ class PluginHost:
                 )
             except KeyboardInterrupt as exc:
                 self.interrupted = exc
-                failures.append(HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED))
+                failures.append(
+                    HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED)
+                )
             except BaseException as exc:
                 # SystemExit, GeneratorExit and the like from a plugin are its
                 # failure, not a reason to stop the process or skip the others.

@@ -97,8 +97,8 @@ class _View:
     def __init__(self, target: Any) -> None:
         object.__setattr__(self, "_target", target)
 
-    @property  # isinstance() falls back on __class__: the view passes for its target
-    def __class__(self) -> type:  # type: ignore[override]
+    @property  # type: ignore[misc]  # isinstance() falls back on __class__: the view passes for its target
+    def __class__(self) -> type:
         return type(object.__getattribute__(self, "_target"))
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -302,6 +302,3 @@ class EngineView:
 
     def __getattr__(self, name: str) -> Any:
         raise ReadOnlyError(f"use engine.{name} from a hook")
-
-
-

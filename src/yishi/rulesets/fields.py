@@ -54,7 +54,9 @@ MAX_INTEGER = 1_000_000
 MAX_DAYS = 3660
 
 
-def i(doc: str = "", minimum: int | None = 0, maximum: int | None = MAX_INTEGER, **kw: Any) -> Field:
+def i(
+    doc: str = "", minimum: int | None = 0, maximum: int | None = MAX_INTEGER, **kw: Any
+) -> Field:
     return Field("integer", doc, minimum=minimum, maximum=maximum, **kw)
 
 

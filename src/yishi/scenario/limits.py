@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from yishi.rulesets.locate import PathKey, dotted
 from yishi.rulesets.problems import Problem
@@ -64,7 +64,7 @@ def check_date(value: Any, path: PathKey, out: list[Problem]) -> None:
             )
         )
         return
-    if key in DATE_ONLY and (isinstance(value, dt.datetime) or isinstance(value, dt.time)):
+    if key in DATE_ONLY and (isinstance(value, (dt.datetime, dt.time))):
         out.append(
             Problem(
                 "wrong_type",
@@ -162,7 +162,7 @@ def _too_many(path: PathKey, found: int, limit: int) -> Problem:
     )
 
 
-def _count(value: Any) -> bool:
+def _count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 

@@ -57,21 +57,21 @@ def describe_file(path: str | os.PathLike[str], note: str = "") -> Evidence:
 ORPHAN_AGE = 3600.0
 
 
-def clean_orphans(folder: Path, older_than: float = ORPHAN_AGE) -> list[Path]:
-    """Remove the temporary files of interrupted writes (``.tmp-*``) from one folder.
+def clean_orphans(
+    folder: Path, now: float, older_than: float = ORPHAN_AGE, keep: Path | None = None
+) -> list[Path]:
+    """Remove the temporary files of interrupted writes (``.tmp-*``) from one folder,
+    those modified more than ``older_than`` seconds before ``now`` (a file time).
 
     Called for the folder about to be written, so the cost is one folder's
     listing, never the whole store's; returns what was removed."""
-    import time
-
-    removed = []
-    now = time.time()
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        if not entry.name.startswith(".tmp-"):
+        if not entry.name.startswith(".tmp-") or (keep is not None and entry.path == str(keep)):
             continue
         try:
             if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > older_than:
@@ -100,9 +100,10 @@ class EvidenceStore:
         target = self.path(evidence.sha256)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            clean_orphans(target.parent)
             # Written whole or not at all: temp file, fsync, rename.
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            # "Now" is our own new file's time: the store reads no clock (design.md §4).
+            clean_orphans(target.parent, os.fstat(fd).st_mtime, keep=Path(tmp))
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(data)

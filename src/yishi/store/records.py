@@ -84,6 +84,7 @@ def encode_checked(event: Event) -> str:
         payload = canonical(event.to_dict())
         back = event_from_dict(json.loads(payload))
         again = canonical(back.to_dict())
+        payload.encode("utf-8")  # a lone surrogate has no UTF-8 form to hash
     except (TypeError, ValueError, KeyError, OverflowError, RecursionError) as exc:
         raise UnencodableEvent(event.type, f"{type(exc).__name__}: {exc}") from None
     # Compared as stored text, not as values: a tuple inside a mapping reads back
