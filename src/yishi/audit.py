@@ -79,6 +79,7 @@ class _Replay:
     verdicts: int = 0
     unchecked: list[tuple[int, str]] = attrs.Factory(list)
     notices: dict[tuple[int, str], tuple[int, Any]] = attrs.Factory(dict)  # checkpoint -> notice
+    keep_notices: bool = False  # only when notice files are to be compared
 
 
 def audit(
@@ -91,15 +92,20 @@ def audit(
 
     ``rulesets`` maps a rule set's digest to the rule set; ``commands`` are the
     rows of the idempotency table (``key, fingerprint, first, last``)."""
-    replay = _Replay(rulesets)
-    by_command: dict[str, list[int]] = {}
+    notice_files = list(notice_files)
+    replay = _Replay(rulesets, keep_notices=bool(notice_files))
+    by_command: dict[str, list[int]] = {}  # key -> [first seq, last seq, how many]
     for seq, command, payload in rows:
         try:
             event = ev.event_from_dict(json.loads(payload))
         except Exception:  # unreadable: the chain check reports it
             continue
         if isinstance(command, str):
-            by_command.setdefault(command, []).append(seq)
+            span = by_command.get(command)
+            if span is None:
+                by_command[command] = [seq, seq, 1]
+            else:
+                span[1], span[2] = seq, span[2] + 1
         _step(replay, seq, event)
     damage = replay.damage + _commands(commands, by_command)
     checked = 0
@@ -128,7 +134,7 @@ def _step(replay: _Replay, seq: int, event: ev.Event) -> None:
         reason = f"{type(exc).__name__}: {exc}"
         replay.damage.append(Damage(seq, "verify_replay_refused", {"reason": reason}))
         return
-    if isinstance(event, ev.DisclosurePublished) and event.checkpoint:
+    if replay.keep_notices and isinstance(event, ev.DisclosurePublished) and event.checkpoint:
         _keep_notice(replay, seq, event)
 
 
@@ -219,15 +225,17 @@ def _short(value: Any) -> str:
 
 
 def _commands(rows: Iterable[Sequence[Any]], by_command: Mapping[str, list[int]]) -> list[Damage]:
-    """Each entry must name exactly the records that carry its key, and each key one entry."""
+    """Each entry must name exactly the records that carry its key, and each key one entry.
+
+    ``by_command``: for each key carried by records, [first seq, last seq, how many]."""
     damage: list[Damage] = []
     entries: set[str] = set()
     for key, fingerprint, first, last in rows:
         entries.add(str(key))
-        seqs = by_command.get(key, [])
+        seqs = by_command.get(key)
         # Named at the last record involved: an edit of a record itself is found by
         # the chain at that record, and must stay the first problem named.
-        ends = [x for x in (last, seqs[-1] if seqs else None) if isinstance(x, int)]
+        ends = [x for x in (last, seqs[1] if seqs else None) if isinstance(x, int)]
         where = max(ends) if ends else 0
         if not (isinstance(fingerprint, str) and re.fullmatch(r"[0-9a-f]{64}", fingerprint)):
             damage.append(
@@ -241,8 +249,8 @@ def _commands(rows: Iterable[Sequence[Any]], by_command: Mapping[str, list[int]]
                     {"key": key, "reason": "no record carries this key"},
                 )
             )
-        elif (first, last) != (seqs[0], seqs[-1]) or len(seqs) != seqs[-1] - seqs[0] + 1:
-            reason = f"names records {first}–{last}, the log has {seqs[0]}–{seqs[-1]}"
+        elif (first, last) != (seqs[0], seqs[1]) or seqs[2] != seqs[1] - seqs[0] + 1:
+            reason = f"names records {first}–{last}, the log has {seqs[0]}–{seqs[1]}"
             damage.append(Damage(where, "verify_command_mismatch", {"key": key, "reason": reason}))
     for key, seqs in by_command.items():
         if key not in entries:
