@@ -440,3 +440,10 @@ def test_demo_keeps_its_own_log_once_records_were_added(tmp_path):
     refused = _demo(folder)
     assert refused.exit_code == 1 and "yishi.db" in refused.output
     assert log_head(folder / "yishi.db")[1] == digest
+
+
+def test_many_ranges_together_have_a_limit(tmp_path):
+    ranges = ", ".join(f'"{chr(97 + n)}1..{chr(97 + n)}99999"' for n in range(12))
+    community = f'[[community.bodies]]\nid = "villagers_assembly"\nmembers = [{ranges}]\n'
+    problem = _one(_write(tmp_path, community=community), "community.bodies[1].members[10]")
+    assert problem.code == "bad_value"

@@ -37,6 +37,7 @@ MAX_SPAN_DAYS = 20 * 366
 MAX_PEOPLE = 100_000  # people in a community, listed and generated together
 MAX_RANGE = 100_000  # ids in one range "v001..v100000"
 MAX_ACTIONS = 100_000
+MAX_IDS = 1_000_000  # ids named in the whole file, ranges expanded
 
 RANGE = re.compile(r"^([A-Za-z_\-]*?)(\d+)\.\.([A-Za-z_\-]*?)(\d+)$")
 
@@ -122,8 +123,14 @@ def check_sizes(document: dict[str, Any], out: list[Problem]) -> None:
     actions = document.get("actions")
     if isinstance(actions, list) and len(actions) > MAX_ACTIONS:
         out.append(_too_many(("actions",), len(actions), MAX_ACTIONS))
+    total_ids = 0  # every id every range stands for, across the file: the run's work
     for path, text in _strings(document, ()):
-        if range_size(text) > MAX_RANGE:
+        size = range_size(text)
+        total_ids += size
+        if total_ids > MAX_IDS:
+            out.append(_too_many(path, total_ids, MAX_IDS))
+            break
+        if size > MAX_RANGE:
             out.append(
                 Problem(
                     "bad_value",
