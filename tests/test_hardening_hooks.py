@@ -153,3 +153,28 @@ def test_the_view_reads_like_the_engine_and_refuses_writes(tmp_path):
         view.execute(None)
     assert readonly((1, "a")) == (1, "a") and readonly("x") == "x"
     engine.store.close()
+
+
+class ExitsAtRegistration:
+    @hookimpl
+    def yishi_register_vote_methods(self, register):
+        raise SystemExit("a plugin that exits while registering")
+
+
+class ExitsAddingCommands:
+    @hookimpl
+    def yishi_register_commands(self, cli):
+        raise SystemExit(1)
+
+
+def test_system_exit_while_loading_a_plugin_skips_that_plugin_only():
+    import click
+
+    counter = Counter()
+    host = PluginHost.load([ExitsAtRegistration(), counter], entry_points=False)
+    assert [p.plugin for p in host.problems] == ["ExitsAtRegistration"]
+    assert "Counter" in [p.name for p in host.plugins()]
+    group = click.Group()
+    more = PluginHost.load([ExitsAddingCommands()], entry_points=False)
+    problems = more.register_commands(group)
+    assert [p.plugin for p in problems] == ["ExitsAddingCommands"]

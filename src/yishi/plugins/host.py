@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     import click
 
 BUILTIN = "builtin"  # the version shown for built-in plugins
+# What a plugin may raise while it is imported, registered or called: its own
+# failure, never a reason to stop yishi (a plugin calling sys.exit() included).
+# KeyboardInterrupt is the person at the keyboard, and still stops the process.
+_PLUGIN_ERRORS = (Exception, SystemExit, GeneratorExit)
 QUARANTINED = "not called: quarantined after repeated failures; retry with `yishi hooks --retry`"
 INTERRUPTED = "interrupted (KeyboardInterrupt) before it finished; retry with `yishi hooks --retry`"
 
@@ -117,7 +121,7 @@ class PluginHost:
         for path in BUILTIN_PLUGINS:
             try:
                 module = importlib.import_module(path)
-            except Exception as exc:
+            except _PLUGIN_ERRORS as exc:
                 host._problem(path, "import", exc)
                 continue
             host._add(module, path, (BUILTIN, ""))
@@ -157,7 +161,7 @@ class PluginHost:
                 project = dist.metadata["Name"] or ""
                 try:
                     plugin = ep.load()
-                except Exception as exc:
+                except _PLUGIN_ERRORS as exc:
                     self._problem(ep.name, "import", exc, f"{ep.value} ({project})")
                     continue
                 self._add(plugin, ep.name, (dist.version or "", project))
@@ -170,7 +174,7 @@ class PluginHost:
             self._drop(exc.plugin)  # pluggy < 1.6 may have added some of its hooks
             self._problem(name, "hooks", exc)
             return False
-        except Exception as exc:  # the name or the object is registered already, or worse
+        except _PLUGIN_ERRORS as exc:  # the name or the object is registered already, or worse
             self._problem(name, "register", exc)
             return False
         if registered is None:
@@ -225,7 +229,7 @@ class PluginHost:
                             checked = registry.check(name, value, pending)
                             pending[checked.name] = name
                             staged.append((registry, checked))
-            except Exception as exc:
+            except _PLUGIN_ERRORS as exc:
                 self._drop(plugin)
                 self._problem(name, "register", exc)
                 continue
@@ -242,7 +246,7 @@ class PluginHost:
                 problem: str | BaseException | None = None
                 try:
                     impl.function(**_arguments(impl, {"cli": cli}))
-                except Exception as exc:
+                except _PLUGIN_ERRORS as exc:
                     problem = exc
                 replaced = sorted(k for k, v in before.items() if cli.commands.get(k) is not v)
                 if problem is None and replaced:
