@@ -145,7 +145,12 @@ def expand(ids: list[str]) -> tuple[str, ...]:
     out: list[str] = []
     for item in ids:
         found = _RANGE.match(item)
-        if found and found.group(1) == found.group(3):
+        # A range past the limit stays one (unknown) id: the loader has reported it.
+        if (
+            found
+            and found.group(1) == found.group(3)
+            and limits.range_size(item) <= limits.MAX_RANGE
+        ):
             width = len(found.group(2))
             lo, hi = int(found.group(2)), int(found.group(4))
             out += [f"{found.group(1)}{n:0{width}d}" for n in range(lo, hi + 1)]
@@ -211,7 +216,8 @@ def load_scenario(path: str | Path) -> Scenario:
         )
     _retype_dates(document, DATE_KEYS)
     validate(document, SCENARIO, (), problems)
-    limits.check_sizes(document, problems)
+    # Beyond a size limit, no step is built: expanding the ranges is the work the limit prevents.
+    oversized = limits.check_sizes(document, problems)
     for where, value in _date_values(document, DATE_KEYS):
         if where[0] != "actions":  # actions are checked one by one below
             _check_dates(value, where, problems)
@@ -231,7 +237,7 @@ def load_scenario(path: str | Path) -> Scenario:
             if key in raw:
                 _check_dates(raw[key], ("actions", index, key), problems)
         _check_evidence(raw, index, Path(path).resolve().parent, problems)
-        if len(problems) == before and kind in ACTIONS:
+        if len(problems) == before and kind in ACTIONS and not oversized:
             made = _steps(index, raw, kind, Path(path).resolve().parent)
             if not made:
                 problems.append(

@@ -37,7 +37,7 @@ MAX_SPAN_DAYS = 20 * 366
 MAX_PEOPLE = 100_000  # people in a community, listed and generated together
 MAX_RANGE = 100_000  # ids in one range "v001..v100000"
 MAX_ACTIONS = 100_000
-MAX_IDS = 1_000_000  # ids named in the whole file, ranges expanded
+MAX_IDS = 300_000  # ids named in the whole file, ranges expanded (each may become a step)
 
 RANGE = re.compile(r"^([A-Za-z_\-]*?)(\d+)\.\.([A-Za-z_\-]*?)(\d+)$")
 
@@ -102,8 +102,10 @@ def check_date(value: Any, path: PathKey, out: list[Problem]) -> None:
         )
 
 
-def check_sizes(document: dict[str, Any], out: list[Problem]) -> None:
-    """People, ranges and actions within their limits, each excess located."""
+def check_sizes(document: dict[str, Any], out: list[Problem]) -> bool:
+    """People, ranges and actions within their limits, each excess located;
+    returns whether any was exceeded."""
+    before = len(out)
     community = document.get("community")
     if isinstance(community, dict):
         people = community.get("people")
@@ -140,6 +142,7 @@ def check_sizes(document: dict[str, Any], out: list[Problem]) -> None:
                     found=_show(text),
                 )
             )
+    return len(out) > before
 
 
 def check_span(first: dt.datetime, last: dt.datetime, path: PathKey, out: list[Problem]) -> None:
