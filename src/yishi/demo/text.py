@@ -77,7 +77,7 @@ def _header(result: DemoResult, ruleset: RuleSet, en: bool) -> list[str]:
             f"{f['monitoring_committee']} (chair {name(offices['monitoring_chair'])})",
             f"  Representative assembly {f['assembly']}: {f['village_committee']} committee members, "
             f"{f['representatives']} representatives ({f['women_representatives']} women)",
-            "  Composition checks (the rule set's, and 村组法 Art. 25):",
+            "  Composition checks (the rule set's, and 村组法 2025 Art. 29):",
         ]
     else:
         lines += [
@@ -89,7 +89,7 @@ def _header(result: DemoResult, ruleset: RuleSet, en: bool) -> list[str]:
             f"（主任 {name(offices['monitoring_chair'])}）",
             f"  村民代表会议 {f['assembly']} 人：村委会成员 {f['village_committee']} 人，"
             f"村民代表 {f['representatives']} 人（妇女代表 {f['women_representatives']} 人）",
-            "  组成核对（规则中的组成要求，及村组法第二十五条）：",
+            "  组成核对（规则中的组成要求，及村组法第二十九条）：",
         ]
     lines += ["    " + check.line("en" if en else "zh") for check in v.composition_checks(ruleset)]
     return lines
