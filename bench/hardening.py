@@ -4,8 +4,8 @@ a. the read-only view a hook gets, against handing it the engine itself:
    a hook that reads every meeting's ballots after each append, and one that
    reads nothing; and, for comparison, the deep copy of the state the view
    replaces (the other way to keep a plugin from changing it);
-b. the encode check before append (encode, decode, encode again) against the
-   plain encoding, per event, for a ballot and for a disclosure;
+b. the encode check before append (the fields a reader converts, decoded and
+   encoded again: codec.check_round_trip) against the plain encoding, per event, for a ballot and for a disclosure;
 c. the replay audit of ``yishi verify`` (recounting every verdict) against the
    chain walk alone, on a log of a few thousand events.
 
