@@ -458,3 +458,24 @@ def test_an_oversized_range_in_a_valid_action_is_never_expanded(tmp_path):
     started = time.monotonic()
     problem = _one(_write(tmp_path, action=action), "actions[1].people[0]")
     assert problem.code == "bad_value" and time.monotonic() - started < 5
+
+
+def test_the_engine_says_busy_with_a_retry_hint_and_writes_nothing(monkeypatch):
+    from yishi.store.base import ConcurrencyError
+
+    store = MemoryStore()
+    engine = Engine(store, find("siyi_liang_gongkai"))
+
+    def always_moved_on(*args, **kwargs):
+        raise ConcurrencyError("another writer moved the stream on")
+
+    monkeypatch.setattr(store, "append", always_moved_on)
+    with pytest.raises(Refusal) as info:
+        engine.execute(
+            c.SetUpCommunity(actor="system", people=(c.PersonSpec(id="a", name="甲"),)),
+            dt.datetime(2026, 3, 1),
+            key="k1",
+        )
+    assert info.value.code == "busy" and info.value.retry_after == 1.0
+    assert "try again" in info.value.message("en")
+    assert store.head().size == 0
