@@ -53,6 +53,7 @@ def enc(value) -> str:  # §2: canonical JSON
 ONCE = {  # §4: the uniqueness keys
     "BallotCast": ("ballot", "meeting", "voter"),
     "ElectionBallotCast": ("ballot", "meeting", "voter"),
+    "BallotReceived": ("ballot", "meeting", "voter"),
     "AttendanceRecorded": ("attendance", "meeting", "person"),
     "ProxyRegistered": ("proxy", "meeting", "grantor"),
 }

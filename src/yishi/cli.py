@@ -11,6 +11,7 @@ import attrs
 import click
 
 from yishi.domain.catalog import Catalog
+from yishi.paths import default_db
 from yishi.plugins.host import PluginHost
 from yishi.rulesets.loader import check_text
 from yishi.rulesets.problems import Problem, RuleSetError, errors
@@ -181,20 +182,6 @@ def demo(directory: Path, lang: str) -> None:
         sys.exit(1)
 
 
-DB_CANDIDATES = ("yishi.db", "yishi-demo/yishi.db")
-
-
-def default_db() -> Path:
-    """``$YISHI_DB``, else ``./yishi.db``, else the demo's log, so that ``yishi verify``
-    right after ``yishi demo`` checks what the demo wrote."""
-    if os.environ.get("YISHI_DB"):
-        return Path(os.environ["YISHI_DB"])
-    for candidate in DB_CANDIDATES:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    return Path(DB_CANDIDATES[0])
-
-
 @main.command(
     help="核验记录：重算哈希链与附件摘要，输出链头摘要；发现改动时指出第一条不符的记录。"
     "Verify the log's hash chain and attachments."
@@ -224,6 +211,13 @@ def default_db() -> Path:
     type=click.Path(path_type=Path),
     help="核对已发布的公示文件（文件或文件夹），可多次给出",
 )
+@click.option(
+    "--code",
+    "codes",
+    multiple=True,
+    metavar="XXXX-XXXX",
+    help="公示上印的核验码，可多次给出 / a notice's verification code",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
 @LANG
 def verify(
@@ -231,6 +225,7 @@ def verify(
     checkpoints: tuple[str, ...],
     rules: tuple[Path, ...],
     notices: tuple[Path, ...],
+    codes: tuple[str, ...],
     as_json: bool,
     lang: str,
 ) -> None:
@@ -241,6 +236,10 @@ def verify(
 
     path = db if db is not None else default_db()
     en = lang == "en"
+    if codes:
+        from yishi.verify_codes import verify_codes
+
+        sys.exit(verify_codes(path, codes, checkpoints, as_json, lang))
     points = []
     for text in checkpoints:
         try:
@@ -430,6 +429,9 @@ def _load_plugins(group: click.Group) -> PluginHost | None:
     try:
         host = PluginHost.load(entry_points=not os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"))
         host.register_commands(group)
+        from yishi.plugins.configured import add_configured
+
+        add_configured(host)  # YISHI_PUBLISHERS: publishers for run --db and hooks --retry
     except Exception:  # a bug in the host itself: run without plugins rather than not at all
         return None
     return host

@@ -22,7 +22,9 @@ from yishi.demo.village import Village, generate_village
 from yishi.domain import events as ev
 from yishi.domain.evidence import Evidence
 from yishi.plugins.host import PluginHost
+from yishi.publish.board_cli import Published, publish_all
 from yishi.publish.files import FilePublisher, notice_filename, write_atomic
+from yishi.publish.site import BoardOptions
 from yishi.report import to_text
 from yishi.rulesets.registry import find
 from yishi.scenario.format import Scenario
@@ -34,6 +36,7 @@ RULESET = "siyi_liang_gongkai"
 DEFAULT_DIR = Path("yishi-demo")
 DB_NAME = "yishi.db"
 EVIDENCE = "evidence"
+BOARD = "board"  # the static board and, under board/print/, the notices to print
 MARKER = ".yishi-demo.json"
 # 2: every file with its SHA-256, and the log's head, so that a file changed or
 # put there since is never taken for the demo's own and deleted.
@@ -67,6 +70,9 @@ class DemoResult:
     verify: VerifyReport
     timeline: str  # the scenario timeline alone (report.to_text)
     text: str  # everything `yishi demo` prints
+    board: Path | None = None  # the board's index page
+    printed: tuple[Path, ...] = ()  # the notices to print (PDF, or HTML without WeasyPrint)
+    print_problem: str = ""
 
     @property
     def ok(self) -> bool:
@@ -124,6 +130,7 @@ def run_demo(directory: str | Path = DEFAULT_DIR, *, lang: str = "zh") -> DemoRe
             f"could not write the notices (plugin {first.plugin}): {first.error}",
         )
     verify = verify_sqlite(db)
+    published = _publish(directory, report, events, village.name, lang)
     _write_marker(directory)
     notices = tuple(directory / notice_filename(d) for d in story.disclosures)
     result = DemoResult(
@@ -138,10 +145,22 @@ def run_demo(directory: str | Path = DEFAULT_DIR, *, lang: str = "zh") -> DemoRe
         verify=verify,
         timeline=timeline,
         text="",
+        board=published.index,
+        printed=published.notices,
+        print_problem=published.pdf_problem,
     )
     return attrs.evolve(
         result, text=render(result, ruleset, lang, default=directory == DEFAULT_DIR)
     )
+
+
+def _publish(
+    directory: Path, report: RunReport, events: tuple[ev.Event, ...], community: str, lang: str
+) -> Published:
+    """The board and the printed notices, through the board and print publishers' code."""
+    engine = report.engine
+    options = BoardOptions(community=community, lang=lang)
+    return publish_all(directory / BOARD, engine.state, engine.rulesets, list(events), options)
 
 
 # -- the output directory ---------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from yishi.domain.rules import RuleSet
+from yishi.publish.code import verification_code
 
 if TYPE_CHECKING:
     from yishi.demo.run import DemoResult
@@ -147,22 +148,51 @@ def _next(result: DemoResult, en: bool, default: bool) -> list[str]:
     state = result.report.engine.state
     checkpoint = state.disclosures[result.story.disclosures[0]].checkpoint or {}
     point = f"{checkpoint.get('size', 0)}:{checkpoint.get('head', '')}"
+    code = verification_code(result.story.disclosures[0], checkpoint) if checkpoint else ""
     first_notice = result.notices[0].as_posix()
+    opened = _opened(result, en)
     if en:
         return [
+            *opened,
             "Next, try:",
             f"  yishi verify{db}" + ("" if db else "    # checks ./yishi-demo/yishi.db by default"),
+            f"  yishi verify{db} --code {code}",
+            "      # the code printed on the resolution notice",
             f"  yishi verify{db} --checkpoint {point}",
             "      # check the printed resolution notice against the record",
             f"  cat {first_notice}",
             "  yishi run examples/01_land_lease_passes.toml    # enter a paper record as a scenario",
         ]
     return [
+        *opened,
         "接下来可以试试：",
         f"  yishi verify{db}"
         + ("" if db else "    # 重新核验记录，默认读取 ./yishi-demo/yishi.db"),
+        f"  yishi verify{db} --code {code}",
+        "      # 输入决议公示上印的核验码",
         f"  yishi verify{db} --checkpoint {point}",
         "      # 用决议公示上印的存证核对纸质公示",
         f"  cat {first_notice}    # 看决议公示全文",
         "  yishi run examples/01_land_lease_passes.toml    # 用场景文件补录线下会议或试运行规则",
     ]
+
+
+def _opened(result: DemoResult, en: bool) -> list[str]:
+    """Where to open the board and the notices to print."""
+    if result.board is None:
+        return []
+    lines = [
+        "Open in a browser:" if en else "用浏览器打开：",
+        f"  {'Board' if en else '公开栏'}: {result.board.resolve().as_uri()}"
+        if en
+        else f"  公开栏：{result.board.resolve().as_uri()}",
+    ]
+    for path in result.printed:
+        lines.append(
+            f"  Notice to print: {path.resolve().as_uri()}"
+            if en
+            else f"  张贴用公示：{path.resolve().as_uri()}"
+        )
+    if result.print_problem:
+        lines.append("  " + result.print_problem)
+    return [*lines, ""]

@@ -214,6 +214,8 @@ class StageSpec:
     # election
     seats: int = 0
     fills: tuple[str, str] | None = None  # (body, role) the elected join
+    # 另行选举: votes a candidate needs in a run-off (None: ≥ 1/3 of ballots cast)
+    runoff_threshold: Requirement | None = None
     # The kind as the rule set named it: one of the six, or a plugin's variant of one.
     kind_spec: StageKindSpec = attrs.field(
         default=attrs.Factory(lambda self: _builtin_kind(self.kind), takes_self=True)
@@ -253,6 +255,12 @@ class MatterType:
     note: str = ""
     name_en: str = ""
     approval: Approval | None = None
+    # Parts of this type's disclosures never published (a 低保 assessment: the counts).
+    withhold: tuple[str, ...] = ()
+
+
+# The parts of a disclosure a matter type may withhold (rule-set key matter_types.*.withhold).
+DISCLOSURE_SECTIONS = ("decisions", "counts", "recusals", "objections", "implementation", "text")
 
 
 @attrs.frozen
@@ -268,6 +276,8 @@ class RuleSet:
     proposers: tuple[str, ...]  # body ids, or "residents"
     recusal: RecusalPolicy
     recorders: tuple[str, ...] = ()  # who may enter acts on someone else's behalf
+    # Field names no published disclosure shows ([privacy] withhold), e.g. "reason".
+    privacy_withhold: tuple[str, ...] = ()
     title_en: str = ""
     scope: str = "village"
     law_version: str = "2018"

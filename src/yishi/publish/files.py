@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from yishi.hookspecs import hookimpl
+from yishi.publish.code import verification_code
 from yishi.publish.notice import Notice, checkpoint_line
 
 KINDS = {
@@ -32,8 +33,10 @@ def notice_filename(disclosure: str) -> str:
     return f"公示-{_UNSAFE.sub('_', disclosure)}.md"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: whole or not at all, durable once this returns."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data``: whole or not at all, and (``durable``) on disk
+    once this returns. Pages rebuilt from the log at will (the board) skip the fsyncs:
+    a reader still never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # a notice is public: readable like any file, not 0600 as mkstemp makes it
@@ -41,12 +44,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
+    if durable:
+        _fsync_directory(path.parent)
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -100,7 +105,7 @@ def render_markdown(notice: Notice, lang: str = "zh", *, db: str = "") -> str:
     lines.append("")
     lines.append("## Record check" if en else "## 存证核验")
     lines.append("")
-    lines += _checkpoint_section(notice.checkpoint, lang, db)
+    lines += _checkpoint_section(notice.checkpoint, lang, db, notice.disclosure)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -128,7 +133,9 @@ def _markdown_lines(text: list[str]) -> list[str]:
     return out
 
 
-def _checkpoint_section(checkpoint: Mapping[str, Any] | None, lang: str, db: str) -> list[str]:
+def _checkpoint_section(
+    checkpoint: Mapping[str, Any] | None, lang: str, db: str, disclosure: str = ""
+) -> list[str]:
     en = lang == "en"
     if not checkpoint:
         return [
@@ -138,14 +145,21 @@ def _checkpoint_section(checkpoint: Mapping[str, Any] | None, lang: str, db: str
         ]
     point = f"{checkpoint['size']}:{checkpoint['head']}"
     where = f" --db {db}" if db else ""
+    code = verification_code(disclosure, checkpoint) if disclosure else ""
     if en:
         return [
+            *(
+                [f"- Verification code: **{code}** (`yishi verify{where} --code {code}`)"]
+                if code
+                else []
+            ),
             f"- Records in the log when made: {checkpoint['size']}",
             f"- Head digest: `{checkpoint['head']}`",
             "",
             f"To check a printed copy against the record: `yishi verify{where} --checkpoint {point}`",
         ]
     return [
+        *([f"- 核验码：**{code}**（`yishi verify{where} --code {code}`）"] if code else []),
         f"- 生成时日志条数：{checkpoint['size']}",
         f"- 链头摘要：`{checkpoint['head']}`",
         "",

@@ -408,6 +408,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         min_suggestions=d.get("min_suggestions", 1),
         seats=d.get("seats", 0),
         fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,
+        runoff_threshold=requirement(d["runoff_threshold"]) if "runoff_threshold" in d else None,
     )
 
 
@@ -442,6 +443,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
                 procedure=v.get("procedure", ruleset_id),
                 statute=v.get("statute"),
                 note=v.get("note", ""),
+                withhold=tuple(v.get("withhold", ())),
                 name_en=v.get("name_en", ""),
                 approval=Approval(
                     by=v["approval"]["by"],
@@ -466,6 +468,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
         },
         proposers=tuple(d["proposers"]),
         recorders=tuple(d.get("recorders", ())),
+        privacy_withhold=tuple(d.get("privacy", {}).get("withhold", ())),
         recusal=RecusalPolicy(
             enabled=recusal.get("enabled", False),
             may_speak=recusal.get("may_speak", True),

@@ -15,7 +15,7 @@ import attrs
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator
-from yishi.domain.rules import Action, Membership
+from yishi.domain.rules import DISCLOSURE_SECTIONS, Action, Membership
 from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
 from yishi.rulesets import fields
 from yishi.rulesets.fields import ID, MAX_DAYS, Field, arr, b, i, s, table, validate
@@ -167,6 +167,13 @@ STAGE = table(
     min_suggestions=i(minimum=1),
     seats=i("选举：应选名额", minimum=1),
     fills=s('选举：当选者加入的 "机构.职务"，如 "supervisors.supervisor"'),
+    runoff_threshold=table(
+        "另行选举时当选所需票数（默认：不少于已投选票总数的三分之一）",
+        base=s("基数", required=True, enum=(Base.VOTES_CAST.value,)),
+        fraction=Field("fraction", '分数字符串，如 "1/3"', required=True),
+        cmp=s(required=True, enum=tuple(c.value for c in Comparator)),
+        note=s("说明（出处、取舍理由）"),
+    ),
     note=s(),
 )
 
@@ -243,7 +250,15 @@ RULESET = table(
             statute=s("特别法", enum=tuple(MATTER_STATUTES)),
             note=s(),
             overrides=Field("map", "按步骤覆盖", values=OVERRIDE),
+            withhold=arr(
+                s(enum=DISCLOSURE_SECTIONS), "这类事项的公示不予公开的部分（如低保评议不公开票数）"
+            ),
         ),
+    ),
+    privacy=table(
+        "公示中的个人信息保护（身份证号、电话号码总是打码）",
+        withhold=arr(s(), "任何公示都不公开的字段名，如 reason（回避、请假的理由）"),
+        note=s(),
     ),
 )
 

@@ -1,0 +1,253 @@
+"""The static board (公开栏网页) of one community, written from its log.
+
+``write_board`` renders every disclosure through the disclosure document:
+an index of current and past notices, a page per matter with its notices, its
+procedure flowchart (the current step highlighted) and its whole timeline, a
+verification page, an Atom feed, the style sheet and, for each notice, its
+JSON document. No JavaScript. Each file is written whole (write_atomic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from yishi.domain.rules import RuleSet
+from yishi.domain.state import State
+from yishi.publish.document import build_document, summary
+from yishi.publish.files import write_atomic
+from yishi.publish.graph import flow
+from yishi.publish.privacy import PrivacyPolicy, mask_text
+from yishi.publish.render import Templates
+from yishi.publish.svg import to_svg
+from yishi.publish.timeline import stage_name, timeline
+
+FEED_SIZE = 50  # the feed carries the latest notices in full; the board lists them all
+_UNSAFE = re.compile(r'[\\/:*?"<>|#%\x00-\x1f\s]')
+
+
+def slug(identifier: str) -> str:
+    """A file-name-safe form of an id (ids are ASCII in practice; anything else is replaced)."""
+    return _UNSAFE.sub("_", identifier) or "_"
+
+
+@attrs.frozen
+class BoardOptions:
+    community: str = "本社区"
+    lang: str = "zh"
+    templates: Path | None = None
+    base_url: str = ""  # where the board is served, for links in the feed and QR codes
+    policy: PrivacyPolicy = attrs.Factory(PrivacyPolicy)
+
+
+def by_matter(events: Iterable[Any]) -> dict[str, list[Any]]:
+    """The log's events grouped by matter, in log order: read once, not once per notice."""
+    grouped: dict[str, list[Any]] = {}
+    for item in events:
+        event = item.event if hasattr(item, "position") else item
+        matter = getattr(event, "matter", None)
+        if matter:
+            grouped.setdefault(matter, []).append(event)
+    return grouped
+
+
+def documents(
+    state: State,
+    rulesets: Mapping[str, RuleSet],
+    events: Iterable[Any],
+    lang: str,
+    policy: PrivacyPolicy,
+) -> list[dict[str, Any]]:
+    """Every disclosure's document, newest first (by posting date, then id)."""
+    grouped = by_matter(events)
+    docs = []
+    for disclosure in state.disclosures.values():
+        matter = state.matters[disclosure.matter]
+        ruleset = rulesets[matter.procedure]
+        own = grouped.get(matter.id, [])
+        docs.append(build_document(state, ruleset, disclosure.id, own, lang=lang, policy=policy))
+    docs.sort(key=lambda d: (d["disclosure"]["posted_on"], d["disclosure"]["id"]), reverse=True)
+    return docs
+
+
+def write_board(
+    out: Path,
+    state: State,
+    rulesets: Mapping[str, RuleSet],
+    events: Iterable[Any],
+    options: BoardOptions = BoardOptions(),
+    print_links: Mapping[str, list[tuple[str, str]]] | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    templates: Templates | None = None,
+) -> list[Path]:
+    """Write the board into ``out``; returns the files written.
+
+    ``only``: the matters whose pages and notices changed; the index, the
+    verification page and the feed are always rewritten, other matters' pages
+    are left as they are (a publisher updating the board after one notice)."""
+    grouped = by_matter(events)
+    t = templates or Templates(options.lang, options.templates)
+    changed = None if only is None else set(only)
+    # Full documents for the pages being written and the feed; summaries for the lists.
+    ordered = sorted(
+        state.disclosures.values(), key=lambda d: (d.posted_on.isoformat(), d.id), reverse=True
+    )
+    wanted = {d.id for d in ordered[:FEED_SIZE]} | {
+        d.id for d in ordered if changed is None or d.matter in changed
+    }
+    docs = []
+    for item in ordered:
+        ruleset = rulesets[state.matters[item.matter].procedure]
+        if item.id in wanted:
+            own = grouped.get(item.matter, [])
+            docs.append(
+                build_document(
+                    state, ruleset, item.id, own, lang=options.lang, policy=options.policy
+                )
+            )
+        else:
+            docs.append(summary(state, ruleset, item.id, options.lang))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "matters").mkdir(exist_ok=True)
+    (out / "notices").mkdir(exist_ok=True)
+    written: list[Path] = []
+    community = mask_text(options.community)
+    common = {"community": community}
+
+    def put(relative: str, text: str) -> None:
+        path = out / relative
+        # whole or not at all, without fsync: the board is rebuilt from the log at will
+        write_atomic(path, text.encode("utf-8"), durable=False)
+        written.append(path)
+
+    rows: list[dict[str, Any]] = [
+        {"doc": d, "file": f"{slug(d['matter']['id'])}.html"} for d in docs
+    ]
+    current = [r for r in rows if r["doc"]["disclosure"]["status"] == "posted"]
+    past = [r for r in rows if r["doc"]["disclosure"]["status"] != "posted"]
+    matters = []
+    charts: dict[tuple[str, str, str | None], str] = {}
+    for matter in state.matters.values():
+        ruleset = rulesets[matter.procedure]
+        step = (
+            t.words["closed_matter"]
+            if matter.status != "in_progress"
+            else stage_name(ruleset, matter.stage, options.lang)
+        )
+        file = f"{slug(matter.id)}.html"
+        matters.append({"title": mask_text(matter.title), "file": file, "step": step})
+        if changed is not None and matter.id not in changed:
+            continue
+        mine = [r for r in rows if r["doc"]["matter"]["id"] == matter.id]
+        mine.reverse()  # oldest first on the matter's own page
+        notices = [
+            {"doc": r["doc"], "print": (print_links or {}).get(r["doc"]["disclosure"]["id"], [])}
+            for r in mine
+        ]
+        current_step = matter.stage if matter.status == "in_progress" else None
+        key = (ruleset.id, ruleset.digest, current_step)
+        if key not in charts:  # one drawing per procedure and step, however many matters
+            charts[key] = to_svg(
+                flow(ruleset, options.lang), current=current_step, here=t.words["current_step"]
+            )
+        chart = charts[key]
+        policy = PrivacyPolicy.from_ruleset(ruleset) | options.policy
+        history = timeline(
+            grouped.get(matter.id, []),
+            state,
+            ruleset,
+            options.lang,
+            policy.sections_withheld(matter.matter_type),
+            policy.withhold_fields,
+        )
+        put(
+            f"matters/{file}",
+            t.render(
+                "matter.html.j2",
+                root="../",
+                matter={
+                    "title": mask_text(matter.title),
+                    "procedure": (ruleset.title_en or ruleset.title)
+                    if options.lang == "en"
+                    else ruleset.title,
+                    "step": step,
+                },
+                notices=notices,
+                chart=_markup(chart),
+                timeline=[{**row, "text": mask_text(row["text"])} for row in history],
+                **common,
+            ),
+        )
+    put(
+        "index.html",
+        t.render("index.html.j2", root="", current=current, past=past, matters=matters, **common),
+    )
+    example = next((d["code"] for d in docs if d["code"]), "XXXX-XXXX")
+    put(
+        "verify.html",
+        t.render(
+            "verify.html.j2",
+            root="",
+            example=example,
+            notices=[r for r in rows if r["doc"]["checkpoint"]],
+            **common,
+        ),
+    )
+    for d in docs:
+        if changed is not None and d["matter"]["id"] not in changed:
+            continue
+        put(
+            f"notices/{slug(d['disclosure']['id'])}.json",
+            json.dumps(d, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        )
+    put("feed.atom", atom(rows[:FEED_SIZE], t, options, community))
+    style = Path(__file__).with_name("templates") / "style.css"
+    custom = options.templates / "style.css" if options.templates else None
+    shutil.copyfile(custom if custom and custom.is_file() else style, out / "style.css")
+    written.append(out / "style.css")
+    return written
+
+
+def _markup(svg: str) -> Any:
+    """The flowchart, escaped where it was built (svg.py), inserted as markup."""
+    from markupsafe import Markup
+
+    return Markup(svg)
+
+
+def atom(rows: list[dict[str, Any]], t: Templates, options: BoardOptions, community: str) -> str:
+    from yishi.publish.document import FORMAT
+
+    entries = []
+    notice_t = t.env.get_template("_notice.html.j2")
+    for row in rows:
+        d = row["doc"]
+        posted = dt.date.fromisoformat(d["disclosure"]["posted_on"])
+        html = str(notice_t.module.notice(d, t.words))  # type: ignore[attr-defined]
+        entries.append(
+            {
+                "doc": d,
+                "file": row["file"],
+                # stable: the same notice keeps its id however often the feed is rebuilt
+                "id": f"tag:yishi,{posted.isoformat()}:{d['disclosure']['id']}:{d['code'] or ''}",
+                "updated": f"{posted.isoformat()}T00:00:00+08:00",
+                "html": html,
+            }
+        )
+    updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00+08:00")
+    return t.render(
+        "feed.atom.j2",
+        feed_id=f"tag:yishi,2026:{FORMAT}:{community}",
+        updated=updated,
+        base_url=options.base_url,
+        entries=entries,
+        community=community,
+    )

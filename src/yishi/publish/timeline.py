@@ -1,0 +1,260 @@
+"""A matter's whole history in words, read from its events (pure).
+
+Individual ballots are never listed: a vote appears only as the count the
+meeting closed with, so no line of a public timeline ties a choice to a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from yishi.domain import events as ev
+from yishi.domain.rules import RuleSet
+from yishi.domain.state import State
+
+# Events that never appear on a public timeline: they name a voter and a choice,
+# or repeat one attendee at a time what the meeting's count already says.
+PRIVATE = (ev.BallotCast, ev.ElectionBallotCast, ev.AttendanceRecorded, ev.ProxyRegistered)
+
+OUTCOME = {
+    "passed": ("通过", "passed"),
+    "rejected": ("未通过", "not passed"),
+    "no_quorum": ("不足法定人数", "not quorate"),
+}
+
+
+def _event(item: Any) -> ev.Event:
+    """A StoredEvent's event, or the event itself."""
+    return item.event if hasattr(item, "event") and hasattr(item, "position") else item
+
+
+def matter_events(log: Iterable[Any], matter: str) -> list[ev.Event]:
+    return [e for e in map(_event, log) if getattr(e, "matter", None) == matter]
+
+
+def person(state: State, person_id: str) -> str:
+    found = state.people.get(person_id)
+    return found.name if found is not None else person_id
+
+
+def body_name(ruleset: RuleSet, body: str | None, lang: str) -> str:
+    spec = ruleset.bodies.get(body or "")
+    if spec is None:
+        return body or ""
+    return (spec.name_en or spec.name) if lang == "en" else spec.name
+
+
+def stage_name(ruleset: RuleSet, stage_id: str | None, lang: str) -> str:
+    for stage in ruleset.stages:
+        if stage.id == stage_id:
+            return (stage.name_en or stage.name) if lang == "en" else stage.name
+    return stage_id or ""
+
+
+def is_supervision(event: ev.Event) -> bool:
+    """A 监督意见 or a supervisor's sign-off: any event of a supervising kind."""
+    return isinstance(event, ev.ExecutionSignedOff) or "Supervis" in type(event).__name__
+
+
+def supervision_text(event: ev.Event) -> str:
+    for field in ("opinion", "text", "reason"):
+        value = getattr(event, field, "")
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str | None:
+    """One timeline line for ``event``, or None for one that is not shown."""
+    en = lang == "en"
+    if isinstance(event, PRIVATE):
+        return None
+    if isinstance(event, ev.MatterProposed):
+        return f"Matter proposed: {event.title}" if en else f"提出事项：{event.title}"
+    if isinstance(event, ev.StageEntered):
+        name = stage_name(ruleset, event.stage, lang)
+        reason = (event.reason_en or event.reason) if en else event.reason
+        line = f"Step: {name}" if en else f"进入步骤：{name}"
+        return line + (f" ({reason})" if en and reason else f"（{reason}）" if reason else "")
+    if isinstance(event, ev.MatterClosed):
+        reason = (event.reason_en or event.reason) if en else event.reason
+        status = {"completed": ("办结", "completed"), "abandoned": ("终止", "abandoned")}
+        label = status.get(event.status, (event.status, event.status))[1 if en else 0]
+        return (f"Matter {label}" if en else f"事项{label}") + (
+            f": {reason}" if en and reason else f"：{reason}" if reason else ""
+        )
+    if isinstance(event, ev.InterestDeclared):
+        who = person(state, event.person)
+        if not event.reason:
+            return f"Recusal: {who}" if en else f"回避：{who}"
+        return f"Recusal: {who} ({event.reason})" if en else f"回避：{who}（{event.reason}）"
+    if isinstance(event, ev.MeetingConvened):
+        body = body_name(ruleset, event.body, lang)
+        place = (
+            f", {event.place}" if en and event.place else f"，{event.place}" if event.place else ""
+        )
+        return (
+            f"Meeting of the {body} called for {event.date}{place}"
+            if en
+            else f"召集{body}会议，定于 {event.date}{place}"
+        )
+    if isinstance(event, ev.MeetingNoticeCompleted):
+        return (
+            f"Notice period of {event.notice_days} days completed"
+            if en
+            else f"会议通知期满（提前 {event.notice_days} 日通知）"
+        )
+    if isinstance(event, ev.MemberExcused):
+        who = person(state, event.person)
+        if not event.reason:
+            return f"{who} excused" if en else f"{who} 请假"
+        return f"{who} excused: {event.reason}" if en else f"{who} 请假：{event.reason}"
+    if isinstance(event, ev.HandCountEntered):
+        return (
+            f"Count entered: yes {event.yes}, no {event.no}, abstain {event.abstain}"
+            if en
+            else f"录入表决结果：赞成 {event.yes}，反对 {event.no}，弃权 {event.abstain}"
+        )
+    if isinstance(event, ev.ConsensusRecorded):
+        if en:
+            return "Consensus reached" if event.reached else "No consensus"
+        return "达成一致" if event.reached else "未达成一致"
+    if isinstance(event, ev.ElectionCountEntered):
+        return (
+            f"Election count entered: {event.cast} ballots, {event.invalid} invalid"
+            if en
+            else f"录入选举计票：共 {event.cast} 票，无效 {event.invalid} 票"
+        )
+    if isinstance(event, ev.CandidatesElected):
+        names = ("、" if not en else ", ").join(person(state, p) for p in event.people)
+        return f"Elected: {names}" if en else f"当选：{names}"
+    if isinstance(event, ev.MeetingClosed):
+        label = OUTCOME.get(event.outcome, (event.outcome, event.outcome))[1 if en else 0]
+        counts = event.counts
+        present = counts.get("present")
+        extra = (
+            (f" ({present} present)" if en else f"（到会 {present} 人）")
+            if present is not None
+            else ""
+        )
+        return (f"Meeting closed: {label}" if en else f"会议表决：{label}") + extra
+    if isinstance(event, ev.DisclosurePublished):
+        return f"Notice posted: {event.title}" if en else f"张贴公示：{event.title}"
+    if isinstance(event, ev.ObjectionRaised):
+        return f"Objection raised: {event.text}" if en else f"收到异议：{event.text}"
+    if isinstance(event, ev.ObjectionAnswered):
+        return f"Objection answered: {event.reply}" if en else f"答复异议：{event.reply}"
+    if isinstance(event, ev.ObjectionEscalated):
+        reason = (event.reason_en or event.reason) if en else event.reason
+        return f"Objection escalated: {reason}" if en else f"异议提交审议：{reason}"
+    if isinstance(event, ev.DisclosureClosed):
+        ended = event.outcome == "ended"
+        if en:
+            return "Posting period ended" if ended else "Notice suspended"
+        return "公示期满" if ended else "公示中止"
+    if isinstance(event, ev.ProgressRecorded):
+        pct = "" if event.percent is None else f" ({event.percent}%)"
+        return f"Progress: {event.text}{pct}" if en else f"实施进展：{event.text}{pct}"
+    if is_supervision(event):
+        text = supervision_text(event)
+        return (
+            (f"Supervision: {text}" if en else f"监督意见：{text}")
+            if text
+            else ("Signed off by the supervisors" if en else "监督机构签认")
+        )
+    if isinstance(event, ev.ExecutionCompleted):
+        if en:
+            return "Implementation completed" + (f": {event.text}" if event.text else "")
+        return "实施完成" + (f"：{event.text}" if event.text else "")
+    if type(event).__name__ == "ApprovalRecorded":  # an outside authority's reply (报批)
+        approved = bool(getattr(event, "approved", False))
+        document = getattr(event, "document", "")
+        if en:
+            return f"{'Approved' if approved else 'Not approved'} by {getattr(event, 'by', '')}: {document}"
+        return f"{'批准' if approved else '未批准'}（{getattr(event, 'by', '')}）：{document}"
+    if isinstance(event, ev.RatingSubmitted):
+        return None  # one resident's rating: only the evaluation's result is public
+    if isinstance(event, ev.EvaluationClosed):
+        label = OUTCOME.get(event.outcome, (event.outcome, event.outcome))[1 if en else 0]
+        return f"Evaluation: {label}" if en else f"评议结果：{label}"
+    return None
+
+
+def evidence_of(event: ev.Event) -> list[dict[str, Any]]:
+    return [
+        {"name": e.name, "note": e.note, "sha256": e.sha256, "media_type": e.media_type}
+        for e in event.evidence
+    ]
+
+
+# The events that tell a section's content again, for sections a matter type withholds.
+SECTION_EVENTS: dict[str, tuple[type[ev.Event], ...]] = {
+    "objections": (ev.ObjectionRaised, ev.ObjectionAnswered, ev.ObjectionEscalated),
+    "counts": (ev.HandCountEntered, ev.ElectionCountEntered, ev.MeetingClosed),
+    "recusals": (ev.InterestDeclared, ev.MemberExcused),
+    "implementation": (ev.ProgressRecorded, ev.ExecutionCompleted, ev.ExecutionSignedOff),
+    "decisions": (
+        ev.HandCountEntered,
+        ev.ElectionCountEntered,
+        ev.MeetingClosed,
+        ev.CandidatesElected,
+    ),
+    "text": (),
+}
+
+
+def timeline(
+    events: Iterable[ev.Event],
+    state: State,
+    ruleset: RuleSet,
+    lang: str,
+    hidden: frozenset[str] = frozenset(),
+    fields: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """The public timeline; ``hidden`` sections' events are left out, and with
+    ``"reason"`` among the withheld ``fields`` no recusal or excusal gives one."""
+    left_out = tuple(t for section in hidden for t in SECTION_EVENTS.get(section, ()))
+    rows = []
+    for event in events:
+        if left_out and isinstance(event, left_out):
+            continue
+        if "reason" in fields and isinstance(event, ev.InterestDeclared | ev.MemberExcused):
+            event = attrs.evolve(event, reason="")
+        if "text" in fields and is_supervision(event):
+            continue
+        text = describe(event, state, ruleset, lang)
+        if text is None:
+            continue
+        rows.append(
+            {
+                "date": _local_date(event.at, ruleset).isoformat(),
+                "type": event.type,
+                "text": text,
+                "evidence": evidence_of(event),
+            }
+        )
+    return rows
+
+
+def _local_date(at: dt.datetime, ruleset: RuleSet) -> dt.date:
+    """The day in the community's time zone (an aware time), else the date as given."""
+    if at.tzinfo is None:
+        return at.date()
+    try:
+        from zoneinfo import ZoneInfo
+
+        return at.astimezone(ZoneInfo(ruleset.timezone)).date()
+    except Exception:  # no tz database: the recorded date still says when
+        return at.date()
+
+
+def counts_public(counts: Mapping[str, Any]) -> dict[str, int]:
+    return {
+        k: int(counts[k])
+        for k in ("entitled", "present", "yes", "no", "abstain", "invalid")
+        if k in counts and isinstance(counts[k], int)
+    }

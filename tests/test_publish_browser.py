@@ -1,0 +1,85 @@
+"""The board and the printed notice, looked at in a real browser (headless Chromium).
+
+Screenshots land in build/screenshots/ for a person to look at; the tests check
+that nothing runs past the right edge of a 360-pixel phone, and that each
+printed notice has the page size of its sheet and fits on at most two sheets,
+the signature block on the last.
+"""
+
+from __future__ import annotations
+
+import pypdf
+import pytest
+
+from tests.browser import measure_width, screenshot
+from tests.publish_fixtures import hostile
+from yishi.publish.board_cli import publish_all
+from yishi.publish.site import BoardOptions
+
+POINTS = {"A4": (595.28, 841.89), "A3": (841.89, 1190.55)}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    engine, records = hostile(tmp)
+    out = tmp / "board"
+    published = publish_all(
+        out, engine.state, engine.rulesets, records, BoardOptions(community="古槐村")
+    )
+    assert published.pdf_problem == ""
+    return out
+
+
+PAGES = ("index.html", "matters/m4.html", "verify.html")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_overflows_a_360_pixel_phone(site, page):
+    viewport, widest, culprit = measure_width(site / page, 360)
+    assert viewport == 360
+    assert widest <= viewport, f"{page}: {culprit} reaches {widest}px"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_screenshots_at_desktop_and_phone_width(site, page):
+    stem = page.replace("/", "-").removesuffix(".html")
+    screenshot(site / page, f"{stem}-desktop.png", 1280, 1600)
+    screenshot(site / page, f"{stem}-phone.png", 360, 2400)
+
+
+def test_the_printed_notice_in_the_browser(site):
+    screenshot(site / "print" / "m4-d1-A4.html", "notice-A4.png", 794, 1123)
+
+
+@pytest.mark.parametrize("sheet", ["A4", "A3"])
+def test_each_notice_has_its_sheet_size_and_fits_two_sheets(site, sheet):
+    pdfs = sorted((site / "print").glob(f"*-{sheet}.pdf"))
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        reader = pypdf.PdfReader(pdf)
+        assert 1 <= len(reader.pages) <= 2, f"{pdf.name}: {len(reader.pages)} pages"
+        for page in reader.pages:
+            size = (float(page.mediabox.width), float(page.mediabox.height))
+            assert size == pytest.approx(POINTS[sheet], abs=1)
+        fonts = {
+            str(font.get_object()["/BaseFont"])
+            for page in reader.pages
+            for font in page["/Resources"].get("/Font", {}).values()
+        }
+        assert any("Noto-Sans-CJK-SC" in f for f in fonts), fonts  # real CJK fonts, embedded
+        last = reader.pages[-1].extract_text()
+        assert "公示单位" in last and "村民委员会" in last
+        everything = "".join(p.extract_text() for p in reader.pages)
+        assert "110101199003077571" not in everything and "13812345678" not in everything.replace(
+            " ", ""
+        )
+
+
+def test_the_measurement_sees_an_overflow(tmp_path):
+    page = tmp_path / "wide.html"
+    page.write_text(
+        '<!doctype html><body><div style="width:600px">宽</div></body>', encoding="utf-8"
+    )
+    viewport, widest, culprit = measure_width(page, 360)
+    assert viewport == 360 and widest >= 600 and culprit.startswith("DIV")
