@@ -130,10 +130,29 @@ class _Object(_View):
             raise AttributeError(name)
         found = getattr(type(target), name, None)
         if callable(found) and not isinstance(found, (property, staticmethod, classmethod, type)):
+            if _frozen(type(target)):
+                # A frozen value (an event, a notice) cannot be changed through its
+                # own methods, which may rely on type(self): call them on it.
+                return functools.partial(_call_frozen, target, getattr(target, name))
             # A method runs with the view as ``self``: whatever it reads is
             # wrapped, and an assignment it makes fails here, not in the state.
             return functools.partial(found, self)
         return readonly(getattr(target, name))
+
+
+def _call_frozen(target: Any, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A frozen value's method: what it builds afresh (``to_dict()``) is the caller's;
+    what it hands out of the value itself (a mapping field) stays read-only."""
+    result = method(*args, **kwargs)
+    own = getattr(target, "__attrs_attrs__", ())
+    if any(result is getattr(target, field.name, None) for field in own):
+        return readonly(result)
+    return result
+
+
+def _frozen(kind: type) -> bool:
+    """Whether ``kind`` is a frozen attrs class (its instances refuse assignment)."""
+    return getattr(getattr(kind, "__setattr__", None), "__name__", "") == "_frozen_setattrs"
 
 
 class _Mapping(_View, Mapping[Any, Any]):
