@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 
 from yishi.i18n import message
@@ -65,14 +66,15 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题列表")
 def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
     from yishi.rulesets.loader import check_text
-    from yishi.rulesets.problems import Problem, errors
+    from yishi.rulesets.problems import RuleSetError, errors
+    from yishi.rulesets.reading import read_limited
 
     problems: list[Problem] = []
     for path in files:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            found = [Problem("unreadable", "", file=str(path), detail=exc.strerror or str(exc))]
+            data = read_limited(path)
+        except RuleSetError as exc:
+            found = list(exc.problems)
         else:
             _, found = check_text(data, str(path), plugin_catalog())
         problems += found
@@ -142,17 +144,24 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     except RuleSetError as exc:
         click.echo(exc.render(lang), err=True)
         sys.exit(1)
-    store = SQLiteStore(db) if db is not None else None
-    try:
-        report = run_scenario(loaded, store=store, plugins=loaded_plugins())
-    except RuleSetError as exc:
-        if store is not None:  # nothing was written: leave no empty log behind
-            store.close()
-            for leftover in (db, *(Path(f"{db}{s}") for s in ("-wal", "-shm", "-writer"))):
-                if leftover is not None:
-                    leftover.unlink(missing_ok=True)
-        click.echo(exc.render(lang), err=True)
-        sys.exit(1)
+    from yishi.cli_errors import ensure_folder, remove_log, reported
+
+    folders = ensure_folder(db, lang) if db is not None else []
+    # A log this command starts and cannot finish (full disk, lock) is removed.
+    with reported(db, lang, created=[db] if db is not None else [], folders=folders):
+        store = SQLiteStore(db) if db is not None else None
+        try:
+            report = run_scenario(loaded, store=store, plugins=loaded_plugins())
+        except RuleSetError as exc:
+            if store is not None and db is not None:  # nothing was written: no empty log
+                store.close()
+                remove_log(db)
+            click.echo(exc.render(lang), err=True)
+            sys.exit(1)
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
     try:
         if as_json:
             click.echo(json.dumps(to_json(report), ensure_ascii=False, indent=2))
@@ -161,6 +170,11 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     finally:
         if store is not None:
             store.close()
+    if db is not None:
+        from yishi.log import keep_ruleset
+
+        with reported(db, lang):
+            keep_ruleset(db, report.ruleset)  # so that `yishi verify` can recount its verdicts
     if db is not None and not as_json:
         size, head = report.engine.position, report.engine.head_hash
         click.echo(
@@ -186,10 +200,12 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
 )
 @LANG
 def demo(directory: Path, lang: str) -> None:
+    from yishi.cli_errors import reported
     from yishi.demo import DemoError, run_demo
 
     try:
-        result = run_demo(directory, lang=lang)
+        with reported(directory, lang):
+            result = run_demo(directory, lang=lang)
     except DemoError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(1)
@@ -216,6 +232,18 @@ def demo(directory: Path, lang: str) -> None:
     help="纸质公示上印的存证（SIZE:HEAD），可多次给出",
 )
 @click.option(
+    "--rules",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="重算表决结果所用的本地规则文件（随附规则及记录旁的 *.toml 自动查找）",
+)
+@click.option(
+    "--notices",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="核对已发布的公示文件（文件或文件夹），可多次给出",
+)
+@click.option(
     "--code",
     "codes",
     multiple=True,
@@ -225,10 +253,20 @@ def demo(directory: Path, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
 @LANG
 def verify(
-    db: str | None, checkpoints: tuple[str, ...], codes: tuple[str, ...], as_json: bool, lang: str
+    db: str | None,
+    checkpoints: tuple[str, ...],
+    rules: tuple[Path, ...],
+    notices: tuple[Path, ...],
+    codes: tuple[str, ...],
+    as_json: bool,
+    lang: str,
 ) -> None:
+    from yishi.audit import AuditReport, audit_sqlite, notice_paths, rulesets_by_digest
+    from yishi.cli_errors import reported
+    from yishi.log import known_rulesets
     from yishi.plugins.locations import backend_of
     from yishi.progress import Progress
+    from yishi.rulesets.problems import RuleSetError
     from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 
     backend, location = backend_of(db, loaded_plugins()) if db is not None else ("sqlite", "")
@@ -267,10 +305,24 @@ def verify(
     except NotALog as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
-    if as_json:
-        click.echo(
-            json.dumps({"file": str(path), **report.as_dict()}, ensure_ascii=False, indent=2)
+    audited = AuditReport(damage=())
+    if backend == "sqlite":
+        log_path = Path(path)
+        try:
+            known = rulesets_by_digest(known_rulesets(log_path, rules, loaded_plugins()))
+        except RuleSetError as exc:
+            click.echo(exc.render(lang), err=True)
+            sys.exit(2)
+        with reported(log_path, lang):
+            # The meaning, after the chain: verdicts recounted, facts recorded once,
+            # the commands table, published notices (yishi/audit.py).
+            audited = audit_sqlite(log_path, known, notice_paths(notices))
+        report = attrs.evolve(
+            report, damage=tuple(sorted((*report.damage, *audited.damage), key=lambda d: d.seq))
         )
+    if as_json:
+        document = {"file": str(path), **report.as_dict(), **audited.as_dict()}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         sys.exit(0 if report.ok else 1)
     head = report.head
     if en:
@@ -285,6 +337,20 @@ def verify(
             f"存证 {report.checkpoints} 处。"
         )
         click.echo(f"链头：{head.size}:{head.hash}")
+    if backend == "sqlite":
+        click.echo(
+            f"Verdicts recounted from the recorded ballots: {audited.verdicts}; notices checked: {audited.notices}."
+            if en
+            else f"按所记选票与规则重算表决结果 {audited.verdicts} 项；核对公示文件 {audited.notices} 份。"
+        )
+    if audited.unchecked:
+        ids = ", ".join(sorted({r for _, r in audited.unchecked}))
+        click.echo(
+            f"Not recounted: {len(audited.unchecked)} verdict(s) under rule set(s) not found ({ids}); give them with --rules."
+            if en
+            else f"未能重算：{len(audited.unchecked)} 项表决所依据的规则（{ids}）未找到，请用 --rules 指定。",
+            err=True,
+        )
     if report.ok:
         click.echo("Result: intact." if en else "结论：完好，未发现改动。")
         return
@@ -480,18 +546,21 @@ def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> N
     if not path.is_file():
         click.echo((f"no log file at {path}" if en else f"找不到记录文件：{path}"), err=True)
         sys.exit(2)
-    if retry:
-        try:
-            with Progress("读取记录" if not en else "reading the log") as bar:
-                engine = open_engine(path, plugins=loaded_plugins(), rules=rules, progress=bar)
-        except RuleSetError as exc:
-            click.echo(exc.render(lang), err=True)
-            sys.exit(1)
-        failures = engine.retry_hooks()
-        engine.store.close()
-    else:
-        with SQLiteStore(path) as store:
-            failures = store.hook_failures()
+    from yishi.cli_errors import reported
+
+    with reported(path, lang):
+        if retry:
+            try:
+                with Progress("读取记录" if not en else "reading the log") as bar:
+                    engine = open_engine(path, plugins=loaded_plugins(), rules=rules, progress=bar)
+            except RuleSetError as exc:
+                click.echo(exc.render(lang), err=True)
+                sys.exit(1)
+            failures = engine.retry_hooks()
+            engine.store.close()
+        else:
+            with SQLiteStore(path) as store:
+                failures = store.hook_failures()
     for f in failures:
         where = (
             f"records {f.first}-{f.last}, {f.attempts} attempt(s)"

@@ -31,6 +31,7 @@ from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
 from yishi.group_commit import GroupCommit, Request
+from yishi.plugins.readonly import EngineView, readonly
 from yishi.store.base import (
     CommandRecorded,
     ConcurrencyError,
@@ -40,6 +41,7 @@ from yishi.store.base import (
     HookFailure,
     KeyReused,
     StoredEvent,
+    UnencodableEvent,
 )
 from yishi.store.chain import GENESIS
 
@@ -58,6 +60,9 @@ QUARANTINE_AFTER = 5
 # and scanning its millions of objects again on every later collection is what
 # made commands pause after opening a large log.
 FREEZE_AFTER = 50_000
+# Seconds a caller refused with "busy" should wait before sending the same
+# command again (docs/python-api.md): long enough for the writers ahead to commit.
+BUSY_RETRY_AFTER = 1
 
 
 class Engine:
@@ -237,8 +242,10 @@ class Engine:
                 return [s.event for s in recorded.events]
             except KeyReused:
                 raise Refusal("idempotency_key_reused", key=key) from None
+            except UnencodableEvent as exc:
+                raise Refusal("unrecordable", event=exc.event_type, detail=exc.detail) from None
             return [s.event for s in stored]
-        raise Refusal("busy", attempts=RETRIES)
+        raise Refusal("busy", attempts=RETRIES, retry_after=BUSY_RETRY_AFTER)
 
     def _fingerprint(self, command: cmd.Command) -> str:
         meeting = getattr(command, "meeting", None)
@@ -283,7 +290,7 @@ class Engine:
                 done += events
                 break
             else:
-                raise Refusal("busy", attempts=RETRIES)
+                raise Refusal("busy", attempts=RETRIES, retry_after=BUSY_RETRY_AFTER)
         return done
 
     def _append(
@@ -441,6 +448,9 @@ class Engine:
             self._notify(stored)
         finally:
             self._notifying = None
+        interrupted, self.plugins.interrupted = self.plugins.interrupted, None
+        if interrupted is not None:  # every call not made is recorded: now stop
+            raise interrupted
 
     def _notify(self, stored: list[StoredEvent]) -> None:
         assert self.plugins is not None
@@ -471,9 +481,14 @@ class Engine:
     ) -> list[tuple[str, dict[str, Any]]]:
         """The after-commit calls for ``stored``; with ``listening``, only those
         some plugin implements (a notice is not built for nobody)."""
+        # Hooks read, never write: they get read-only views (plugins/readonly.py),
+        # so a plugin cannot change the state the next decision is made on.
+        view = EngineView(self)
         calls: list[tuple[str, dict[str, Any]]] = []
         if not listening or self._listens("yishi_events_appended"):
-            calls.append(("yishi_events_appended", {"engine": self, "events": stored}))
+            calls.append(
+                ("yishi_events_appended", {"engine": view, "events": [readonly(s) for s in stored]})
+            )
         if listening and not self._listens("yishi_disclosure_published"):
             return calls
         from yishi.publish.notice import build_notice  # only when a notice is wanted
@@ -483,7 +498,9 @@ class Engine:
                 disclosure = self.state.disclosures[item.event.disclosure]
                 ruleset = self.rulesets[self.state.matters[disclosure.matter].procedure]
                 notice = build_notice(disclosure, self.state, ruleset, item.position)
-                calls.append(("yishi_disclosure_published", {"engine": self, "notice": notice}))
+                calls.append(
+                    ("yishi_disclosure_published", {"engine": view, "notice": readonly(notice)})
+                )
         return calls
 
     def retry_hooks(self) -> list[HookFailure]:
@@ -503,7 +520,7 @@ class Engine:
                     continue
                 try:
                     self.plugins.call_one(failure.plugin, hook, **kwargs)
-                except Exception as exc:  # a plugin's failure is data here, not a crash
+                except (Exception, SystemExit) as exc:  # a plugin's failure is data here
                     error = f"{type(exc).__name__}: {exc}"
             self.store.hook_retried(failure, error)
             if error is None:

@@ -181,8 +181,9 @@ def yishi_events_appended(engine: Engine, events: list[StoredEvent]) -> None:
     the records just written, in log order. Use it to feed a search index, send
     messages, update statistics.
 
-    :param engine: the engine that appended them; read its ``state`` and
-        ``rulesets``, never write through it from here.
+    :param engine: a read-only view of the engine that appended them
+        (``yishi.plugins.readonly.EngineView``): read its ``state`` and
+        ``rulesets``; any attempt to change them raises ``ReadOnlyError``.
     :param events: a list of :class:`yishi.store.StoredEvent` (``position``,
         ``stream``, ``version``, ``event``, ``hash``); each plugin gets its own
         list.
@@ -203,7 +204,7 @@ def yishi_disclosure_published(engine: Engine, notice: Notice) -> None:
     Called by the engine after the append that published it (after
     ``yishi_events_appended`` for the same append), once per disclosure.
 
-    :param engine: the engine that published it.
+    :param engine: a read-only view of the engine that published it.
     :param notice: a :class:`yishi.publish.notice.Notice`: ``disclosure``,
         ``matter``, ``kind``, ``title``, ``posted_on``, ``text`` (the notice in
         Chinese, plain text), ``checkpoint`` (``{"size", "head"}`` of the log

@@ -78,3 +78,53 @@ def open_engine(
     except BaseException:
         store.close()
         raise
+
+
+def known_rulesets(
+    path: str | Path, rules: Iterable[str | Path] = (), plugins: PluginHost | None = None
+) -> list[RuleSet]:
+    """Every rule set a log's verdicts may have been decided under, for ``yishi verify``
+    to recount them: the files given, the ``*.toml`` rule sets beside the log and the
+    shipped ones. A file that is not a valid rule set is skipped (``verify`` lists the
+    verdicts it could not recount)."""
+    from yishi.rulesets.problems import RuleSetError
+    from yishi.rulesets.registry import shipped
+
+    catalog = plugins.catalog if plugins is not None else None
+    found: list[RuleSet] = [load(p, catalog=catalog) for p in rules]
+    beside = sorted(Path(path).parent.glob("*.toml")) if Path(path).parent.is_dir() else []
+    for candidate in [*beside, *shipped().values()]:
+        try:
+            found.append(load(candidate, catalog=catalog))
+        except RuleSetError:
+            continue
+    return found
+
+
+def keep_ruleset(db: str | Path, ruleset: RuleSet) -> Path | None:
+    """Keep a local rule set beside a new log, as ``<id>.toml``, where ``yishi verify``
+    (which recounts every verdict under the recorded rule set) and ``yishi hooks
+    --retry`` look for it. A shipped rule set, an existing file of that name, or a
+    source that no longer matches the recorded digest is left alone; returns the copy."""
+    import hashlib
+
+    from yishi.publish.files import write_atomic
+    from yishi.rulesets.registry import shipped
+
+    if not ruleset.source or not ruleset.digest:
+        return None
+    source = Path(ruleset.source)
+    known = shipped().get(ruleset.id)
+    if known is not None and known.resolve() == source.resolve():
+        return None
+    target = Path(db).parent / f"{ruleset.id}.toml"
+    if target.exists() or target.resolve() == source.resolve():
+        return None
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != ruleset.digest:
+        return None
+    write_atomic(target, data)
+    return target

@@ -38,7 +38,9 @@ DB_NAME = "yishi.db"
 EVIDENCE = "evidence"
 BOARD = "board"  # the static board and, under board/print/, the notices to print
 MARKER = ".yishi-demo.json"
-MARKER_FORMAT = "yishi-demo/1"
+# 2: every file with its SHA-256, and the log's head, so that a file changed or
+# put there since is never taken for the demo's own and deleted.
+MARKER_FORMAT = "yishi-demo/2"
 # SQLite's own companions of the log file, present while it is open or after a crash.
 SIDECARS = tuple(DB_NAME + suffix for suffix in ("-wal", "-shm", "-journal", "-writer"))
 
@@ -164,34 +166,87 @@ def _publish(
 # -- the output directory ---------------------------------------------------------
 
 
-def _ours(directory: Path) -> set[str]:
-    """Relative paths the previous demo run recorded in its marker (empty without one)."""
+def _marker(directory: Path) -> dict[str, Any] | None:
+    """The previous run's marker, if it is one this version wrote."""
     try:
         marker = json.loads((directory / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
+        return None
     if not isinstance(marker, dict) or marker.get("format") != MARKER_FORMAT:
-        return set()
-    return {str(p) for p in marker.get("files", []) if isinstance(p, str)}
+        return None
+    return marker
 
 
-def _recognised(relative: str, recorded: set[str], has_marker: bool) -> bool:
+def _ours(directory: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of each file the previous demo run wrote."""
+    marker = _marker(directory)
+    files = marker.get("files") if marker is not None else None
+    if not isinstance(files, dict):
+        return {}
+    return {str(k): str(v) for k, v in files.items() if isinstance(k, str)}
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def log_head(db: Path) -> list[Any] | None:
+    """``[size, hash]`` of the log at ``db``, read without writing; None if it is not one."""
+    import sqlite3
+
+    if not db.is_file() or db.is_symlink():
+        return None
+    try:
+        connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute(
+                "SELECT seq, hash, (SELECT count(*) FROM events) FROM events"
+                " ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return [row[2], row[1]] if row else [0, ""]
+
+
+def _recognised(relative: str, recorded: dict[str, str], has_marker: bool, directory: Path) -> bool:
     parts = Path(relative).parts
-    if relative in recorded:
-        return True
+    path = directory / relative
+    if relative in recorded and not path.is_symlink():
+        # Only if unchanged: a notice someone edited, or a file put in its place, stays.
+        return _digest(path) == recorded[relative]
     if len(parts) == 1:
         name = parts[0]
-        if name in (DB_NAME, *SIDECARS):
-            return has_marker  # a log of the demo's, possibly left by an interrupted run
+        if name == DB_NAME:
+            marker = _marker(directory) or {}
+            if marker.get("log") is not None:
+                # The demo's own log, exactly as it left it: never a real log put
+                # in its place, nor the demo's log with records added since.
+                return log_head(path) == marker["log"]
+            return has_marker and bool(marker.get("running"))  # an interrupted run's
+        if name in SIDECARS:
+            return has_marker
         # a notice being written when a run was interrupted
         return has_marker and name.startswith(".公示-") and name.endswith(".tmp")
     # attachments stored by content (evidence/ab/ab12…), and temporary files
     # of a write that was interrupted
-    return (
-        has_marker
-        and parts[0] == EVIDENCE
-        and (_STORED.fullmatch("/".join(parts[1:])) is not None or parts[-1].startswith(".tmp-"))
-    )
+    if not has_marker or parts[0] != EVIDENCE or path.is_symlink():
+        return False
+    if parts[-1].startswith(".tmp-"):
+        return True
+    # Stored by content: its name is its digest, so an interrupted run's files are
+    # recognised by reading them, never by name alone.
+    return _STORED.fullmatch("/".join(parts[1:])) is not None and _digest(path) == parts[-1]
 
 
 _STORED = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}")
@@ -201,14 +256,16 @@ def foreign_files(directory: Path) -> list[str]:
     """Files in ``directory`` that the demo did not write (relative paths, sorted)."""
     if not directory.exists():
         return []
-    has_marker = (directory / MARKER).is_file()
+    has_marker = _marker(directory) is not None
     recorded = _ours(directory)
     found = []
     for path in sorted(directory.rglob("*")):
         if path.is_dir() and not path.is_symlink():
             continue
         relative = path.relative_to(directory).as_posix()
-        if relative == MARKER or _recognised(relative, recorded, has_marker):
+        if relative == MARKER and has_marker:
+            continue
+        if _recognised(relative, recorded, has_marker, directory):
             continue
         found.append(relative)
     return found
@@ -238,19 +295,24 @@ def _prepare(directory: Path) -> None:
             else:
                 path.unlink()
     directory.mkdir(parents=True, exist_ok=True)
-    _write_marker(directory, files=[])
+    _write_marker(directory, running=True)
 
 
-def _write_marker(directory: Path, files: list[str] | None = None) -> None:
-    if files is None:
-        files = sorted(
-            p.relative_to(directory).as_posix()
-            for p in directory.rglob("*")
-            if p.is_file() and p.name != MARKER and p.name not in SIDECARS
-        )
+def _write_marker(directory: Path, running: bool = False) -> None:
+    files = (
+        {}
+        if running
+        else {
+            p.relative_to(directory).as_posix(): _digest(p)
+            for p in sorted(directory.rglob("*"))
+            if p.is_file() and not p.is_symlink() and p.name not in (MARKER, DB_NAME, *SIDECARS)
+        }
+    )
     marker: dict[str, Any] = {
         "format": MARKER_FORMAT,
-        "note": "yishi demo 生成的文件；再次运行 yishi demo 时只替换这些文件。",
+        "note": "yishi demo 生成的文件及其摘要；再次运行 yishi demo 时只替换未被改动的这些文件。",
+        "running": running,
+        "log": None if running else log_head(directory / DB_NAME),
         "files": files,
     }
     write_atomic(

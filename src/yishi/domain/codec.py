@@ -171,3 +171,24 @@ def encode_fields(value: Any) -> dict[str, Any]:
         if not data[key]:
             del data[key]
     return data
+
+
+def check_round_trip(cls: type, data: Mapping[str, Any]) -> None:
+    """Raise ValueError unless every converted field of ``data`` (the JSON form of
+    an instance of ``cls``) decodes and encodes back to itself.
+
+    Only fields that need a converter (dates, date-times, tuples, nested attrs
+    values) can fail to read back; strings, numbers and mappings are JSON as
+    they stand. Checking those fields alone costs a fraction of a full decode.
+    """
+    converters = (_DECODERS.get(cls) or _decoder_for(cls)).converters
+    for name, convert in converters:
+        value = data.get(name)
+        if value is None:
+            continue
+        try:
+            back = _encode(convert(value))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise ValueError(f"{name}: {exc}") from None
+        if back != value:
+            raise ValueError(f"{name}: {value!r} reads back as {back!r}")

@@ -8,6 +8,13 @@ from typing import Any
 from yishi.i18n import message
 
 
+class ReplayError(ValueError):
+    """A stored event that cannot follow the ones before it, such as a second
+    ballot for the same member (a table rebuilt without its UNIQUE constraints).
+    The fold refuses it rather than let the later ballot silently replace the
+    first; ``yishi verify`` reports where it is."""
+
+
 class Text:
     """A name in both languages (a body's name and name_en): a refusal shows the
     one that matches the reader's language, never the rule set's identifier."""
@@ -80,9 +87,19 @@ class Refusal(Exception):
     def __str__(self) -> str:
         return self.message("zh")
 
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds to wait before sending the same command again, for a refusal
+        that says "try again" (``busy``); None when retrying cannot help."""
+        value = self.params.get("retry_after")
+        return float(value) if isinstance(value, int | float) else None
+
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "code": self.code,
             "rule": self.rule,
             "message": {"zh": self.message("zh"), "en": self.message("en")},
         }
+        if self.retry_after is not None:
+            found["retry_after"] = self.retry_after
+        return found

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from yishi.domain import events as ev
+from yishi.domain.errors import ReplayError
 
 
 @attrs.define
@@ -248,6 +249,14 @@ def replay(events: list[ev.Event] | tuple[ev.Event, ...]) -> State:
     return state
 
 
+def _once(again: bool, event: ev.Event) -> None:
+    """Facts recorded once (domain/uniqueness.py) are refused on replay when repeated."""
+    if again:
+        from yishi.domain.uniqueness import unique_key
+
+        raise ReplayError(f"{event.type} recorded twice: {unique_key(event)}")
+
+
 @singledispatch
 def _apply(event: ev.Event, state: State) -> None:
     raise TypeError(f"no fold for event type {type(event).__name__}")
@@ -343,6 +352,7 @@ def _(e: ev.MeetingConvened, s: State) -> None:
 @_apply.register
 def _(e: ev.AttendanceRecorded, s: State) -> None:
     meeting = s.meetings[e.meeting]
+    _once(e.person in meeting.present, e)
     meeting.attendance.append(e.person)
     meeting.present.add(e.person)
 
@@ -354,11 +364,13 @@ def _(e: ev.MemberExcused, s: State) -> None:
 
 @_apply.register
 def _(e: ev.ProxyRegistered, s: State) -> None:
+    _once(e.grantor in s.meetings[e.meeting].proxies, e)
     s.meetings[e.meeting].proxies[e.grantor] = e.holder
 
 
 @_apply.register
 def _(e: ev.BallotCast, s: State) -> None:
+    _once(e.voter in s.meetings[e.meeting].ballots, e)
     s.meetings[e.meeting].ballots[e.voter] = e.choice
 
 
@@ -398,6 +410,7 @@ def _(e: ev.BallotBoxOpened, s: State) -> None:
 
 @_apply.register
 def _(e: ev.ElectionBallotCast, s: State) -> None:
+    _once(e.voter in s.meetings[e.meeting].election_ballots, e)
     s.meetings[e.meeting].election_ballots[e.voter] = e.candidates
     if e.invalid:
         s.meetings[e.meeting].spoiled[e.voter] = e.invalid

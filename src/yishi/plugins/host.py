@@ -26,6 +26,7 @@ import pluggy
 
 from yishi import hookspecs
 from yishi.domain.catalog import Catalog
+from yishi.plugins.budget import DEFAULT_BUDGET, call_with_budget
 from yishi.plugins.builtin import BUILTIN_PLUGINS
 from yishi.plugins.registry import (
     PublisherSpec,
@@ -38,8 +39,13 @@ from yishi.plugins.registry import (
 if TYPE_CHECKING:
     import click
 
-BUILTIN = "builtin"
-QUARANTINED = "not called: quarantined after repeated failures; retry with `yishi hooks --retry`"  # the version shown for built-in plugins
+BUILTIN = "builtin"  # the version shown for built-in plugins
+# What a plugin may raise while it is imported, registered or called: its own
+# failure, never a reason to stop yishi (a plugin calling sys.exit() included).
+# KeyboardInterrupt is the person at the keyboard, and still stops the process.
+_PLUGIN_ERRORS = (Exception, SystemExit, GeneratorExit)
+QUARANTINED = "not called: quarantined after repeated failures; retry with `yishi hooks --retry`"
+INTERRUPTED = "interrupted (KeyboardInterrupt) before it finished; retry with `yishi hooks --retry`"
 
 
 @attrs.frozen
@@ -84,6 +90,12 @@ class PluginHost:
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
+        # Seconds each after-commit hook call may take (plugins/budget.py); None: no limit.
+        self.hook_budget: float | None = DEFAULT_BUDGET
+        self._hung: set[str] = set()  # plugins whose abandoned call still runs
+        # A KeyboardInterrupt arrived inside a hook: the engine records what was
+        # not delivered, then raises it again.
+        self.interrupted: KeyboardInterrupt | None = None
         self.problems: list[LoadProblem] = []
         self.vote_methods: Registry[VoteMethodSpec] = Registry("vote method", VoteMethodSpec)
         self.stage_kinds: Registry[StageKindSpec] = Registry("stage kind", StageKindSpec)
@@ -109,7 +121,7 @@ class PluginHost:
         for path in BUILTIN_PLUGINS:
             try:
                 module = importlib.import_module(path)
-            except Exception as exc:
+            except _PLUGIN_ERRORS as exc:
                 host._problem(path, "import", exc)
                 continue
             host._add(module, path, (BUILTIN, ""))
@@ -149,7 +161,7 @@ class PluginHost:
                 project = dist.metadata["Name"] or ""
                 try:
                     plugin = ep.load()
-                except Exception as exc:
+                except _PLUGIN_ERRORS as exc:
                     self._problem(ep.name, "import", exc, f"{ep.value} ({project})")
                     continue
                 self._add(plugin, ep.name, (dist.version or "", project))
@@ -162,7 +174,7 @@ class PluginHost:
             self._drop(exc.plugin)  # pluggy < 1.6 may have added some of its hooks
             self._problem(name, "hooks", exc)
             return False
-        except Exception as exc:  # the name or the object is registered already, or worse
+        except _PLUGIN_ERRORS as exc:  # the name or the object is registered already, or worse
             self._problem(name, "register", exc)
             return False
         if registered is None:
@@ -217,7 +229,7 @@ class PluginHost:
                             checked = registry.check(name, value, pending)
                             pending[checked.name] = name
                             staged.append((registry, checked))
-            except Exception as exc:
+            except _PLUGIN_ERRORS as exc:
                 self._drop(plugin)
                 self._problem(name, "register", exc)
                 continue
@@ -234,7 +246,7 @@ class PluginHost:
                 problem: str | BaseException | None = None
                 try:
                     impl.function(**_arguments(impl, {"cli": cli}))
-                except Exception as exc:
+                except _PLUGIN_ERRORS as exc:
                     problem = exc
                 replaced = sorted(k for k, v in before.items() if cli.commands.get(k) is not v)
                 if problem is None and replaced:
@@ -268,9 +280,25 @@ class PluginHost:
                     HookFailure(impl.plugin_name, hook_name, "Quarantined", QUARANTINED)
                 )
                 continue
+            if self.interrupted is not None:
+                # Ctrl-C: stop calling, but leave a record of every call not made,
+                # so that `yishi hooks --retry` delivers it later.
+                failures.append(
+                    HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED)
+                )
+                continue
             try:
-                impl.function(**arguments)
-            except Exception as exc:
+                call_with_budget(
+                    impl.function, arguments, self.hook_budget, self._hung, impl.plugin_name
+                )
+            except KeyboardInterrupt as exc:
+                self.interrupted = exc
+                failures.append(
+                    HookFailure(impl.plugin_name, hook_name, "Interrupted", INTERRUPTED)
+                )
+            except BaseException as exc:
+                # SystemExit, GeneratorExit and the like from a plugin are its
+                # failure, not a reason to stop the process or skip the others.
                 failures.append(
                     HookFailure(
                         plugin=impl.plugin_name,
@@ -299,7 +327,9 @@ class PluginHost:
                 f"plugin {plugin_name!r} is not loaded or does not implement {hook_name}"
             )
         for impl in impls:
-            impl.function(**_arguments(impl, kwargs))
+            call_with_budget(
+                impl.function, _arguments(impl, kwargs), self.hook_budget, self._hung, plugin_name
+            )
 
     # -- what was loaded -------------------------------------------------------
 

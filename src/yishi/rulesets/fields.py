@@ -26,6 +26,10 @@ class Field:
     required: bool = False
     enum: tuple[str, ...] = ()
     minimum: int | None = None
+    # Every integer has an upper bound too: a count of ten million households or
+    # a period of three million days is a typo or an attack, and both would make
+    # a run spin or a date overflow far from the line that caused it.
+    maximum: int | None = None
     items: Field | None = None
     fields: Mapping[str, Field] | None = None
     values: Field | None = None
@@ -41,8 +45,19 @@ def s(doc: str = "", **kw: Any) -> Field:
     return Field("string", doc, **kw)
 
 
-def i(doc: str = "", minimum: int | None = 0, **kw: Any) -> Field:
-    return Field("integer", doc, minimum=minimum, **kw)
+# The bound of an integer that declares none: more than any count a village or a
+# city district makes, small enough that nothing built from it can spin (limits.md).
+MAX_INTEGER = 1_000_000
+# The longest period a rule set may set, in days (ten years): a disclosure or
+# notice period beyond it is a typo, and dates built from it must stay far
+# from the calendar's end.
+MAX_DAYS = 3660
+
+
+def i(
+    doc: str = "", minimum: int | None = 0, maximum: int | None = MAX_INTEGER, **kw: Any
+) -> Field:
+    return Field("integer", doc, minimum=minimum, maximum=maximum, **kw)
 
 
 def b(doc: str = "", **kw: Any) -> Field:
@@ -151,6 +166,19 @@ def _validate(value: Any, field: Field, path: PathKey, out: list[Problem]) -> bo
                     expected=f"不小于 {field.minimum} 的整数",
                     expected_en=f"an integer >= {field.minimum}",
                     found=_show(value),
+                )
+            )
+            return False
+        if field.maximum is not None and value > field.maximum:
+            out.append(
+                Problem(
+                    "bad_value",
+                    dotted(path),
+                    expected=f"不大于 {field.maximum} 的整数",
+                    expected_en=f"an integer <= {field.maximum}",
+                    found=_show(value),
+                    hint="超出上限（见 docs/limits.md）",
+                    hint_en="above the limit (see docs/limits.md)",
                 )
             )
             return False
@@ -358,6 +386,8 @@ def _json(field: Field) -> dict[str, Any]:
         out["type"] = "integer"
         if field.minimum is not None:
             out["minimum"] = field.minimum
+        if field.maximum is not None:
+            out["maximum"] = field.maximum
     elif field.type == "boolean":
         out["type"] = "boolean"
     elif field.type == "array":

@@ -270,12 +270,9 @@ def _child(field: Field, key: str | int) -> Field | None:
 
 def load(path: str | Path, catalog: Catalog | None = None) -> RuleSet:
     file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RuleSetError(
-            [Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]
-        ) from None
+    from yishi.rulesets.reading import read_limited
+
+    data = read_limited(path)
     ruleset, problems = check_text(data, file, catalog)
     if ruleset is None:
         raise RuleSetError(errors(problems))

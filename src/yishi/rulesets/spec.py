@@ -18,7 +18,7 @@ from yishi.domain.counting import Base, Comparator
 from yishi.domain.rules import DISCLOSURE_SECTIONS, Action, Membership
 from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
 from yishi.rulesets import fields
-from yishi.rulesets.fields import ID, Field, arr, b, i, s, table, validate
+from yishi.rulesets.fields import ID, MAX_DAYS, Field, arr, b, i, s, table, validate
 
 __all__ = [
     "RULESET",
@@ -64,7 +64,7 @@ TRANSITION = Field(
             action=s(required=True, enum=tuple(a.value for a in Action)),
             stage=s("目标步骤 id"),
             body=s("升级到的机构 id"),
-            notice_days=i("重新通知的天数"),
+            notice_days=i("重新通知的天数", maximum=MAX_DAYS),
             note=s(),
         ),
     ),
@@ -92,7 +92,7 @@ BODY = table(
         '列席但无表决权的党员身份，如 ["probationary"]（预备党员）',
     ),
     role_names=Field("map", '职务的中文名称，如 { secretary = "书记" }', values=s()),
-    notice_days=i("提前通知天数"),
+    notice_days=i("提前通知天数", maximum=MAX_DAYS),
     quorum=QUORUM,
     threshold=THRESHOLD,
     vote_methods=METHODS,
@@ -132,7 +132,7 @@ STAGE = table(
     bodies=arr(s(), "开会的机构（可列多个备选）"),
     actors=REFS,
     in_sequence=b("false 表示只能经转向进入"),
-    notice_days=i(),
+    notice_days=i(maximum=MAX_DAYS),
     quorum=QUORUM,
     threshold=THRESHOLD,
     vote_methods=METHODS,
@@ -148,13 +148,13 @@ STAGE = table(
             required=True,
         ),
     ),
-    disclosure_days=i("公示天数", minimum=1),
+    disclosure_days=i("公示天数", minimum=1, maximum=MAX_DAYS),
     disclosure_kind=s("公示类别", enum=("resolution", "result", "other")),
     channels=arr(s(), "公示渠道"),
     objections=table(
         "异议",
-        window_days=i("异议期天数（默认等于公示期）"),
-        reply_days=i("答复期限（天）", required=True),
+        window_days=i("异议期天数（默认等于公示期）", maximum=MAX_DAYS),
+        reply_days=i("答复期限（天）", required=True, maximum=MAX_DAYS),
         handler=REFS,
         on_unresolved=TRANSITION,
         note=s(),
@@ -182,7 +182,7 @@ OVERRIDE = table(
     threshold=THRESHOLD,
     bodies=arr(s()),
     vote_methods=METHODS,
-    notice_days=i(),
+    notice_days=i(maximum=MAX_DAYS),
     note=s(),
 )
 

@@ -20,7 +20,10 @@ from yishi.rulesets.fields import Field, arr, b, i, s, table, validate
 from yishi.rulesets.loader import parse_toml
 from yishi.rulesets.locate import dotted, find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError
+from yishi.rulesets.reading import read_limited
+from yishi.scenario import limits
 from yishi.scenario.actions import ACTIONS, ANY_DATE, PEOPLE
+from yishi.scenario.files import check_evidence_path
 
 COMMON = {
     "at": Field("string", "日期或日期时间", required=True),
@@ -46,7 +49,7 @@ PERSON = table(
 )
 SCENARIO = table(
     "yishi 场景",
-    schema_version=i(required=True, minimum=1),
+    schema_version=i("格式版本，目前为 1", required=True, minimum=1, maximum=1),
     title=s(required=True),
     description=s(),
     ruleset=s("规则 id 或 .toml 路径（相对本文件）", required=True),
@@ -60,10 +63,10 @@ SCENARIO = table(
             table(
                 "批量生成村民（大村的演示与测试）",
                 prefix=s(required=True),
-                households=i(required=True, minimum=1),
-                adults_per_household=i(required=True, minimum=1),
+                households=i(required=True, minimum=1, maximum=limits.MAX_PEOPLE),
+                adults_per_household=i(required=True, minimum=1, maximum=50),
                 born=ANY_DATE,
-                start=i("起始编号", minimum=1),
+                start=i("起始编号", minimum=1, maximum=limits.MAX_PEOPLE),
             )
         ),
         bodies=arr(
@@ -135,14 +138,19 @@ def _when(value: Any) -> dt.datetime:
     raise TypeError(value)
 
 
-_RANGE = re.compile(r"^([A-Za-z_\-]*?)(\d+)\.\.([A-Za-z_\-]*?)(\d+)$")
+_RANGE = limits.RANGE
 
 
 def expand(ids: list[str]) -> tuple[str, ...]:
     out: list[str] = []
     for item in ids:
         found = _RANGE.match(item)
-        if found and found.group(1) == found.group(3):
+        # A range past the limit stays one (unknown) id: the loader has reported it.
+        if (
+            found
+            and found.group(1) == found.group(3)
+            and limits.range_size(item) <= limits.MAX_RANGE
+        ):
             width = len(found.group(2))
             lo, hi = int(found.group(2)), int(found.group(4))
             out += [f"{found.group(1)}{n:0{width}d}" for n in range(lo, hi + 1)]
@@ -151,7 +159,7 @@ def expand(ids: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-DATE_KEYS = frozenset({"born", "date", "at", "until", "held_on"})
+DATE_KEYS = limits.DATE_KEYS
 
 
 def _date_values(
@@ -171,26 +179,12 @@ def _date_values(
 
 
 def _check_dates(value: Any, path: tuple[str | int, ...], out: list[Problem]) -> None:
-    if not isinstance(value, _Date | dt.date):
-        out.append(
-            Problem(
-                "wrong_type",
-                dotted(path),
-                expected="TOML 日期，如 2026-03-02 或 2026-03-02T09:00:00（不加引号）",
-                expected_en="a TOML date such as 2026-03-02 (no quotes)",
-                found=repr(value),
-            )
-        )
+    limits.check_date(value, path, out)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RuleSetError(
-            [Problem("unreadable", "", file=file, detail=exc.strerror or str(exc))]
-        ) from None
+    data = read_limited(path)
     document, text, problems = parse_toml(data, file)
     if document is None:
         raise RuleSetError(problems)
@@ -224,6 +218,8 @@ def load_scenario(path: str | Path) -> Scenario:
         )
     _retype_dates(document, DATE_KEYS)
     validate(document, SCENARIO, (), problems)
+    # Beyond a size limit, no step is built: expanding the ranges is the work the limit prevents.
+    oversized = limits.check_sizes(document, problems)
     for where, value in _date_values(document, DATE_KEYS):
         if where[0] != "actions":  # actions are checked one by one below
             _check_dates(value, where, problems)
@@ -233,7 +229,7 @@ def load_scenario(path: str | Path) -> Scenario:
     ):
         if not isinstance(raw, dict):
             continue
-        kind = raw.get("do")
+        kind = raw.get("do") if isinstance(raw.get("do"), str) else None  # else: wrong_type
         fields = dict(COMMON)
         if kind in ACTIONS:
             fields.update(ACTIONS[kind][1])
@@ -246,7 +242,7 @@ def load_scenario(path: str | Path) -> Scenario:
             if key in raw:
                 _check_dates(raw[key], ("actions", index, key), problems)
         _check_evidence(raw, index, Path(path).resolve().parent, problems)
-        if len(problems) == before and kind in ACTIONS:
+        if len(problems) == before and kind in ACTIONS and not oversized:
             made = _steps(index, raw, kind, Path(path).resolve().parent)
             if not made:
                 problems.append(
@@ -271,6 +267,12 @@ def load_scenario(path: str | Path) -> Scenario:
                     )
                 )
             steps.extend(made)
+    if steps:
+        last = steps[-1]
+        limits.check_span(steps[0].at, last.at, ("actions", last.index, "at"), problems)
+        if "until" in document and not any(p.path == "until" for p in problems):
+            until = _when(_undate(document["until"]))
+            limits.check_span(steps[0].at, until, ("until",), problems)
     community = document.get("community", {})
     lines = key_lines(text)
     if problems:
@@ -297,13 +299,9 @@ def _shared_community(
     path: Path,
 ) -> tuple[dict[str, Any] | None, list[Problem], dict[Any, int]]:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return (
-            None,
-            [Problem("unreadable", "community_file", detail=f"{path.name}: {exc.strerror or exc}")],
-            {},
-        )
+        data = read_limited(path, "community_file")
+    except RuleSetError as exc:
+        return None, [attrs.evolve(p, file="") for p in exc.problems], {}
     document, text, problems = parse_toml(data, str(path))
     if document is None:
         return None, problems, {}
@@ -412,14 +410,8 @@ def _check_evidence(raw: dict[str, Any], index: int, base_dir: Path, out: list[P
     if not isinstance(files, list):
         return
     for n, name in enumerate(files):
-        if isinstance(name, str) and not (base_dir / name).is_file():
-            out.append(
-                Problem(
-                    "unreadable",
-                    dotted(("actions", index, "evidence", n)),
-                    detail=str(base_dir / name),
-                )
-            )
+        if isinstance(name, str):
+            check_evidence_path(base_dir, name, ("actions", index, "evidence", n), out)
 
 
 def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[Step]:

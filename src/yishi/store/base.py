@@ -55,6 +55,18 @@ class StoreError(Exception):
     """Something the caller can act on; the append was not made."""
 
 
+class UnencodableEvent(StoreError):
+    """An event whose stored form would not read back as the same event (a date-time
+    where a date belongs, a value JSON cannot hold). Raised before anything is
+    written: a record that cannot be read back would make the log unopenable and
+    look tampered with to ``verify``."""
+
+    def __init__(self, event_type: str, detail: str) -> None:
+        super().__init__(f"{event_type}: {detail}")
+        self.event_type = event_type
+        self.detail = detail
+
+
 class ConcurrencyError(StoreError):
     """A stream moved on since it was read (optimistic concurrency): read again and retry."""
 

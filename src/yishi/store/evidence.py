@@ -18,6 +18,21 @@ from pathlib import Path
 from yishi.domain.evidence import Evidence
 
 DIGEST = re.compile(r"[0-9a-f]{64}")
+# An attachment is a photo or a scan; it is read whole into memory to be hashed
+# and stored, so a bound keeps a mistaken path (a disk image) from exhausting it.
+MAX_EVIDENCE_BYTES = 64 * 1024 * 1024
+
+
+class EvidenceTooLarge(ValueError):
+    """A file above :data:`MAX_EVIDENCE_BYTES`."""
+
+
+def _read(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        data = stream.read(MAX_EVIDENCE_BYTES + 1)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise EvidenceTooLarge(f"{path.name}: larger than {MAX_EVIDENCE_BYTES} bytes")
+    return data
 
 
 def describe(data: bytes, name: str, media_type: str | None = None, note: str = "") -> Evidence:
@@ -34,7 +49,37 @@ def describe(data: bytes, name: str, media_type: str | None = None, note: str = 
 def describe_file(path: str | os.PathLike[str], note: str = "") -> Evidence:
     """The evidence record of a file, without keeping the file (a dry run)."""
     source = Path(path)
-    return describe(source.read_bytes(), source.name, note=note)
+    return describe(_read(source), source.name, note=note)
+
+
+# A temporary file older than this is left by a write that was killed; younger
+# ones may belong to another process writing right now.
+ORPHAN_AGE = 3600.0
+
+
+def clean_orphans(
+    folder: Path, now: float, older_than: float = ORPHAN_AGE, keep: Path | None = None
+) -> list[Path]:
+    """Remove the temporary files of interrupted writes (``.tmp-*``) from one folder,
+    those modified more than ``older_than`` seconds before ``now`` (a file time).
+
+    Called for the folder about to be written, so the cost is one folder's
+    listing, never the whole store's; returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(".tmp-") or (keep is not None and entry.path == str(keep)):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
 
 
 class EvidenceStore:
@@ -57,6 +102,8 @@ class EvidenceStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             # Written whole or not at all: temp file, fsync, rename.
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            # "Now" is our own new file's time: the store reads no clock (design.md §4).
+            clean_orphans(target.parent, os.fstat(fd).st_mtime, keep=Path(tmp))
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(data)
@@ -70,7 +117,7 @@ class EvidenceStore:
 
     def put_file(self, path: str | os.PathLike[str], note: str = "") -> Evidence:
         source = Path(path)
-        return self.put_bytes(source.read_bytes(), source.name, note=note)
+        return self.put_bytes(_read(source), source.name, note=note)
 
     def read(self, evidence: Evidence) -> bytes:
         return self.path(evidence.sha256).read_bytes()

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from yishi.domain.codec import check_round_trip
+from yishi.domain.events import Event
 from yishi.domain.uniqueness import unique_key
-from yishi.store.base import Batch, ConcurrencyError, Head, StoredEvent
+from yishi.store.base import Batch, ConcurrencyError, Head, StoredEvent, UnencodableEvent
 from yishi.store.chain import canonical, record_hash
 
 
@@ -47,7 +49,7 @@ def make_records(
             raise ConcurrencyError(f"{stream}: expected version {expected}, found {current}")
         version = versions[stream] = current + 1
         seq += 1
-        payload = canonical(event.to_dict())
+        payload = encode_checked(event)
         digest = record_hash(seq, stream, version, prev, command, payload)
         add_record(
             Record(
@@ -57,3 +59,23 @@ def make_records(
         add_stored(StoredEvent(seq, stream, version, event, digest, prev, command))
         prev = digest
     return records, stored
+
+
+def encode_checked(event: Event) -> str:
+    """The event's canonical JSON, after checking that it reads back as the same event.
+
+    Every backend appends only what this returns, so a record that a reader
+    (``open``, ``verify``, a replay) could not decode is never written: the
+    append fails whole, before the transaction writes anything. Only the fields
+    a reader converts (dates, tuples, attachments) are decoded and encoded
+    again (``codec.check_round_trip``); the rest is JSON as it stands. A property
+    test (tests/test_hardening_codec.py) holds this to a full decode.
+    """
+    try:
+        data = event.to_dict()
+        payload = canonical(data)
+        check_round_trip(type(event), data)
+        payload.encode("utf-8")  # a lone surrogate has no UTF-8 form to hash
+    except (TypeError, ValueError, KeyError, OverflowError, RecursionError) as exc:
+        raise UnencodableEvent(event.type, f"{type(exc).__name__}: {exc}") from None
+    return payload

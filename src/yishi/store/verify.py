@@ -21,7 +21,12 @@ from yishi.i18n import message
 from yishi.store.base import Head
 from yishi.store.chain import GENESIS, canonical, record_hash
 from yishi.store.evidence import EvidenceStore
+from yishi.store.layout import LAYOUT
 from yishi.store.sqlite import RECORD_COLUMNS, _loads
+
+# The newest table layout (``PRAGMA user_version``) this verifier knows how to
+# read; a file of a newer one is refused, not misread as damaged.
+NEWEST_LAYOUT = LAYOUT
 
 
 @attrs.frozen
@@ -203,7 +208,10 @@ def _checkpoint(point: Checkpoint, hashes: Callable[[int], Any], last: int) -> l
                 {"size": point.size, "found": last, "source": point.source},
             )
         ]
-    if point.size > 0 and hashes(point.size) != point.head:
+    # Size 0 names the empty log, whose head is the genesis value: it vouches
+    # for no record, but a different head there is still a false checkpoint.
+    found = GENESIS if point.size == 0 else hashes(point.size)
+    if found != point.head:
         return [Damage(point.size, "verify_checkpoint_mismatch", {"source": point.source})]
     return []
 
@@ -260,9 +268,14 @@ def verify_sqlite(
         try:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # not SQLite, or a garbled schema
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise NotALog("verify_locked", str(target), str(exc)) from None
             raise NotALog("verify_not_a_log", str(target), str(exc)) from None
         if not {"events", "commands"} <= tables:
             raise NotALog("verify_not_a_log", str(target), "no events or commands table")
+        layout = db.execute("PRAGMA user_version").fetchone()[0]
+        if layout > NEWEST_LAYOUT:  # written by a newer yishi: its columns may mean other things
+            raise NotALog("verify_unknown_layout", str(target), str(layout))
         broken: list[str] = []
         # integrity_check, not quick_check: it also finds the UNIQUE indexes out of
         # step with the table, and those hold one-ballot-per-member and no-fork.

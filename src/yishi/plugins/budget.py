@@ -1,0 +1,102 @@
+"""A time budget for one hook call.
+
+An after-commit hook that hangs (a webhook to a server that never answers, a
+loop that never ends) must not hold up the engine: the append is already
+durable, and the next vote is waiting. Python cannot kill a thread, so there
+are two ways to stop waiting, and each is used where it works:
+
+* **In the main thread, on POSIX**: a real-time timer (``SIGALRM``) raises
+  :class:`HookTimeout` inside the hook. The hook runs in the caller's thread
+  as before (a plugin that keeps a SQLite connection or thread-local state
+  keeps working), and a hung hook is actually stopped: a blocking sleep,
+  socket wait or Python loop is interrupted. A C call that never returns to
+  Python (rare) is not.
+* **Elsewhere** (a web server's worker thread, Windows): the hook runs in a
+  helper thread and the caller stops waiting after the budget. The helper
+  cannot be stopped and is left to finish on its own (a daemon thread, so it
+  never keeps the process alive); while it runs, that plugin is not called
+  again, so hung calls never pile up.
+
+Processes were considered and rejected: a hook receives a live view of the
+engine's state, which would have to be pickled for every call (time
+proportional to the community on every append), a plugin's connections and
+counters would live in a copy that is thrown away, and a fork per call costs
+milliseconds. docs/plugins.md states the budget and what a timeout means.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+DEFAULT_BUDGET = 10.0  # seconds per hook call
+
+
+class HookTimeout(Exception):
+    """The hook did not return within its budget; it was stopped or abandoned."""
+
+
+def call_with_budget(
+    function: Callable[..., Any],
+    kwargs: dict[str, Any],
+    budget: float | None,
+    busy: set[str],
+    name: str,
+) -> None:
+    """Call ``function(**kwargs)``, raising :class:`HookTimeout` after ``budget`` seconds.
+
+    ``busy`` holds the plugins whose abandoned call is still running (threads only);
+    such a plugin is not called again until that call ends."""
+    if budget is None or budget <= 0:
+        function(**kwargs)
+        return
+    if name in busy:
+        raise HookTimeout(f"an earlier call has not returned after {budget:g} s; not called again")
+    if _can_alarm():
+        _with_alarm(function, kwargs, budget)
+    else:
+        _in_thread(function, kwargs, budget, busy, name)
+
+
+def _can_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _with_alarm(function: Callable[..., Any], kwargs: dict[str, Any], budget: float) -> None:
+    def expired(signum: int, frame: Any) -> None:
+        raise HookTimeout(f"did not return within {budget:g} s; stopped")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    earlier = signal.setitimer(signal.ITIMER_REAL, budget)
+    try:
+        function(**kwargs)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if earlier[0] > 0:  # someone else's timer was running: give it back what is left
+            signal.setitimer(signal.ITIMER_REAL, max(earlier[0] - budget, 0.001), earlier[1])
+
+
+def _in_thread(
+    function: Callable[..., Any], kwargs: dict[str, Any], budget: float, busy: set[str], name: str
+) -> None:
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            function(**kwargs)
+        except BaseException as exc:  # handed back to the caller below
+            outcome.append(exc)
+        finally:
+            busy.discard(name)
+
+    busy.add(name)
+    worker = threading.Thread(target=run, name=f"yishi-hook-{name}", daemon=True)
+    worker.start()
+    worker.join(budget)
+    if worker.is_alive():
+        raise HookTimeout(f"did not return within {budget:g} s; left running in the background")
+    if outcome:
+        raise outcome[0]
