@@ -427,6 +427,9 @@ class Engine:
         except DuplicateFact as duplicate:  # the domain let a repeat through; the key did not
             request.error = Refusal("already_recorded", key=duplicate.key)
             return
+        except UnencodableEvent as exc:  # refused before anything of it was inserted
+            request.error = Refusal("unrecordable", event=exc.event_type, detail=exc.detail)
+            return
         state, folded = self.state, self.versions
         for item in stored:  # ``_fold`` inlined: a bulk command folds thousands
             evolve(state, item.event)
