@@ -216,3 +216,18 @@ def test_dates_counted_by_the_record_are_taken_as_they_are():
     older = SimpleNamespace(posted_on=posted, until=dt.date(2026, 10, 7), objections_until=None)
     assert first_day(older) == posted and last_day(older) == dt.date(2026, 10, 6)
     assert objections_last_day(older) is None
+
+
+def test_a_disclosure_made_without_a_log_has_no_code_and_the_board_says_nothing_false(tmp_path):
+    from yishi.publish.site import BoardOptions, write_board
+
+    engine, records = run("04_objection_during_disclosure.toml")
+    for d in engine.state.disclosures.values():
+        d.checkpoint = None
+    engine.state.disclosures["m4-d2"].closed = None  # still up
+    doc = _doc(engine, records, "m4-d2")
+    assert doc["code"] is None and doc["checkpoint"] is None
+    assert doc["disclosure"]["status"] == "posted"  # listed as current on the index
+    write_board(tmp_path, engine.state, engine.rulesets, records, BoardOptions())
+    for page in ("index.html", "verify.html", "matters/m4.html"):
+        assert "None" not in (tmp_path / page).read_text(encoding="utf-8")
