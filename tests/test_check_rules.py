@@ -107,6 +107,11 @@ EXPECTED: dict[str, list[tuple[str, str, int]]] = {
     "32_members_assembly_short_notice.toml": [
         ("below_floor", "bodies.members_assembly.urgent_notice", 82),
     ],
+    # once for the 村民代表会议 (2/3 of the representatives), once for the 村民会议 (of all members)
+    "33_asset_disposal_simple_majority.toml": [
+        ("below_floor", "matter_types.collective_asset_disposal.overrides.resolve.threshold", 86),
+        ("below_floor", "matter_types.collective_asset_disposal.overrides.resolve.threshold", 86),
+    ],
     "29_urban_assembly_seven_days.toml": [
         ("below_floor", "bodies.villagers_assembly.notice_days", 21),
     ],

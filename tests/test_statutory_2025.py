@@ -114,8 +114,9 @@ def test_a_homestead_plan_cannot_be_decided_by_the_representative_assembly(tmp_p
         'matter_type = "collective_land_lease"', 'matter_type = "homestead_allocation"'
     )
     doc = _play(tmp_path, text)
-    message = dict(_refusals(doc))["body_not_allowed"]
-    assert message.startswith("此步骤不能由“村民代表会议”召开（可选：村民会议）")
+    message = dict(_refusals(doc))["body_reserved_for_matter"]
+    assert message.startswith("“宅基地使用方案”只能由村民会议决定，不能由“村民代表会议”召开")
+    assert "农村集体经济组织法第二十六条第一款第八项" in message
     assert not any(m["meeting"] == "m1-resolve" for m in doc["meetings"])
 
 
@@ -206,6 +207,10 @@ def test_land_for_outsiders_waits_for_the_township(tmp_path):
     )
     doc = _play(tmp_path, head + approved)
     assert _refusals(doc)[-1][0] != "step_missing"
+    assert doc["matters"][0]["approved_by"] == ["乡（镇）人民政府"]
+    assert "    乡（镇）人民政府：批准（××镇政府 2026-04-01 批复）" in _text(
+        tmp_path, head + approved
+    )
     refused = approved.replace("approved = true", "approved = false")
     doc = _play(tmp_path, head + refused)
     assert doc["matters"][0]["status"] == "abandoned"

@@ -323,6 +323,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "须先完成：{step}",
         "first complete: {step}",
     ),
+    "body_reserved_for_matter": (
+        "“{matter_type}”只能由{allowed}决定，不能由“{body}”召开（{why}）",
+        "'{matter_type}' may be decided only by {allowed}, not by '{body}' ({why})",
+    ),
     "statute_reserves_matter": (
         "“{matter_type}”只能由法律指定的会议决定，{body}不得决定此事项",
         "'{matter_type}' is reserved by statute to another assembly; {body} may not decide it",

@@ -128,6 +128,15 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
         "progress": [
             {"date": d.isoformat(), "text": t, "percent": pct} for d, t, pct in matter.progress
         ],
+        **(
+            {
+                "approvals": [
+                    {"by": by, "approved": ok, "document": doc} for by, ok, doc in matter.approvals
+                ]
+            }
+            if matter.approvals
+            else {}
+        ),
     }
 
 

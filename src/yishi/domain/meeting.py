@@ -72,14 +72,25 @@ def convene(
     body_id = c.body or (allowed[0] if len(allowed) == 1 else None)
     if body_id is None or body_id not in allowed:
         known = ruleset.bodies.get(c.body or "")
+        names = Text(
+            "、".join(ruleset.bodies[b].name for b in allowed),
+            ", ".join(ruleset.bodies[b].name_en or ruleset.bodies[b].name for b in allowed),
+        )
+        shown = named(known) if known else (c.body or "—")
+        mt = ruleset.matter_types.get(matter.matter_type or "")
+        override = mt.overrides.get(stage.id) if mt is not None else None
+        if mt is not None and override is not None and override.bodies is not None and known:
+            # The matter type, not the stage, narrows the bodies (宅基地使用方案 → 村民会议 only).
+            raise Refusal(
+                "body_reserved_for_matter",
+                rule=f"matter_types.{mt.id}.overrides.{stage.id}.bodies",
+                matter_type=named(mt),
+                body=shown,
+                allowed=names,
+                why=mt.note or "—",
+            )
         raise Refusal(
-            "body_not_allowed",
-            rule=f"stages.{stage.id}.bodies",
-            body=Text(known.name, known.name_en or known.name) if known else (c.body or "—"),
-            allowed=Text(
-                "、".join(ruleset.bodies[b].name for b in allowed),
-                ", ".join(ruleset.bodies[b].name_en or ruleset.bodies[b].name for b in allowed),
-            ),
+            "body_not_allowed", rule=f"stages.{stage.id}.bodies", body=shown, allowed=names
         )
     spec = ruleset.bodies[body_id]
     if statute_forbids(ruleset, body_id, matter.matter_type):

@@ -156,6 +156,7 @@ class Matter:
     progress: list[tuple[dt.date, str, int | None]] = attrs.Factory(list)
     signed_off_by: list[str] = attrs.Factory(list)
     approved_by: list[str] = attrs.Factory(list)  # outside approvals received
+    approvals: list[tuple[str, bool, str]] = attrs.Factory(list)  # (authority, approved, document)
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
@@ -433,6 +434,7 @@ def _(e: ev.ProgressRecorded, s: State) -> None:
 
 @_apply.register
 def _(e: ev.ApprovalRecorded, s: State) -> None:
+    s.matters[e.matter].approvals.append((e.by, e.approved, e.document))
     if e.approved:
         s.matters[e.matter].approved_by.append(e.by)
 

@@ -108,6 +108,12 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
                     if en
                     else f"  赞成 {counts['yes']} 票，反对 {counts['no']} 票，弃权 {counts['abstain']} 票"
                 )
+    for a in c.get("approvals", ()):
+        lines.append("")
+        verdict = (
+            ("approved" if en else "批准") if a["approved"] else ("refused" if en else "不予批准")
+        )
+        lines.append(f"{a['by']}{'：' if not en else ': '}{verdict}（{a['document']}）")
     if c.get("review"):
         r = c["review"]
         lines.append("")

@@ -26,8 +26,8 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
         "template value: no source gives it; the community must set it",
     ),
     "unverified_law": (
-        "法定下限尚未按新法核实",
-        "statutory floors not yet verified against this law version",
+        "所声明的法律文本已被取代，法定下限按现行文本核对",
+        "the law version declared is superseded; floors are checked against the texts in force",
     ),
 }
 
