@@ -231,3 +231,20 @@ def test_a_disclosure_made_without_a_log_has_no_code_and_the_board_says_nothing_
     write_board(tmp_path, engine.state, engine.rulesets, records, BoardOptions())
     for page in ("index.html", "verify.html", "matters/m4.html"):
         assert "None" not in (tmp_path / page).read_text(encoding="utf-8")
+
+
+def test_outside_approvals_are_on_the_notices_that_follow_them():
+    engine, records = run("01_land_lease_passes.toml")
+    engine.state.disclosures["m1-d2"].content["approvals"] = [
+        {"by": "青石镇人民政府", "approved": True, "document": "青政复〔2026〕12 号"}
+    ]
+    doc = _doc(engine, records, "m1-d2")
+    assert doc["approvals"] == [
+        {
+            "by": "青石镇人民政府",
+            "approved": True,
+            "label": "批准",
+            "document": "青政复〔2026〕12 号",
+        }
+    ]
+    assert _doc(engine, records, "m1-d1")["approvals"] == []
