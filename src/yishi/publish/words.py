@@ -17,6 +17,12 @@ else:  # pragma: no cover
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
+        # punctuation between the words of a line
+        "colon": "：",
+        "sep": "、",
+        "comma": "，",
+        "lp": "（",
+        "rp": "）",
         "board": "公开栏",
         "current": "正在公示",
         "past": "往期公示",
@@ -87,6 +93,11 @@ WORDS: dict[str, dict[str, str]] = {
         "page_of": '"第 " counter(page) " 页，共 " counter(pages) " 页"',
     },
     "en": {
+        "colon": ": ",
+        "sep": ", ",
+        "comma": ", ",
+        "lp": " (",
+        "rp": ")",
         "board": "Notice board",
         "current": "Now posted",
         "past": "Earlier notices",
