@@ -1,4 +1,9 @@
-"""The command line: translates arguments into calls; holds no rules."""
+"""The command line: translates arguments into calls; holds no rules.
+
+Start-up is kept short (``yishi --help`` is typed often): each command imports
+what it needs when it runs, and the installed plugins are looked for only when
+a command needs them, or when ``--help`` must list the commands they add.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,33 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from yishi.domain.catalog import Catalog
+if TYPE_CHECKING:
+    from yishi.domain.catalog import Catalog
+    from yishi.plugins.host import PluginHost
+    from yishi.rulesets.problems import Problem
+
 from yishi.paths import default_db
-from yishi.plugins.host import PluginHost
-from yishi.rulesets.loader import check_text
-from yishi.rulesets.problems import Problem, RuleSetError, errors
-from yishi.rulesets.registry import shipped
-from yishi.rulesets.spec import json_schema
+
+
+class _Commands(click.Group):
+    """Built-in commands at once; the plugins' commands when first asked for."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None:
+            loaded_plugins()
+            found = super().get_command(ctx, cmd_name)
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if _third_party_plugins():
+            loaded_plugins()
+        return super().list_commands(ctx)
+
 
 LANG = click.option(
     "--lang",
@@ -27,7 +49,8 @@ LANG = click.option(
 
 
 @click.group(
-    help="yishi 议事：村（社区）民主议事规则与流程。Resident deliberation for villages and communities."
+    cls=_Commands,
+    help="yishi 议事：村（社区）民主议事规则与流程。Resident deliberation for villages and communities.",
 )
 @click.version_option(package_name="yishi")
 def main() -> None:
@@ -39,6 +62,9 @@ def main() -> None:
 @LANG
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题列表")
 def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
+    from yishi.rulesets.loader import check_text
+    from yishi.rulesets.problems import Problem, errors
+
     problems: list[Problem] = []
     for path in files:
         try:
@@ -67,6 +93,8 @@ def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
 )
 @click.option("--scenario", is_flag=True, help="输出场景文件的 JSON Schema / the scenario format")
 def schema(scenario: bool) -> None:
+    from yishi.rulesets.spec import json_schema
+
     if scenario:
         from yishi.scenario.format import SCENARIO_FOR_EDITORS
 
@@ -78,6 +106,8 @@ def schema(scenario: bool) -> None:
 
 @main.command(name="rulesets", help="列出随 yishi 安装的规则。List the shipped rule sets.")
 def list_rulesets() -> None:
+    from yishi.rulesets.registry import shipped
+
     for ruleset_id, path in shipped().items():
         click.echo(f"{ruleset_id}\t{path}")
 
@@ -94,6 +124,7 @@ def list_rulesets() -> None:
 @LANG
 def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     from yishi.report import to_json, to_text
+    from yishi.rulesets.problems import RuleSetError
     from yishi.scenario import load_scenario, run_scenario
     from yishi.store.sqlite import SQLiteStore
 
@@ -111,11 +142,11 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
         sys.exit(1)
     store = SQLiteStore(db) if db is not None else None
     try:
-        report = run_scenario(loaded, store=store, plugins=PLUGINS)
+        report = run_scenario(loaded, store=store, plugins=loaded_plugins())
     except RuleSetError as exc:
         if store is not None:  # nothing was written: leave no empty log behind
             store.close()
-            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            for leftover in (db, *(Path(f"{db}{s}") for s in ("-wal", "-shm", "-writer"))):
                 if leftover is not None:
                     leftover.unlink(missing_ok=True)
         click.echo(exc.render(lang), err=True)
@@ -194,6 +225,7 @@ def demo(directory: Path, lang: str) -> None:
 def verify(
     db: Path | None, checkpoints: tuple[str, ...], codes: tuple[str, ...], as_json: bool, lang: str
 ) -> None:
+    from yishi.progress import Progress
     from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 
     path = db if db is not None else default_db()
@@ -217,7 +249,8 @@ def verify(
                 param_hint="--checkpoint",
             ) from None
     try:
-        report = verify_sqlite(path, points)
+        with Progress("核验" if not en else "verifying") as bar:
+            report = verify_sqlite(path, points, progress=bar)
     except NotALog as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
@@ -275,7 +308,7 @@ def verify(
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @LANG
 def list_plugins(as_json: bool, lang: str) -> None:
-    host = PLUGINS
+    host = loaded_plugins()
     plugins = host.plugins() if host is not None else []
     problems = host.problems if host is not None else []
     if as_json:
@@ -324,6 +357,8 @@ def list_plugins(as_json: bool, lang: str) -> None:
 @LANG
 def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> None:
     from yishi.log import open_engine
+    from yishi.progress import Progress
+    from yishi.rulesets.problems import RuleSetError
     from yishi.store.sqlite import SQLiteStore
 
     path = db if db is not None else default_db()
@@ -333,7 +368,8 @@ def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> N
         sys.exit(2)
     if retry:
         try:
-            engine = open_engine(path, plugins=PLUGINS, rules=rules)
+            with Progress("读取记录" if not en else "reading the log") as bar:
+                engine = open_engine(path, plugins=loaded_plugins(), rules=rules, progress=bar)
         except RuleSetError as exc:
             click.echo(exc.render(lang), err=True)
             sys.exit(1)
@@ -361,6 +397,8 @@ def _load_plugins(group: click.Group) -> PluginHost | None:
     Never raises: ``yishi --help`` must work whatever an installed plugin does.
     ``YISHI_DISABLE_PLUGIN_AUTOLOAD=1`` leaves out the installed plugins.
     """
+    from yishi.plugins.host import PluginHost
+
     try:
         host = PluginHost.load(entry_points=not os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"))
         host.register_commands(group)
@@ -372,9 +410,39 @@ def _load_plugins(group: click.Group) -> PluginHost | None:
     return host
 
 
+_UNLOADED: Any = object()
+# The loaded plugins (None: the host itself failed); loaded on first use.
+PLUGINS: PluginHost | None = _UNLOADED
+
+
+def loaded_plugins() -> PluginHost | None:
+    global PLUGINS
+    if PLUGINS is _UNLOADED:
+        PLUGINS = _load_plugins(main)
+    return PLUGINS
+
+
+def _third_party_plugins() -> bool:
+    """Whether any installed distribution declares a yishi plugin (whose commands
+    ``--help`` must list). Reads the ``entry_points.txt`` files that
+    ``importlib.metadata`` would read, without importing it (it costs more than
+    the rest of ``--help``); when in doubt, says yes."""
+    if os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"):
+        return False
+    try:
+        for entry in sys.path:
+            folder = Path(entry or ".")
+            if not folder.is_dir():
+                continue
+            for found in folder.glob("*.*-info/entry_points.txt"):
+                if "[yishi]" in found.read_text(encoding="utf-8", errors="replace"):
+                    return True
+    except OSError:
+        return True
+    return False
+
+
 def plugin_catalog() -> Catalog | None:
     """The vote methods and stage kinds of the loaded plugins (None: the built-in ones)."""
-    return PLUGINS.catalog if PLUGINS is not None else None
-
-
-PLUGINS = _load_plugins(main)
+    host = loaded_plugins()
+    return host.catalog if host is not None else None
