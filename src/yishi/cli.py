@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from yishi.i18n import message
+
 if TYPE_CHECKING:
     from yishi.domain.catalog import Catalog
     from yishi.plugins.host import PluginHost
@@ -202,9 +204,9 @@ def demo(directory: Path, lang: str) -> None:
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="记录文件（默认 $YISHI_DB、./yishi.db 或 ./yishi-demo/yishi.db）",
+    help="记录文件（默认 $YISHI_DB、./yishi.db 或 ./yishi-demo/yishi.db），"
+    "或其他存储，如 postgresql://主机/库?community=社区",
 )
 @click.option(
     "--checkpoint",
@@ -223,16 +225,23 @@ def demo(directory: Path, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
 @LANG
 def verify(
-    db: Path | None, checkpoints: tuple[str, ...], codes: tuple[str, ...], as_json: bool, lang: str
+    db: str | None, checkpoints: tuple[str, ...], codes: tuple[str, ...], as_json: bool, lang: str
 ) -> None:
+    from yishi.plugins.locations import backend_of
     from yishi.progress import Progress
     from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 
-    path = db if db is not None else default_db()
+    backend, location = backend_of(db, loaded_plugins()) if db is not None else ("sqlite", "")
+    path: Path | str = Path(location) if db is not None else default_db()
     en = lang == "en"
     if codes:
         from yishi.verify_codes import verify_codes
 
+        if not isinstance(path, Path):
+            click.echo(
+                "--code needs a SQLite log" if en else "--code 只能用于 SQLite 记录文件", err=True
+            )
+            sys.exit(2)
         sys.exit(verify_codes(path, codes, checkpoints, as_json, lang))
     points = []
     for text in checkpoints:
@@ -249,8 +258,12 @@ def verify(
                 param_hint="--checkpoint",
             ) from None
     try:
-        with Progress("核验" if not en else "verifying") as bar:
-            report = verify_sqlite(path, points, progress=bar)
+        if backend == "sqlite":
+            with Progress("核验" if not en else "verifying") as bar:
+                report = verify_sqlite(path, points, progress=bar)
+        else:
+            path = db or ""
+            report = _verify_other(path, points, lang)
     except NotALog as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
@@ -296,6 +309,107 @@ def verify(
     if len(report.damage) > 20:
         click.echo(f"  …（另有 {len(report.damage) - 20} 处）", err=True)
     sys.exit(1)
+
+
+def _verify_other(location: str, points: list[Any], lang: str) -> Any:
+    """Verify a log kept by a store plugin (PostgreSQL …), read through its store."""
+    from yishi.plugins.locations import open_location
+    from yishi.store.verify import NotALog, verify_store
+
+    try:
+        store = open_location(location, loaded_plugins())
+    except LookupError as exc:
+        click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
+        sys.exit(2)
+    try:
+        if not getattr(store, "exists", lambda: True)():
+            raise NotALog("verify_no_file", location)
+        return verify_store(store, points)
+    finally:
+        store.close()
+
+
+@main.command(
+    help="把记录从一处存储迁到另一处（SQLite ⇄ PostgreSQL），保留事件、哈希与附件，两侧核验。"
+    "Copy a log to another store, keeping events, hashes and attachments; verify both sides."
+)
+@click.argument("source")
+@click.argument("target")
+@LANG
+def migrate(source: str, target: str, lang: str) -> None:
+    from yishi.plugins.locations import backend_of, open_location
+    from yishi.store.migrate import MigrationRefused
+    from yishi.store.migrate import migrate as copy_log
+
+    if backend_of(source, loaded_plugins())[0] == "sqlite" and not Path(source).is_file():
+        click.echo(message("verify_no_file", lang, path=source), err=True)
+        sys.exit(2)
+    stores = []
+    try:
+        stores.append(open_location(source, loaded_plugins()))
+        if not getattr(stores[0], "exists", lambda: True)():
+            click.echo(message("verify_no_file", lang, path=source), err=True)
+            sys.exit(2)
+        stores.append(open_location(target, loaded_plugins()))
+        result = copy_log(*stores)
+    except LookupError as exc:
+        click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
+        sys.exit(2)
+    except MigrationRefused as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(1)
+    finally:
+        for store in stores:
+            store.close()
+    click.echo(
+        message(
+            "migrate_done",
+            lang,
+            records=result.records,
+            commands=result.commands,
+            files=result.evidence_files,
+            source=source,
+            target=target,
+            head=f"{result.head.size}:{result.head.hash}",
+        )
+    )
+
+
+@main.group(name="plugin", help="插件开发工具。Tools for plugin authors.")
+def plugin_group() -> None:
+    pass
+
+
+@plugin_group.command(
+    name="new",
+    help="生成一个插件项目（含入口点、一个钩子和可直接通过的测试）。"
+    "Scaffold a plugin project that passes its own tests.",
+)
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="目标目录（默认 ./yishi-NAME）",
+)
+@LANG
+def plugin_new(name: str, directory: Path | None, lang: str) -> None:
+    from yishi.scaffold import ScaffoldError, scaffold
+
+    target = directory if directory is not None else Path(f"yishi-{name}")
+    try:
+        written = scaffold(name, target)
+    except ScaffoldError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(str(path))
+    click.echo(
+        f"Next: pip install -e {target} && python -m pytest {target} && yishi plugins"
+        if lang == "en"
+        else f"下一步：pip install -e {target}，再 python -m pytest {target}，用 yishi plugins 查看"
+    )
 
 
 # -- plugins: keep this block last, so plugins see every built-in command ---------
