@@ -167,6 +167,17 @@ def build_document(
             "procedure": (ruleset.title_en or ruleset.title) if en else ruleset.title,
         },
         "decisions": _decisions(content, state, ruleset, lang),
+        "approvals": [
+            {
+                "by": a.get("by", ""),
+                "approved": bool(a.get("approved")),
+                "label": ("approved" if en else "批准")
+                if a.get("approved")
+                else ("not approved" if en else "不予批准"),
+                "document": a.get("document", ""),
+            }
+            for a in content.get("approvals", ())
+        ],
         "recusals": [{"person": person(state, p), "reason": r} for p, r in matter.recused.items()],
         "supervision": _review(content, d, lang) + _supervision(own, state, ruleset, lang),
         "objecting": _objecting(d, lang),
@@ -216,6 +227,8 @@ def _withhold_section(doc: dict[str, Any], section: str, en: bool) -> None:
         doc["implementation"] = None
     elif section in doc:
         doc[section] = []
+    if section == "decisions":
+        doc["approvals"] = []
 
 
 def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[dict[str, Any]]:

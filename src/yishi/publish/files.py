@@ -9,6 +9,7 @@ printed copy can later be checked with ``yishi verify --checkpoint``.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import tempfile
@@ -19,6 +20,7 @@ from typing import Any
 from yishi.hookspecs import hookimpl
 from yishi.publish.code import verification_code
 from yishi.publish.notice import Notice, checkpoint_line
+from yishi.publish.privacy import mask_text
 
 KINDS = {
     "resolution": ("决议公开", "resolution"),
@@ -73,7 +75,8 @@ def render_markdown(notice: Notice, lang: str = "zh", *, db: str = "") -> str:
     en = lang == "en"
     kind = KINDS.get(notice.kind, (notice.kind, notice.kind))[1 if en else 0]
     check = checkpoint_line(notice.checkpoint, "zh") if notice.checkpoint else None
-    lines = [f"# Notice: {notice.title}" if en else f"# 公示：{notice.title}", ""]
+    title = _public(notice.title)
+    lines = [f"# Notice: {title}" if en else f"# 公示：{title}", ""]
     facts = (
         [
             ("Notice", notice.disclosure),
@@ -101,12 +104,18 @@ def render_markdown(notice: Notice, lang: str = "zh", *, db: str = "") -> str:
         body = body[1:]
     while body and not body[-1].strip():
         body = body[:-1]
-    lines += _markdown_lines(body)
+    lines += _markdown_lines([_public(line) for line in body])
     lines.append("")
     lines.append("## Record check" if en else "## 存证核验")
     lines.append("")
     lines += _checkpoint_section(notice.checkpoint, lang, db, notice.disclosure)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _public(text: str) -> str:
+    """Typed text as it may appear in public Markdown: ID and phone numbers masked,
+    and ``<``, ``>``, ``&`` as entities, so markup shows as the characters typed."""
+    return html.escape(mask_text(text), quote=False)
 
 
 def _markdown_lines(text: list[str]) -> list[str]:

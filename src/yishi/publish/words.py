@@ -17,6 +17,12 @@ else:  # pragma: no cover
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
+        # punctuation between the words of a line
+        "colon": "：",
+        "sep": "、",
+        "comma": "，",
+        "lp": "（",
+        "rp": "）",
         "board": "公开栏",
         "current": "正在公示",
         "past": "往期公示",
@@ -48,6 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
         "why": "依据",
         "elected": "当选",
         "recusals": "回避情况",
+        "approvals": "报批情况",
         "supervision": "监督意见",
         "objecting": "异议方式与期限",
         "objections": "异议及答复",
@@ -70,7 +77,7 @@ WORDS: dict[str, dict[str, str]] = {
         "records": "记录条数",
         "head": "链头摘要",
         "verify_how": "在保存记录的电脑上运行下面的命令，输入公示上的核验码：",
-        "verify_what": "核验码对应唯一一份公示及其生成时的记录状态；命令会重算整条哈希链，并显示该公示的标题和张贴日期，请与纸质公示对照。",
+        "verify_what": "核验码对应唯一一份公示及其生成时的记录状态；命令会重算整条哈希链，并显示该公示的标题和张贴日期，请与纸质公示对照。用手机扫纸质公示上的二维码，会打开本页并标出这份公示所在的一行，可对照核验码、标题和存证。",
         "withheld": "依规不予公开的内容",
         "publisher": "公示单位",
         "seal": "（盖章）",
@@ -86,6 +93,11 @@ WORDS: dict[str, dict[str, str]] = {
         "page_of": '"第 " counter(page) " 页，共 " counter(pages) " 页"',
     },
     "en": {
+        "colon": ": ",
+        "sep": ", ",
+        "comma": ", ",
+        "lp": " (",
+        "rp": ")",
         "board": "Notice board",
         "current": "Now posted",
         "past": "Earlier notices",
@@ -117,6 +129,7 @@ WORDS: dict[str, dict[str, str]] = {
         "why": "Explanation",
         "elected": "Elected",
         "recusals": "Recusals",
+        "approvals": "Outside approvals",
         "supervision": "Monitoring committee's opinion",
         "objecting": "How to object, and until when",
         "objections": "Objections and replies",
@@ -139,7 +152,7 @@ WORDS: dict[str, dict[str, str]] = {
         "records": "Records",
         "head": "Head digest",
         "verify_how": "On the computer that keeps the record, run this command with the code printed on the notice:",
-        "verify_what": "The code belongs to one notice and the state of the record it was made from; the command recomputes the whole hash chain and shows the notice's title and posting date, to compare with the paper.",
+        "verify_what": "The code belongs to one notice and the state of the record it was made from; the command recomputes the whole hash chain and shows the notice's title and posting date, to compare with the paper. Scanning the QR code on the paper notice opens this page at that notice's row, to compare its code, title and checkpoint.",
         "withheld": "Withheld by rule",
         "publisher": "Published by",
         "seal": "(seal)",
