@@ -265,6 +265,19 @@ def verify(
     sys.exit(1)
 
 
+# -- the web application (yishi serve, yishi access); Starlette is imported only by serve
+
+
+def _add_web_commands() -> None:
+    from yishi.web.cli import access, serve
+
+    main.add_command(serve)
+    main.add_command(access)
+
+
+_add_web_commands()
+
+
 # -- plugins: keep this block last, so plugins see every built-in command ---------
 
 
