@@ -84,20 +84,27 @@ async def _body(request: Request, web: WebState) -> tuple[Any, list[tuple[bytes,
     """The command's JSON and any uploaded evidence files (bytes, name, type, note)."""
     kind = request.headers.get("content-type", "")
     if kind.startswith("multipart/form-data"):
-        form = await request.form(max_files=20, max_fields=50, max_part_size=web.config.max_upload)
-        raw = form.get("command")
-        data = json.loads(raw) if isinstance(raw, str) else {}
-        notes = [str(n) for n in form.getlist("note")]
-        files = []
-        for i, upload in enumerate(form.getlist("evidence")):
-            if isinstance(upload, UploadFile):
-                content = await upload.read()
-                if content:
-                    note = notes[i] if i < len(notes) else ""
-                    files.append((content, upload.filename or "file", upload.content_type or "", note))
-        return data, files
+        async with request.form(
+            max_files=20, max_fields=50, max_part_size=web.config.max_upload
+        ) as form:
+            raw = form.get("command")
+            data = json.loads(raw) if isinstance(raw, str) else {}
+            return data, await uploads(form)
     raw_bytes = await request.body()
     return json.loads(raw_bytes or b"null"), []
+
+async def uploads(form: Any) -> list[tuple[bytes, str, str, str]]:
+    """The files of a form post, each with the note given beside it, in order."""
+    notes = [str(n) for n in form.getlist("note")]
+    files = []
+    for i, upload in enumerate(form.getlist("evidence")):
+        if isinstance(upload, UploadFile):
+            content = await upload.read()
+            if content:
+                note = notes[i] if i < len(notes) else ""
+                files.append((content, upload.filename or "file", upload.content_type or "", note))
+    return files
+
 
 def store_evidence(engine: Any, files: list[tuple[bytes, str, str, str]]) -> tuple[Evidence, ...]:
     """Keep the files beside the log, by content. A refused command leaves them unreferenced,

@@ -13,14 +13,14 @@ from typing import Any
 
 import jinja2
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from yishi.domain import commands as cmd
 from yishi.web import queries
-from yishi.web.api import lang_of, submit
+from yishi.web.api import lang_of, submit, uploads
 from yishi.web.auth import Identity, csrf_ok, csrf_token, identify
 from yishi.web.forms import fields_of, to_json
 from yishi.web.schema import COMMANDS
@@ -315,17 +315,12 @@ async def console_command(request: Request) -> Response:
     if request.method == "GET":
         values = {k: v for k, v in request.query_params.items() if k not in (*EMBED_PARAMS, "lang")}
         return page.render("command.html.j2", title=title, name=name, fields=fields_of(cls, page.lang, values), errors={}, general=[])
-    form = await request.form(max_files=20, max_part_size=page.web.config.max_upload)
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    if not page.checks_form(form):
-        return page.render("command.html.j2", 403, title=title, name=name, fields=fields_of(cls, page.lang, values), errors={}, general=[_csrf(page)])
-    files = []
-    notes = [str(n) for n in form.getlist("note")]
-    for i, upload in enumerate(form.getlist("evidence")):
-        if isinstance(upload, UploadFile):
-            content = await upload.read()
-            if content:
-                files.append((content, upload.filename or "file", upload.content_type or "", notes[i] if i < len(notes) else ""))
+    async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        if not page.checks_form(form):
+            fields = fields_of(cls, page.lang, values)
+            return page.render("command.html.j2", 403, title=title, name=name, fields=fields, errors={}, general=[_csrf(page)])
+        files = await uploads(form)
     assert page.identity is not None
     status, body, _ = await submit(request, page.web, page.slug, cls, to_json(cls, values), files, page.identity)
     if status == 201:
