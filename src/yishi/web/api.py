@@ -43,7 +43,10 @@ def error(status: int, code: str, *, field: str | None = None, rule: str = "", *
     body: dict[str, Any] = {
         "code": code,
         "rule": rule,
-        "message": {lang: message(code, lang, **localized(params, lang)) for lang in ("zh", "en")},
+        "message": {
+            lang: message(code, lang, **localized({**params, "field": field or ""}, lang))
+            for lang in ("zh", "en")
+        },
     }
     if field is not None:
         body["field"] = field
@@ -176,7 +179,7 @@ async def submit(
         security.warning(
             "refused %s %s by %r (%s): %s", slug, cls.__name__, identity.actor, identity.via, code
         )
-        return _err(403, code, field=params.get("field"), **params)
+        return _err(403, code, **params)
     if isinstance(command, PUBLIC):
         wait = web.buckets.take(client_of(request, identity))
         if wait:
