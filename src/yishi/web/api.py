@@ -31,6 +31,13 @@ security = logging.getLogger("yishi.web.security")
 # Refusals that say "not you" rather than "not now".
 FORBIDDEN_CODES = {"not_authorized", "not_a_recorder"}
 MAX_LIMIT = 200
+# Refusals that quote no value but are plainly about one field.
+IMPLIED_FIELDS = {
+    "title_required": "title",
+    "reason_required": "reason",
+    "approval_required": "approval",
+    "notice_too_short": "date",
+}
 
 def lang_of(request: Request) -> str:
     asked = request.query_params.get("lang")
@@ -71,6 +78,9 @@ def refusal_field(refusal: Refusal, command: cmd.Command) -> str | None:
     """The request field a refusal is about: a parameter named like a field, else the
     field whose value the refusal quotes."""
     names = [f.name for f in body_fields(type(command))]
+    implied = IMPLIED_FIELDS.get(refusal.code)
+    if implied in names:
+        return implied
     for key in refusal.params:
         if key in names:
             return key

@@ -270,8 +270,9 @@ async def signin(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     page = Page(request)
     form = await request.form()
-    if csrf_ok(request, str(form.get("csrf", ""))):
-        request.session.clear()
+    if not csrf_ok(request, str(form.get("csrf", ""))):
+        return page.render("signin.html.j2", 403, account="", general=[_csrf(page)])
+    request.session.clear()
     return RedirectResponse(page.url(""), 303)
 
 
