@@ -133,8 +133,10 @@ class SecurityHeaders:
                 headers += [
                     (b"content-security-policy", csp),
                     (b"x-content-type-options", b"nosniff"),
-                    # an embed URL carries a portal signature: never send it onwards
-                    (b"referrer-policy", b"no-referrer"),
+                    # an embed URL carries a portal signature: never send it to another
+                    # site ("no-referrer" would also make browsers send Origin: null on
+                    # our own form posts, which the CSRF check refuses)
+                    (b"referrer-policy", b"same-origin"),
                 ]
                 message["headers"] = headers
             await send(message)

@@ -39,7 +39,6 @@ SCRIPT = r"""/* yishi embed: <div class="yishi-embed" data-community="…"> → 
     frame.style.width = "100%";
     frame.style.border = "0";
     frame.style.height = (div.getAttribute("data-height") || "640") + "px";
-    frame.setAttribute("loading", "lazy");
     frame.setAttribute("referrerpolicy", "no-referrer");
     frame.setAttribute("sandbox", "allow-forms allow-same-origin allow-top-navigation-by-user-activation allow-popups");
     div.appendChild(frame);

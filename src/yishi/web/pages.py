@@ -127,7 +127,8 @@ def _stage_kind(service: Any, matter_id: str) -> str:
     ruleset = service.engine.rulesets[matter.procedure]
     for stage in ruleset.stages:
         if stage.id == matter.stage:
-            return str(stage.kind)
+            # a plugin's stage kind runs as one of the six built-in behaviours
+            return str(stage.kind_spec.behaviour.value)
     return ""
 
 

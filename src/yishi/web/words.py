@@ -124,6 +124,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "done": ("已记录。", "Recorded."),
     "api_docs": ("接口说明（OpenAPI）", "API (OpenAPI)"),
     "evidence": ("附件（签到表、计票单、现场照片）", "attachments (sign-in sheet, tally sheet, photos)"),
+    "attachment": ("附件", "attachment"),
     "evidence_note": ("附件说明，如：签到表", "what it shows, e.g. sign-in sheet"),
 }
 
