@@ -38,10 +38,14 @@ def make_app(yishi: str, secret: str, community: str = "main") -> Starlette:
     async def portal(request: Request) -> HTMLResponse:
         user = request.query_params.get("user", "")  # the portal's own session, simplified
         person = PERSON_OF.get(user)
-        attributes = f'data-community="{html.escape(community)}" data-page="{"home" if person else "board"}"'
+        attributes = (
+            f'data-community="{html.escape(community)}" data-page="{"home" if person else "board"}"'
+        )
         if person:
             ts = int(time.time())
-            attributes += f' data-actor="{person}" data-ts="{ts}" data-sig="{sign(secret, person, ts)}"'
+            attributes += (
+                f' data-actor="{person}" data-ts="{ts}" data-sig="{sign(secret, person, ts)}"'
+            )
         users = " ".join(f'<a href="?user={u}">{u}</a>' for u in PERSON_OF)
         page = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>智慧社区门户</title></head>

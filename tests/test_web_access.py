@@ -19,10 +19,17 @@ from yishi.web.schema import COMMANDS
 # Written out by hand from the issue and ASVS 4.1.3, not read from policy.py, so that a
 # change to the policy fails here until someone decides it on purpose.
 RESIDENT = {"suggest", "raise_objection", "rate", "cast_vote", "cast_election_ballot"}
-STAFF = (set(COMMANDS) - {"set_up_community"})
+STAFF = set(COMMANDS) - {"set_up_community"}
 REGISTRAR = {"set_up_community", "tick"}
 PORTAL = {"suggest", "raise_objection", "rate"}  # a portal never casts a vote
-GATE_CODES = {"web_role_required", "web_only_yourself", "web_no_behalf", "web_not_by_portal", "web_sign_in", "web_no_policy"}
+GATE_CODES = {
+    "web_role_required",
+    "web_only_yourself",
+    "web_no_behalf",
+    "web_not_by_portal",
+    "web_sign_in",
+    "web_no_policy",
+}
 
 
 def body_for(name: str, me: str) -> dict:
@@ -35,7 +42,12 @@ def body_for(name: str, me: str) -> dict:
         "close_evaluation": {"matter": "m"},
         "close_meeting": {"meeting": "x"},
         "complete_execution": {"matter": "m"},
-        "convene_meeting": {"matter": "m", "meeting": "x", "date": "2026-09-09", "method": "show_of_hands"},
+        "convene_meeting": {
+            "matter": "m",
+            "meeting": "x",
+            "date": "2026-09-09",
+            "method": "show_of_hands",
+        },
         "declare_interest": {"matter": "m", "person": me, "reason": "亲属"},
         "decline_suggestion": {"suggestion": "s", "reason": "r"},
         "enter_ballots": {"meeting": "x", "ballots": [[me, "yes"]]},
@@ -78,7 +90,11 @@ def _identities(access):
         "anonymous": ({}, set(), "c003"),
         "wrong token": (bearer("ys_not-a-token"), set(), "c003"),
         "resident": (bearer(access.new_token("c003")), RESIDENT, "c003"),
-        "staff": (bearer(access.new_token("k02")), STAFF | {"cast_vote", "cast_election_ballot"}, "k02"),
+        "staff": (
+            bearer(access.new_token("k02")),
+            STAFF | {"cast_vote", "cast_election_ballot"},
+            "k02",
+        ),
         "registrar": (bearer(access.new_token("reg")), REGISTRAR, "reg"),
         "portal resident": (_signed("c011"), PORTAL, "c011"),
         "no role": (bearer(access.new_token("c030")), set(), "c030"),
@@ -99,11 +115,19 @@ def test_authorization_matrix(site):
                 r = c.post(f"/api/v1/c/main/commands/{name}", json=body, headers=headers)
                 code = r.json().get("error", {}).get("code")
                 cells += 1
-                may = name in allowed and (variant == "own" or name not in OWN_ONLY or who == "staff" and name not in VOTES)
+                may = name in allowed and (
+                    variant == "own"
+                    or name not in OWN_ONLY
+                    or (who == "staff" and name not in VOTES)
+                )
                 if may:
                     ok = code not in GATE_CODES
                 else:
-                    ok = r.status_code in (401, 403) and code in GATE_CODES and engine.position == before
+                    ok = (
+                        r.status_code in (401, 403)
+                        and code in GATE_CODES
+                        and engine.position == before
+                    )
                 if not ok:
                     mismatches += 1
                     print(who, name, variant, r.status_code, code)
@@ -115,18 +139,22 @@ VOTES = {"cast_vote", "cast_election_ballot"}
 
 
 def test_nobody_casts_a_vote_for_someone_else(site):
-    c, engine, access = site
+    c, _engine, access = site
     staff = bearer(access.new_token("k01"))
     for name in VOTES:
         body = body_for(name, "c005")
         r = c.post(f"/api/v1/c/main/commands/{name}", json=body, headers=staff)
         assert r.status_code == 403 and r.json()["error"]["field"] == "voter"
-        r = c.post(f"/api/v1/c/main/commands/{name}", json={**body_for(name, "k01"), "on_behalf_of": "c005"}, headers=staff)
+        r = c.post(
+            f"/api/v1/c/main/commands/{name}",
+            json={**body_for(name, "k01"), "on_behalf_of": "c005"},
+            headers=staff,
+        )
         assert r.status_code == 403 and r.json()["error"]["code"] == "web_no_behalf"
 
 
 def test_a_resident_cannot_enter_for_someone_else(site):
-    c, engine, access = site
+    c, _engine, access = site
     token = bearer(access.new_token("c003"))
     r = c.post(
         "/api/v1/c/main/commands/suggest",
@@ -137,8 +165,12 @@ def test_a_resident_cannot_enter_for_someone_else(site):
 
 
 def test_portal_signatures(site):
-    c, engine, access = site
-    assert c.get("/api/v1/c/main/me", headers=_signed("c011")).json() == {"actor": "c011", "roles": ["resident"], "via": "portal"}
+    c, _engine, _access = site
+    assert c.get("/api/v1/c/main/me", headers=_signed("c011")).json() == {
+        "actor": "c011",
+        "roles": ["resident"],
+        "via": "portal",
+    }
     stale = _signed("c011", int(time.time()) - 301)
     assert c.get("/api/v1/c/main/me", headers=stale).status_code == 401
     future = _signed("c011", int(time.time()) + 301)
@@ -157,7 +189,9 @@ def test_tokens_and_passwords_are_stored_hashed(tmp_path):
     assert token.encode() not in raw and b"a long password" not in raw
     store = AccessStore(tmp_path / "a.db")
     assert store.actor_for_token(token) == "c003"
-    assert store.check_password("c003", "a long password") and not store.check_password("c003", "wrong one")
+    assert store.check_password("c003", "a long password") and not store.check_password(
+        "c003", "wrong one"
+    )
     assert not store.check_password("nobody", "a long password")
     assert store.revoke_token(token) and store.actor_for_token(token) is None
 
@@ -182,7 +216,7 @@ class HostPortal:
 
 def test_hook_yishi_actor_from_request(tmp_path):
     host = PluginHost.load(extra=[HostPortal()], entry_points=False)
-    app, engine, access = make_app(tmp_path, plugins=host)
+    app, _engine, _access = make_app(tmp_path, plugins=host)
     c = client(app)
     assert c.get("/api/v1/c/main/me", headers={"X-Host-User": "alice"}).json()["actor"] == "c001"
     assert c.get("/api/v1/c/main/me", headers={"X-Host-User": "mallory"}).status_code == 401
@@ -241,7 +275,7 @@ def test_every_route_is_classified(site):
 
 
 def test_console_is_for_staff_only(site):
-    c, engine, access = site
+    c, _engine, _access = site
     resident = client(c.app)
     assert resident.get("/c/main/console").status_code == 401
     assert resident.get("/c/main/console/propose_matter").status_code == 401

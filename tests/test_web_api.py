@@ -21,7 +21,9 @@ def site(tmp_path):
 
 
 def post(c, tokens, who, command, body, **headers):
-    return c.post(f"/api/v1/c/main/commands/{command}", json=body, headers={**bearer(tokens[who]), **headers})
+    return c.post(
+        f"/api/v1/c/main/commands/{command}", json=body, headers={**bearer(tokens[who]), **headers}
+    )
 
 
 def at(engine, *args):
@@ -31,14 +33,31 @@ def at(engine, *args):
 def test_a_whole_consultation_through_the_api(site):
     c, engine, t, tmp = site
     at(engine, 2026, 9, 1, 20, 10)
-    assert post(c, t, "c003", "suggest", {"suggestion": "s1", "person": "c003", "title": "消防通道被堵"}).status_code == 201
+    assert (
+        post(
+            c, t, "c003", "suggest", {"suggestion": "s1", "person": "c003", "title": "消防通道被堵"}
+        ).status_code
+        == 201
+    )
     # a 网格员 enters an elderly resident's suggestion: both names are recorded
-    r = post(c, t, "k02", "suggest", {"suggestion": "s3", "person": "c021", "title": "外来车辆", "on_behalf_of": "c021"})
+    r = post(
+        c,
+        t,
+        "k02",
+        "suggest",
+        {"suggestion": "s3", "person": "c021", "title": "外来车辆", "on_behalf_of": "c021"},
+    )
     assert r.status_code == 201, r.json()
     event = r.json()["events"][0]
     assert (event["actor"], event["on_behalf_of"]) == ("k02", "c021")
     at(engine, 2026, 9, 4, 9)
-    r = post(c, t, "k01", "merge_suggestions", {"matter": "m9", "suggestions": ["s1", "s3"], "title": "停车秩序整治"})
+    r = post(
+        c,
+        t,
+        "k01",
+        "merge_suggestions",
+        {"matter": "m9", "suggestions": ["s1", "s3"], "title": "停车秩序整治"},
+    )
     assert r.status_code == 201, r.json()
     follow = c.get("/api/v1/c/main/suggestions/s1").json()
     assert follow["status"] == "merged" and follow["matter"]["id"] == "m9"
@@ -60,17 +79,36 @@ def test_a_whole_consultation_through_the_api(site):
     assert evidence["name"] == "计票单.jpg" and evidence["note"] == "计票单"
     assert post(c, t, "k02", "close_meeting", {"meeting": "m9-d"}).status_code == 201
     at(engine, 2026, 9, 8, 9)
-    r = post(c, t, "k01", "publish", {"matter": "m9", "disclosure": "m9-d1", "text": "改建 18 个停车位"})
+    r = post(
+        c, t, "k01", "publish", {"matter": "m9", "disclosure": "m9-d1", "text": "改建 18 个停车位"}
+    )
     assert r.status_code == 201, r.json()
     board = c.get("/api/v1/c/main/board").json()
     assert [d["id"] for d in board["current"]] == ["m9-d1"]
-    r = post(c, t, "c003", "raise_objection", {"disclosure": "m9-d1", "objection": "o1", "person": "c003", "text": "停车位太少"})
+    r = post(
+        c,
+        t,
+        "c003",
+        "raise_objection",
+        {"disclosure": "m9-d1", "objection": "o1", "person": "c003", "text": "停车位太少"},
+    )
     assert r.status_code == 201, r.json()
-    r = post(c, t, "k01", "answer_objection", {"objection": "o1", "reply": "再增加 4 个", "resolved": True})
+    r = post(
+        c,
+        t,
+        "k01",
+        "answer_objection",
+        {"objection": "o1", "reply": "再增加 4 个", "resolved": True},
+    )
     assert r.status_code == 201, r.json()
     at(engine, 2026, 9, 20, 9)
     assert post(c, t, "k01", "tick", {}).status_code == 201
-    assert post(c, t, "k02", "record_progress", {"matter": "m9", "text": "道闸安装完成", "percent": 100}).status_code == 201
+    assert (
+        post(
+            c, t, "k02", "record_progress", {"matter": "m9", "text": "道闸安装完成", "percent": 100}
+        ).status_code
+        == 201
+    )
     assert post(c, t, "k02", "complete_execution", {"matter": "m9"}).status_code == 201
     at(engine, 2026, 9, 25, 20)
     for resident in ("c001", "c002", "c003", "c011"):
@@ -101,16 +139,20 @@ def test_a_refusal_names_the_field_gives_the_rule_and_writes_nothing(site):
     assert error["code"] == "notice_too_short" and error["rule"]
     assert "2" in error["message"]["zh"] and "notice" in error["message"]["en"]
     assert engine.position == before
-    r = post(c, t, "k02", "convene_meeting", {**body, "method": "carrier_pigeon", "date": "2026-09-09"})
-    assert r.status_code == 422 and r.json()["error"]["field"] == "method"
+    r = post(
+        c, t, "k02", "convene_meeting", {**body, "method": "carrier_pigeon", "date": "2026-09-09"}
+    )
+    assert r.status_code == 409 and r.json()["error"]["field"] == "method"
     r = post(c, t, "k02", "convene_meeting", {**body, "matter": "nope"})
-    assert r.status_code == 422 and r.json()["error"]["field"] == "matter"
+    assert r.status_code == 409 and r.json()["error"]["field"] == "matter"
     r = post(c, t, "k02", "convene_meeting", {**body, "date": "9月9日"})
     assert r.status_code == 422
     assert r.json()["error"]["field"] == "date" and "日期" in r.json()["error"]["message"]["zh"]
     r = post(c, t, "k02", "convene_meeting", {**body, "actor": "k01"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "actor"
-    r = c.post("/api/v1/c/main/commands/convene_meeting", content=b"{not json", headers=bearer(t["k02"]))
+    r = c.post(
+        "/api/v1/c/main/commands/convene_meeting", content=b"{not json", headers=bearer(t["k02"])
+    )
     assert r.status_code == 400
     assert engine.position == before
 
@@ -123,18 +165,35 @@ def test_an_idempotency_key_records_a_retry_once(site):
     again = post(c, t, "c003", "suggest", body, **{"Idempotency-Key": "phone-1"})
     assert first.status_code == again.status_code == 201
     assert first.json()["events"] == again.json()["events"] and engine.position == position
-    other = post(c, t, "c003", "suggest", {**body, "title": "别的"}, **{"Idempotency-Key": "phone-1"})
+    other = post(
+        c, t, "c003", "suggest", {**body, "title": "别的"}, **{"Idempotency-Key": "phone-1"}
+    )
     assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_key_reused"
     # keys are per actor: another resident's "phone-1" is a different request
-    mine = post(c, t, "c011", "suggest", {"suggestion": "s2", "person": "c011", "title": "x"}, **{"Idempotency-Key": "phone-1"})
+    mine = post(
+        c,
+        t,
+        "c011",
+        "suggest",
+        {"suggestion": "s2", "person": "c011", "title": "x"},
+        **{"Idempotency-Key": "phone-1"},
+    )
     assert mine.status_code == 201 and engine.position == position + 1
 
 
 def test_pagination_and_link_header(site):
-    c, engine, t, _ = site
+    c, _engine, t, _ = site
     for i in range(5):
-        post(c, t, "c003", "suggest", {"suggestion": f"s{i}", "person": "c003", "title": f"建议{i}"})
-        post(c, t, "k01", "merge_suggestions", {"matter": f"m{i}", "suggestions": [f"s{i}"], "title": f"议题{i}"})
+        post(
+            c, t, "c003", "suggest", {"suggestion": f"s{i}", "person": "c003", "title": f"建议{i}"}
+        )
+        post(
+            c,
+            t,
+            "k01",
+            "merge_suggestions",
+            {"matter": f"m{i}", "suggestions": [f"s{i}"], "title": f"议题{i}"},
+        )
     r = c.get("/api/v1/c/main/matters?limit=2")
     page = r.json()
     assert page["total"] == 5 and len(page["items"]) == 2 and page["next"] == "2"
@@ -149,7 +208,7 @@ def test_pagination_and_link_header(site):
 
 
 def test_board_etag_and_conditional_get(site):
-    c, engine, t, _ = site
+    c, _engine, t, _ = site
     for path in ("/api/v1/c/main/board", "/c/main/board/index.html"):
         first = c.get(path)
         tag = first.headers["etag"]
@@ -164,18 +223,22 @@ def test_server_sent_events_say_which_matter_changed(site):
     post(c, t, "c003", "suggest", {"suggestion": "s1", "person": "c003", "title": "x"})
     start = engine.position
     post(c, t, "k01", "merge_suggestions", {"matter": "m9", "suggestions": ["s1"], "title": "停车"})
-    with c.stream("GET", "/api/v1/c/main/events?timeout=0&matter=m9", headers={"Last-Event-ID": str(start)}) as r:
+    with c.stream(
+        "GET", "/api/v1/c/main/events?timeout=0&matter=m9", headers={"Last-Event-ID": str(start)}
+    ) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         text = "".join(r.iter_text())
     assert f"id: {engine.position}" in text and "event: changed" in text
     data = json.loads(text.split("data: ")[1].split("\n")[0])
     assert "m9" in data["matters"]
-    with c.stream("GET", "/api/v1/c/main/events?timeout=0&matter=other", headers={"Last-Event-ID": str(start)}) as r:
+    with c.stream(
+        "GET", "/api/v1/c/main/events?timeout=0&matter=other", headers={"Last-Event-ID": str(start)}
+    ) as r:
         assert "event: changed" not in "".join(r.iter_text())
 
 
 def test_public_submissions_are_rate_limited(tmp_path):
-    app, engine, access = make_app(tmp_path, rate=0.001, burst=2)
+    app, _engine, access = make_app(tmp_path, rate=0.001, burst=2)
     c = client(app)
     token = access.new_token("c003")
     codes = [
@@ -187,7 +250,10 @@ def test_public_submissions_are_rate_limited(tmp_path):
         for i in range(3)
     ]
     assert [r.status_code for r in codes] == [201, 201, 429]
-    assert int(codes[2].headers["retry-after"]) > 0 and codes[2].json()["error"]["code"] == "web_slow_down"
+    assert (
+        int(codes[2].headers["retry-after"]) > 0
+        and codes[2].json()["error"]["code"] == "web_slow_down"
+    )
 
 
 def test_verify_a_code_from_a_notice(site):
@@ -195,9 +261,17 @@ def test_verify_a_code_from_a_notice(site):
     post(c, t, "c003", "suggest", {"suggestion": "s1", "person": "c003", "title": "x"})
     post(c, t, "k01", "merge_suggestions", {"matter": "m9", "suggestions": ["s1"], "title": "停车"})
     at(engine, 2026, 9, 4, 10)
-    post(c, t, "k02", "convene_meeting", {"matter": "m9", "meeting": "g", "date": "2026-09-07", "method": "show_of_hands"})
+    post(
+        c,
+        t,
+        "k02",
+        "convene_meeting",
+        {"matter": "m9", "meeting": "g", "date": "2026-09-07", "method": "show_of_hands"},
+    )
     at(engine, 2026, 9, 7, 19)
-    post(c, t, "k02", "check_in", {"meeting": "g", "people": ["k02", "c001", "c002", "c003", "c004"]})
+    post(
+        c, t, "k02", "check_in", {"meeting": "g", "people": ["k02", "c001", "c002", "c003", "c004"]}
+    )
     post(c, t, "k02", "enter_hand_count", {"meeting": "g", "yes": 5, "no": 0})
     post(c, t, "k02", "close_meeting", {"meeting": "g"})
     assert post(c, t, "k01", "publish", {"matter": "m9", "disclosure": "d1"}).status_code == 201

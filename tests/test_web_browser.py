@@ -38,16 +38,25 @@ def png(width: int = 40, height: int = 30) -> bytes:
     raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"])
+        b = p.chromium.launch(
+            executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"]
+        )
         yield b
         b.close()
 
@@ -87,10 +96,12 @@ def console_do(page, base: str, command: str, fields: dict, query: str = "", fil
 
 
 def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
-    app, engine, access = make_app(tmp_path)
+    app, engine, _access = make_app(tmp_path)
     clock = engine.clock
     with serving(app) as base:
-        phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN")
+        phone = browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN"
+        )
         resident = phone.new_page()
         sign_in(resident, base, "c003")
         fits(resident)
@@ -99,7 +110,9 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
         resident.fill("#title", " ")
         before = engine.position
         submit(resident)
-        assert resident.locator("#err-title").is_visible() and engine.position == before, resident.content()[-2500:]
+        assert resident.locator("#err-title").is_visible() and engine.position == before, (
+            resident.content()[-2500:]
+        )
         shot(resident, "phone-suggest-refused")
         resident.fill("#title", "晚上小区内乱停车，消防通道被堵")
         resident.fill("#text", "3 号楼东侧，每晚 8 点以后")
@@ -116,15 +129,46 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
         assert "工作台" in staff.content()
         shot(staff, "console")
         clock.at = dt.datetime(2026, 9, 2, 9)
-        console_do(staff, base, "merge_suggestions", {"matter": "m9", "title": "小区停车秩序整治"}, f"?suggestions={suggestion}")
-        console_do(staff, base, "convene_meeting", {"meeting": "m9-g", "date": "2026-09-04", "method": "show_of_hands", "place": "社区活动室"}, "?matter=m9")
+        console_do(
+            staff,
+            base,
+            "merge_suggestions",
+            {"matter": "m9", "title": "小区停车秩序整治"},
+            f"?suggestions={suggestion}",
+        )
+        console_do(
+            staff,
+            base,
+            "convene_meeting",
+            {
+                "meeting": "m9-g",
+                "date": "2026-09-04",
+                "method": "show_of_hands",
+                "place": "社区活动室",
+            },
+            "?matter=m9",
+        )
         clock.at = dt.datetime(2026, 9, 4, 19)
-        console_do(staff, base, "check_in", {"people": "k02\nc001\nc002\nc003\nc004\nc005"}, "?meeting=m9-g")
+        console_do(
+            staff,
+            base,
+            "check_in",
+            {"people": "k02\nc001\nc002\nc003\nc004\nc005"},
+            "?meeting=m9-g",
+        )
         photo = {"name": "计票单.png", "mimeType": "image/png", "buffer": png()}
-        console_do(staff, base, "enter_hand_count", {"yes": "5", "no": "1"}, "?meeting=m9-g", files=[photo])
+        console_do(
+            staff, base, "enter_hand_count", {"yes": "5", "no": "1"}, "?meeting=m9-g", files=[photo]
+        )
         console_do(staff, base, "close_meeting", {}, "?meeting=m9-g")
         clock.at = dt.datetime(2026, 9, 5, 9)
-        console_do(staff, base, "publish", {"disclosure": "m9-d1", "text": "东侧空地改建 18 个停车位"}, "?matter=m9")
+        console_do(
+            staff,
+            base,
+            "publish",
+            {"disclosure": "m9-d1", "text": "东侧空地改建 18 个停车位"},
+            "?matter=m9",
+        )
         shot(staff, "console-after-publish")
 
         # the resident sees the notice on the phone and objects during its window
@@ -144,7 +188,9 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
         assert "已记录" in staff.content()
         clock.at = dt.datetime(2026, 9, 20, 9)
         console_do(staff, base, "tick", {})
-        console_do(staff, base, "record_progress", {"text": "道闸安装完成", "percent": "100"}, "?matter=m9")
+        console_do(
+            staff, base, "record_progress", {"text": "道闸安装完成", "percent": "100"}, "?matter=m9"
+        )
         console_do(staff, base, "complete_execution", {}, "?matter=m9")
 
         clock.at = dt.datetime(2026, 9, 25, 20)
@@ -184,6 +230,7 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
 
 def test_the_board_embedded_in_a_host_portal_on_another_port(browser, tmp_path):
     from examples.host_portal import make_app as make_portal
+
     from tests.web_server import free_port
 
     portal_port = free_port()

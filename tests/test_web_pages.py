@@ -25,9 +25,9 @@ class Scan(HTMLParser):
         for name, value in attrs:
             if name.lower().startswith("on"):
                 self.findings.append(f"{tag}[{name}]")
-            if name.lower() in ("href", "src", "action", "formaction", "xlink:href") and value:
-                if re.match(r"\s*(javascript|data|vbscript):", value, re.I):
-                    self.findings.append(f"{tag}[{name}={value}]")
+            url = name.lower() in ("href", "src", "action", "formaction", "xlink:href")
+            if url and value and re.match(r"\s*(javascript|data|vbscript):", value, re.I):
+                self.findings.append(f"{tag}[{name}={value}]")
 
 
 def executable(html: str) -> list[str]:
@@ -42,7 +42,11 @@ def csrf_of(html: str) -> str:
 
 def sign_in(c, who: str) -> None:
     page = c.get("/c/main/signin")
-    r = c.post("/c/main/signin", data={"account": who, "password": PASSWORD, "csrf": csrf_of(page.text)}, follow_redirects=False)
+    r = c.post(
+        "/c/main/signin",
+        data={"account": who, "password": PASSWORD, "csrf": csrf_of(page.text)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
 
 
@@ -53,12 +57,15 @@ def site(tmp_path):
 
 
 def test_a_resident_suggests_and_follows_it(site):
-    app, engine, _ = site
+    app, _engine, _ = site
     c = client(app)
     sign_in(c, "c003")
     form = c.get("/c/main/suggest")
     assert "提建议" in form.text and 'lang="zh-CN"' in form.text
-    r = c.post("/c/main/suggest", data={"title": "楼道灯坏了", "text": "三单元", "csrf": csrf_of(form.text)})
+    r = c.post(
+        "/c/main/suggest",
+        data={"title": "楼道灯坏了", "text": "三单元", "csrf": csrf_of(form.text)},
+    )
     assert r.status_code == 200 and "建议已提交" in r.text and "待审查" in r.text
     mine = c.get("/c/main/mine")
     assert "楼道灯坏了" in mine.text
@@ -87,7 +94,10 @@ def test_signing_in_needs_the_right_password(site):
     app, *_ = site
     c = client(app)
     page = c.get("/c/main/signin")
-    r = c.post("/c/main/signin", data={"account": "k01", "password": "wrong password", "csrf": csrf_of(page.text)})
+    r = c.post(
+        "/c/main/signin",
+        data={"account": "k01", "password": "wrong password", "csrf": csrf_of(page.text)},
+    )
     assert r.status_code == 401 and "账号或密码不正确" in r.text
     sign_in(c, "k01")
     assert c.get("/c/main/console").status_code == 200
@@ -97,21 +107,41 @@ def test_staff_enter_a_hand_count_with_a_photo_from_the_console(site):
     app, engine, access = site
     token = access.new_token("k01")
     api = client(app)
-    api.post("/api/v1/c/main/commands/suggest", json={"suggestion": "s1", "person": "k01", "title": "停车"}, headers=bearer(token))
-    api.post("/api/v1/c/main/commands/merge_suggestions", json={"matter": "m9", "suggestions": ["s1"], "title": "停车"}, headers=bearer(token))
+    api.post(
+        "/api/v1/c/main/commands/suggest",
+        json={"suggestion": "s1", "person": "k01", "title": "停车"},
+        headers=bearer(token),
+    )
+    api.post(
+        "/api/v1/c/main/commands/merge_suggestions",
+        json={"matter": "m9", "suggestions": ["s1"], "title": "停车"},
+        headers=bearer(token),
+    )
     c = client(app)
     sign_in(c, "k02")
     page = c.get("/c/main/console/convene_meeting?matter=m9")
     assert 'value="m9"' in page.text and "会议日期" in page.text
     r = c.post(
         "/c/main/console/convene_meeting",
-        data={"matter": "m9", "meeting": "g1", "date": "2026-09-02", "method": "show_of_hands", "csrf": csrf_of(page.text)},
+        data={
+            "matter": "m9",
+            "meeting": "g1",
+            "date": "2026-09-02",
+            "method": "show_of_hands",
+            "csrf": csrf_of(page.text),
+        },
     )
     # one day's notice: the refusal names the date field and says why in words
     assert r.status_code == 409 and 'id="err-date"' in r.text and "提前 2 日通知" in r.text
     r = c.post(
         "/c/main/console/convene_meeting",
-        data={"matter": "m9", "meeting": "g1", "date": "2026-09-05", "method": "show_of_hands", "csrf": csrf_of(page.text)},
+        data={
+            "matter": "m9",
+            "meeting": "g1",
+            "date": "2026-09-05",
+            "method": "show_of_hands",
+            "csrf": csrf_of(page.text),
+        },
     )
     assert r.status_code == 200 and "已记录" in r.text
     engine.clock.at = dt.datetime(2026, 9, 5, 19)
@@ -149,17 +179,52 @@ def test_script_through_every_field_shows_as_text(site):
     api = client(app)
     reg, staff, me = (bearer(access.new_token(a)) for a in ("reg", "k01", "c003"))
     people = [{"id": f"x{i}", "name": p, "adult": True} for i, p in enumerate(PAYLOADS)]
-    assert api.post("/api/v1/c/main/commands/set_up_community", json={"people": people}, headers=reg).status_code == 201
+    assert (
+        api.post(
+            "/api/v1/c/main/commands/set_up_community", json={"people": people}, headers=reg
+        ).status_code
+        == 201
+    )
     for i, p in enumerate(PAYLOADS):
-        r = api.post("/api/v1/c/main/commands/suggest", json={"suggestion": f"s{i}", "person": "c003", "title": p, "text": p}, headers=me)
+        r = api.post(
+            "/api/v1/c/main/commands/suggest",
+            json={"suggestion": f"s{i}", "person": "c003", "title": p, "text": p},
+            headers=me,
+        )
         assert r.status_code == 201, r.json()
     ids = [f"s{i}" for i in range(len(PAYLOADS))]
-    assert api.post("/api/v1/c/main/commands/merge_suggestions", json={"matter": "m1", "suggestions": ids[:3], "title": PAYLOADS[1], "description": PAYLOADS[0]}, headers=staff).status_code == 201
+    assert (
+        api.post(
+            "/api/v1/c/main/commands/merge_suggestions",
+            json={
+                "matter": "m1",
+                "suggestions": ids[:3],
+                "title": PAYLOADS[1],
+                "description": PAYLOADS[0],
+            },
+            headers=staff,
+        ).status_code
+        == 201
+    )
     engine.clock.at = dt.datetime(2026, 9, 1, 10)
-    r = api.post("/api/v1/c/main/commands/convene_meeting", json={"matter": "m1", "meeting": "g", "date": "2026-09-03", "method": "show_of_hands", "place": PAYLOADS[2]}, headers=staff)
+    r = api.post(
+        "/api/v1/c/main/commands/convene_meeting",
+        json={
+            "matter": "m1",
+            "meeting": "g",
+            "date": "2026-09-03",
+            "method": "show_of_hands",
+            "place": PAYLOADS[2],
+        },
+        headers=staff,
+    )
     assert r.status_code == 201, r.json()
     engine.clock.at = dt.datetime(2026, 9, 3, 19)
-    api.post("/api/v1/c/main/commands/check_in", json={"meeting": "g", "people": ["k02", "c001", "c002", "c003", "c004"]}, headers=staff)
+    api.post(
+        "/api/v1/c/main/commands/check_in",
+        json={"meeting": "g", "people": ["k02", "c001", "c002", "c003", "c004"]},
+        headers=staff,
+    )
     r = api.post(
         "/api/v1/c/main/commands/enter_hand_count",
         data={"command": '{"meeting": "g", "yes": 5, "no": 0}', "note": PAYLOADS[1]},
@@ -168,24 +233,51 @@ def test_script_through_every_field_shows_as_text(site):
     )
     assert r.status_code == 201, r.json()
     api.post("/api/v1/c/main/commands/close_meeting", json={"meeting": "g"}, headers=staff)
-    r = api.post("/api/v1/c/main/commands/publish", json={"matter": "m1", "disclosure": "d1", "title": PAYLOADS[4], "text": PAYLOADS[3]}, headers=staff)
+    r = api.post(
+        "/api/v1/c/main/commands/publish",
+        json={"matter": "m1", "disclosure": "d1", "title": PAYLOADS[4], "text": PAYLOADS[3]},
+        headers=staff,
+    )
     assert r.status_code == 201, r.json()
-    r = api.post("/api/v1/c/main/commands/raise_objection", json={"disclosure": "d1", "objection": "o1", "person": "c003", "text": PAYLOADS[5]}, headers=me)
+    r = api.post(
+        "/api/v1/c/main/commands/raise_objection",
+        json={"disclosure": "d1", "objection": "o1", "person": "c003", "text": PAYLOADS[5]},
+        headers=me,
+    )
     assert r.status_code == 201, r.json()
     c = client(app)
     sign_in(c, "k01")
-    views = ["/c/main/", "/c/main/s/s0", "/c/main/s/s1", "/c/main/object/d1", "/c/main/rate/m1", "/c/main/console", "/c/main/mine"]
+    views = [
+        "/c/main/",
+        "/c/main/s/s0",
+        "/c/main/s/s1",
+        "/c/main/object/d1",
+        "/c/main/rate/m1",
+        "/c/main/console",
+        "/c/main/mine",
+    ]
     views += [f"/c/main/console/propose_matter?title={p}&description={p}" for p in PAYLOADS]
-    views += ["/c/main/board/index.html", "/c/main/board/matters/m1.html", "/c/main/board/verify.html"]
+    views += [
+        "/c/main/board/index.html",
+        "/c/main/board/matters/m1.html",
+        "/c/main/board/verify.html",
+    ]
     count = 0
     for view in views:
         r = c.get(view)
         assert r.status_code == 200, view
-        assert "content-security-policy" in r.headers and "script-src 'none'" in r.headers["content-security-policy"]
+        assert (
+            "content-security-policy" in r.headers
+            and "script-src 'none'" in r.headers["content-security-policy"]
+        )
         assert executable(r.text) == [], view
         count += 1
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in c.get("/c/main/s/s0").text
-    for path in ("/api/v1/c/main/board", "/api/v1/c/main/disclosures/d1", "/api/v1/c/main/matters/m1/timeline"):
+    for path in (
+        "/api/v1/c/main/board",
+        "/api/v1/c/main/disclosures/d1",
+        "/api/v1/c/main/matters/m1/timeline",
+    ):
         assert c.get(path).headers["content-type"].startswith("application/json")
     assert count == len(views)
 
@@ -203,15 +295,37 @@ def published(app, engine, access) -> None:
     """Matter m1 decided and its notice d1 posted, open to objections."""
     api = client(app)
     staff, me = bearer(access.new_token("k01")), bearer(access.new_token("c003"))
-    api.post("/api/v1/c/main/commands/suggest", json={"suggestion": "s1", "person": "c003", "title": "t"}, headers=me)
-    api.post("/api/v1/c/main/commands/merge_suggestions", json={"matter": "m1", "suggestions": ["s1"], "title": "t"}, headers=staff)
+    api.post(
+        "/api/v1/c/main/commands/suggest",
+        json={"suggestion": "s1", "person": "c003", "title": "t"},
+        headers=me,
+    )
+    api.post(
+        "/api/v1/c/main/commands/merge_suggestions",
+        json={"matter": "m1", "suggestions": ["s1"], "title": "t"},
+        headers=staff,
+    )
     engine.clock.at = dt.datetime(2026, 9, 1, 10)
-    api.post("/api/v1/c/main/commands/convene_meeting", json={"matter": "m1", "meeting": "g", "date": "2026-09-03", "method": "show_of_hands"}, headers=staff)
+    api.post(
+        "/api/v1/c/main/commands/convene_meeting",
+        json={"matter": "m1", "meeting": "g", "date": "2026-09-03", "method": "show_of_hands"},
+        headers=staff,
+    )
     engine.clock.at = dt.datetime(2026, 9, 3, 19)
-    api.post("/api/v1/c/main/commands/check_in", json={"meeting": "g", "people": ["k02", "c001", "c002", "c003", "c004"]}, headers=staff)
-    api.post("/api/v1/c/main/commands/enter_hand_count", json={"meeting": "g", "yes": 5, "no": 0}, headers=staff)
+    api.post(
+        "/api/v1/c/main/commands/check_in",
+        json={"meeting": "g", "people": ["k02", "c001", "c002", "c003", "c004"]},
+        headers=staff,
+    )
+    api.post(
+        "/api/v1/c/main/commands/enter_hand_count",
+        json={"meeting": "g", "yes": 5, "no": 0},
+        headers=staff,
+    )
     api.post("/api/v1/c/main/commands/close_meeting", json={"meeting": "g"}, headers=staff)
-    r = api.post("/api/v1/c/main/commands/publish", json={"matter": "m1", "disclosure": "d1"}, headers=staff)
+    r = api.post(
+        "/api/v1/c/main/commands/publish", json={"matter": "m1", "disclosure": "d1"}, headers=staff
+    )
     assert r.status_code == 201, r.json()
 
 
@@ -225,7 +339,9 @@ def test_every_form_post_refuses_a_missing_or_foreign_csrf_token(site):
     for path, data in FORMS.items():
         assert c.post(path, data=data).status_code == 403, path
         assert c.post(path, data={**data, "csrf": "forged"}).status_code == 403, path
-        foreign = c.post(path, data={**data, "csrf": token}, headers={"Origin": "https://evil.example"})
+        foreign = c.post(
+            path, data={**data, "csrf": token}, headers={"Origin": "https://evil.example"}
+        )
         assert foreign.status_code == 403, path
         framed = c.post(path, data={**data, "csrf": token}, headers={"Origin": "null"})
         assert framed.status_code == 403, path
@@ -250,7 +366,10 @@ def test_frame_ancestors_per_community(tmp_path):
     app, *_ = make_app(tmp_path, frames=("https://portal.example.cn",))
     c = client(app)
     for path in ("/c/main/board/index.html", "/c/main/", "/c/main/suggest"):
-        assert "frame-ancestors 'self' https://portal.example.cn" in c.get(path).headers["content-security-policy"]
+        assert (
+            "frame-ancestors 'self' https://portal.example.cn"
+            in c.get(path).headers["content-security-policy"]
+        )
     for path in ("/c/main/console", "/c/main/signin", "/openapi.json"):
         assert "frame-ancestors 'none'" in c.get(path).headers["content-security-policy"]
 
@@ -264,6 +383,10 @@ def test_cors_only_for_configured_origins(tmp_path):
     assert "access-control-allow-origin" not in other.headers
     pre = c.options(
         "/api/v1/c/main/commands/suggest",
-        headers={"Origin": "https://portal.example.cn", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,idempotency-key"},
+        headers={
+            "Origin": "https://portal.example.cn",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,idempotency-key",
+        },
     )
     assert pre.status_code == 200 and "access-control-allow-credentials" not in pre.headers

@@ -20,7 +20,9 @@ SECRET = "portal-shared-secret-for-tests"
 PASSWORD = "correct horse battery"
 
 
-def community_engine(tmp: Path, plugins: PluginHost | None = None, start: dt.datetime = START) -> Engine:
+def community_engine(
+    tmp: Path, plugins: PluginHost | None = None, start: dt.datetime = START
+) -> Engine:
     """The 昌盛路社区 of examples/09_zhihui_yun.toml: its people and bodies, no matters yet."""
     scenario = load_scenario(ROOT / "examples" / "09_zhihui_yun.toml")
     engine = Engine(
@@ -33,7 +35,9 @@ def community_engine(tmp: Path, plugins: PluginHost | None = None, start: dt.dat
     return engine
 
 
-def make_app(tmp: Path, plugins: PluginHost | None = None, **options: Any) -> tuple[Any, Engine, AccessStore]:
+def make_app(
+    tmp: Path, plugins: PluginHost | None = None, **options: Any
+) -> tuple[Any, Engine, AccessStore]:
     engine = community_engine(tmp, plugins)
     access = AccessStore(tmp / "yishi.db.access.db")
     for staff in ("k01", "k02"):
@@ -46,7 +50,10 @@ def make_app(tmp: Path, plugins: PluginHost | None = None, **options: Any) -> tu
     config = WebConfig(
         communities={
             "main": Community(
-                slug="main", engine=engine, name="昌盛路社区", frame_ancestors=options.pop("frames", ())
+                slug="main",
+                engine=engine,
+                name="昌盛路社区",
+                frame_ancestors=options.pop("frames", ()),
             )
         },
         access=access,

@@ -329,7 +329,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}：由服务器按登录身份填写，不能在请求中给出",
         "{field}: set by the server from who is signed in; do not send it",
     ),
+    "web_bad_text": (
+        "{field}：含有无法保存的字符（空字符或不成对的代理字符）",
+        "{field}: holds characters that cannot be stored (NUL or a lone surrogate)",
+    ),
     "web_too_long": ("{field}：太长（上限 {limit}）", "{field}: too long (limit {limit})"),
+    "web_bad_form": ("表单格式不正确：{detail}", "malformed form: {detail}"),
     "web_bad_json": ("请求不是有效的 JSON", "the request body is not valid JSON"),
     "web_sign_in": ("请先登录或提供访问令牌", "sign in or give an API token"),
     "web_role_required": (
@@ -377,8 +382,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "web_bad_password": ("账号或密码不正确", "wrong account or password"),
     "web_recorded": ("已记录", "recorded"),
-    "web_upload_too_large": ("{field}：文件太大（上限 {limit} 字节）", "{field}: file too large (limit {limit} bytes)"),
-
+    "web_upload_too_large": (
+        "{field}：文件太大（上限 {limit} 字节）",
+        "{field}: file too large (limit {limit} bytes)",
+    ),
 }
 
 

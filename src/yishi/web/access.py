@@ -54,12 +54,15 @@ class AccessStore:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO grants VALUES (?, ?, ?)", (actor, community, role))
+            self._db.execute(
+                "INSERT OR IGNORE INTO grants VALUES (?, ?, ?)", (actor, community, role)
+            )
 
     def revoke_role(self, actor: str, community: str, role: str) -> None:
         with self._lock:
             self._db.execute(
-                "DELETE FROM grants WHERE actor=? AND community=? AND role=?", (actor, community, role)
+                "DELETE FROM grants WHERE actor=? AND community=? AND role=?",
+                (actor, community, role),
             )
 
     def roles(self, actor: str, community: str) -> frozenset[str]:

@@ -10,6 +10,8 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -39,6 +41,7 @@ IMPLIED_FIELDS = {
     "notice_too_short": "date",
 }
 
+
 def lang_of(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked in ("zh", "en"):
@@ -46,7 +49,10 @@ def lang_of(request: Request) -> str:
     accept = request.headers.get("accept-language", "")
     return "en" if accept.lower().startswith("en") else "zh"
 
-def error(status: int, code: str, *, field: str | None = None, rule: str = "", **params: Any) -> JSONResponse:
+
+def error(
+    status: int, code: str, *, field: str | None = None, rule: str = "", **params: Any
+) -> JSONResponse:
     body: dict[str, Any] = {
         "code": code,
         "rule": rule,
@@ -59,20 +65,22 @@ def error(status: int, code: str, *, field: str | None = None, rule: str = "", *
         body["field"] = field
     return JSONResponse({"error": body}, status_code=status)
 
+
 def refusal_response(refusal: Refusal, command: cmd.Command) -> JSONResponse:
     body = refusal.as_dict()
     field = refusal_field(refusal, command)
     if field is not None:
         body["field"] = field
+    # 422 is kept for requests that do not match the document; whatever the engine
+    # refuses about a well-formed request (an unknown id included) is a 409.
     if refusal.code in FORBIDDEN_CODES:
         status = 403
-    elif refusal.code.startswith("unknown_"):
-        status = 422
     elif refusal.code == "busy":
         status = 503
     else:
         status = 409
     return JSONResponse({"error": body}, status_code=status)
+
 
 def refusal_field(refusal: Refusal, command: cmd.Command) -> str | None:
     """The request field a refusal is about: a parameter named like a field, else the
@@ -93,6 +101,7 @@ def refusal_field(refusal: Refusal, command: cmd.Command) -> str | None:
         return str(refusal.params["field"])
     return None
 
+
 async def _body(request: Request, web: WebState) -> tuple[Any, list[tuple[bytes, str, str, str]]]:
     """The command's JSON and any uploaded evidence files (bytes, name, type, note)."""
     kind = request.headers.get("content-type", "")
@@ -105,6 +114,7 @@ async def _body(request: Request, web: WebState) -> tuple[Any, list[tuple[bytes,
             return data, await uploads(form)
     raw_bytes = await request.body()
     return json.loads(raw_bytes or b"null"), []
+
 
 async def uploads(form: Any) -> list[tuple[bytes, str, str, str]]:
     """The files of a form post, each with the note given beside it, in order."""
@@ -126,9 +136,12 @@ def store_evidence(engine: Any, files: list[tuple[bytes, str, str, str]]) -> tup
     if store is None:
         raise ValueError("this log keeps no evidence files")
     return tuple(
-        store.put_bytes(data, name.replace("/", "_").replace("\\", "_")[:200], kind or None, note[:500])
+        store.put_bytes(
+            data, name.replace("/", "_").replace("\\", "_")[:200], kind or None, note[:500]
+        )
         for data, name, kind, note in files
     )
+
 
 async def execute(request: Request) -> Response:
     web: WebState = request.app.state.web
@@ -148,9 +161,13 @@ async def execute(request: Request) -> Response:
         return response
     try:
         data, files = await _body(request, web)
+    except (MultiPartException, HTTPException) as exc:  # Starlette wraps the first in the second
+        detail = getattr(exc, "message", None) or getattr(exc, "detail", "")
+        return error(400, "web_bad_form", detail=str(detail))
     except (ValueError, UnicodeDecodeError):
         return error(400, "web_bad_json", field="$")
     return await run_command(request, web, slug, cls, data, files, identity)
+
 
 async def run_command(
     request: Request,
@@ -213,14 +230,16 @@ async def submit(
             "engine refused %s %s by %r: %s", slug, cls.__name__, identity.actor, refusal.code
         )
         response = refusal_response(refusal, command)
-        return response.status_code, json.loads(response.body), {}
+        return response.status_code, json.loads(bytes(response.body)), {}
     body = {"position": service.position, "events": [e.to_dict() for e in events]}
     return 201, body, {"Location": f"/api/v1/c/{slug}/board"}
 
 
-def _err(status: int, code: str, *, field: str | None = None, **params: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
+def _err(
+    status: int, code: str, *, field: str | None = None, **params: Any
+) -> tuple[int, dict[str, Any], dict[str, str]]:
     response = error(status, code, field=field, **params)
-    return status, json.loads(response.body), {}
+    return status, json.loads(bytes(response.body)), {}
 
 
 def _fields(command: cmd.Command) -> dict[str, Any]:
@@ -228,7 +247,9 @@ def _fields(command: cmd.Command) -> dict[str, Any]:
 
     return {f.name: getattr(command, f.name) for f in attrs.fields(type(command))}
 
+
 # -- queries ----------------------------------------------------------------------
+
 
 def _page(request: Request, items: list[Any]) -> Response:
     try:
@@ -240,14 +261,21 @@ def _page(request: Request, items: list[Any]) -> Response:
         return error(422, "web_bad_page", field="limit")
     chunk = items[start : start + limit]
     following = start + limit if start + limit < len(items) else None
-    body = {"items": chunk, "total": len(items), "next": str(following) if following is not None else None}
+    body = {
+        "items": chunk,
+        "total": len(items),
+        "next": str(following) if following is not None else None,
+    }
     response = JSONResponse(body)
     if following is not None:
         url = request.url.include_query_params(cursor=following, limit=limit)
         response.headers["Link"] = f'<{url}>; rel="next"'
     return response
 
-def query(view: Callable[[Any, str], Any], *, paged: bool = False, etag: bool = False, key: str = "") -> Callable[[Request], Any]:
+
+def query(
+    view: Callable[..., Any], *, paged: bool = False, etag: bool = False, key: str = ""
+) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         web: WebState = request.app.state.web
         slug = request.path_params["community"]
@@ -264,13 +292,14 @@ def query(view: Callable[[Any, str], Any], *, paged: bool = False, etag: bool = 
 
         def run(s: Any) -> Any:
             if ident is not None:
-                return view(s, ident, lang)  # type: ignore[call-arg]
+                return view(s, ident, lang)
             return view(s, lang)
 
         try:
             result = await run_in_threadpool(service.cached, (view.__name__, ident, lang), run)
         except KeyError:
-            return error(404, f"unknown_{key}" if key else "web_not_found", **{key or "id": ident})
+            params: dict[str, Any] = {key or "id": ident}
+            return error(404, f"unknown_{key}" if key else "web_not_found", **params)
         if paged:
             return _page(request, result)
         response = JSONResponse(result)
@@ -280,6 +309,7 @@ def query(view: Callable[[Any, str], Any], *, paged: bool = False, etag: bool = 
         return response
 
     return endpoint
+
 
 async def verify(request: Request) -> Response:
     web: WebState = request.app.state.web
@@ -293,6 +323,7 @@ async def verify(request: Request) -> Response:
     found = await run_in_threadpool(service.read, lambda s: queries.verify_code(s, code))
     return JSONResponse({"code": code, "found": found})
 
+
 async def me(request: Request) -> Response:
     web: WebState = request.app.state.web
     slug = request.path_params["community"]
@@ -301,7 +332,10 @@ async def me(request: Request) -> Response:
     identity = identify(request, web.config, slug, cookies=False)
     if identity is None:
         return error(401, "web_sign_in")
-    return JSONResponse({"actor": identity.actor, "roles": sorted(identity.roles), "via": identity.via})
+    return JSONResponse(
+        {"actor": identity.actor, "roles": sorted(identity.roles), "via": identity.via}
+    )
+
 
 PREFIX = "/api/v1/c/{community}"
 
@@ -309,7 +343,10 @@ ROUTES = [
     Route(PREFIX + "/commands/{command}", execute, methods=["POST"]),
     Route(PREFIX + "/matters", query(queries.matters, paged=True)),
     Route(PREFIX + "/matters/{matter}", query(queries.matter_detail, key="matter")),
-    Route(PREFIX + "/matters/{matter}/timeline", query(queries.matter_timeline, paged=True, key="matter")),
+    Route(
+        PREFIX + "/matters/{matter}/timeline",
+        query(queries.matter_timeline, paged=True, key="matter"),
+    ),
     Route(PREFIX + "/suggestions/{suggestion}", query(queries.suggestion, key="suggestion")),
     Route(PREFIX + "/disclosures", query(queries.disclosures, paged=True)),
     Route(PREFIX + "/disclosures/{disclosure}", query(queries.disclosure, key="disclosure")),
@@ -317,4 +354,3 @@ ROUTES = [
     Route(PREFIX + "/verify", verify),
     Route(PREFIX + "/me", me),
 ]
-

@@ -49,7 +49,9 @@ def create_app(
 
     async def root(request: Request) -> Response:
         if len(config.communities) == 1:
-            return RedirectResponse(request.url_for("home", community=next(iter(config.communities))), 303)
+            return RedirectResponse(
+                request.url_for("home", community=next(iter(config.communities))), 303
+            )
         return pages.communities(request)
 
     routes = [
@@ -98,7 +100,10 @@ async def _crash(request: Request, exc: Exception) -> Response:
         "error": {
             "code": "web_internal",
             "rule": "",
-            "message": {"zh": f"服务器内部错误（编号 {error_id}）", "en": f"internal error (id {error_id})"},
+            "message": {
+                "zh": f"服务器内部错误（编号 {error_id}）",
+                "en": f"internal error (id {error_id})",
+            },
         }
     }
     return JSONResponse(body, status_code=500)
@@ -122,9 +127,10 @@ class SecurityHeaders:
         path: str = scope["path"]
         ancestors = "'none'"
         parts = path.split("/")
-        if len(parts) > 2 and parts[1] == "c" and parts[2] in self.frames:
-            if not (len(parts) > 3 and parts[3] in ("console", "signin")):
-                ancestors = self.frames[parts[2]]
+        community = len(parts) > 2 and parts[1] == "c" and parts[2] in self.frames
+        private = len(parts) > 3 and parts[3] in ("console", "signin")
+        if community and not private:
+            ancestors = self.frames[parts[2]]
         csp = f"{CSP}; frame-ancestors {ancestors}".encode()
 
         async def send_with(message: Message) -> None:

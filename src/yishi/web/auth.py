@@ -51,7 +51,9 @@ def check_portal(config: WebConfig, actor: str, timestamp: str, signature: str, 
     return hmac.compare_digest(expected, signature.lower())
 
 
-def identify(request: Request, config: WebConfig, community: str, *, cookies: bool) -> Identity | None:
+def identify(
+    request: Request, config: WebConfig, community: str, *, cookies: bool
+) -> Identity | None:
     access = config.access
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):

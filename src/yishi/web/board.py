@@ -38,7 +38,9 @@ async def board_file(request: Request) -> Response:
 
 
 async def board_root(request: Request) -> Response:
-    return RedirectResponse(request.url_for("board", community=request.path_params["community"], path="index.html"), 308)
+    return RedirectResponse(
+        request.url_for("board", community=request.path_params["community"], path="index.html"), 308
+    )
 
 
 ROUTES = [

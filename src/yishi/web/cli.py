@@ -7,8 +7,12 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from yishi.web.access import AccessStore
 
 from yishi.paths import default_db
 
@@ -18,17 +22,43 @@ def access_path(db: Path) -> Path:
     return db.with_name(db.name + ".access.db")
 
 
-@click.command(help="启动网页服务（公开栏、居民页面、工作台、JSON 接口）。Serve the web application.")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="记录文件")
+@click.command(
+    help="启动网页服务（公开栏、居民页面、工作台、JSON 接口）。Serve the web application."
+)
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="记录文件"
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--community", "slug", default="main", show_default=True, help="网址中的社区标识 /c/<标识>/")
+@click.option(
+    "--community", "slug", default="main", show_default=True, help="网址中的社区标识 /c/<标识>/"
+)
 @click.option("--name", default="本社区", show_default=True, help="社区名称 / community name")
-@click.option("--frame-ancestor", "frames", multiple=True, help="允许嵌入公开栏的门户来源，如 https://portal.example.cn")
+@click.option(
+    "--frame-ancestor",
+    "frames",
+    multiple=True,
+    help="允许嵌入公开栏的门户来源，如 https://portal.example.cn",
+)
 @click.option("--cors-origin", "cors", multiple=True, help="允许调用接口的网页来源")
-@click.option("--portal-secret-env", default="YISHI_PORTAL_SECRET", show_default=True, help="门户签名密钥所在的环境变量")
+@click.option(
+    "--portal-secret-env",
+    default="YISHI_PORTAL_SECRET",
+    show_default=True,
+    help="门户签名密钥所在的环境变量",
+)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve(db: Path | None, host: str, port: int, slug: str, name: str, frames: tuple[str, ...], cors: tuple[str, ...], portal_secret_env: str, workers: int) -> None:
+def serve(
+    db: Path | None,
+    host: str,
+    port: int,
+    slug: str,
+    name: str,
+    frames: tuple[str, ...],
+    cors: tuple[str, ...],
+    portal_secret_env: str,
+    workers: int,
+) -> None:
     try:
         import uvicorn
     except ImportError:
@@ -47,10 +77,19 @@ def serve(db: Path | None, host: str, port: int, slug: str, name: str, frames: t
     # every worker must sign sessions with the same key, or a sign-in works on one only
     os.environ.setdefault("YISHI_SECRET_KEY", secrets.token_urlsafe(32))
     click.echo(f"http://{host}:{port}/c/{slug}/  ({path})")
-    uvicorn.run("yishi.web.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run(
+        "yishi.web.serve:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
-@click.group(help="网页账号、令牌与角色（保存在记录文件旁的 .access.db）。Web accounts, tokens and roles.")
+@click.group(
+    help="网页账号、令牌与角色（保存在记录文件旁的 .access.db）。Web accounts, tokens and roles."
+)
 def access() -> None:
     pass
 
@@ -59,10 +98,10 @@ DB = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), defau
 COMMUNITY = click.option("--community", default="main", show_default=True)
 
 
-def _store(db: Path | None):  # type: ignore[no-untyped-def]
-    from yishi.web.access import AccessStore
+def _store(db: Path | None) -> AccessStore:
+    from yishi.web.access import AccessStore as Store
 
-    return AccessStore(access_path(db if db is not None else default_db()))
+    return Store(access_path(db if db is not None else default_db()))
 
 
 @access.command(help="授予角色 resident / staff / registrar")
@@ -94,4 +133,3 @@ def password(actor: str, db: Path | None) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo("ok")
-

@@ -39,8 +39,8 @@ def _errors(*codes: int) -> dict[str, Any]:
         401: "no or wrong credentials",
         403: "this identity may not ask for this (web role, or the rule set's authority)",
         404: "no such community, matter or notice",
-        409: "the engine refused it now (the message says why, with its numbers)",
-        422: "a field is wrong (the error names it)",
+        409: "the engine refused it: an unknown id, or not allowed now (the message says why, with its numbers)",
+        422: "the request does not match this document (the error names the field)",
         429: "too many submissions from this client; see Retry-After",
         503: "the log is busy; try again",
     }
@@ -70,7 +70,9 @@ def _id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
-def _get(summary: str, params: list[dict[str, Any]], schema: dict[str, Any], *errs: int) -> dict[str, Any]:
+def _get(
+    summary: str, params: list[dict[str, Any]], schema: dict[str, Any], *errs: int
+) -> dict[str, Any]:
     return {
         "get": {
             "summary": summary,
@@ -120,20 +122,29 @@ def document(title: str = "yishi 议事 API") -> dict[str, Any]:
                 "requestBody": {
                     "required": True,
                     "content": {
-                        "application/json": {"schema": {"$ref": f"#/components/schemas/{cls.__name__}"}},
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{cls.__name__}"}
+                        },
                         "multipart/form-data": {
                             "schema": {
                                 "type": "object",
                                 "required": ["command"],
                                 "properties": {
-                                    "command": {"type": "string", "description": "the JSON body"},
+                                    "command": {"$ref": f"#/components/schemas/{cls.__name__}"},
                                     "evidence": {
                                         "type": "array",
                                         "items": {"type": "string", "format": "binary"},
+                                        "maxItems": 20,
                                     },
-                                    "note": {"type": "array", "items": {"type": "string"}},
+                                    "note": {
+                                        "type": "array",
+                                        "items": {"type": "string", "maxLength": 500},
+                                        "maxItems": 20,
+                                    },
                                 },
-                            }
+                            },
+                            # the command as a JSON part, the files beside it
+                            "encoding": {"command": {"contentType": "application/json"}},
                         },
                     },
                 },
@@ -179,12 +190,22 @@ def document(title: str = "yishi 议事 API") -> dict[str, Any]:
         "server-sent events: 'changed' with the position and matter, as the log moves",
         [
             {"name": "matter", "in": "query", "schema": {"type": "string"}},
-            {"name": "timeout", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 3600}},
-            {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"}},
+            {
+                "name": "timeout",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 0, "maximum": 3600},
+            },
+            {
+                "name": "Last-Event-ID",
+                "in": "header",
+                "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
+            },
         ],
         obj,
     )
-    events["get"]["responses"]["200"]["content"] = {"text/event-stream": {"schema": {"type": "string"}}}
+    events["get"]["responses"]["200"]["content"] = {
+        "text/event-stream": {"schema": {"type": "string"}}
+    }
     paths[f"{prefix}/events"] = events
     return {
         "openapi": "3.1.0",

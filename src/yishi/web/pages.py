@@ -140,12 +140,20 @@ async def suggest(request: Request) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in ("title", "text")}
     if page.identity is None:
-        return page.render("suggest.html.j2", 401, values=values, errors={}, general=[page_word(page, "need_signin")])
+        return page.render(
+            "suggest.html.j2",
+            401,
+            values=values,
+            errors={},
+            general=[page_word(page, "need_signin")],
+        )
     if not page.checks_form(form):
         return page.render("suggest.html.j2", 403, values=values, errors={}, general=[_csrf(page)])
     ident = _new_id("s")
     data = {"suggestion": ident, "person": page.identity.actor, **values}
-    status, body, _ = await submit(request, page.web, page.slug, cmd.Suggest, data, [], page.identity)
+    status, body, _ = await submit(
+        request, page.web, page.slug, cmd.Suggest, data, [], page.identity
+    )
     if status == 201:
         return RedirectResponse(page.url(f"s/{ident}", msg="suggest"), 303)
     errors, general = _errors(body, page.lang)
@@ -167,7 +175,9 @@ async def mine(request: Request) -> Response:
     if page.identity is None:
         return page.render("mine.html.j2", 401, items=[])
     actor = page.identity.actor
-    items = await run_in_threadpool(page.service.read, lambda s: queries.suggestions_of(s, actor, page.lang))
+    items = await run_in_threadpool(
+        page.service.read, lambda s: queries.suggestions_of(s, actor, page.lang)
+    )
     return page.render("mine.html.j2", items=items)
 
 
@@ -179,7 +189,9 @@ async def follow(request: Request) -> Response:
         if ident not in s.engine.state.suggestions:
             return None
         found = queries.suggestion(s, ident, page.lang)
-        rows = queries.matter_timeline(s, found["matter"]["id"], page.lang) if found["matter"] else []
+        rows = (
+            queries.matter_timeline(s, found["matter"]["id"], page.lang) if found["matter"] else []
+        )
         return {"s": found, "timeline": rows}
 
     data = await run_in_threadpool(page.service.cached, ("follow", ident, page.lang), view)
@@ -195,27 +207,49 @@ async def object_to(request: Request) -> Response:
     ident = request.path_params["disclosure"]
     doc = await run_in_threadpool(
         page.service.read,
-        lambda s: queries.disclosure(s, ident, page.lang) if ident in s.engine.state.disclosures else None,
+        lambda s: (
+            queries.disclosure(s, ident, page.lang) if ident in s.engine.state.disclosures else None
+        ),
     )
     if doc is None:
         return page.render("missing.html.j2", 404, what=ident)
     values = {"text": ""}
     if request.method == "GET":
-        note = words(page.lang)["thanks_object"].format(id=request.query_params["done"]) if "done" in request.query_params else ""
-        return page.render("object.html.j2", doc=doc, values=values, errors={}, general=[], note=note)
+        note = (
+            words(page.lang)["thanks_object"].format(id=request.query_params["done"])
+            if "done" in request.query_params
+            else ""
+        )
+        return page.render(
+            "object.html.j2", doc=doc, values=values, errors={}, general=[], note=note
+        )
     form = await request.form()
     values = {"text": str(form.get("text", ""))}
     if page.identity is None:
-        return page.render("object.html.j2", 401, doc=doc, values=values, errors={}, general=[page_word(page, "need_signin")], note="")
+        return page.render(
+            "object.html.j2",
+            401,
+            doc=doc,
+            values=values,
+            errors={},
+            general=[page_word(page, "need_signin")],
+            note="",
+        )
     if not page.checks_form(form):
-        return page.render("object.html.j2", 403, doc=doc, values=values, errors={}, general=[_csrf(page)], note="")
+        return page.render(
+            "object.html.j2", 403, doc=doc, values=values, errors={}, general=[_csrf(page)], note=""
+        )
     objection = _new_id("o")
     data = {"disclosure": ident, "objection": objection, "person": page.identity.actor, **values}
-    status, body, _ = await submit(request, page.web, page.slug, cmd.RaiseObjection, data, [], page.identity)
+    status, body, _ = await submit(
+        request, page.web, page.slug, cmd.RaiseObjection, data, [], page.identity
+    )
     if status == 201:
         return RedirectResponse(page.url(f"object/{ident}", done=objection), 303)
     errors, general = _errors(body, page.lang)
-    return page.render("object.html.j2", status, doc=doc, values=values, errors=errors, general=general, note="")
+    return page.render(
+        "object.html.j2", status, doc=doc, values=values, errors=errors, general=general, note=""
+    )
 
 
 async def rate(request: Request) -> Response:
@@ -223,7 +257,9 @@ async def rate(request: Request) -> Response:
     ident = request.path_params["matter"]
     detail = await run_in_threadpool(
         page.service.read,
-        lambda s: queries.matter_detail(s, ident, page.lang) if ident in s.engine.state.matters else None,
+        lambda s: (
+            queries.matter_detail(s, ident, page.lang) if ident in s.engine.state.matters else None
+        ),
     )
     if detail is None:
         return page.render("missing.html.j2", 404, what=ident)
@@ -233,15 +269,27 @@ async def rate(request: Request) -> Response:
     form = await request.form()
     chosen = str(form.get("rating", ""))
     if page.identity is None:
-        return page.render("rate.html.j2", 401, m=detail, errors={}, general=[page_word(page, "need_signin")], note="", chosen=chosen)
+        return page.render(
+            "rate.html.j2",
+            401,
+            m=detail,
+            errors={},
+            general=[page_word(page, "need_signin")],
+            note="",
+            chosen=chosen,
+        )
     if not page.checks_form(form):
-        return page.render("rate.html.j2", 403, m=detail, errors={}, general=[_csrf(page)], note="", chosen=chosen)
+        return page.render(
+            "rate.html.j2", 403, m=detail, errors={}, general=[_csrf(page)], note="", chosen=chosen
+        )
     data = {"matter": ident, "person": page.identity.actor, "rating": chosen}
     status, body, _ = await submit(request, page.web, page.slug, cmd.Rate, data, [], page.identity)
     if status == 201:
         return RedirectResponse(page.url(f"rate/{ident}", done="1"), 303)
     errors, general = _errors(body, page.lang)
-    return page.render("rate.html.j2", status, m=detail, errors=errors, general=general, note="", chosen=chosen)
+    return page.render(
+        "rate.html.j2", status, m=detail, errors=errors, general=general, note="", chosen=chosen
+    )
 
 
 # -- sign-in ---------------------------------------------------------------------
@@ -260,9 +308,13 @@ async def signin(request: Request) -> Response:
     if not ok:
         from yishi.i18n import message
 
-        return page.render("signin.html.j2", 401, account=account, general=[message("web_bad_password", page.lang)])
+        return page.render(
+            "signin.html.j2", 401, account=account, general=[message("web_bad_password", page.lang)]
+        )
     request.session.clear()  # a fresh session: no fixation across sign-ins
-    request.session.update({"actor": account, "community": page.slug, "csrf": secrets.token_urlsafe(24)})
+    request.session.update(
+        {"actor": account, "community": page.slug, "csrf": secrets.token_urlsafe(24)}
+    )
     roles = page.web.config.access.roles(account, page.slug)
     target = "console" if roles & STAFF_ROLES else ""
     return RedirectResponse(page.url(target), 303)
@@ -287,22 +339,41 @@ def _staff(page: Page) -> bool:
 async def console(request: Request) -> Response:
     page = Page(request)
     if not _staff(page):
-        return page.render("signin.html.j2", 403 if page.identity else 401, account="", general=[page_word(page, "need_signin")])
+        return page.render(
+            "signin.html.j2",
+            403 if page.identity else 401,
+            account="",
+            general=[page_word(page, "need_signin")],
+        )
 
     def view(s: Any) -> dict[str, Any]:
         state = s.engine.state
-        open_suggestions = [queries.suggestion(s, i, page.lang) for i, x in state.suggestions.items() if x.status == "open"]
+        open_suggestions = [
+            queries.suggestion(s, i, page.lang)
+            for i, x in state.suggestions.items()
+            if x.status == "open"
+        ]
         meetings = [m for m in state.meetings.values() if not m.closed]
         return {
             "suggestions": open_suggestions,
             "matters": queries.matters(s, page.lang),
-            "meetings": [{"id": m.id, "matter": m.matter, "date": m.date.isoformat(), "present": len(m.attendance)} for m in meetings],
+            "meetings": [
+                {
+                    "id": m.id,
+                    "matter": m.matter,
+                    "date": m.date.isoformat(),
+                    "present": len(m.attendance),
+                }
+                for m in meetings
+            ],
         }
 
     data = await run_in_threadpool(page.service.cached, ("console", page.lang), view)
     done = request.query_params.get("done", "")
     commands = [(n, label(COMMAND_WORDS, n, page.lang)) for n in COMMANDS]
-    return page.render("console.html.j2", note=words(page.lang)["done"] if done else "", commands=commands, **data)
+    return page.render(
+        "console.html.j2", note=words(page.lang)["done"] if done else "", commands=commands, **data
+    )
 
 
 async def console_command(request: Request) -> Response:
@@ -312,36 +383,73 @@ async def console_command(request: Request) -> Response:
     if cls is None:
         return page.render("missing.html.j2", 404, what=name)
     if not _staff(page):
-        return page.render("signin.html.j2", 403 if page.identity else 401, account="", general=[page_word(page, "need_signin")])
+        return page.render(
+            "signin.html.j2",
+            403 if page.identity else 401,
+            account="",
+            general=[page_word(page, "need_signin")],
+        )
     title = label(COMMAND_WORDS, name, page.lang)
     if request.method == "GET":
         values = {k: v for k, v in request.query_params.items() if k not in (*EMBED_PARAMS, "lang")}
-        return page.render("command.html.j2", title=title, name=name, fields=fields_of(cls, page.lang, values), errors={}, general=[])
+        return page.render(
+            "command.html.j2",
+            title=title,
+            name=name,
+            fields=fields_of(cls, page.lang, values),
+            errors={},
+            general=[],
+        )
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         if not page.checks_form(form):
             fields = fields_of(cls, page.lang, values)
-            return page.render("command.html.j2", 403, title=title, name=name, fields=fields, errors={}, general=[_csrf(page)])
+            return page.render(
+                "command.html.j2",
+                403,
+                title=title,
+                name=name,
+                fields=fields,
+                errors={},
+                general=[_csrf(page)],
+            )
         files = await uploads(form)
     assert page.identity is not None
-    status, body, _ = await submit(request, page.web, page.slug, cls, to_json(cls, values), files, page.identity)
+    status, body, _ = await submit(
+        request, page.web, page.slug, cls, to_json(cls, values), files, page.identity
+    )
     if status == 201:
         return RedirectResponse(page.url("console", done=name), 303)
     errors, general = _errors(body, page.lang)
-    return page.render("command.html.j2", status, title=title, name=name, fields=fields_of(cls, page.lang, values), errors=errors, general=general)
+    return page.render(
+        "command.html.j2",
+        status,
+        title=title,
+        name=name,
+        fields=fields_of(cls, page.lang, values),
+        errors=errors,
+        general=general,
+    )
 
 
 def communities(request: Request) -> Response:
     web: WebState = request.app.state.web
     lang = lang_of(request)
     html = _ENV.get_template("communities.html.j2").render(
-        w=words(lang), lang=lang, items=[(s, c.name) for s, c in web.config.communities.items()], root=request.scope.get("root_path", "")
+        w=words(lang),
+        lang=lang,
+        items=[(s, c.name) for s, c in web.config.communities.items()],
+        root=request.scope.get("root_path", ""),
     )
     return HTMLResponse(html)
 
 
 async def style(request: Request) -> Response:
-    return Response((HERE / "templates" / "web.css").read_bytes(), media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+    return Response(
+        (HERE / "templates" / "web.css").read_bytes(),
+        media_type="text/css; charset=utf-8",
+        headers={"Cache-Control": "max-age=3600"},
+    )
 
 
 def _community_known(endpoint: Any) -> Any:
@@ -363,10 +471,16 @@ ROUTES = [
     Route("/c/{community}/suggest", _community_known(suggest), methods=["GET", "POST"]),
     Route("/c/{community}/mine", _community_known(mine)),
     Route("/c/{community}/s/{suggestion}", _community_known(follow)),
-    Route("/c/{community}/object/{disclosure}", _community_known(object_to), methods=["GET", "POST"]),
+    Route(
+        "/c/{community}/object/{disclosure}", _community_known(object_to), methods=["GET", "POST"]
+    ),
     Route("/c/{community}/rate/{matter}", _community_known(rate), methods=["GET", "POST"]),
     Route("/c/{community}/signin", _community_known(signin), methods=["GET", "POST"]),
     Route("/c/{community}/signout", _community_known(signout), methods=["POST"]),
     Route("/c/{community}/console", _community_known(console)),
-    Route("/c/{community}/console/{command}", _community_known(console_command), methods=["GET", "POST"]),
+    Route(
+        "/c/{community}/console/{command}",
+        _community_known(console_command),
+        methods=["GET", "POST"],
+    ),
 ]

@@ -63,7 +63,9 @@ POLICY: dict[type[cmd.Command], Gate] = {
 PUBLIC = (cmd.Suggest, cmd.RaiseObjection, cmd.Rate, cmd.CastVote, cmd.CastElectionBallot)
 
 
-def refuse(command: cmd.Command, roles: frozenset[str], via: str) -> tuple[str, dict[str, Any]] | None:
+def refuse(
+    command: cmd.Command, roles: frozenset[str], via: str
+) -> tuple[str, dict[str, Any]] | None:
     """``None`` when the web lets this identity ask for ``command``, else (code, params)."""
     gate = POLICY.get(type(command))
     if gate is None:

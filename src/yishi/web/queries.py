@@ -64,7 +64,8 @@ def matter_detail(service: Service, matter_id: str, lang: str) -> dict[str, Any]
         "meetings": meetings,
         "disclosures": list(matter.disclosures),
         "progress": [
-            {"date": d.isoformat(), "text": mask_text(t), "percent": p} for d, t, p in matter.progress
+            {"date": d.isoformat(), "text": mask_text(t), "percent": p}
+            for d, t, p in matter.progress
         ],
         "execution_done": matter.execution_done,
         "ratings": {r: sum(1 for v in matter.ratings.values() if v == r) for r in scale},

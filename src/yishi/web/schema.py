@@ -48,7 +48,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(cmd))
 
 
-def body_fields(cls: type) -> list[attrs.Attribute]:  # type: ignore[type-arg]
+def body_fields(cls: type) -> list[attrs.Attribute]:
     return [f for f in attrs.fields(cls) if f.name not in SERVER_FIELDS]
 
 
@@ -66,12 +66,13 @@ class FieldError(Exception):
             "field": self.field,
             "code": self.code,
             "message": {
-                lang: message(self.code, lang, **localized(self.params, lang)) for lang in ("zh", "en")
+                lang: message(self.code, lang, **localized(self.params, lang))
+                for lang in ("zh", "en")
             },
         }
 
 
-def _required(field: attrs.Attribute) -> bool:  # type: ignore[type-arg]
+def _required(field: attrs.Attribute) -> bool:
     return field.default is attrs.NOTHING
 
 
@@ -125,14 +126,18 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
     if hint is str:
         if not isinstance(value, str):
             raise FieldError(path, "web_expected", expected="string")
-        if len(value) > _MAX_TEXT or "\x00" in value:
+        if len(value) > _MAX_TEXT:
             raise FieldError(path, "web_too_long", limit=_MAX_TEXT)
+        if "\x00" in value or not _encodable(value):
+            raise FieldError(path, "web_bad_text")
         return value
     if hint is bool:
         if not isinstance(value, bool):
             raise FieldError(path, "web_expected", expected="true/false")
         return value
     if hint is int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON Schema counts 5.0 as an integer, so do we
         if not isinstance(value, int) or isinstance(value, bool):
             raise FieldError(path, "web_expected", expected="integer")
         if not -(2**53) < value < 2**53:  # what JSON carries exactly, and SQLite too
@@ -140,7 +145,11 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
         return value
     if hint is dt.date:
         try:
-            return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date(path)
+            return (
+                dt.date.fromisoformat(value)
+                if isinstance(value, str) and len(value) == 10
+                else _bad_date(path)
+            )
         except ValueError:
             return _bad_date(path)
     if origin is tuple:
@@ -152,7 +161,9 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
             return tuple(_convert(args[0], v, f"{path}.{i}") for i, v in enumerate(value))
         if len(value) != len(args):
             raise FieldError(path, "web_expected", expected=f"array of {len(args)}")
-        return tuple(_convert(a, v, f"{path}.{i}") for i, (a, v) in enumerate(zip(args, value)))
+        return tuple(
+            _convert(a, v, f"{path}.{i}") for i, (a, v) in enumerate(zip(args, value, strict=False))
+        )
     if attrs.has(hint):
         if not isinstance(value, dict):
             raise FieldError(path, "web_expected", expected="object")
@@ -160,14 +171,26 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
         out = {}
         names = {f.name for f in attrs.fields(hint)}
         for extra in set(value) - names:
-            raise FieldError(f"{path}.{extra}", "web_unknown_field", allowed=", ".join(sorted(names)))
+            raise FieldError(
+                f"{path}.{extra}", "web_unknown_field", allowed=", ".join(sorted(names))
+            )
         for field in attrs.fields(hint):
             if field.name in value:
-                out[field.name] = _convert(hints[field.name], value[field.name], f"{path}.{field.name}")
+                out[field.name] = _convert(
+                    hints[field.name], value[field.name], f"{path}.{field.name}"
+                )
             elif _required(field):
                 raise FieldError(f"{path}.{field.name}", "web_missing_field")
         return hint(**out)
     raise TypeError(f"no JSON form for {hint!r} ({path})")  # a new type in commands.py
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: JSON allows it, UTF-8 and SQLite do not
+        return False
+    return True
 
 
 def _bad_date(path: str) -> Any:
@@ -184,7 +207,7 @@ def json_schema(hint: Any, components: dict[str, Any]) -> dict[str, Any]:
         (inner,) = [a for a in args if a is not type(None)]
         return {"anyOf": [json_schema(inner, components), {"type": "null"}]}
     if hint is str:
-        return {"type": "string", "maxLength": _MAX_TEXT}
+        return {"type": "string", "maxLength": _MAX_TEXT, "pattern": "^[^\\x00]*$"}
     if hint is bool:
         return {"type": "boolean"}
     if hint is int:
@@ -193,7 +216,11 @@ def json_schema(hint: Any, components: dict[str, Any]) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": json_schema(args[0], components), "maxItems": _MAX_ITEMS}
+            return {
+                "type": "array",
+                "items": json_schema(args[0], components),
+                "maxItems": _MAX_ITEMS,
+            }
         items = [json_schema(a, components) for a in args]
         return {
             "type": "array",

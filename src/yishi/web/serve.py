@@ -4,6 +4,7 @@ workers (separate processes) each open the log themselves."""
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -28,12 +29,13 @@ def app_from_env() -> Starlette:
         frame_ancestors=tuple(os.environ.get("YISHI_WEB_FRAMES", "").split()),
     )
     secret = os.environ.get(os.environ.get("YISHI_WEB_SECRET_ENV", "YISHI_PORTAL_SECRET"))
-    key = os.environ.get("YISHI_SECRET_KEY")  # shared by workers, so a session works on each
+    # shared by workers, so that a sign-in works on each of them
+    key = os.environ.get("YISHI_SECRET_KEY") or secrets.token_urlsafe(32)
     config = WebConfig(
         communities={slug: community},
         access=AccessStore(access_path(path)),
         portal_secret=secret or None,
         cors_origins=tuple(os.environ.get("YISHI_WEB_CORS", "").split()),
-        **({"secret_key": key} if key else {}),
+        secret_key=key,
     )
     return create_app({}, config=config)

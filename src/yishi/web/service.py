@@ -69,7 +69,7 @@ class Service:
             self.refresh()
             hit = self._views.get(key)
             if hit is not None and hit[0] == self.engine.position:
-                return hit[1]  # type: ignore[no-any-return]
+                return hit[1]
             value = view(self)
             if len(self._views) > 512:
                 self._views.clear()
@@ -105,7 +105,9 @@ class Service:
                 engine = self.engine
                 write_board(out, engine.state, engine.rulesets, self.records, options)
                 files = {
-                    p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+                    p.relative_to(out).as_posix(): p.read_bytes()
+                    for p in out.rglob("*")
+                    if p.is_file()
                 }
             finally:
                 shutil.rmtree(out, ignore_errors=True)

@@ -45,7 +45,9 @@ async def events(request: Request) -> Response:
         after = service.position
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(
-        _stream(request, service, after, matter, timeout), media_type="text/event-stream", headers=headers
+        _stream(request, service, after, matter, timeout),
+        media_type="text/event-stream",
+        headers=headers,
     )
 
 

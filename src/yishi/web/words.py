@@ -118,12 +118,18 @@ PAGE: dict[str, tuple[str, str]] = {
     "title_hint": ("一句话说明问题或建议", "the problem or idea in one line"),
     "text_hint": ("详细说明（可不填）", "details (optional)"),
     "object_hint": ("请写明对公示内容的具体意见", "what in the notice you object to"),
-    "thanks_suggest": ("建议已提交，编号 {id}。可随时在“我的建议”查看办理进展。", "Suggestion {id} received. Follow it under 'My suggestions'."),
+    "thanks_suggest": (
+        "建议已提交，编号 {id}。可随时在“我的建议”查看办理进展。",
+        "Suggestion {id} received. Follow it under 'My suggestions'.",
+    ),
     "thanks_object": ("异议已提交，编号 {id}。", "Objection {id} received."),
     "thanks_rate": ("评价已提交，谢谢！", "Thank you for rating."),
     "done": ("已记录。", "Recorded."),
     "api_docs": ("接口说明（OpenAPI）", "API (OpenAPI)"),
-    "evidence": ("附件（签到表、计票单、现场照片）", "attachments (sign-in sheet, tally sheet, photos)"),
+    "evidence": (
+        "附件（签到表、计票单、现场照片）",
+        "attachments (sign-in sheet, tally sheet, photos)",
+    ),
     "attachment": ("附件", "attachment"),
     "evidence_note": ("附件说明，如：签到表", "what it shows, e.g. sign-in sheet"),
 }
@@ -161,5 +167,9 @@ def localized(params: dict[str, object], lang: str) -> dict[str, object]:
             out[key] = "、".join(label(VALUES, p, lang) if p in VALUES else p for p in parts)
     field = out.get("field")
     if isinstance(field, str) and field in FIELDS:
-        out["field"] = f"{label(FIELDS, field, lang)}（{field}）" if lang != "en" else f"{label(FIELDS, field, lang)} ({field})"
+        out["field"] = (
+            f"{label(FIELDS, field, lang)}（{field}）"
+            if lang != "en"
+            else f"{label(FIELDS, field, lang)} ({field})"
+        )
     return out
