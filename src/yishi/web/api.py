@@ -46,6 +46,8 @@ def lang_of(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked in ("zh", "en"):
         return asked
+    if asked:  # an unknown language: the reader's own, not an error on a page they follow
+        return "zh"
     accept = request.headers.get("accept-language", "")
     return "en" if accept.lower().startswith("en") else "zh"
 
@@ -251,6 +253,11 @@ def _fields(command: cmd.Command) -> dict[str, Any]:
 # -- queries ----------------------------------------------------------------------
 
 
+def _json(value: Any) -> bytes:
+    """As JSONResponse renders it, once per log position rather than per request."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
 def _page(request: Request, items: list[Any]) -> Response:
     try:
         limit = int(request.query_params.get("limit", "50"))
@@ -285,7 +292,8 @@ def query(
         lang = lang_of(request)
         ident = request.path_params.get(key) if key else None
         if etag:
-            await run_in_threadpool(service.refresh)
+            if not service.fresh():
+                await run_in_threadpool(service.refresh)
             tag = service.etag
             if request.headers.get("if-none-match") == tag:
                 return Response(status_code=304, headers={"ETag": tag})
@@ -295,18 +303,30 @@ def query(
                 return view(s, ident, lang)
             return view(s, lang)
 
+        cache_key = (view.__name__, ident, lang)
+        if not paged:
+            body = service.peek((*cache_key, "json"))
+            if body is None:
+                try:
+                    body = await run_in_threadpool(
+                        service.cached, (*cache_key, "json"), lambda s: _json(run(s))
+                    )
+                except KeyError:
+                    params: dict[str, Any] = {key or "id": ident}
+                    return error(404, f"unknown_{key}" if key else "web_not_found", **params)
+            response = Response(body, media_type="application/json")
+            if etag:
+                response.headers["ETag"] = service.etag
+                response.headers["Cache-Control"] = "no-cache"
+            return response
         try:
-            result = await run_in_threadpool(service.cached, (view.__name__, ident, lang), run)
+            result = service.peek(cache_key)
+            if result is None:
+                result = await run_in_threadpool(service.cached, cache_key, run)
         except KeyError:
-            params: dict[str, Any] = {key or "id": ident}
-            return error(404, f"unknown_{key}" if key else "web_not_found", **params)
-        if paged:
-            return _page(request, result)
-        response = JSONResponse(result)
-        if etag:
-            response.headers["ETag"] = service.etag
-            response.headers["Cache-Control"] = "no-cache"
-        return response
+            missing: dict[str, Any] = {key or "id": ident}
+            return error(404, f"unknown_{key}" if key else "web_not_found", **missing)
+        return _page(request, result)
 
     return endpoint
 

@@ -22,7 +22,8 @@ async def board_file(request: Request) -> Response:
         return error(404, "web_unknown_community", community=slug)
     path = request.path_params.get("path") or "index.html"
     lang = lang_of(request)
-    tag, files = await run_in_threadpool(service.board, lang)
+    hit = service.peek_board(lang)  # the usual case: no thread, no lock, no I/O
+    tag, files = hit if hit is not None else await run_in_threadpool(service.board, lang)
     tag = f'{tag[:-1]}-{lang}"'
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers={"ETag": tag})

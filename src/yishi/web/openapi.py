@@ -136,11 +136,8 @@ def document(title: str = "yishi 议事 API") -> dict[str, Any]:
                                         "items": {"type": "string", "format": "binary"},
                                         "maxItems": 20,
                                     },
-                                    "note": {
-                                        "type": "array",
-                                        "items": {"type": "string", "maxLength": 500},
-                                        "maxItems": 20,
-                                    },
+                                    # what each file shows, in the same order (extra notes are ignored)
+                                    "note": {"type": "array", "items": {"type": "string"}},
                                 },
                             },
                             # the command as a JSON part, the files beside it

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +25,11 @@ from yishi.web.config import Community
 
 T = TypeVar("T")
 
+# How long a read may trust the state without asking the store whether another
+# process wrote. Writes through this process are seen at once; a resident reading
+# the board may see another process's write this much later.
+FRESH = 0.5
+
 
 class Service:
     def __init__(self, community: Community) -> None:
@@ -34,6 +40,7 @@ class Service:
         self._board: dict[str, tuple[int, str, dict[str, bytes]]] = {}
         self._views: dict[Any, tuple[int, Any]] = {}
         self.changed = threading.Condition(self.lock)
+        self._checked = 0.0  # monotonic time of the last look at the store
 
     @property
     def position(self) -> int:
@@ -49,8 +56,31 @@ class Service:
             before = self.engine.position
             self.engine.catch_up()
             self._sync()
+            self._checked = time.monotonic()
             if self.engine.position != before:
                 self.changed.notify_all()
+
+    def fresh(self) -> bool:
+        """The state was checked against the store within ``FRESH`` seconds."""
+        return time.monotonic() - self._checked < FRESH
+
+    def peek(self, key: Any) -> Any:
+        """A cached view if it is current, without a lock or I/O (for the event loop);
+        ``None`` when it must be computed in a worker thread."""
+        if not self.fresh():
+            return None
+        hit = self._views.get(key)
+        if hit is not None and hit[0] == self.engine.position:
+            return hit[1]
+        return None
+
+    def peek_board(self, lang: str) -> tuple[str, dict[str, bytes]] | None:
+        if not self.fresh():
+            return None
+        hit = self._board.get(lang)
+        if hit is not None and hit[0] == self.engine.position:
+            return hit[1], hit[2]
+        return None
 
     def _sync(self) -> None:
         last = self.records[-1].position if self.records else 0
@@ -66,7 +96,8 @@ class Service:
     def cached(self, key: Any, view: Callable[[Service], T]) -> T:
         """``view`` computed once per log position."""
         with self.lock:
-            self.refresh()
+            if not self.fresh():
+                self.refresh()
             hit = self._views.get(key)
             if hit is not None and hit[0] == self.engine.position:
                 return hit[1]
@@ -80,6 +111,7 @@ class Service:
         with self.lock:
             events = self.engine.execute(command, key=key)
             self._sync()
+            self._checked = time.monotonic()  # execute caught up with the store first
             self.changed.notify_all()
             return events
 
@@ -95,7 +127,8 @@ class Service:
     def board(self, lang: str) -> tuple[str, dict[str, bytes]]:
         """The static board of publish/site.py, rendered into memory once per log position."""
         with self.lock:
-            self.refresh()
+            if not self.fresh():
+                self.refresh()
             hit = self._board.get(lang)
             if hit is not None and hit[0] == self.engine.position:
                 return hit[1], hit[2]
