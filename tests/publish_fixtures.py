@@ -29,18 +29,23 @@ def hostile(tmp_path: Path, plugins: Any = None) -> tuple[Any, list[Any]]:
     """Example 04 (objections) with markup, ID numbers and phone numbers typed into
     the matter's title, its text and an objection; a recused person's name is markup."""
     source = (EXAMPLES / "04_objection_during_disclosure.toml").read_text(encoding="utf-8")
-    source = source.replace(
-        'title = "2026 年宅基地安排方案（第三、四组 6 户）"',
-        f'title = "宅基地方案{SCRIPT}（联系人身份证 {ID_NUMBER}，电话 {PHONE}）"',
-    )
-    source = source.replace(
-        'text = "方案中第 5 户已有宅基地，不应再安排。"',
-        f'text = "{IMG}第 5 户户主 {ID_LOWER_X} 已有宅基地，请回电 {LANDLINE} 或 +86 138-1234-5678。"',
-    )
-    source = source.replace(
-        'text = "第三、四组 6 户按申请先后与人口安排宅基地，每户不超过 0.2 亩。"',
-        f'text = "按申请先后安排。经办人电话 {PHONE}。"',
-    )
+    for line, hostile_line in (
+        (
+            'title = "第三、四组村内道路硬化 1.2 公里，每户筹劳 2 个工日"',
+            f'title = "村道硬化{SCRIPT}（联系人身份证 {ID_NUMBER}，电话 {PHONE}）"',
+        ),
+        (
+            'text = "方案中 80 岁以上独居老人户也要筹劳，不合理。"',
+            f'text = "{IMG}第 5 户户主 {ID_LOWER_X} 年过八十，请回电 {LANDLINE} 或 +86 138-1234-5678。"',
+        ),
+        (
+            'text = "第三、四组村内道路硬化 1.2 公里，宽 3.5 米，每户筹劳 2 个工日，不能出工的每工日折资 100 元。"',
+            f'text = "每户筹劳 2 个工日。经办人电话 {PHONE}。"',
+        ),
+    ):
+        # the example changed if a line is gone: fail here, not in a test that then leaks nothing
+        assert line in source, f"example 04 no longer has {line!r}"
+        source = source.replace(line, hostile_line)
     (tmp_path / "s.toml").write_text(source, encoding="utf-8")
     shutil.copy(EXAMPLES / "guhuai_village.toml", tmp_path / "guhuai_village.toml")
     store = MemoryStore()

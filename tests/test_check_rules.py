@@ -84,6 +84,37 @@ EXPECTED: dict[str, list[tuple[str, str, int]]] = {
         ("below_floor", "matter_types.collective_land_lease.overrides.resolve.threshold", 72),
         ("below_floor", "matter_types.collective_land_lease.overrides.resolve.threshold", 72),
     ],
+    # 2025 floors (村组法, 居委会组织法, 农村集体经济组织法, 农村土地承包法)
+    "24_disclosure_seven_days.toml": [("below_floor", "stages[2].disclosure_days", 68)],
+    "25_no_party_discussion.toml": [("below_floor", "stages[1].bodies", 61)],
+    "26_homestead_in_representatives.toml": [
+        ("below_floor", "matter_types.homestead_allocation.overrides.resolve.bodies", 79),
+        ("below_floor", "matter_types.homestead_allocation.overrides.resolve.quorum", 79),
+        ("below_floor", "matter_types.homestead_allocation.overrides.resolve.threshold", 79),
+    ],
+    "27_outsiders_without_approval.toml": [
+        ("below_floor", "matter_types.land_contract_outsiders.approval", 79),
+    ],
+    "28_supervisors_may_be_relatives.toml": [
+        ("below_floor", "bodies.monitoring_committee.excludes_relatives_of", 79),
+    ],
+    "30_election_committee_stays.toml": [
+        ("below_floor", "bodies.election_committee.steps_down_if_relative_nominated", 79),
+    ],
+    "31_urban_representatives_half.toml": [
+        ("below_floor", "bodies.residents_representatives_assembly.quorum", 84),
+    ],
+    "32_members_assembly_short_notice.toml": [
+        ("below_floor", "bodies.members_assembly.urgent_notice", 82),
+    ],
+    # once for the 村民代表会议 (2/3 of the representatives), once for the 村民会议 (of all members)
+    "33_asset_disposal_simple_majority.toml": [
+        ("below_floor", "matter_types.collective_asset_disposal.overrides.resolve.threshold", 86),
+        ("below_floor", "matter_types.collective_asset_disposal.overrides.resolve.threshold", 86),
+    ],
+    "29_urban_assembly_seven_days.toml": [
+        ("below_floor", "bodies.villagers_assembly.notice_days", 21),
+    ],
     "16_top_level_after_array.toml": [
         ("missing", "statutory", 1),
         ("unknown_key", "stages[0].statutory", 20),
@@ -183,6 +214,7 @@ schema_version = 1
 id = "mini"
 title = "最小规则"
 statutory = true
+law_version = "2025"
 proposers = ["village_committee"]
 
 [bodies.village_committee]
@@ -230,7 +262,7 @@ cmp = ">="
 id = "consult"
 kind = "meeting"
 name = "村委会商议"
-bodies = ["village_committee"]
+bodies = ["party_branch"]
 on_reject = "abandon"
 
 [[stages]]
@@ -244,8 +276,16 @@ on_reject = { action = "revise_and_restart", stage = "consult" }
 id = "publish"
 kind = "disclosure"
 name = "决议公开"
-disclosure_days = 7
+disclosure_days = 15
 on_pass = "complete"
+
+[bodies.party_branch]
+name = "村党支部委员会"
+statutory_kind = "party_committee"
+roles = ["secretary", "member"]
+quorum = { base = "composition", fraction = "1/2", cmp = ">" }
+threshold = { base = "present", fraction = "1/2", cmp = ">" }
+vote_methods = ["show_of_hands"]
 """
 
 # The same procedure run locally (statutory = false), looser than the law
@@ -418,6 +458,9 @@ def test_same_rule_set_marked_statutory_is_refused() -> None:
         "bodies.representatives_assembly.quorum",
         "bodies.representatives_assembly.composition",
         "matter_types.collective_land_lease.overrides.resolve.threshold",
+        # 2025 floors: the Party organisation discusses first; postings of 15 days
+        "stages[1].bodies",
+        "stages[2].disclosure_days",
     }
 
 

@@ -100,7 +100,10 @@ def test_check_shipped_rulesets_pass_with_visible_warnings():
     result = invoke("check", *files)
     assert result.exit_code == 0, result.output
     assert result.output.count("通过：") == len(files)
-    assert "2025" in result.output  # the unverified-law warning is shown, not hidden
+    # law_version = "2025": the floors are the 2025 texts', so no "unverified" warning ...
+    assert "已被取代" not in result.output
+    # ... and the three local templates name every value a community must set
+    assert result.output.count("模板数值") == 6 + 5 + 4
 
 
 def test_schema_is_json():

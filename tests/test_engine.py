@@ -74,7 +74,7 @@ REFUSED = [
     ),
     pytest.param(c.CloseMeeting(actor="p04", meeting="b1"), "not_authorized", id="close"),
     pytest.param(
-        c.Publish(actor="p03", matter="m1", disclosure="d1"), "wrong_stage_kind", id="publish"
+        c.Publish(actor="p03", matter="m1", disclosure="d1"), "step_missing", id="publish"
     ),
     pytest.param(
         c.SetUpCommunity(actor="a", people=(c.PersonSpec(id="p01", name="重复", adult=True),)),

@@ -62,7 +62,16 @@ def test_pass_land_lease_needs_two_thirds_of_all_representatives():
     resolve = _meeting(doc, "m1-resolve")["result"]
     check = resolve["threshold"]["checks"][0]
     # 集体土地出租: ≥ 2/3 of the whole composition (30), not of those present (25).
-    assert check["requirement"] == {"base": "composition", "fraction": "2/3", "cmp": ">="}
+    assert check["requirement"] == {
+        "base": "composition",
+        "fraction": "2/3",
+        "cmp": ">=",
+        # the rule's note travels with the verdict that applied it
+        "note": "全体成员或全体代表的三分之二以上，不是到会人员",
+    }
+    assert (
+        "〔规则说明：全体成员或全体代表的三分之二以上，不是到会人员〕" in check["explanation"]["zh"]
+    )
     assert (check["count"], check["base_value"], check["minimum"], check["met"]) == (
         22,
         30,
@@ -110,11 +119,11 @@ def test_objection_answered_and_objection_escalated():
     answered, escalated = first["objections"]
     assert answered["resolved"] is True and answered["escalated"] is False
     assert escalated["reply"] is None and escalated["escalated"] is True
-    assert escalated["reply_due"] == "2026-06-18"
+    assert escalated["reply_due"] == "2026-06-26"
     history = [h["stage"] for h in _matter(doc)["history"]]
     assert history[-3:] == ["objection_review", "publish_resolution", "implement"]
     # the escalation happened the day after the reply limit, not when someone next acted
-    assert any(s["do"] == "tick" and s["at"] == "2026-06-19T00:00:00" for s in doc["steps"])
+    assert any(s["do"] == "tick" and s["at"] == "2026-06-27T00:00:00" for s in doc["steps"])
 
 
 def test_recusal_removes_from_both_bases_and_escalates():

@@ -182,7 +182,10 @@ def test_only_actors_may_complete():
 def test_rating_refused_outside_the_evaluation_stage():
     engine = start()
     found = refusal(engine, c.Rate(actor="p01", matter=MATTER, person="p01", rating="满意"))
-    assert (found.code, found.params["expected"]) == ("wrong_stage_kind", "evaluation")
+    # The matter has not reached its evaluation: the refusal names the step to finish first.
+    assert found.code == "step_missing"
+    assert found.message("zh").startswith("须先完成：")
+    assert found.message("en").startswith("first complete: ") and "_" not in found.message("en")
 
 
 def test_only_raters_may_rate():

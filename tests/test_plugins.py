@@ -140,7 +140,15 @@ def test_builtin_plugins_load_in_order_through_the_public_hooks():
     assert list(host.vote_methods) == [m.name for m in BUILTIN_VOTE_METHODS]
     assert list(host.stage_kinds) == [k.value for k in StageKind]
     assert list(host.store_backends) == ["memory", "sqlite"]
-    assert list(host.publishers) == ["files"]
+    assert list(host.publishers) == [
+        "files",
+        "markdown",
+        "json",
+        "board",
+        "print",
+        "atom",
+        "webhook",
+    ]
     assert host.catalog == BUILTIN_CATALOG
     assert host.vote_methods.owner("secret") == "yishi.plugins.vote_methods"
 
@@ -475,10 +483,10 @@ def test_hook_yishi_register_publishers(tmp_path):
     class Board:
         @hookimpl
         def yishi_register_publishers(self, register):
-            register(PublisherSpec("board", lambda where: ("board", where), "村务公开栏"))
+            register(PublisherSpec("wall", lambda where: ("wall", where), "村务公开栏"))
 
     host = load(Board())
-    assert host.make_publisher("board", "east gate") == ("board", "east gate")
+    assert host.make_publisher("wall", "east gate") == ("wall", "east gate")
     assert host.publishers["files"].doc and host.publishers.owner("files") == (
         "yishi.plugins.publishers"
     )
@@ -540,7 +548,8 @@ def test_hook_yishi_register_commands():
         ("Crashing", "commands"),
     ]
     assert "check" in problems[0].message
-    assert sorted(cli.commands) == ["check", "greet"]
+    # the built-in plugin adds publish and graph through the same hook
+    assert sorted(cli.commands) == ["check", "graph", "greet", "publish"]
     runner = CliRunner()
     assert runner.invoke(cli, ["greet"]).output == "你好\n"
     assert runner.invoke(cli, ["check"]).output == "built-in\n"

@@ -62,6 +62,12 @@ def test_each_notice_has_its_sheet_size_and_fits_two_sheets(site, sheet):
         for page in reader.pages:
             size = (float(page.mediabox.width), float(page.mediabox.height))
             assert size == pytest.approx(POINTS[sheet], abs=1)
+        fonts = {
+            str(font.get_object()["/BaseFont"])
+            for page in reader.pages
+            for font in page["/Resources"].get("/Font", {}).values()
+        }
+        assert any("Noto-Sans-CJK-SC" in f for f in fonts), fonts  # real CJK fonts, embedded
         last = reader.pages[-1].extract_text()
         assert "公示单位" in last and "村民委员会" in last
         everything = "".join(p.extract_text() for p in reader.pages)

@@ -149,3 +149,49 @@ def test_publishers_named_in_the_environment(tmp_path):
     assert [p.plugin for p in problems] == ["publisher nope", "publisher webhook"]
     assert "YISHI_WEBHOOK_SECRET" in problems[1].message
     assert host.pm.get_plugin("publish-json") is not None
+
+
+def test_the_update_after_one_notice_matches_a_whole_rebuild(tmp_path):
+    """The board publisher rewrites the lists and one matter's page; the result is
+    the board `yishi publish` would write from the same log."""
+    import attrs
+
+    from tests.publish_fixtures import run as play
+    from yishi.domain.state import State, evolve
+    from yishi.publish.site import BoardOptions, write_board
+
+    engine, records = play("04_objection_during_disclosure.toml")
+    events = [r.event for r in records]
+    community = [e for e in events if not getattr(e, "matter", None)]
+    matter = [e for e in events if getattr(e, "matter", None)]
+
+    def copy(suffix):
+        return [
+            attrs.evolve(
+                e,
+                **{
+                    k: getattr(e, k) + suffix
+                    for k in ("matter", "meeting", "disclosure", "objection")
+                    if isinstance(getattr(e, k, None), str)
+                },
+            )
+            for e in matter
+        ]
+
+    first, second = community + copy("-a"), community + copy("-a") + copy("-b")
+    options = BoardOptions(community="古槐村")
+
+    def state_of(log):
+        state = State()
+        for e in log:
+            evolve(state, e)
+        return state
+
+    updated, whole = tmp_path / "updated", tmp_path / "whole"
+    write_board(updated, state_of(first), engine.rulesets, first, options)
+    write_board(updated, state_of(second), engine.rulesets, second, options, only=["m4-b"])
+    write_board(whole, state_of(second), engine.rulesets, second, options)
+    for path in sorted(whole.rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(whole)
+            assert (updated / relative).read_bytes() == path.read_bytes(), relative

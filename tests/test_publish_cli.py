@@ -37,7 +37,7 @@ def test_verify_accepts_the_code_printed_on_a_notice(log):
     typed = code.lower().replace("-", " ").replace("0", "o")
     result = CliRunner().invoke(main, ["verify", "--db", str(log), "--code", typed])
     assert result.exit_code == 0, result.output
-    assert f"{code}：《2026 年宅基地安排方案" in result.output and "记录完好" in result.output
+    assert f"{code}：《第三、四组村内道路硬化" in result.output and "记录完好" in result.output
     english = CliRunner().invoke(main, ["verify", "--db", str(log), "--code", code, "--lang", "en"])
     assert "Log intact" in english.output and "posted 2026-06-13" in english.output
 
@@ -122,3 +122,38 @@ def test_graph_mermaid_and_dot():
 def test_graph_of_an_unknown_rule_set():
     result = CliRunner().invoke(main, ["graph", "nope"])
     assert result.exit_code == 1 and "nope" in result.output
+
+
+def test_publish_in_english_with_a_communitys_templates(tmp_path, log):
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    (folder / "wording.toml").write_text('[en]\nboard = "Village notice board"\n', encoding="utf-8")
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        main,
+        [
+            "publish",
+            "--to",
+            str(out),
+            "--db",
+            str(log),
+            "--lang",
+            "en",
+            "--no-pdf",
+            "--templates",
+            str(folder),
+            "--community",
+            "Guhuai",
+            "--url",
+            "https://board.example/guhuai",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Board: file://" in result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Guhuai · Village notice board" in index and 'lang="en"' in index
+    feed = (out / "feed.atom").read_text(encoding="utf-8")
+    assert 'href="https://board.example/guhuai/feed.atom"' in feed
+    printed = (out / "print" / "m4-d1-A4.html").read_text(encoding="utf-8")
+    assert "Posting period" in printed and "公示期" not in printed
+    assert not list((out / "print").glob("*.pdf"))

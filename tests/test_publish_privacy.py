@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tests.publish_fixtures import ID_NUMBER, NAME, PHONE, hostile, leaks, run
 from yishi.plugins.host import PluginHost
 from yishi.publish.channels import BoardPublisher, JsonPublisher, MarkdownPublisher, PrintPublisher
+from yishi.publish.files import FilePublisher
 from yishi.publish.privacy import id_check_char, is_id_number, mask_text
 from yishi.publish.site import BoardOptions, write_board
 
@@ -60,6 +61,7 @@ def _every_file(root):
 def test_nothing_leaks_through_any_publisher(tmp_path):
     out = tmp_path / "out"
     publishers = [
+        FilePublisher(out / "files"),
         MarkdownPublisher(out / "md"),
         JsonPublisher(out / "json"),
         BoardPublisher(out / "board", community="古槐村"),

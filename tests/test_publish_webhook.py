@@ -157,3 +157,64 @@ def test_the_signature_matches_the_standard_webhooks_test_vector():
     assert sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == (
         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
     )
+
+
+def test_the_command_line_publishes_through_configured_webhooks_and_retries(tmp_path):
+    """YISHI_PUBLISHERS names a webhook; `yishi run --db` records its failure while the
+    receiver is down; `yishi hooks --retry` delivers once it is back."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLES
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "YISHI_PUBLISHERS": f"webhook=http://127.0.0.1:{port}/hook",
+        "YISHI_WEBHOOK_SECRET": SECRET,
+        "YISHI_WEBHOOK_ATTEMPTS": "1",
+        "YISHI_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+    db = tmp_path / "yishi.db"
+    yishi = [sys.executable, "-m", "yishi"]
+    run_ = subprocess.run(
+        [*yishi, "run", str(EXAMPLES / "01_land_lease_passes.toml"), "--db", str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run_.returncode == 0, run_.stderr
+    listed = subprocess.run(
+        [*yishi, "hooks", "--db", str(db)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "publish-webhook" in listed.stdout and listed.returncode == 1
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        retried = subprocess.run(
+            [*yishi, "hooks", "--db", str(db), "--retry"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert retried.returncode == 0, retried.stdout + retried.stderr
+    assert sorted(json.loads(b)["disclosure"]["id"] for _, b in received) == ["m1-d1", "m1-d2"]
+    assert all(independent_verify(SECRET, h, b) for h, b in received)

@@ -192,7 +192,9 @@ def yishi_disclosure_published(engine: Engine, notice: Notice) -> None:
         Chinese, plain text), ``checkpoint`` (``{"size", "head"}`` of the log
         when it was made, or None) and ``position`` (the record that published
         it). Print the checkpoint with the notice so a paper copy can be
-        checked against the log.
+        checked against the log. For the whole disclosure document (counts,
+        explanations, objections, privacy masks applied, verification code),
+        call ``yishi.publish.channels.document_for(engine, notice, lang, policy)``.
     :returns: nothing; a return value is ignored.
 
     If the hook raises, the publication stands in the log: the failure is

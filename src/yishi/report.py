@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from yishi.domain import events as ev
+from yishi.domain.tally import attendance_note
 from yishi.publish.notice import OUTCOMES, method_name, render_notice
 from yishi.scenario.run import RunReport
 
@@ -48,6 +49,8 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 "method": m.method,
                 "outcome": m.outcome,
                 "result": m.result,
+                # 临时通知 and its special circumstance, only when used
+                **({"urgent_notice": m.urgent_reason} if m.urgent_reason else {}),
             }
         )
     disclosures = []
@@ -63,6 +66,8 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 "until": d.until.isoformat(),
                 "objections_until": d.objections_until.isoformat() if d.objections_until else None,
                 "closed": d.closed,
+                # the monitoring committee's review printed on the notice, where one was required
+                **({"review": dict(d.content["review"])} if "review" in d.content else {}),
                 "objections": [
                     {
                         "objection": o.id,
@@ -93,6 +98,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "closing_reason": m.closing_reason,
             "recused": dict(m.recused),
             "merged": list(m.merged),
+            **({"approved_by": list(m.approved_by)} if m.approved_by else {}),
             "history": [
                 {
                     "stage": h.stage,
@@ -156,6 +162,7 @@ _DO = {
     "answer": ("答复异议", "answers an objection"),
     "progress": ("记录实施进度", "records progress"),
     "sign_off": ("监督验收", "signs off"),
+    "approve": ("录入批准文件", "records an outside approval"),
     "complete": ("实施完成", "completes"),
     "rate": ("评价", "rates"),
     "ratings": ("评价", "rates"),
@@ -218,7 +225,8 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
         status = status_names[m.status][1 if en else 0]
         where = ""
         if m.status == "in_progress" and m.stage:
-            where = f"（{rs.stage(m.stage).name}）" if not en else f" (at {m.stage})"
+            stage = rs.stage(m.stage)
+            where = f"（{stage.name}）" if not en else f" (at {stage.name_en or stage.name})"
         out.append(
             f"- {m.title} ({m.id}): {status}{where}"
             if en
@@ -283,15 +291,28 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.MeetingConvened):
         method = method_name(rs, event.method, lang)
         body = rs.bodies[event.body]
-        return [
+        lines = [
             f"    {'meeting' if en else '会议'} {event.meeting}{colon}{(body.name_en or body.name) if en else body.name}{comma}{event.date}{comma}{method}"
         ]
+        if event.urgent_reason:
+            lines.append(
+                f"    short notice (special circumstances): {event.urgent_reason}"
+                if en
+                else f"    临时通知（遇有特殊情况）：{event.urgent_reason}"
+            )
+        return lines
+    if isinstance(event, ev.ApprovalRecorded):
+        verdict = (
+            ("approved" if en else "批准") if event.approved else ("refused" if en else "不予批准")
+        )
+        return [f"    {event.by}{colon}{verdict}（{event.document}）"]
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
-        lines = [
-            f"    ── {'result' if en else '表决结果'}{colon}{outcome}",
-            "       " + event.quorum["explanation"][lang],
-        ]
+        lines = [f"    ── {'result' if en else '表决结果'}{colon}{outcome}"]
+        why = attendance_note(event.counts)
+        if why is not None:
+            lines.append("       " + why[1 if en else 0])
+        lines.append("       " + event.quorum["explanation"][lang])
         if event.threshold:
             lines += [
                 "       " + line for line in event.threshold["explanation"][lang].splitlines()
@@ -313,7 +334,9 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         held_by = ""
         if event.body:
             body_name = (
-                rs.bodies[event.body].name_en or event.body if en else rs.bodies[event.body].name
+                rs.bodies[event.body].name_en or rs.bodies[event.body].name
+                if en
+                else rs.bodies[event.body].name
             )
             held_by = f" ({body_name})" if en else f"（{body_name}）"
         return [f"    → {(stage.name_en or stage.name) if en else stage.name}{held_by}  [{reason}]"]

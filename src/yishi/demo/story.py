@@ -397,7 +397,7 @@ def build_story(village: Village, attach: Attach) -> Story:
         cmd.CloseMeeting(actor=cast.director, meeting=second, evidence=(record,)),
     )
 
-    # -- 第五步：决议公开（7 日；异议 3 日内答复） ---------------------------------------
+    # -- 第五步：决议公开（不少于 15 日，村组法第三十五条；异议 3 日内答复） ---------------------
     resolution_text = RESOLUTION.format(coop=coop)
     photo = attach(
         papers.notice_photo(resolution_text),
@@ -414,6 +414,8 @@ def build_story(village: Village, attach: Attach) -> Story:
             disclosure=f"{MATTER}-resolution",
             text=resolution_text,
             evidence=(photo,),
+            reviewer=cast.monitoring_chair,
+            review="已对照村民代表会议记录和表决结果审核，公示内容属实。",
         ),
     )
     add(
@@ -444,7 +446,7 @@ def build_story(village: Village, attach: Attach) -> Story:
 
     # -- 第六步：组织实施，监委会审核，结果公开 -------------------------------------------
     add(
-        _at("03-30", "10:00"),
+        _at("04-07", "10:00"),
         "progress",
         cmd.RecordProgress(
             actor=cast.director,
@@ -454,7 +456,7 @@ def build_story(village: Village, attach: Attach) -> Story:
         ),
     )
     add(
-        _at("04-03", "15:00"),
+        _at("04-11", "15:00"),
         "progress",
         cmd.RecordProgress(
             actor=cast.director,
@@ -464,7 +466,7 @@ def build_story(village: Village, attach: Attach) -> Story:
         ),
     )
     add(
-        _at("04-08", "09:30"),
+        _at("04-16", "09:30"),
         "sign_off",
         cmd.SignOff(
             actor=cast.monitoring_chair,
@@ -473,16 +475,18 @@ def build_story(village: Village, attach: Attach) -> Story:
         ),
     )
     add(
-        _at("04-08", "10:00"), "complete", cmd.CompleteExecution(actor=cast.director, matter=MATTER)
+        _at("04-16", "10:00"), "complete", cmd.CompleteExecution(actor=cast.director, matter=MATTER)
     )
     add(
-        _at("04-09", "08:30"),
+        _at("04-17", "08:30"),
         "publish",
         cmd.Publish(
             actor=cast.deputy_director,
             matter=MATTER,
             disclosure=f"{MATTER}-result",
             text=RESULT.format(coop=coop),
+            reviewer=cast.monitoring_chair,
+            review="已审核租赁合同、四至图和银行回单，实施结果与决议一致。",
         ),
     )
     return Story(
@@ -490,7 +494,7 @@ def build_story(village: Village, attach: Attach) -> Story:
         matter=MATTER,
         cast=cast,
         steps=tuple(steps),
-        until=_at("04-16"),
+        until=_at("05-03"),
         meetings=(
             f"{MATTER}-propose",
             f"{MATTER}-consult",

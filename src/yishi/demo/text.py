@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from yishi.domain.rules import RuleSet
+from yishi.publish.code import verification_code
 
 if TYPE_CHECKING:
     from yishi.demo.run import DemoResult
@@ -77,7 +78,7 @@ def _header(result: DemoResult, ruleset: RuleSet, en: bool) -> list[str]:
             f"{f['monitoring_committee']} (chair {name(offices['monitoring_chair'])})",
             f"  Representative assembly {f['assembly']}: {f['village_committee']} committee members, "
             f"{f['representatives']} representatives ({f['women_representatives']} women)",
-            "  Composition checks (the rule set's, and 村组法 Art. 25):",
+            "  Composition checks (the rule set's, and 村组法 2025 Art. 29):",
         ]
     else:
         lines += [
@@ -89,7 +90,7 @@ def _header(result: DemoResult, ruleset: RuleSet, en: bool) -> list[str]:
             f"（主任 {name(offices['monitoring_chair'])}）",
             f"  村民代表会议 {f['assembly']} 人：村委会成员 {f['village_committee']} 人，"
             f"村民代表 {f['representatives']} 人（妇女代表 {f['women_representatives']} 人）",
-            "  组成核对（规则中的组成要求，及村组法第二十五条）：",
+            "  组成核对（规则中的组成要求，及村组法第二十九条）：",
         ]
     lines += ["    " + check.line("en" if en else "zh") for check in v.composition_checks(ruleset)]
     return lines
@@ -147,6 +148,7 @@ def _next(result: DemoResult, en: bool, default: bool) -> list[str]:
     state = result.report.engine.state
     checkpoint = state.disclosures[result.story.disclosures[0]].checkpoint or {}
     point = f"{checkpoint.get('size', 0)}:{checkpoint.get('head', '')}"
+    code = verification_code(result.story.disclosures[0], checkpoint) if checkpoint else ""
     first_notice = result.notices[0].as_posix()
     opened = _opened(result, en)
     if en:
@@ -154,6 +156,8 @@ def _next(result: DemoResult, en: bool, default: bool) -> list[str]:
             *opened,
             "Next, try:",
             f"  yishi verify{db}" + ("" if db else "    # checks ./yishi-demo/yishi.db by default"),
+            f"  yishi verify{db} --code {code}",
+            "      # the code printed on the resolution notice",
             f"  yishi verify{db} --checkpoint {point}",
             "      # check the printed resolution notice against the record",
             f"  cat {first_notice}",
@@ -164,6 +168,8 @@ def _next(result: DemoResult, en: bool, default: bool) -> list[str]:
         "接下来可以试试：",
         f"  yishi verify{db}"
         + ("" if db else "    # 重新核验记录，默认读取 ./yishi-demo/yishi.db"),
+        f"  yishi verify{db} --code {code}",
+        "      # 输入决议公示上印的核验码",
         f"  yishi verify{db} --checkpoint {point}",
         "      # 用决议公示上印的存证核对纸质公示",
         f"  cat {first_notice}    # 看决议公示全文",

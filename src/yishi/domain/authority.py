@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from yishi.domain.commands import Command
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, Text
 from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import State
 
@@ -36,20 +36,25 @@ def authorize(state: State, ruleset: RuleSet, person: str, refs: Sequence[str], 
     )
 
 
-def describe(ruleset: RuleSet, refs: Sequence[str]) -> str:
-    """ "village_committee.director" → "村民委员会（主任）", for messages."""
-    parts = []
+def describe(ruleset: RuleSet, refs: Sequence[str]) -> Text:
+    """ "village_committee.director" → "村民委员会（主任）" / "Villagers' committee (director)",
+    for messages: names, never the rule set's identifiers."""
+    zh, en = [], []
     for ref in refs:
         if ref == RESIDENTS:
-            parts.append("本村（社区）居民")
+            zh.append("本村（社区）居民")
+            en.append("residents")
             continue
         body_id, _, role = ref.partition(".")
         body = ruleset.bodies.get(body_id)
         label = body.name if body else body_id
+        label_en = (body.name_en or body.name) if body else body_id
         if role:
             label += f"（{body.role_names.get(role, role) if body else role}）"
-        parts.append(label)
-    return "、".join(parts)
+            label_en += f" ({role.replace('_', ' ')})"
+        zh.append(label)
+        en.append(label_en)
+    return Text("、".join(zh), ", ".join(en))
 
 
 def name(state: State, person: str) -> str:

@@ -20,7 +20,7 @@ import attrs
 
 # Trust fields added after the first records: left out when unset, so that a
 # record's encoding (and hash) does not depend on their arrival.
-OMITTED_WHEN_EMPTY = ("evidence", "checkpoint")
+OMITTED_WHEN_EMPTY = ("evidence", "checkpoint", "urgent_reason")
 
 _Convert = Callable[[Any], Any]
 _ENCODERS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # names, omitted

@@ -73,6 +73,8 @@ class ConveneMeeting(Command):
     method: str
     place: str = ""
     candidates: tuple[str, ...] = ()  # election stages only
+    # 临时通知 "遇有特殊情况": the special circumstance, when notice is shorter than the rule's.
+    urgent_reason: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -105,6 +107,7 @@ class DeclareInterest(Command):
     person: str
     reason: str
     meeting: str | None = None
+    relative: str | None = None  # the close relative whose interest it is, if not the person's own
 
 
 @attrs.frozen(kw_only=True)
@@ -167,6 +170,9 @@ class Publish(Command):
     disclosure: str
     title: str = ""
     text: str = ""
+    # The monitoring committee's review before posting (监督意见), where the stage asks for one.
+    reviewer: str | None = None
+    review: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -189,6 +195,16 @@ class RecordProgress(Command):
     matter: str
     text: str
     percent: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RecordApproval(Command):
+    """An outside authority's reply (报乡（镇）人民政府批准), entered by the stage's actors."""
+
+    matter: str
+    approved: bool
+    document: str  # the reply's reference: "××镇政府 2026-05-03 批复（×政复〔2026〕12 号）"
+    text: str = ""
 
 
 @attrs.frozen(kw_only=True)

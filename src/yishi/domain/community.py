@@ -8,7 +8,8 @@ from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, named
+from yishi.domain.kinship import check_exclusions
 from yishi.domain.rules import Membership, RuleSet
 from yishi.domain.state import State
 
@@ -50,7 +51,7 @@ def set_up(
         # rule set knows are checked against it.
         spec = ruleset.bodies.get(body.id)
         if spec is not None and spec.membership is not Membership.ROSTER:
-            raise Refusal("derived_body", body=spec.name)
+            raise Refusal("derived_body", body=named(spec))
         seen: set[str] = set()
         for m in body.members:
             if m.person not in people:
@@ -61,8 +62,19 @@ def set_up(
             for role in m.roles:
                 if spec is not None and spec.roles and role not in spec.roles:
                     raise Refusal(
-                        "unknown_role", body=spec.name, role=role, allowed="、".join(spec.roles)
+                        "unknown_role", body=named(spec), role=role, allowed="、".join(spec.roles)
                     )
+    # Kinship after the whole register is known: a body set up with its excluded
+    # committee in the same command is checked against that committee.
+    relatives = {p.id: p.relatives for p in state.people.values()}
+    relatives.update({p.id: p.relatives for p in c.people})
+    names = {p.id: p.name for p in state.people.values()} | {p.id: p.name for p in c.people}
+    rosters = {b: list(body.members) for b, body in state.bodies.items()}
+    rosters.update({b.id: [m.person for m in b.members] for b in c.bodies})
+    for body in c.bodies:
+        check_exclusions(
+            ruleset, body.id, [m.person for m in body.members], rosters, relatives, names
+        )
     events: list[ev.Event] = []
     base: dict[str, Any] = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
     events += [

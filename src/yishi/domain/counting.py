@@ -30,6 +30,9 @@ class Base(str, enum.Enum):
     ELIGIBLE_ADULTS = "eligible_adults"  # 十八周岁以上村民
     REGISTERED = "registered"  # 登记参加选举的
     VOTES_CAST = "votes_cast"  # 参加投票的: ballots cast, abstentions included
+    # 村民代表 / 居民代表 / 成员代表: members holding the role "representative" (农村土地承包法
+    # Art. 52 counts "三分之二以上村民代表", not the whole 村民代表会议 with its committee members).
+    REPRESENTATIVES = "representatives"
 
 
 class Comparator(str, enum.Enum):
@@ -48,6 +51,7 @@ BASE_NAMES: Mapping[Base, tuple[str, str]] = {
     Base.ELIGIBLE_ADULTS: ("十八周岁以上村（居）民", "residents aged 18 and over"),
     Base.REGISTERED: ("登记选民", "registered voters"),
     Base.VOTES_CAST: ("参加投票人数", "votes cast"),
+    Base.REPRESENTATIVES: ("全体代表", "representatives"),
 }
 
 _DIGITS = "零一二三四五六七八九"
@@ -109,6 +113,9 @@ class Requirement:
     base: Base
     fraction: Fraction
     comparator: Comparator
+    # Why this reading was chosen (过半数 under 条例第十一条 …): shown with every
+    # verdict that applies it. Not part of what the requirement *is*.
+    note: str = attrs.field(default="", eq=False)
 
     def minimum(self, base_value: int) -> int:
         """The smallest whole count that satisfies this requirement.
@@ -143,11 +150,14 @@ class Requirement:
         return f"at least {fraction_en(self.fraction)}"
 
     def as_dict(self) -> dict[str, str]:
-        return {
+        out = {
             "base": self.base.value,
             "fraction": f"{self.fraction.numerator}/{self.fraction.denominator}",
             "cmp": self.comparator.value,
         }
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 # what is counted -> (Chinese word, English word, Chinese unit)
@@ -188,12 +198,14 @@ class Check:
                 f"{self.count} {counted_en} of {self.base_value} {base_en}; "
                 f"{req.wording_en()} required (at least {self.minimum}): "
                 f"{'met' if self.met else 'not met'}"
+                + (f" [rule note: {req.note}]" if req.note else "")
             )
         base_unit = "户" if req.base is Base.HOUSEHOLDS else "人"
         return (
             f"{counted_zh} {self.count} {unit_zh}，{base_zh} {self.base_value} {base_unit}，"
             f"须{req.wording_zh()}（至少 {self.minimum} {unit_zh}），"
             f"{'达到' if self.met else '未达到'}"
+            + (f"〔规则说明：{req.note}〕" if req.note else "")
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -318,6 +330,9 @@ _BASE_ORDER = (Base.COMPOSITION, Base.ENTITLED, Base.PRESENT, Base.VOTES_CAST)
 def _base_covers(candidate: Base, floor: Base) -> bool:
     if candidate == floor:
         return True
+    if floor is Base.REPRESENTATIVES:
+        # The representatives are some of the body's members.
+        return candidate is Base.COMPOSITION
     if candidate in _BASE_ORDER and floor in _BASE_ORDER:
         return _BASE_ORDER.index(candidate) <= _BASE_ORDER.index(floor)
     return False

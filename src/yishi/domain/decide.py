@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from yishi.domain import commands as cmd
 from yishi.domain import (
+    approval,
     community,
     disclosure,
     election,
@@ -24,6 +24,7 @@ from yishi.domain import (
     paper,
     schedule,
 )
+from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import describe, holds, name
 from yishi.domain.errors import Refusal
@@ -55,6 +56,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.AnswerObjection: disclosure.answer_objection,
     cmd.RecordProgress: execution.record_progress,
     cmd.SignOff: execution.sign_off,
+    cmd.RecordApproval: approval.record,
     cmd.CompleteExecution: execution.complete,
     cmd.Rate: execution.rate,
     cmd.CloseEvaluation: execution.close_evaluation,

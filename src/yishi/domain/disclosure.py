@@ -7,22 +7,24 @@ from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize, authorize_stage, name
-from yishi.domain.errors import Refusal
+from yishi.domain.authority import authorize, authorize_stage, describe, name
+from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
-from yishi.domain.rules import RuleSet, StageKind, Transition
+from yishi.domain.rules import RuleSet, StageKind, StageSpec, Transition
 from yishi.domain.state import Disclosure, Matter, State
+from yishi.domain.steps import wrong_step
 
 
 def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
     stage = current_stage(ruleset, matter)
     if stage.kind is not StageKind.DISCLOSURE:
-        raise Refusal("wrong_stage_kind", stage=stage.name, expected="disclosure")
+        raise wrong_step(ruleset, matter, stage, StageKind.DISCLOSURE)
     authorize_stage(state, ruleset, c, stage)
+    review = _review(state, ruleset, c, stage)
     if matter.open_disclosure(state) is not None:
-        raise Refusal("disclosure_open", stage=stage.name)
+        raise Refusal("disclosure_open", stage=named(stage))
     if c.disclosure in state.disclosures:
         raise Refusal("duplicate_id", id=c.disclosure)
     posted = now.date()
@@ -47,9 +49,31 @@ def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) ->
             objections_until=window,
             reply_days=rules.reply_days if rules else None,
             channels=stage.channels,
-            content=disclosure_content(state, matter, c.text),
+            content={**disclosure_content(state, matter, c.text), **review},
         )
     ]
+
+
+def _review(state: State, ruleset: RuleSet, c: cmd.Publish, stage: StageSpec) -> dict[str, Any]:
+    """The monitoring committee's review before posting, where the stage asks for it."""
+    if not stage.reviewers:
+        return {}
+    who = describe(ruleset, stage.reviewers)
+    if not c.review.strip() or c.reviewer is None:
+        raise Refusal(
+            "step_missing",
+            rule=f"stages.{stage.id}.reviewers",
+            step=Text(f"{who.zh}审核（监督意见）", f"review by {who.en} (its opinion)"),
+        )
+    authorize(state, ruleset, c.reviewer, stage.reviewers, f"stages.{stage.id}.reviewers")
+    return {
+        "review": {
+            "by": state.people[c.reviewer].name,
+            "body": who.zh,
+            "body_en": who.en,
+            "opinion": c.review,
+        }
+    }
 
 
 def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any]:
@@ -72,6 +96,7 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
                     },
                     "quorum": meeting.result["quorum"]["explanation"],
                     "threshold": (meeting.result["threshold"] or {}).get("explanation"),
+                    **({"urgent_notice": meeting.urgent_reason} if meeting.urgent_reason else {}),
                     "election": bool(meeting.candidates),
                     "elected": [
                         state.people[p].name
@@ -103,6 +128,15 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
         "progress": [
             {"date": d.isoformat(), "text": t, "percent": pct} for d, t, pct in matter.progress
         ],
+        **(
+            {
+                "approvals": [
+                    {"by": by, "approved": ok, "document": doc} for by, ok, doc in matter.approvals
+                ]
+            }
+            if matter.approvals
+            else {}
+        ),
     }
 
 
@@ -297,7 +331,7 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
     last = disclosure.until - dt.timedelta(days=1)
     reason = f"{stage.name}：公示期满（{disclosure.posted_on.isoformat()} 至 {last.isoformat()}）"
     reason_en = (
-        f"{stage.name_en or stage.id}: posting period ended ({disclosure.posted_on} to {last})"
+        f"{stage.name_en or stage.name}: posting period ended ({disclosure.posted_on} to {last})"
     )
     return [
         *events,

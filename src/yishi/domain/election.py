@@ -15,7 +15,7 @@ from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.counting import Base, Check, check, evaluate
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import open_meeting, require_held, rules_for, run_meeting
 from yishi.domain.membership import roster, votes_in
@@ -40,7 +40,9 @@ def cast_ballot(
         raise Refusal("unknown_person", person=c.voter)
     if not votes_in(state, ruleset, meeting.body, meeting.date, c.voter):
         raise Refusal(
-            "not_voting_member", person=name(state, c.voter), body=ruleset.bodies[meeting.body].name
+            "not_voting_member",
+            person=name(state, c.voter),
+            body=named(ruleset.bodies[meeting.body]),
         )
     if c.voter not in meeting.present:
         raise Refusal("not_present", person=name(state, c.voter))
@@ -214,7 +216,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     }[outcome]
     reason = f"{stage.name}：{zh}，{transition.describe('zh', ruleset.names('zh'))}"
     reason_en = (
-        f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
+        f"{stage.name_en or stage.name}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
     return [*events, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]
 

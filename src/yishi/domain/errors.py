@@ -8,6 +8,42 @@ from typing import Any
 from yishi.i18n import message
 
 
+class Text:
+    """A name in both languages (a body's name and name_en): a refusal shows the
+    one that matches the reader's language, never the rule set's identifier."""
+
+    __slots__ = ("en", "zh")
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh, self.en = zh, en
+
+    def __str__(self) -> str:
+        return self.zh
+
+    def __repr__(self) -> str:
+        return f"Text({self.zh!r}, {self.en!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Text):
+            return (self.zh, self.en) == (other.zh, other.en)
+        return self.zh == other
+
+    def __hash__(self) -> int:
+        return hash(self.zh)
+
+    def __bool__(self) -> bool:
+        return bool(self.zh)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def named(thing: object) -> Text:
+    """A body's, stage's or matter type's name in both languages (English falls back to Chinese)."""
+    zh = str(getattr(thing, "name", ""))
+    return Text(zh, str(getattr(thing, "name_en", "") or zh))
+
+
 class Refusal(Exception):
     """``decide`` refused a command. Nothing is written.
 
@@ -25,7 +61,11 @@ class Refusal(Exception):
         # A refusal may carry another as its reason (a batch names the ballot
         # that failed and why): that one is worded in the same language.
         params = {
-            key: value.message(lang) if isinstance(value, Refusal) else value
+            key: value.message(lang)
+            if isinstance(value, Refusal)
+            else value.get(lang)
+            if isinstance(value, Text)
+            else value
             for key, value in self.params.items()
         }
         text = message(self.code, lang, **params)

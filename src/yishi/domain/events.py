@@ -143,6 +143,7 @@ class MeetingConvened(Event):
     method: str
     place: str = ""
     candidates: tuple[str, ...] = ()
+    urgent_reason: str = ""  # 临时通知: why notice was shorter than the rule's
 
 
 @attrs.frozen(kw_only=True)
@@ -304,6 +305,15 @@ class ProgressRecorded(Event):
     matter: str
     text: str
     percent: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ApprovalRecorded(Event):
+    matter: str
+    by: str  # the authority, as the rule set names it
+    approved: bool
+    document: str
+    text: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain.approval import require_approval
 from yishi.domain.authority import authorize, authorize_stage, describe, holds, name
 from yishi.domain.counting import Base, evaluate
 from yishi.domain.errors import Refusal
@@ -13,6 +14,7 @@ from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Matter, State
+from yishi.domain.steps import wrong_step
 
 
 def _in_stage(
@@ -21,7 +23,7 @@ def _in_stage(
     matter = get_matter(state, matter_id)
     stage = current_stage(ruleset, matter)
     if stage.kind is not kind:
-        raise Refusal("wrong_stage_kind", stage=stage.name, expected=kind.value)
+        raise wrong_step(ruleset, matter, stage, kind)
     return matter, stage
 
 
@@ -29,6 +31,7 @@ def record_progress(
     state: State, c: cmd.RecordProgress, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
+    require_approval(state, ruleset, matter, stage)
     authorize_stage(state, ruleset, c, stage)
     if c.percent is not None and not 0 <= c.percent <= 100:
         raise Refusal("bad_percent", percent=c.percent)
@@ -46,6 +49,7 @@ def record_progress(
 
 def sign_off(state: State, c: cmd.SignOff, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
+    require_approval(state, ruleset, matter, stage)
     person = c.on_behalf_of or c.actor
     if not stage.supervisor:
         raise Refusal("no_supervisor", rule=f"stages.{stage.id}.supervisor")
@@ -68,10 +72,13 @@ def complete(
     state: State, c: cmd.CompleteExecution, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter, StageKind.EXECUTION)
+    require_approval(state, ruleset, matter, stage)
     authorize_stage(state, ruleset, c, stage)
     if stage.supervisor and not matter.signed_off_by:
         raise Refusal(
-            "needs_sign_off", rule=f"stages.{stage.id}.supervisor", who="、".join(stage.supervisor)
+            "needs_sign_off",
+            rule=f"stages.{stage.id}.supervisor",
+            who=describe(ruleset, stage.supervisor),
         )
     done = ev.ExecutionCompleted(
         at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, text=c.text
@@ -86,7 +93,7 @@ def complete(
             now,
             c.actor,
             reason,
-            f"{stage.name_en or stage.id}: carried out",
+            f"{stage.name_en or stage.name}: carried out",
         ),
     ]
 
@@ -151,5 +158,5 @@ def close_evaluation(
     )
     transition = stage.on_pass if passed else stage.on_reject
     zh = f"{stage.name}：满意 {satisfied} 票，共 {cast} 票，{'达到' if passed else '未达到'}要求，{transition.describe('zh', ruleset.names('zh'))}"
-    en = f"{stage.name_en or stage.id}: {satisfied} satisfied of {cast}; {'met' if passed else 'not met'}; {transition.describe('en', ruleset.names('en'))}"
+    en = f"{stage.name_en or stage.name}: {satisfied} satisfied of {cast}; {'met' if passed else 'not met'}; {transition.describe('en', ruleset.names('en'))}"
     return [closed, *follow(ruleset, matter, transition, now, c.actor, zh, en)]

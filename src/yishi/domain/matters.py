@@ -8,7 +8,7 @@ from typing import Any
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize, authorize_stage
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, named
 from yishi.domain.flow import follow
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Matter, State
@@ -24,7 +24,7 @@ def _check_type(ruleset: RuleSet, matter_type: str | None) -> None:
         raise Refusal(
             "wrong_procedure",
             rule=f"matter_types.{matter_type}.procedure",
-            matter_type=found.name,
+            matter_type=named(found),
             procedure=found.procedure,
         )
 
@@ -41,7 +41,7 @@ def _merge_target(state: State, ruleset: RuleSet, first: StageSpec) -> StageSpec
                 return stage
             pairs = "、".join(f"{b}.{r}" for b, r in stage.merge.same_person)
             raise Refusal("merge_not_allowed", rule=f"stages.{stage.id}.merge", roles=pairs)
-    raise Refusal("merge_not_defined", stage=first.name)
+    raise Refusal("merge_not_defined", stage=named(first))
 
 
 def _proposed(
@@ -74,7 +74,7 @@ def propose(
     _check_type(ruleset, c.matter_type)
     first = ruleset.first_stage()
     if first.kind is StageKind.INTAKE:
-        raise Refusal("intake_only", stage=first.name)
+        raise Refusal("intake_only", stage=named(first))
     merged: tuple[str, ...] = ()
     target = first
     if c.merge_steps:
@@ -160,7 +160,7 @@ def merge(
         stage=first.id,
     )
     reason = f"{first.name}：{len(proposed.suggestions)} 条建议合并为议题"
-    reason_en = f"{first.name_en or first.id}: {len(proposed.suggestions)} suggestions merged into one topic"
+    reason_en = f"{first.name_en or first.name}: {len(proposed.suggestions)} suggestions merged into one topic"
     return [proposed, *follow(ruleset, matter, first.on_pass, now, c.actor, reason, reason_en)]
 
 

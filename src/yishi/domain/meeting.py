@@ -9,8 +9,9 @@ from functools import partial
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
+from yishi.domain.kinship import check_exclusions, check_steps_down
 from yishi.domain.lookup import (
     current_stage,
     get_matter,
@@ -26,9 +27,12 @@ from yishi.domain.rules import (
     StageKind,
     meeting_rules,
     stage_bodies,
+    statute_forbids,
 )
 from yishi.domain.state import Meeting, State
+from yishi.domain.steps import KIND_NAMES, body_later, stage_name, wrong_step
 from yishi.domain.tally import CHOICES, consensus_result, meeting_counts, outcome
+from yishi.i18n import message
 
 
 def convene(
@@ -37,7 +41,11 @@ def convene(
     matter = get_matter(state, c.matter)
     stage = current_stage(ruleset, matter)
     if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
-        raise Refusal("wrong_stage_kind", stage=stage.name, expected="meeting")
+        raise wrong_step(ruleset, matter, stage, StageKind.MEETING)
+    skipped = c.body and c.body not in stage_bodies(ruleset, stage, matter.matter_type)
+    if skipped and body_later(ruleset, stage, c.body or ""):
+        # The user skipped ahead: name the step to finish, before any permission question.
+        raise Refusal("step_missing", step=stage_name(stage), wanted=KIND_NAMES[StageKind.MEETING])
     if (stage.kind is StageKind.ELECTION) != bool(c.candidates):
         code = "candidates_required" if stage.kind is StageKind.ELECTION else "not_an_election"
         raise Refusal(code, meeting=c.meeting)
@@ -49,9 +57,11 @@ def convene(
             raise Refusal("already_elected", person=name(state, candidate))
     if len(set(c.candidates)) != len(c.candidates):
         raise Refusal("duplicate_choice")
+    if c.candidates:
+        _kinship(state, ruleset, stage.fills, c.candidates)
     authorize_stage(state, ruleset, c, stage)
     if matter.open_meeting(state) is not None:
-        raise Refusal("meeting_already_open", stage=stage.name)
+        raise Refusal("meeting_already_open", stage=named(stage))
     if c.meeting in state.meetings:
         raise Refusal("duplicate_id", id=c.meeting)
     allowed = (
@@ -61,35 +71,74 @@ def convene(
     )
     body_id = c.body or (allowed[0] if len(allowed) == 1 else None)
     if body_id is None or body_id not in allowed:
+        known = ruleset.bodies.get(c.body or "")
+        names = Text(
+            "、".join(ruleset.bodies[b].name for b in allowed),
+            ", ".join(ruleset.bodies[b].name_en or ruleset.bodies[b].name for b in allowed),
+        )
+        shown = named(known) if known else (c.body or "—")
+        mt = ruleset.matter_types.get(matter.matter_type or "")
+        override = mt.overrides.get(stage.id) if mt is not None else None
+        if mt is not None and override is not None and override.bodies is not None and known:
+            # The matter type, not the stage, narrows the bodies (宅基地使用方案 → 村民会议 only).
+            raise Refusal(
+                "body_reserved_for_matter",
+                rule=f"matter_types.{mt.id}.overrides.{stage.id}.bodies",
+                matter_type=named(mt),
+                body=shown,
+                allowed=names,
+                why=mt.note or "—",
+            )
         raise Refusal(
-            "body_not_allowed",
-            rule=f"stages.{stage.id}.bodies",
-            body=c.body or "",
-            allowed="、".join(allowed),
+            "body_not_allowed", rule=f"stages.{stage.id}.bodies", body=shown, allowed=names
         )
     spec = ruleset.bodies[body_id]
+    if statute_forbids(ruleset, body_id, matter.matter_type):
+        mt = ruleset.matter_types[matter.matter_type or ""]
+        raise Refusal(
+            "statute_reserves_matter",
+            rule=f"matter_types.{mt.id}.statute",
+            body=Text(spec.name, spec.name_en or spec.name),
+            matter_type=Text(mt.name, mt.name_en or mt.name),
+        )
     if spec.membership is Membership.ROSTER and body_id not in state.bodies:
-        raise Refusal("body_not_constituted", body=spec.name)
+        raise Refusal("body_not_constituted", body=Text(spec.name, spec.name_en or spec.name))
     rules = meeting_rules(ruleset, stage, body_id, matter.matter_type)
     if c.method not in {m.name for m in rules.vote_methods}:
-        if ruleset.vote_method(c.method) is None:
+        spec_method = ruleset.vote_method(c.method)
+        if spec_method is None:
             raise Refusal("unknown_method", method=c.method)
         raise Refusal(
             "method_not_allowed",
             rule=rules.sources["vote_methods"],
-            method=c.method,
-            allowed="、".join(m.name for m in rules.vote_methods),
+            method=Text(spec_method.label_zh, spec_method.label_en),
+            allowed=Text(
+                "、".join(m.label_zh for m in rules.vote_methods),
+                ", ".join(m.label_en for m in rules.vote_methods),
+            ),
         )
     days = (c.date - now.date()).days
     # A reconvened meeting may need a longer fresh notice; it never shortens the rule's own.
     required = max(rules.notice_days, matter.notice_days or 0)
-    if days < required:
+    urgent = c.urgent_reason.strip()
+    if urgent and not spec.urgent_notice:
+        raise Refusal(
+            "urgent_notice_not_allowed",
+            rule=f"bodies.{body_id}.urgent_notice",
+            body=Text(spec.name, spec.name_en or spec.name),
+        )
+    if urgent and days >= required:
+        # Recorded only when it is used: a full notice needs no special circumstance.
+        urgent = ""
+    if urgent and days < 0:
+        raise Refusal("meeting_in_past", date=c.date.isoformat())
+    if days < required and not urgent:
         raise Refusal(
             "notice_too_short",
             rule=rules.sources["notice_days"]
             if required == rules.notice_days
             else f"stages.{stage.id}.on_no_quorum.notice_days",
-            body=spec.name,
+            body=named(spec),
             days=days,
             required=required,
         )
@@ -98,13 +147,13 @@ def convene(
         unknown = [p.id for p in state.people.values() if p.born is None and p.adult is None]
         if unknown:
             shown = "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else "")
-            raise Refusal("ages_unknown", body=spec.name, count=len(unknown), people=shown)
+            raise Refusal("ages_unknown", body=named(spec), count=len(unknown), people=shown)
     problems = composition_problems(state, ruleset, body_id, c.date)
     if problems:
         raise Refusal(
             "composition_invalid",
             rule=f"bodies.{body_id}.composition",
-            body=spec.name,
+            body=named(spec),
             problems="；".join(problems),
         )
     return [
@@ -120,6 +169,7 @@ def convene(
             method=c.method,
             place=c.place,
             candidates=c.candidates,
+            urgent_reason=urgent,
         )
     ]
 
@@ -136,7 +186,9 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
     for person in c.people:
         if person not in state.people:
             raise Refusal("unknown_person", person=person)
-        if person not in members:
+        if person not in members and _observes(state, ruleset, meeting.body, person):
+            pass  # 列席: recorded as present, never counted (tally counts members only)
+        elif person not in members:
             born = state.people[person].born
             if ruleset.bodies[meeting.body].membership is Membership.ELIGIBLE_ADULTS and born:
                 raise Refusal(
@@ -146,7 +198,7 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
                     date=meeting.date.isoformat(),
                 )
             raise Refusal(
-                "not_member", person=name(state, person), body=ruleset.bodies[meeting.body].name
+                "not_member", person=name(state, person), body=named(ruleset.bodies[meeting.body])
             )
         if person in meeting.excused:
             raise Refusal("excused_present", person=name(state, person))
@@ -166,6 +218,29 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
     ]
 
 
+def _kinship(
+    state: State, ruleset: RuleSet, fills: tuple[str, str] | None, candidates: tuple[str, ...]
+) -> None:
+    """Candidates the law (or the rule set) bars by kinship, and committee members who
+    must step down because they or a close relative stand."""
+    relatives = {p.id: p.relatives for p in state.people.values()}
+    names = {p.id: p.name for p in state.people.values()}
+    rosters = {b: list(body.members) for b, body in state.bodies.items()}
+    if fills is not None:
+        check_exclusions(ruleset, fills[0], candidates, rosters, relatives, names)
+    for body_id, spec in ruleset.bodies.items():
+        if spec.steps_down_if_relative_nominated:
+            check_steps_down(ruleset, body_id, candidates, rosters, relatives, names)
+
+
+def _observes(state: State, ruleset: RuleSet, body_id: str, person: str) -> bool:
+    """Whether ``person`` sits on a body the rule set lets attend this one (列席)."""
+    return any(
+        other in state.bodies and person in state.bodies[other].members
+        for other in ruleset.bodies[body_id].observers
+    )
+
+
 def declare_interest(
     state: State, c: cmd.DeclareInterest, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
@@ -182,6 +257,19 @@ def declare_interest(
         raise Refusal("already_recused", person=name(state, c.person))
     if not c.reason.strip():
         raise Refusal("reason_required")
+    reason = c.reason
+    if c.relative is not None:
+        if not ruleset.recusal.relatives:
+            raise Refusal("recusal_relatives_disabled", rule="recusal.relatives")
+        if c.relative not in state.people:
+            raise Refusal("unknown_person", person=c.relative)
+        who, relative = state.people[c.person], state.people[c.relative]
+        if c.relative not in who.relatives and c.person not in relative.relatives:
+            raise Refusal(
+                "not_close_relative", person=name(state, c.person), other=name(state, c.relative)
+            )
+        reason = message("relative_interest", "zh", person=who.name, relative=relative.name)
+        reason += f"：{c.reason}"
     return [
         ev.InterestDeclared(
             at=now,
@@ -189,7 +277,7 @@ def declare_interest(
             on_behalf_of=c.on_behalf_of,
             matter=matter.id,
             person=c.person,
-            reason=c.reason,
+            reason=reason,
             meeting=c.meeting,
         )
     ]
@@ -205,7 +293,7 @@ def excuse_member(
         raise Refusal(
             "excusal_not_allowed",
             rule=f"bodies.{meeting.body}.excusal",
-            body=ruleset.bodies[meeting.body].name,
+            body=named(ruleset.bodies[meeting.body]),
         )
     members = roster(state, ruleset, meeting.body, meeting.date)
     if c.person not in state.people:
@@ -214,7 +302,7 @@ def excuse_member(
         raise Refusal(
             "not_voting_member",
             person=name(state, c.person),
-            body=ruleset.bodies[meeting.body].name,
+            body=named(ruleset.bodies[meeting.body]),
         )
     if c.person in meeting.excused:
         raise Refusal("already_excused", person=name(state, c.person))
@@ -245,7 +333,7 @@ def register_proxy(
     policy = rules_for(state, ruleset, meeting).proxies
     rule = f"bodies.{meeting.body}.proxies"
     if not policy.allowed:
-        raise Refusal("proxy_not_allowed", rule=rule, body=ruleset.bodies[meeting.body].name)
+        raise Refusal("proxy_not_allowed", rule=rule, body=named(ruleset.bodies[meeting.body]))
     members = roster(state, ruleset, meeting.body, meeting.date)
     for person in (c.grantor, c.holder):
         if person not in state.people:
@@ -254,7 +342,7 @@ def register_proxy(
             raise Refusal(
                 "not_voting_member",
                 person=name(state, person),
-                body=ruleset.bodies[meeting.body].name,
+                body=named(ruleset.bodies[meeting.body]),
             )
     if c.grantor == c.holder:
         raise Refusal("proxy_self")
@@ -355,7 +443,7 @@ def check_ballot(
         raise Refusal(
             "not_voting_member",
             person=name(state, represented),
-            body=ruleset.bodies[meeting.body].name,
+            body=named(ruleset.bodies[meeting.body]),
         )
     if for_person is not None and meeting.proxies.get(for_person) != voter:
         raise Refusal("no_proxy", holder=name(state, voter), grantor=name(state, for_person))
@@ -458,6 +546,6 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         transition, zh, en = stage.on_no_quorum, "不足法定人数", "not quorate"
     reason = f"{stage.name}：{zh}，{transition.describe('zh', ruleset.names('zh'))}"
     reason_en = (
-        f"{stage.name_en or stage.id}: {en}; {transition.describe('en', ruleset.names('en'))}"
+        f"{stage.name_en or stage.name}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
     return [closed, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]

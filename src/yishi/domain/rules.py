@@ -21,6 +21,14 @@ from yishi.domain.catalog import (
     VoteMethodSpec,
 )
 from yishi.domain.counting import Requirement
+from yishi.domain.statutory import (
+    ASSEMBLY_KINDS,
+    BODY_FLOORS,
+    MATTER_STATUTES,
+    MatterStatute,
+    strengthen_quorum,
+    strengthen_threshold,
+)
 
 
 class Action(str, enum.Enum):
@@ -49,6 +57,7 @@ class LegalBasis:
     version: str
     articles: tuple[str, ...] = ()
     note: str = ""
+    quote: str = ""  # the words of the articles, as the rule set relies on them
 
 
 @attrs.frozen
@@ -112,6 +121,8 @@ class RecusalPolicy:
     remove_from_bases: bool = True
     on_quorum_lost: Transition | None = None
     statutory: bool = False
+    # A member whose close relative (近亲属) has the interest may be recused for it.
+    relatives: bool = False
 
 
 @attrs.frozen
@@ -140,6 +151,14 @@ class BodySpec:
     non_voting_party: tuple[str, ...] = ()  # party statuses that attend without a vote
     composition: tuple[CompositionRule, ...] = ()
     rules: MeetingRules = MeetingRules()
+    # 临时通知 "遇有特殊情况": a shorter notice, chosen per meeting with its reason recorded.
+    urgent_notice: bool = False
+    # Bodies whose members and their close relatives (近亲属) may not sit on this one.
+    excludes_relatives_of: tuple[str, ...] = ()
+    # Bodies whose members may attend this one's meetings without a vote (列席).
+    observers: tuple[str, ...] = ()
+    # An election committee: a member who is nominated, or whose close relative is, steps down.
+    steps_down_if_relative_nominated: bool = False
 
 
 @attrs.frozen
@@ -182,6 +201,8 @@ class StageSpec:
     disclosure_kind: str = ""  # resolution | result | other
     channels: tuple[str, ...] = ()
     objections: ObjectionRules | None = None
+    # Who reviews the notice before it is posted; their 监督意见 is printed on it.
+    reviewers: tuple[str, ...] = ()
     # execution
     supervisor: tuple[str, ...] = ()  # who must sign off completion ("body" or "body.role")
     # evaluation
@@ -209,6 +230,20 @@ class StageOverride:
 
 
 @attrs.frozen
+class Approval:
+    """An outside authority's approval, recorded before a stage may proceed
+    (农村土地承包法 Art. 52: 报乡（镇）人民政府批准)."""
+
+    by: str  # 乡（镇）人民政府
+    before: str  # the stage id that waits for it
+    by_en: str = ""
+    note: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return (self.by_en or "outside approval") if lang == "en" else self.by
+
+
+@attrs.frozen
 class MatterType:
     id: str
     name: str
@@ -216,6 +251,8 @@ class MatterType:
     statute: str | None = None  # a special statute (domain.md §2.4) that sets a floor
     overrides: Mapping[str, StageOverride] = attrs.field(factory=dict)
     note: str = ""
+    name_en: str = ""
+    approval: Approval | None = None
     # Parts of this type's disclosures never published (a 低保 assessment: the counts).
     withhold: tuple[str, ...] = ()
 
@@ -260,8 +297,8 @@ class RuleSet:
     def names(self, lang: str = "zh") -> dict[str, str]:
         """Stage and body ids mapped to their names, for messages."""
         en = lang == "en"
-        found = {b.id: (b.name_en or b.id) if en else b.name for b in self.bodies.values()}
-        found.update({s.id: (s.name_en or s.id) if en else s.name for s in self.stages})
+        found = {b.id: (b.name_en or b.name) if en else b.name for b in self.bodies.values()}
+        found.update({s.id: (s.name_en or s.name) if en else s.name for s in self.stages})
         return found
 
     def stage(self, stage_id: str) -> StageSpec:
@@ -319,15 +356,61 @@ def meeting_rules(
         sources[name] = f"bodies.{body_id}.{name}"
         return getattr(body.rules, name)
 
+    notice_days: int = pick("notice_days")  # type: ignore[assignment]
+    quorum: tuple[Requirement, ...] = pick("quorum")  # type: ignore[assignment]
+    threshold: tuple[Requirement, ...] = pick("threshold")  # type: ignore[assignment]
+    if ruleset.statutory:
+        # The engine holds a statutory rule set to the law itself, whether or not
+        # it went through `yishi check` (a rule set built in Python does not).
+        floors = []
+        adults = body.membership is Membership.ELIGIBLE_ADULTS
+        floor = BODY_FLOORS.get(body.statutory_kind or "")
+        if floor is not None:
+            floors.append((floor.notice_days, floor.quorum, floor.threshold, floor.citation))
+        statute = matter_statute(ruleset, matter_type)
+        if statute is not None and body.statutory_kind in statute.thresholds:
+            floors.append(
+                (
+                    statute.notice_for(body.statutory_kind or ""),
+                    statute.quorum.get(body.statutory_kind or "", ()),
+                    statute.thresholds[body.statutory_kind or ""],
+                    statute.citation,
+                )
+            )
+        for days, floor_quorum, floor_threshold, citation in floors:
+            notice_days = max(notice_days, days)
+            if floor_quorum:
+                quorum = strengthen_quorum(quorum, floor_quorum, citation, adults)
+            threshold = strengthen_threshold(threshold, floor_threshold, citation)
     return EffectiveRules(
         body=body,
-        notice_days=pick("notice_days"),  # type: ignore[arg-type]
-        quorum=pick("quorum"),  # type: ignore[arg-type]
-        threshold=pick("threshold"),  # type: ignore[arg-type]
+        notice_days=notice_days,
+        quorum=quorum,
+        threshold=threshold,
         vote_methods=pick("vote_methods"),  # type: ignore[arg-type]
         proxies=body.rules.proxies,
         excusal=body.rules.excusal,
         sources=sources,
+    )
+
+
+def matter_statute(ruleset: RuleSet, matter_type: str | None) -> MatterStatute | None:
+    """The special statute a matter type follows, if it names one."""
+    if matter_type is None or matter_type not in ruleset.matter_types:
+        return None
+    return MATTER_STATUTES.get(ruleset.matter_types[matter_type].statute or "")
+
+
+def statute_forbids(ruleset: RuleSet, body_id: str, matter_type: str | None) -> bool:
+    """A statutory rule set may not let this body decide a matter its statute reserves
+    to other assemblies (农村集体经济组织法 Art. 28: not the 成员代表大会)."""
+    statute = matter_statute(ruleset, matter_type)
+    kind = ruleset.bodies[body_id].statutory_kind
+    return (
+        ruleset.statutory
+        and statute is not None
+        and kind in ASSEMBLY_KINDS
+        and kind not in statute.kinds
     )
 
 

@@ -86,6 +86,7 @@ class Meeting:
     outcome: str | None = None
     result: dict[str, Any] | None = None
     notice_completed: bool = False
+    urgent_reason: str = ""  # 临时通知 and its special circumstance
 
 
 @attrs.define
@@ -154,6 +155,8 @@ class Matter:
     disclosures: list[str] = attrs.Factory(list)
     progress: list[tuple[dt.date, str, int | None]] = attrs.Factory(list)
     signed_off_by: list[str] = attrs.Factory(list)
+    approved_by: list[str] = attrs.Factory(list)  # outside approvals received
+    approvals: list[tuple[str, bool, str]] = attrs.Factory(list)  # (authority, approved, document)
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
@@ -301,7 +304,15 @@ def _(e: ev.MeetingNoticeCompleted, s: State) -> None:
 @_apply.register
 def _(e: ev.MeetingConvened, s: State) -> None:
     s.meetings[e.meeting] = Meeting(
-        e.meeting, e.matter, e.stage, e.body, e.date, e.at.date(), e.method, candidates=e.candidates
+        e.meeting,
+        e.matter,
+        e.stage,
+        e.body,
+        e.date,
+        e.at.date(),
+        e.method,
+        candidates=e.candidates,
+        urgent_reason=e.urgent_reason,
     )
     s.matters[e.matter].meetings.append(e.meeting)
 
@@ -419,6 +430,13 @@ def _(e: ev.DisclosureClosed, s: State) -> None:
 @_apply.register
 def _(e: ev.ProgressRecorded, s: State) -> None:
     s.matters[e.matter].progress.append((e.at.date(), e.text, e.percent))
+
+
+@_apply.register
+def _(e: ev.ApprovalRecorded, s: State) -> None:
+    s.matters[e.matter].approvals.append((e.by, e.approved, e.document))
+    if e.approved:
+        s.matters[e.matter].approved_by.append(e.by)
 
 
 @_apply.register

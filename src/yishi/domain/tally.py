@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 from yishi.domain.counting import Base, Verdict, evaluate
@@ -48,12 +50,26 @@ def meeting_counts(
     households_present = {
         state.people[p].household for p in present_members if state.people[p].household
     }
+    roster_body = state.bodies.get(meeting.body)
+    representatives = (
+        ({p for p, m in roster_body.members.items() if "representative" in m.roles} & set(members))
+        - removed
+        if roster_body is not None
+        else set()
+    )
     if meeting.tally is not None:
         yes, no, abstain = meeting.tally
     else:
         choices = [c for v, c in meeting.ballots.items() if v not in recused]
         yes, no, abstain = (choices.count(x) for x in CHOICES)
+    checked_in = set(meeting.attendance)
     return {
+        # Who signed in, and why some of them are not counted: the check-in line
+        # and the quorum line must agree or say why (attendance_note).
+        "checked_in": len(checked_in),
+        "checked_in_not_members": len(checked_in - set(members)),
+        "checked_in_without_vote": len({p for p in checked_in & set(members) if not members[p]}),
+        "checked_in_recused": len(checked_in & recused),
         "composition": len(set(members) - removed),
         "members_present": len(present_members),
         "entitled": len(voting - recused),
@@ -64,6 +80,8 @@ def meeting_counts(
         "households": len(households),
         "households_present": len(households_present),
         "recused": len(recused),
+        "representatives": len(representatives),
+        "representatives_present": len(representatives & present_members),
         "yes": yes,
         "no": no,
         "abstain": abstain,
@@ -79,6 +97,7 @@ _QUORUM_COUNT = {
     Base.HOUSEHOLDS: ("households_present", "households"),
     Base.PRESENT: ("present", "present_base"),
     Base.VOTES_CAST: ("votes_cast", "present_base"),
+    Base.REPRESENTATIVES: ("representatives_present", "representatives"),
 }
 _THRESHOLD_BASE = {
     Base.COMPOSITION: "composition",
@@ -88,6 +107,7 @@ _THRESHOLD_BASE = {
     Base.ELIGIBLE_ADULTS: "eligible_adults",
     Base.HOUSEHOLDS: "households",
     Base.VOTES_CAST: "votes_cast",
+    Base.REPRESENTATIVES: "representatives",
 }
 
 
@@ -143,3 +163,34 @@ def consensus_result(meeting: Meeting, result: Outcome) -> dict[str, object] | N
         zh = f"到会 {present} 人未能协商一致。表决未通过"
         en = f"no consensus among the {present} present — not passed"
     return {"consensus": meeting.consensus, "explanation": {"zh": zh, "en": en}}
+
+
+def attendance_note(counts: Mapping[str, int]) -> tuple[str, str] | None:
+    """Why the number who signed in differs from the number counted present, if it does."""
+    signed = counts.get("checked_in")
+    if signed is None:
+        return None
+    outside = counts.get("checked_in_not_members", 0)
+    no_vote = counts.get("checked_in_without_vote", 0)
+    recused = counts.get("checked_in_recused", 0)
+    proxies = counts.get("members_present", 0) - (signed - outside)
+    zh: list[str] = []
+    en: list[str] = []
+    if no_vote:
+        zh.append(f"{no_vote} 人无表决权")
+        en.append(f"{no_vote} without a vote")
+    if outside:
+        zh.append(f"{outside} 人列席（不是本机构成员）")
+        en.append(f"{outside} attending as observers (not members)")
+    if recused:
+        zh.append(f"{recused} 人回避")
+        en.append(f"{recused} recused")
+    if proxies > 0:
+        zh.append(f"另有 {proxies} 人由受托人代为出席")
+        en.append(f"{proxies} more represented by proxy")
+    if not zh:
+        return None
+    return (
+        f"签到 {signed} 人，其中 " + "，".join(zh),
+        f"{signed} signed in: " + ", ".join(en),
+    )

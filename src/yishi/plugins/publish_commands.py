@@ -87,10 +87,14 @@ def publish_command(
         engine.store.close()
     if result.pdf_problem:
         click.echo(result.pdf_problem, err=True)
-    click.echo(f"{'Board' if en else '公开栏'}：{result.index.resolve().as_uri()}")
-    click.echo(f"{'Verification page' if en else '核验页'}：{result.verify.resolve().as_uri()}")
+    colon = ": " if en else "："
+    click.echo(f"{'Board' if en else '公开栏'}{colon}{result.index.resolve().as_uri()}")
+    click.echo(
+        f"{'Verification page' if en else '核验页'}{colon}{result.verify.resolve().as_uri()}"
+    )
     for notice in result.notices:
-        click.echo(f"{'Notice' if en else '张贴公示'}：{notice.resolve()}")
+        label = "Notice to print" if en else "张贴用公示"
+        click.echo(f"{label}{colon}{notice.resolve().as_uri()}")
 
 
 @click.command(

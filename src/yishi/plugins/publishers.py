@@ -6,7 +6,9 @@ line can name any of them the same way:
 
 - ``YISHI_COMMUNITY``: the community's name on the board and the paper notice;
 - ``YISHI_BOARD_URL``: where the board is served (links in the feed, QR codes);
-- ``YISHI_WEBHOOK_SECRET``: the ``whsec_…`` secret webhooks are signed with.
+- ``YISHI_WEBHOOK_SECRET``: the ``whsec_…`` secret webhooks are signed with;
+- ``YISHI_WEBHOOK_ATTEMPTS``: how many times a delivery is tried before it is
+  recorded as failed (default 4, after 1, 2 and 4 seconds).
 
 Code that embeds yishi constructs the classes of :mod:`yishi.publish.channels`
 directly, with keyword arguments.
@@ -72,7 +74,10 @@ def make_webhook(location: str) -> Any:
     secret = os.environ.get("YISHI_WEBHOOK_SECRET", "")
     if not secret:
         raise ValueError("set YISHI_WEBHOOK_SECRET to the whsec_… secret the receiver holds")
-    return WebhookPublisher(location, secret)
+    attempts = os.environ.get("YISHI_WEBHOOK_ATTEMPTS", "4")
+    if not attempts.isdigit() or int(attempts) < 1:
+        raise ValueError(f"YISHI_WEBHOOK_ATTEMPTS must be a whole number from 1, got {attempts!r}")
+    return WebhookPublisher(location, secret, attempts=int(attempts))
 
 
 @hookimpl

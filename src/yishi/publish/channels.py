@@ -172,8 +172,17 @@ class BoardPublisher(_Publisher):
 
     @hookimpl
     def yishi_disclosure_published(self, engine: Any, notice: Notice) -> None:
+        # The first notice (or a board whose pages are missing) writes every page; after
+        # that, the index, the verification page, the feed and this matter's page.
+        whole = not (self.directory / "index.html").is_file()
         self.written = write_board(
-            self.directory, engine.state, engine.rulesets, engine.store.read_all(), self.options()
+            self.directory,
+            engine.state,
+            engine.rulesets,
+            engine.store.read_all(),
+            self.options(),
+            only=None if whole else [notice.matter],
+            templates=self.t,
         )
 
 

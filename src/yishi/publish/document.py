@@ -36,6 +36,7 @@ from yishi.publish.timeline import (
     supervision_text,
     timeline,
 )
+from yishi.publish.words import withheld_label
 
 FORMAT = "yishi-disclosure/1"
 KINDS = {
@@ -47,20 +48,76 @@ KINDS = {
 _UNMASKED = ("checkpoint", "code", "evidence_digests")
 
 
-def last_day(disclosure: Disclosure) -> dt.date:
-    """The last day the notice stays up. ``until`` is the first day it may come down;
-    a state that records the last day itself (民法典 counting) is taken as it is."""
-    recorded = getattr(disclosure, "last_day", None)
-    return recorded if isinstance(recorded, dt.date) else disclosure.until - dt.timedelta(days=1)
+def _period(disclosure: Any, name: str) -> dict[str, Any]:
+    """A period as the record counted it (``periods[name]``), where the record has one."""
+    periods = getattr(disclosure, "periods", None) or {}
+    found = periods.get(name)
+    return found if isinstance(found, dict) else {}
 
 
-def objections_last_day(disclosure: Disclosure) -> dt.date | None:
-    recorded = getattr(disclosure, "objections_last_day", None)
-    if isinstance(recorded, dt.date):
-        return recorded
+def first_day(disclosure: Any) -> dt.date:
+    """The first day of the posting period, as recorded (民法典 Art. 201 counts from
+    the day after posting); older records counted the posting day itself."""
+    recorded = _period(disclosure, "posting").get("first_day")
+    return dt.date.fromisoformat(recorded) if recorded else disclosure.posted_on
+
+
+def last_day(disclosure: Any) -> dt.date:
+    """The last day the notice stays up, as recorded; else the day before ``until``
+    (the first day it may come down)."""
+    recorded = _period(disclosure, "posting").get("last_day")
+    if recorded:
+        return dt.date.fromisoformat(recorded)
+    until: dt.date = disclosure.until
+    return until - dt.timedelta(days=1)
+
+
+def objections_last_day(disclosure: Any) -> dt.date | None:
+    recorded = _period(disclosure, "objections").get("last_day")
+    if recorded:
+        return dt.date.fromisoformat(recorded)
     if disclosure.objections_until is None:
         return None
-    return disclosure.objections_until - dt.timedelta(days=1)
+    until: dt.date = disclosure.objections_until
+    return until - dt.timedelta(days=1)
+
+
+def _counting_note(disclosure: Any, lang: str) -> str:
+    """How the period was counted, when the record says: working days, or an estimate."""
+    posting = _period(disclosure, "posting")
+    notes = []
+    if posting.get("counting") == "working_days":
+        notes.append("counted in working days" if lang == "en" else "按工作日计算")
+    if posting.get("estimated"):
+        notes.append(
+            "holiday calendar not yet published: dates estimated"
+            if lang == "en"
+            else "节假日安排尚未公布，日期为估算"
+        )
+    return ("; " if lang == "en" else "；").join(notes)
+
+
+def summary(state: State, ruleset: RuleSet, disclosure_id: str, lang: str = "zh") -> dict[str, Any]:
+    """The few fields of a document an index or a list shows, at a fraction of its
+    cost; the same keys as :func:`build_document`, with the same masking."""
+    en = lang == "en"
+    d = state.disclosures[disclosure_id]
+    checkpoint = dict(d.checkpoint) if d.checkpoint else None
+    return {
+        "disclosure": {
+            "id": d.id,
+            "kind": d.kind,
+            "kind_label": KINDS.get(d.kind, (d.kind, d.kind))[1 if en else 0],
+            "title": mask_all(d.title),
+            "posted_on": d.posted_on.isoformat(),
+            "first_day": first_day(d).isoformat(),
+            "last_day": last_day(d).isoformat(),
+            "status": d.closed or "posted",
+        },
+        "matter": {"id": d.matter, "title": mask_all(state.matters[d.matter].title)},
+        "checkpoint": checkpoint,
+        "code": verification_code(d.id, checkpoint) if checkpoint else None,
+    }
 
 
 def build_document(
@@ -94,7 +151,9 @@ def build_document(
             "title": d.title,
             "stage": stage_name(ruleset, d.stage, lang),
             "posted_on": d.posted_on.isoformat(),
+            "first_day": first_day(d).isoformat(),
             "last_day": last_day(d).isoformat(),
+            "counting": _counting_note(d, lang),
             "channels": list(d.channels),
             "publisher": _publisher(ruleset, d.stage, lang),
             "status": d.closed or "posted",
@@ -108,8 +167,19 @@ def build_document(
             "procedure": (ruleset.title_en or ruleset.title) if en else ruleset.title,
         },
         "decisions": _decisions(content, state, ruleset, lang),
+        "approvals": [
+            {
+                "by": a.get("by", ""),
+                "approved": bool(a.get("approved")),
+                "label": ("approved" if en else "批准")
+                if a.get("approved")
+                else ("not approved" if en else "不予批准"),
+                "document": a.get("document", ""),
+            }
+            for a in content.get("approvals", ())
+        ],
         "recusals": [{"person": person(state, p), "reason": r} for p, r in matter.recused.items()],
-        "supervision": _supervision(own, state, ruleset, lang),
+        "supervision": _review(content, d, lang) + _supervision(own, state, ruleset, lang),
         "objecting": _objecting(d, lang),
         "objections": _objections(d, state, lang),
         "implementation": _implementation(d, matter, own, lang),
@@ -118,6 +188,7 @@ def build_document(
         "code": verification_code(d.id, checkpoint) if checkpoint else None,
         "withheld": sorted(hidden | policy.withhold_fields),
     }
+    doc["withheld_labels"] = [withheld_label(w, lang) for w in doc["withheld"]]
     for section in hidden:
         _withhold_section(doc, section, en)
     public = {k: v for k, v in doc.items() if k not in _UNMASKED}
@@ -156,6 +227,8 @@ def _withhold_section(doc: dict[str, Any], section: str, en: bool) -> None:
         doc["implementation"] = None
     elif section in doc:
         doc[section] = []
+    if section == "decisions":
+        doc["approvals"] = []
 
 
 def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[dict[str, Any]]:
@@ -166,6 +239,12 @@ def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[
         explanation = [d["quorum"][key]] if d.get("quorum") else []
         if d.get("threshold"):
             explanation += d["threshold"][key].splitlines()
+        if d.get("urgent_notice"):  # 临时通知: held on shorter notice, and why
+            explanation.append(
+                f"Called at short notice: {d['urgent_notice']}"
+                if en
+                else f"临时通知：{d['urgent_notice']}"
+            )
         out.append(
             {
                 "date": d["date"],
@@ -180,6 +259,24 @@ def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[
             }
         )
     return out
+
+
+def _review(content: Any, d: Disclosure, lang: str) -> list[dict[str, Any]]:
+    """The monitoring committee's review of the notice before posting (监督意见), where
+    the stage asks for one: recorded with the disclosure as ``content["review"]``."""
+    review = content.get("review")
+    if not isinstance(review, dict) or not review.get("opinion"):
+        return []
+    body = (
+        (review.get("body_en") or review.get("body", ""))
+        if lang == "en"
+        else review.get("body", "")
+    )
+    who = review.get("by", "")
+    by = (
+        (f"{body} ({who})" if lang == "en" else f"{body}（{who}）") if body and who else body or who
+    )
+    return [{"date": d.posted_on.isoformat(), "by": by, "text": review["opinion"]}]
 
 
 def _supervision(own: list[Any], state: State, ruleset: RuleSet, lang: str) -> list[dict[str, Any]]:

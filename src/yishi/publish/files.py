@@ -9,6 +9,7 @@ printed copy can later be checked with ``yishi verify --checkpoint``.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import tempfile
@@ -17,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from yishi.hookspecs import hookimpl
+from yishi.publish.code import verification_code
 from yishi.publish.notice import Notice, checkpoint_line
+from yishi.publish.privacy import mask_text
 
 KINDS = {
     "resolution": ("决议公开", "resolution"),
@@ -32,8 +35,10 @@ def notice_filename(disclosure: str) -> str:
     return f"公示-{_UNSAFE.sub('_', disclosure)}.md"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: whole or not at all, durable once this returns."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data``: whole or not at all, and (``durable``) on disk
+    once this returns. Pages rebuilt from the log at will (the board) skip the fsyncs:
+    a reader still never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # a notice is public: readable like any file, not 0600 as mkstemp makes it
@@ -41,12 +46,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
+    if durable:
+        _fsync_directory(path.parent)
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -68,7 +75,8 @@ def render_markdown(notice: Notice, lang: str = "zh", *, db: str = "") -> str:
     en = lang == "en"
     kind = KINDS.get(notice.kind, (notice.kind, notice.kind))[1 if en else 0]
     check = checkpoint_line(notice.checkpoint, "zh") if notice.checkpoint else None
-    lines = [f"# Notice: {notice.title}" if en else f"# 公示：{notice.title}", ""]
+    title = _public(notice.title)
+    lines = [f"# Notice: {title}" if en else f"# 公示：{title}", ""]
     facts = (
         [
             ("Notice", notice.disclosure),
@@ -96,12 +104,18 @@ def render_markdown(notice: Notice, lang: str = "zh", *, db: str = "") -> str:
         body = body[1:]
     while body and not body[-1].strip():
         body = body[:-1]
-    lines += _markdown_lines(body)
+    lines += _markdown_lines([_public(line) for line in body])
     lines.append("")
     lines.append("## Record check" if en else "## 存证核验")
     lines.append("")
-    lines += _checkpoint_section(notice.checkpoint, lang, db)
+    lines += _checkpoint_section(notice.checkpoint, lang, db, notice.disclosure)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _public(text: str) -> str:
+    """Typed text as it may appear in public Markdown: ID and phone numbers masked,
+    and ``<``, ``>``, ``&`` as entities, so markup shows as the characters typed."""
+    return html.escape(mask_text(text), quote=False)
 
 
 def _markdown_lines(text: list[str]) -> list[str]:
@@ -128,7 +142,9 @@ def _markdown_lines(text: list[str]) -> list[str]:
     return out
 
 
-def _checkpoint_section(checkpoint: Mapping[str, Any] | None, lang: str, db: str) -> list[str]:
+def _checkpoint_section(
+    checkpoint: Mapping[str, Any] | None, lang: str, db: str, disclosure: str = ""
+) -> list[str]:
     en = lang == "en"
     if not checkpoint:
         return [
@@ -138,14 +154,21 @@ def _checkpoint_section(checkpoint: Mapping[str, Any] | None, lang: str, db: str
         ]
     point = f"{checkpoint['size']}:{checkpoint['head']}"
     where = f" --db {db}" if db else ""
+    code = verification_code(disclosure, checkpoint) if disclosure else ""
     if en:
         return [
+            *(
+                [f"- Verification code: **{code}** (`yishi verify{where} --code {code}`)"]
+                if code
+                else []
+            ),
             f"- Records in the log when made: {checkpoint['size']}",
             f"- Head digest: `{checkpoint['head']}`",
             "",
             f"To check a printed copy against the record: `yishi verify{where} --checkpoint {point}`",
         ]
     return [
+        *([f"- 核验码：**{code}**（`yishi verify{where} --code {code}`）"] if code else []),
         f"- 生成时日志条数：{checkpoint['size']}",
         f"- 链头摘要：`{checkpoint['head']}`",
         "",

@@ -101,12 +101,26 @@ def _stage_lines(ruleset: RuleSet, stage: StageSpec, lang: str) -> tuple[str, ..
             lines.append(
                 ("At: " if en else "地点：") + ("、" if not en else ", ").join(stage.channels)
             )
+        if stage.reviewers:
+            who = ("、" if not en else ", ").join(_body(ruleset, r, lang) for r in stage.reviewers)
+            lines.append(
+                f"Reviewed by {who} before posting" if en else f"张贴前由{who}审核（监督意见）"
+            )
         if stage.objections is not None:
             lines.append(
                 f"Objections answered within {stage.objections.reply_days} days"
                 if en
                 else f"异议 {stage.objections.reply_days} 日内答复"
             )
+    approvals = [
+        (t.name_en or t.name, t.approval.by_en or t.approval.by) if en else (t.name, t.approval.by)
+        for t in ruleset.matter_types.values()
+        if t.approval is not None and t.approval.before == stage.id
+    ]
+    for matter_type, by in approvals:  # 报批: the stage waits for an outside approval
+        lines.append(
+            f"{matter_type}: approved by {by} first" if en else f"{matter_type}：须先报{by}批准"
+        )
     if kind is StageKind.EXECUTION and stage.supervisor:
         who = ("、" if not en else ", ").join(_body(ruleset, s, lang) for s in stage.supervisor)
         lines.append(f"Signed off by: {who}" if en else f"监督签认：{who}")

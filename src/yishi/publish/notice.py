@@ -88,6 +88,13 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
             lines.append(
                 f"- {d['date']} {_stage_name(ruleset, d['stage'], lang)}（{_body_name(ruleset, d['body'], lang)}，{method}）：{outcome}"
             )
+            if d.get("urgent_notice"):
+                # 临时通知: the law's exception, recorded with its reason (村组法 Art. 25).
+                lines.append(
+                    f"  short notice (special circumstances): {d['urgent_notice']}"
+                    if en
+                    else f"  临时通知（遇有特殊情况）：{d['urgent_notice']}"
+                )
             lines.append("  " + d["quorum"]["en" if en else "zh"])
             if d["threshold"]:
                 lines += ["  " + x for x in d["threshold"]["en" if en else "zh"].splitlines()]
@@ -101,6 +108,20 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
                     if en
                     else f"  赞成 {counts['yes']} 票，反对 {counts['no']} 票，弃权 {counts['abstain']} 票"
                 )
+    for a in c.get("approvals", ()):
+        lines.append("")
+        verdict = (
+            ("approved" if en else "批准") if a["approved"] else ("refused" if en else "不予批准")
+        )
+        lines.append(f"{a['by']}{'：' if not en else ': '}{verdict}（{a['document']}）")
+    if c.get("review"):
+        r = c["review"]
+        lines.append("")
+        lines.append(
+            f"Review before posting ({r['body_en']}, {r['by']}): {r['opinion']}"
+            if en
+            else f"监督意见（{r['body']} {r['by']}）：{r['opinion']}"
+        )
     if c["recusals"]:
         lines.append("")
         lines.append("Recusals:" if en else "回避情况：")

@@ -21,14 +21,15 @@ import attrs
 
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
-from yishi.publish.document import build_document
+from yishi.publish.document import build_document, summary
 from yishi.publish.files import write_atomic
 from yishi.publish.graph import flow
 from yishi.publish.privacy import PrivacyPolicy, mask_text
 from yishi.publish.render import Templates
 from yishi.publish.svg import to_svg
-from yishi.publish.timeline import matter_events, stage_name, timeline
+from yishi.publish.timeline import stage_name, timeline
 
+FEED_SIZE = 50  # the feed carries the latest notices in full; the board lists them all
 _UNSAFE = re.compile(r'[\\/:*?"<>|#%\x00-\x1f\s]')
 
 
@@ -46,19 +47,32 @@ class BoardOptions:
     policy: PrivacyPolicy = attrs.Factory(PrivacyPolicy)
 
 
+def by_matter(events: Iterable[Any]) -> dict[str, list[Any]]:
+    """The log's events grouped by matter, in log order: read once, not once per notice."""
+    grouped: dict[str, list[Any]] = {}
+    for item in events:
+        event = item.event if hasattr(item, "position") else item
+        matter = getattr(event, "matter", None)
+        if matter:
+            grouped.setdefault(matter, []).append(event)
+    return grouped
+
+
 def documents(
     state: State,
     rulesets: Mapping[str, RuleSet],
-    events: list[Any],
+    events: Iterable[Any],
     lang: str,
     policy: PrivacyPolicy,
 ) -> list[dict[str, Any]]:
     """Every disclosure's document, newest first (by posting date, then id)."""
+    grouped = by_matter(events)
     docs = []
     for disclosure in state.disclosures.values():
         matter = state.matters[disclosure.matter]
         ruleset = rulesets[matter.procedure]
-        docs.append(build_document(state, ruleset, disclosure.id, events, lang=lang, policy=policy))
+        own = grouped.get(matter.id, [])
+        docs.append(build_document(state, ruleset, disclosure.id, own, lang=lang, policy=policy))
     docs.sort(key=lambda d: (d["disclosure"]["posted_on"], d["disclosure"]["id"]), reverse=True)
     return docs
 
@@ -70,11 +84,37 @@ def write_board(
     events: Iterable[Any],
     options: BoardOptions = BoardOptions(),
     print_links: Mapping[str, list[tuple[str, str]]] | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    templates: Templates | None = None,
 ) -> list[Path]:
-    """Write the board into ``out``; returns the files written."""
-    log = list(events)
-    t = Templates(options.lang, options.templates)
-    docs = documents(state, rulesets, log, options.lang, options.policy)
+    """Write the board into ``out``; returns the files written.
+
+    ``only``: the matters whose pages and notices changed; the index, the
+    verification page and the feed are always rewritten, other matters' pages
+    are left as they are (a publisher updating the board after one notice)."""
+    grouped = by_matter(events)
+    t = templates or Templates(options.lang, options.templates)
+    changed = None if only is None else set(only)
+    # Full documents for the pages being written and the feed; summaries for the lists.
+    ordered = sorted(
+        state.disclosures.values(), key=lambda d: (d.posted_on.isoformat(), d.id), reverse=True
+    )
+    wanted = {d.id for d in ordered[:FEED_SIZE]} | {
+        d.id for d in ordered if changed is None or d.matter in changed
+    }
+    docs = []
+    for item in ordered:
+        ruleset = rulesets[state.matters[item.matter].procedure]
+        if item.id in wanted:
+            own = grouped.get(item.matter, [])
+            docs.append(
+                build_document(
+                    state, ruleset, item.id, own, lang=options.lang, policy=options.policy
+                )
+            )
+        else:
+            docs.append(summary(state, ruleset, item.id, options.lang))
     out.mkdir(parents=True, exist_ok=True)
     (out / "matters").mkdir(exist_ok=True)
     (out / "notices").mkdir(exist_ok=True)
@@ -84,7 +124,8 @@ def write_board(
 
     def put(relative: str, text: str) -> None:
         path = out / relative
-        write_atomic(path, text.encode("utf-8"))
+        # whole or not at all, without fsync: the board is rebuilt from the log at will
+        write_atomic(path, text.encode("utf-8"), durable=False)
         written.append(path)
 
     rows: list[dict[str, Any]] = [
@@ -93,6 +134,7 @@ def write_board(
     current = [r for r in rows if r["doc"]["disclosure"]["status"] == "posted"]
     past = [r for r in rows if r["doc"]["disclosure"]["status"] != "posted"]
     matters = []
+    charts: dict[tuple[str, str, str | None], str] = {}
     for matter in state.matters.values():
         ruleset = rulesets[matter.procedure]
         step = (
@@ -102,20 +144,24 @@ def write_board(
         )
         file = f"{slug(matter.id)}.html"
         matters.append({"title": mask_text(matter.title), "file": file, "step": step})
+        if changed is not None and matter.id not in changed:
+            continue
         mine = [r for r in rows if r["doc"]["matter"]["id"] == matter.id]
         mine.reverse()  # oldest first on the matter's own page
         notices = [
             {"doc": r["doc"], "print": (print_links or {}).get(r["doc"]["disclosure"]["id"], [])}
             for r in mine
         ]
-        chart = to_svg(
-            flow(ruleset, options.lang),
-            current=matter.stage if matter.status == "in_progress" else None,
-            here=t.words["current_step"],
-        )
+        current_step = matter.stage if matter.status == "in_progress" else None
+        key = (ruleset.id, ruleset.digest, current_step)
+        if key not in charts:  # one drawing per procedure and step, however many matters
+            charts[key] = to_svg(
+                flow(ruleset, options.lang), current=current_step, here=t.words["current_step"]
+            )
+        chart = charts[key]
         policy = PrivacyPolicy.from_ruleset(ruleset) | options.policy
         history = timeline(
-            matter_events(log, matter.id),
+            grouped.get(matter.id, []),
             state,
             ruleset,
             options.lang,
@@ -156,11 +202,13 @@ def write_board(
         ),
     )
     for d in docs:
+        if changed is not None and d["matter"]["id"] not in changed:
+            continue
         put(
             f"notices/{slug(d['disclosure']['id'])}.json",
             json.dumps(d, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
         )
-    put("feed.atom", atom(rows, t, options, community))
+    put("feed.atom", atom(rows[:FEED_SIZE], t, options, community))
     style = Path(__file__).with_name("templates") / "style.css"
     custom = options.templates / "style.css" if options.templates else None
     shutil.copyfile(custom if custom and custom.is_file() else style, out / "style.css")

@@ -9,6 +9,7 @@ common fallbacks).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from html import escape
 
@@ -32,17 +33,29 @@ COLOURS = {
 
 
 def _width(text: str, size: int) -> float:
-    return sum(size if unicodedata.east_asian_width(c) in "WFA" else size * 0.6 for c in text)
+    return sum(size if unicodedata.east_asian_width(c) in "WFA" else size * 0.55 for c in text)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9'’.,:;()/%-]+ ?|.", re.S)
 
 
 def wrap(text: str, size: int, limit: float) -> list[str]:
+    """Lines no wider than ``limit``: Chinese breaks between any two characters,
+    a Latin word only at a space (or mid-word, if it alone is too wide)."""
     lines, current = [], ""
-    for char in text:
-        if _width(current + char, size) > limit and current:
-            lines.append(current)
-            current = char.lstrip()
+    for token in _TOKEN.findall(text):
+        if _width(current + token.rstrip(), size) <= limit or not current:
+            current += token
         else:
-            current += char
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        while _width(current.rstrip(), size) > limit and len(current) > 1:
+            cut = len(current) - 1
+            while cut > 1 and _width(current[:cut], size) > limit:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    current = current.rstrip()
     return [*lines, current] if current else lines
 
 

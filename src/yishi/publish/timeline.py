@@ -170,6 +170,12 @@ def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str 
         if en:
             return "Implementation completed" + (f": {event.text}" if event.text else "")
         return "实施完成" + (f"：{event.text}" if event.text else "")
+    if type(event).__name__ == "ApprovalRecorded":  # an outside authority's reply (报批)
+        approved = bool(getattr(event, "approved", False))
+        document = getattr(event, "document", "")
+        if en:
+            return f"{'Approved' if approved else 'Not approved'} by {getattr(event, 'by', '')}: {document}"
+        return f"{'批准' if approved else '未批准'}（{getattr(event, 'by', '')}）：{document}"
     if isinstance(event, ev.RatingSubmitted):
         return None  # one resident's rating: only the evaluation's result is public
     if isinstance(event, ev.EvaluationClosed):

@@ -26,6 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
         "notice": "公示",
         "notice_no": "公示编号",
         "posted": "公示期",
+        "posted_day": "张贴日期",
         "to": "至",
         "inclusive": "（含）",
         "posted_at": "公示地点",
@@ -47,6 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "why": "依据",
         "elected": "当选",
         "recusals": "回避情况",
+        "approvals": "报批情况",
         "supervision": "监督意见",
         "objecting": "异议方式与期限",
         "objections": "异议及答复",
@@ -69,7 +71,7 @@ WORDS: dict[str, dict[str, str]] = {
         "records": "记录条数",
         "head": "链头摘要",
         "verify_how": "在保存记录的电脑上运行下面的命令，输入公示上的核验码：",
-        "verify_what": "核验码对应唯一一份公示及其生成时的记录状态；命令会重算整条哈希链，并显示该公示的标题和张贴日期，请与纸质公示对照。",
+        "verify_what": "核验码对应唯一一份公示及其生成时的记录状态；命令会重算整条哈希链，并显示该公示的标题和张贴日期，请与纸质公示对照。用手机扫纸质公示上的二维码，会打开本页并标出这份公示所在的一行，可对照核验码、标题和存证。",
         "withheld": "依规不予公开的内容",
         "publisher": "公示单位",
         "seal": "（盖章）",
@@ -80,7 +82,6 @@ WORDS: dict[str, dict[str, str]] = {
         "type": "事项类别",
         "print": "打印版",
         "back": "返回公开栏",
-        "lang_other": "English",
         "closed_matter": "已办结",
         # CSS content for the printed page's footer (a community's own wording is trusted CSS)
         "page_of": '"第 " counter(page) " 页，共 " counter(pages) " 页"',
@@ -94,7 +95,8 @@ WORDS: dict[str, dict[str, str]] = {
         "matters": "All matters",
         "notice": "Notice",
         "notice_no": "Notice no.",
-        "posted": "Posted",
+        "posted": "Posting period",
+        "posted_day": "Posted on",
         "to": "to",
         "inclusive": " (inclusive)",
         "posted_at": "Posted at",
@@ -116,6 +118,7 @@ WORDS: dict[str, dict[str, str]] = {
         "why": "Explanation",
         "elected": "Elected",
         "recusals": "Recusals",
+        "approvals": "Outside approvals",
         "supervision": "Monitoring committee's opinion",
         "objecting": "How to object, and until when",
         "objections": "Objections and replies",
@@ -138,7 +141,7 @@ WORDS: dict[str, dict[str, str]] = {
         "records": "Records",
         "head": "Head digest",
         "verify_how": "On the computer that keeps the record, run this command with the code printed on the notice:",
-        "verify_what": "The code belongs to one notice and the state of the record it was made from; the command recomputes the whole hash chain and shows the notice's title and posting date, to compare with the paper.",
+        "verify_what": "The code belongs to one notice and the state of the record it was made from; the command recomputes the whole hash chain and shows the notice's title and posting date, to compare with the paper. Scanning the QR code on the paper notice opens this page at that notice's row, to compare its code, title and checkpoint.",
         "withheld": "Withheld by rule",
         "publisher": "Published by",
         "seal": "(seal)",
@@ -149,11 +152,33 @@ WORDS: dict[str, dict[str, str]] = {
         "type": "Type",
         "print": "Printable",
         "back": "Back to the board",
-        "lang_other": "中文",
         "closed_matter": "completed",
         "page_of": '"page " counter(page) " of " counter(pages)',
     },
 }
+
+
+# Names of the parts and fields a rule set may withhold, for the line that says so.
+WITHHELD_LABELS: dict[str, tuple[str, str]] = {
+    "decisions": ("决策过程", "how it was decided"),
+    "counts": ("票数与到会人数", "the counts"),
+    "recusals": ("回避情况", "recusals"),
+    "objections": ("异议及答复", "objections and replies"),
+    "implementation": ("实施结果", "the implementation result"),
+    "text": ("事项说明", "the description"),
+    "reason": ("理由", "reasons"),
+    "reply": ("答复内容", "replies"),
+    "person": ("姓名", "names"),
+    "by": ("签认人", "who signed off"),
+    "evidence": ("佐证材料", "evidence"),
+    "elected": ("当选人", "those elected"),
+}
+
+
+def withheld_label(name: str, lang: str) -> str:
+    """A withheld part or field in words; a field the table does not know keeps its name."""
+    labels = WITHHELD_LABELS.get(name)
+    return labels[1 if lang == "en" else 0] if labels else name
 
 
 def wording(lang: str, folder: Path | None = None) -> dict[str, str]:

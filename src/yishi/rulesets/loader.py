@@ -18,6 +18,7 @@ from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
 from yishi.domain.rules import (
     Action,
+    Approval,
     BodySpec,
     CompositionRule,
     LegalBasis,
@@ -39,6 +40,7 @@ from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.refs import check_references
 from yishi.rulesets.spec import Field, ruleset_spec, validate
+from yishi.rulesets.template import template_problems
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -139,6 +141,7 @@ def check_text(
         else:
             ruleset = build(document, file, hashlib.sha256(data).hexdigest(), catalog)
             problems += check_references(document, ruleset)
+            problems += template_problems(document)
             if not errors(problems):
                 problems += check_floors(ruleset)
     else:
@@ -287,9 +290,12 @@ def _path_key(path: str) -> PathKey:
 # -- building the frozen model (the document is structurally valid here) -----
 
 
-def requirement(data: dict[str, Any]) -> Requirement:
+def requirement(data: dict[str, Any], note: str = "") -> Requirement:
     return Requirement(
-        Base(data["base"]), parse_fraction(data["fraction"]), Comparator(data["cmp"])
+        Base(data["base"]),
+        parse_fraction(data["fraction"]),
+        Comparator(data["cmp"]),
+        note=data.get("note", note),
     )
 
 
@@ -297,7 +303,8 @@ def requirements(data: dict[str, Any] | None, key: str) -> tuple[Requirement, ..
     if data is None:
         return None
     if key in data:
-        return tuple(requirement(r) for r in data[key])
+        # A note on the whole any_of / all_of explains each condition that has none of its own.
+        return tuple(requirement(r, data.get("note", "")) for r in data[key])
     return (requirement(data),)
 
 
@@ -323,6 +330,10 @@ def _body(body_id: str, d: dict[str, Any], catalog: Catalog) -> BodySpec:
         name_en=d.get("name_en", ""),
         membership=Membership(d.get("membership", "roster")),
         statutory_kind=d.get("statutory_kind"),
+        urgent_notice=d.get("urgent_notice", False),
+        excludes_relatives_of=tuple(d.get("excludes_relatives_of", ())),
+        observers=tuple(d.get("observers", ())),
+        steps_down_if_relative_nominated=d.get("steps_down_if_relative_nominated", False),
         roles=tuple(d.get("roles", ())),
         role_names=dict(d.get("role_names", {})),
         non_voting_party=tuple(d.get("non_voting_party", ())),
@@ -393,6 +404,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         if objections
         else None,
         supervisor=tuple(d.get("supervisor", ())),
+        reviewers=tuple(d.get("reviewers", ())),
         scale=tuple(d.get("scale", ())),
         satisfied=tuple(d.get("satisfied", ())),
         raters=tuple(d.get("raters", ("residents",))),
@@ -415,7 +427,13 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
         law_version=d.get("law_version", "2018"),
         timezone=d.get("timezone", "Asia/Shanghai"),
         legal_basis=tuple(
-            LegalBasis(b["law"], b["version"], tuple(b.get("articles", ())), b.get("note", ""))
+            LegalBasis(
+                b["law"],
+                b["version"],
+                tuple(b.get("articles", ())),
+                b.get("note", ""),
+                b.get("quote", ""),
+            )
             for b in d.get("legal_basis", ())
         ),
         bodies={k: _body(k, v, catalog) for k, v in d["bodies"].items()},
@@ -428,6 +446,15 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
                 statute=v.get("statute"),
                 note=v.get("note", ""),
                 withhold=tuple(v.get("withhold", ())),
+                name_en=v.get("name_en", ""),
+                approval=Approval(
+                    by=v["approval"]["by"],
+                    before=v["approval"]["before"],
+                    by_en=v["approval"].get("by_en", ""),
+                    note=v["approval"].get("note", ""),
+                )
+                if "approval" in v
+                else None,
                 overrides={
                     stage: StageOverride(
                         quorum=requirements(o.get("quorum"), "any_of"),
@@ -452,6 +479,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
             if "on_quorum_lost" in recusal
             else None,
             statutory=recusal.get("statutory", False),
+            relatives=recusal.get("relatives", False),
         ),
         source=file,
         digest=digest,

@@ -21,9 +21,13 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate": ("重复的编号", "duplicate id"),
     "inconsistent": ("与其他设定矛盾", "contradicts another setting"),
     "below_floor": ("低于法定下限", "below the statutory floor"),
+    "template_value": (
+        "模板数值：来源未给出，须由本社区设定",
+        "template value: no source gives it; the community must set it",
+    ),
     "unverified_law": (
-        "法定下限尚未按新法核实",
-        "statutory floors not yet verified against this law version",
+        "所声明的法律文本已被取代，法定下限按现行文本核对",
+        "the law version declared is superseded; floors are checked against the texts in force",
     ),
 }
 

@@ -23,6 +23,7 @@ QUORUM_BASES = {
     Base.ELIGIBLE_ADULTS,
     Base.HOUSEHOLDS,
     Base.REGISTERED,
+    Base.REPRESENTATIVES,
 }
 THRESHOLD_BASES = set(Base) - {Base.HOUSEHOLDS}
 
@@ -58,6 +59,17 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
         _ref(rs, ref, f"recorders[{i}]", out)
     for body_id, body in rs.bodies.items():
         _body_rules(body_id, body.rules, out)
+        for key in ("excludes_relatives_of", "observers"):
+            for k, other in enumerate(getattr(body, key)):
+                if other not in rs.bodies or other == body_id:
+                    out.append(
+                        Problem(
+                            "bad_ref",
+                            f"bodies.{body_id}.{key}[{k}]",
+                            expected="、".join(b for b in rs.bodies if b != body_id),
+                            found=other,
+                        )
+                    )
         for c, rule in enumerate(body.composition):
             if body.roles and rule.role not in body.roles:
                 out.append(
@@ -73,6 +85,15 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
     for index, stage in enumerate(rs.stages):
         _stage(rs, index, stage, stage_ids, out)
     for type_id, mt in rs.matter_types.items():
+        if mt.approval is not None and mt.approval.before not in stage_ids:
+            out.append(
+                Problem(
+                    "bad_ref",
+                    f"matter_types.{type_id}.approval.before",
+                    expected="、".join(stage_ids),
+                    found=mt.approval.before,
+                )
+            )
         for stage_id, override in mt.overrides.items():
             where = f"matter_types.{type_id}.overrides.{stage_id}"
             if stage_id not in stage_ids:
@@ -208,6 +229,8 @@ def _stage(
     elif stage.kind is StageKind.EXECUTION:
         for s, ref in enumerate(stage.supervisor):
             _ref(rs, ref, f"{where}.supervisor[{s}]", out)
+        for s, ref in enumerate(stage.reviewers):
+            _ref(rs, ref, f"{where}.reviewers[{s}]", out)
     elif stage.kind is StageKind.EVALUATION:
         if not stage.scale:
             out.append(

@@ -80,6 +80,12 @@ BODY = table(
     name_en=s("English name"),
     membership=s("成员来源", enum=tuple(m.value for m in Membership)),
     statutory_kind=s("对应的法定机构类型，用于核对法定下限", enum=tuple(BODY_FLOORS)),
+    urgent_notice=b("是否允许“遇有特殊情况”临时通知（须逐次写明理由，记入会议记录和公示）"),
+    excludes_relatives_of=arr(s(), "其成员及其近亲属不得担任本机构成员的机构 id"),
+    observers=arr(s(), "可以列席本机构会议（无表决权）的机构 id"),
+    steps_down_if_relative_nominated=b(
+        "选举委员会：成员本人或其近亲属被提名为候选人的，应当退出（村组法第十五条）"
+    ),
     roles=arr(s(pattern=ID), "职务列表"),
     non_voting_party=arr(
         s(enum=("full", "probationary")),
@@ -153,6 +159,7 @@ STAGE = table(
         on_unresolved=TRANSITION,
         note=s(),
     ),
+    reviewers=arr(s(), f"公示前审核并出具监督意见的人（如村务监督委员会）：{REF_DOC}"),
     supervisor=REFS,
     scale=arr(s(), "评价等级"),
     satisfied=arr(s(), "计为满意的等级"),
@@ -183,12 +190,25 @@ RULESET = table(
     law_version=s("所依据法律文本的版本年份", enum=("2018", "2025")),
     timezone=s("时区"),
     description=s(),
+    template=table(
+        "模板：来源（报道）未给出、须由各社区设定的数值；yishi check 在其所在行逐一提示",
+        values=arr(
+            table(
+                key=s("键路径，如 bodies.courtyard.quorum", required=True),
+                why=s("为什么须由本社区设定（来源说了什么、没说什么）", required=True),
+                why_en=s(),
+            ),
+            required=True,
+        ),
+        note=s(),
+    ),
     legal_basis=arr(
         table(
             law=s(required=True),
             version=s(required=True),
             articles=arr(s()),
             note=s(),
+            quote=s("所依据条文的原文摘录"),
         ),
         "法律依据",
     ),
@@ -201,6 +221,7 @@ RULESET = table(
         remove_from_bases=b("回避人从法定人数和表决基数中同时扣除"),
         on_quorum_lost=TRANSITION,
         statutory=b("回避规则是否为法定规则"),
+        relatives=b("近亲属有利害关系的，本人也可声明回避（声明时写明 relative）"),
         note=s(),
     ),
     bodies=Field("map", "机构，键为机构 id", required=True, values=BODY),
@@ -210,7 +231,15 @@ RULESET = table(
         "事项清单（小微权力清单），键为事项类型 id",
         values=table(
             name=s(required=True),
+            name_en=s(),
             procedure=s("须遵循的规则 id（默认本规则）"),
+            approval=table(
+                "决议后、实施前须经的外部批准（如报乡（镇）人民政府批准）",
+                by=s("批准机关", required=True),
+                by_en=s(),
+                before=s("等待批准的步骤 id（实施步骤）", required=True),
+                note=s(),
+            ),
             statute=s("特别法", enum=tuple(MATTER_STATUTES)),
             note=s(),
             overrides=Field("map", "按步骤覆盖", values=OVERRIDE),

@@ -34,6 +34,7 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "method": s(required=True),
             "place": s(),
             "candidates": arr(s(), "选举步骤的候选人"),
+            "urgent_reason": s("临时通知：写明特殊情况（通知期短于规定时）"),
         },
     ),
     "ballot": (
@@ -73,6 +74,7 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "person": s(required=True),
             "reason": s(required=True),
             "meeting": s(),
+            "relative": s("有利害关系的近亲属 id（不是本人的利害关系时）"),
         },
     ),
     "proxy": (
@@ -112,9 +114,25 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
     ),
     "consensus": (cmd.RecordConsensus, {"meeting": s(required=True), "reached": b(required=True)}),
     "close_meeting": (cmd.CloseMeeting, {"meeting": s(required=True)}),
+    "approve": (
+        cmd.RecordApproval,
+        {
+            "matter": s(required=True),
+            "approved": b("是否批准", required=True),
+            "document": s("批复文号或说明", required=True),
+            "text": s(),
+        },
+    ),
     "publish": (
         cmd.Publish,
-        {"matter": s(required=True), "disclosure": s(required=True), "title": s(), "text": s()},
+        {
+            "matter": s(required=True),
+            "disclosure": s(required=True),
+            "title": s(),
+            "text": s(),
+            "reviewer": s("公示前审核的监督委员会成员 id"),
+            "review": s("监督意见"),
+        },
     ),
     "object": (
         cmd.RaiseObjection,
