@@ -60,6 +60,7 @@ def body_for(name: str, me: str) -> dict:
         "raise_objection": {"disclosure": "d", "objection": "o", "person": me, "text": "t"},
         "rate": {"matter": "m", "person": me, "rating": "满意"},
         "record_consensus": {"meeting": "x", "reached": True},
+        "record_approval": {"matter": "m", "approved": True, "document": "镇政府批复"},
         "record_progress": {"matter": "m", "text": "t"},
         "register_proxy": {"meeting": "x", "grantor": me, "holder": "c001"},
         "set_up_community": {"people": [{"id": "z1", "name": "新居民", "adult": True}]},

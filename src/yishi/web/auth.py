@@ -67,7 +67,7 @@ def identify(
     ):
         actor, ts, sig = (source.get(n, "") for n in names)
         if actor and sig:
-            if not check_portal(config, actor, ts, sig, time.time()):
+            if not check_portal(config, actor, ts, sig, config.wall()):
                 return None
             return Identity(actor, _portal_roles(config, actor, community), via)
     plugins = getattr(config.communities[community].engine, "plugins", None)

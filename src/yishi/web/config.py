@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -40,6 +41,10 @@ class WebConfig:
     burst: int = 10  # and how many at once
     lang: str = "zh"
     max_upload: int = 20 * 1024 * 1024  # bytes per evidence file
+    # Security timing (signature age, rate buckets, cache freshness), never procedure
+    # time: deadlines are the engine's clock's. Replaceable in tests.
+    wall: Callable[[], float] = time.time
+    ticks: Callable[[], float] = time.monotonic
 
     def community(self, slug: str) -> Community | None:
         return self.communities.get(slug)

@@ -56,6 +56,7 @@ POLICY: dict[type[cmd.Command], Gate] = {
     cmd.SignOff: Gate(STAFF),
     cmd.CompleteExecution: Gate(STAFF),
     cmd.CloseEvaluation: Gate(STAFF),
+    cmd.RecordApproval: Gate(STAFF),
     cmd.Tick: Gate(frozenset({"staff", "registrar"})),
 }
 

@@ -40,7 +40,8 @@ class Service:
         self._board: dict[str, tuple[int, str, dict[str, bytes]]] = {}
         self._views: dict[Any, tuple[int, Any]] = {}
         self.changed = threading.Condition(self.lock)
-        self._checked = 0.0  # monotonic time of the last look at the store
+        self._checked = -FRESH  # when we last looked at the store (monotonic seconds)
+        self._ticks = time.monotonic
 
     @property
     def position(self) -> int:
@@ -56,13 +57,13 @@ class Service:
             before = self.engine.position
             self.engine.catch_up()
             self._sync()
-            self._checked = time.monotonic()
+            self._checked = self._ticks()
             if self.engine.position != before:
                 self.changed.notify_all()
 
     def fresh(self) -> bool:
         """The state was checked against the store within ``FRESH`` seconds."""
-        return time.monotonic() - self._checked < FRESH
+        return self._ticks() - self._checked < FRESH
 
     def peek(self, key: Any) -> Any:
         """A cached view if it is current, without a lock or I/O (for the event loop);
@@ -111,7 +112,7 @@ class Service:
         with self.lock:
             events = self.engine.execute(command, key=key)
             self._sync()
-            self._checked = time.monotonic()  # execute caught up with the store first
+            self._checked = self._ticks()  # execute caught up with the store first
             self.changed.notify_all()
             return events
 

@@ -54,9 +54,10 @@ async def events(request: Request) -> Response:
 async def _stream(
     request: Request, service: Service, after: int, matter: str | None, timeout: float
 ) -> AsyncIterator[str]:
+    ticks = time.monotonic
     yield "retry: 3000\n\n"
-    deadline = time.monotonic() + timeout
-    polls, quiet = 0, time.monotonic()
+    deadline = ticks() + timeout
+    polls, quiet = 0, ticks()
     while True:
         if service.position > after:
             moved = await run_in_threadpool(service.matter_positions, after)
@@ -65,12 +66,12 @@ async def _stream(
             if matter is None or matter in touched:
                 data = {"position": after, "matters": touched}
                 yield f"id: {after}\nevent: changed\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-                quiet = time.monotonic()
-        if time.monotonic() >= deadline or await request.is_disconnected():
+                quiet = ticks()
+        if ticks() >= deadline or await request.is_disconnected():
             return
-        if time.monotonic() - quiet > KEEPALIVE:
+        if ticks() - quiet > KEEPALIVE:
             yield ": keepalive\n\n"
-            quiet = time.monotonic()
+            quiet = ticks()
         await asyncio.sleep(POLL)
         polls += 1
         if polls % REFRESH == 0:

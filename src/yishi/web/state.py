@@ -20,5 +20,5 @@ class WebState:
         return cls(
             config=config,
             services={slug: Service(c) for slug, c in config.communities.items()},
-            buckets=TokenBuckets(config.rate, config.burst),
+            buckets=TokenBuckets(config.rate, config.burst, config.ticks),
         )

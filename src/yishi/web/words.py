@@ -18,7 +18,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "date": ("会议日期", "meeting date"),
     "description": ("说明", "description"),
     "disclosure": ("公示编号", "notice id"),
-    "document": ("委托书", "proxy document"),
+    "document": ("文件（委托书、批复文号）", "document (proxy, reference of the reply)"),
     "for_person": ("代谁投票（委托人编号）", "voting for (grantor id)"),
     "grantor": ("委托人编号", "grantor id"),
     "holder": ("受托人编号", "proxy holder id"),
@@ -48,6 +48,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "voter": ("投票人编号", "voter id"),
     "votes": ("得票（每行：候选人编号 票数）", "votes (one per line: candidate count)"),
     "yes": ("赞成票数", "votes for"),
+    "urgent_reason": ("临时通知的理由（提前不足规定天数时填写）", "reason for short notice (if any)"),
+    "relative": ("有利害关系的近亲属编号", "the close relative with the interest (id)"),
+    "reviewer": ("审核人编号", "reviewer id"),
+    "review": ("审核意见", "review"),
+    "approved": ("已批准", "approved"),
     "evidence": ("附件（照片、扫描件）", "attachments (photos, scans)"),
 }
 
@@ -72,6 +77,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "raise_objection": ("提出异议", "Object"),
     "rate": ("满意度评价", "Rate"),
     "record_consensus": ("记录协商一致", "Record consensus"),
+    "record_approval": ("录入上级批复", "Record an outside approval"),
     "record_progress": ("记录执行进度", "Record progress"),
     "register_proxy": ("登记委托投票", "Register a proxy"),
     "set_up_community": ("登记居民与组织", "Register residents and bodies"),
