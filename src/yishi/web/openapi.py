@@ -178,7 +178,18 @@ def document(title: str = "yishi 议事 API") -> dict[str, Any]:
     paths[f"{prefix}/board"] = board
     paths[f"{prefix}/verify"] = _get(
         "find the notice a verification code belongs to",
-        [{"name": "code", "in": "query", "required": True, "schema": {"type": "string"}}],
+        [
+            {
+                "name": "code",
+                "in": "query",
+                "required": True,
+                # Crockford base32 as printed (7K3M-Q9TD); O, I and L read as 0, 1, 1
+                "schema": {
+                    "type": "string",
+                    "pattern": "^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-zOoIiLl]{4}-?[0-9A-HJKMNP-TV-Za-hjkmnp-tv-zOoIiLl]{4}$",
+                },
+            }
+        ],
         obj,
         422,
     )

@@ -48,7 +48,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "voter": ("投票人编号", "voter id"),
     "votes": ("得票（每行：候选人编号 票数）", "votes (one per line: candidate count)"),
     "yes": ("赞成票数", "votes for"),
-    "urgent_reason": ("临时通知的理由（提前不足规定天数时填写）", "reason for short notice (if any)"),
+    "urgent_reason": (
+        "临时通知的理由（提前不足规定天数时填写）",
+        "reason for short notice (if any)",
+    ),
     "relative": ("有利害关系的近亲属编号", "the close relative with the interest (id)"),
     "reviewer": ("审核人编号", "reviewer id"),
     "review": ("审核意见", "review"),
