@@ -182,16 +182,51 @@ def test_second_ballot_refused(engine):
     check_in(engine, "v1", ASSEMBLY[:6])
     ballot(engine, "v1", "a1", "c1")
     assert refused(engine, ballot, "v1", "a1", "c2").code == "already_voted"
-    assert engine.state.meetings["v1"].election_ballots == {"a1": ("c1",)}
+    meeting = engine.state.meetings["v1"]
+    assert meeting.received == {"a1": None}  # who voted, in the log
+    assert meeting.box == {'{"names":["c1"]}': 1}  # what, in the sealed box
 
 
-def test_more_choices_than_seats_refused(engine):
+def test_over_marked_ballot_is_recorded_invalid_and_stays_in_the_base(engine):
+    """参加投票的村民 includes every ballot returned: an over-marked ballot is
+    invalid, counts for no one, and still counts in the base. Here it decides
+    the result: with it, more than half of 6 is 4 votes; without it, 3."""
     convene(engine, "v1", ("c1", "c2", "c3"))
     check_in(engine, "v1", ASSEMBLY[:6])
-    refusal = refused(engine, ballot, "v1", "a1", "c1", "c2", "c3")
-    assert refusal.code == "too_many_choices"
-    assert (refusal.params["count"], refusal.params["seats"]) == (3, 2)
-    ballot(engine, "v1", "a1", "c1", "c2")  # exactly the number of seats is fine
+    ballot(engine, "v1", "a1", "c1", "c2", "c3")  # three names for two seats
+    for voter in ("a2", "a3", "a4"):
+        ballot(engine, "v1", voter, "c1", "c2")
+    for voter in ("a5", "a6"):
+        ballot(engine, "v1", voter, "c1")
+    closed = next(e for e in close(engine, "v1") if isinstance(e, ev.MeetingClosed))
+    assert closed.counts["votes_cast"] == 6
+    assert (closed.counts["valid"], closed.counts["invalid"]) == (5, 1)
+    assert closed.threshold is not None
+    assert closed.threshold["invalid"] == {"too_many_names": 1}
+    assert closed.threshold["elected"] == ["c1"]
+    by_person = {x["person"]: x for x in closed.threshold["candidates"]}
+    assert by_person["c2"]["votes"] == 3
+    assert by_person["c2"]["checks"][0]["base_value"] == 6
+    assert by_person["c2"]["checks"][0]["minimum"] == 4
+    assert "无效票 1 张（所选人数多于应选名额 1）" in closed.threshold["explanation"]["zh"]
+
+
+def test_ballot_ruled_invalid_at_the_count_is_cast(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY[:6])
+    engine.execute(
+        c.CastElectionBallot(
+            actor=DIRECTOR, meeting="v1", voter="a1", candidates=(), invalid="无法辨认"
+        ),
+        at(2, 10),
+    )
+    for voter in ASSEMBLY[1:6]:
+        ballot(engine, "v1", voter, "c1", "c2")
+    closed = next(e for e in close(engine, "v1") if isinstance(e, ev.MeetingClosed))
+    assert closed.counts["votes_cast"] == 6
+    assert closed.threshold is not None
+    assert closed.threshold["invalid"] == {"无法辨认": 1}
+    assert "计票时认定无效 1 张：无法辨认" in closed.threshold["explanation"]["zh"]
 
 
 def test_choice_of_non_candidate_refused(engine):
@@ -282,7 +317,13 @@ def test_tie_at_last_seat_elects_neither_of_the_tied(engine):
     closed = closed_event(events)
     assert closed.outcome == "rejected"
     assert closed.threshold["elected"] == ["c1"]
-    assert closed.counts == {"electorate": 9, "votes_cast": 9, "elected": 1}
+    assert closed.counts == {
+        "electorate": 9,
+        "votes_cast": 9,
+        "valid": 9,
+        "invalid": 0,
+        "elected": 1,
+    }
     elected = [e for e in events if isinstance(e, ev.CandidatesElected)]
     assert [e.people for e in elected] == [("c1",)]
     assert engine.state.matters[MATTER].elected == {"vote": ["c1"]}
@@ -325,10 +366,7 @@ def test_runoff_fills_only_the_remaining_seats(engine):
 
     convene(engine, "v2", ("c2", "c3"), day=5)
     check_in(engine, "v2", ASSEMBLY, day=5)
-    # one seat left: two names on a ballot are too many
-    refusal = refused(engine, ballot, "v2", "a1", "c2", "c3", day=5)
-    assert (refusal.code, refusal.params["seats"]) == ("too_many_choices", 1)
-    # and a count may total at most valid × 1
+    # one seat left: a count may total at most valid × 1
     refusal = refused(engine, count, "v2", 9, 0, day=5, c2=6, c3=4)
     assert (refusal.code, refusal.params["seats"]) == ("votes_exceed_seats", 1)
 
@@ -352,7 +390,13 @@ def test_participation_below_quorum_is_no_quorum(engine):
     assert closed.outcome == "no_quorum"
     assert closed.quorum["met"] is False
     assert closed.threshold is None
-    assert closed.counts == {"electorate": 9, "votes_cast": 5, "elected": 0}
+    assert closed.counts == {
+        "electorate": 9,
+        "votes_cast": 5,
+        "valid": 5,
+        "invalid": 0,
+        "elected": 0,
+    }
     assert not [e for e in events if isinstance(e, ev.CandidatesElected)]
     assert engine.state.matters[MATTER].elected == {}
     assert set(engine.state.bodies["supervisors"].members) == {"s0"}
@@ -368,7 +412,13 @@ def test_participation_exactly_at_quorum_counts_blank_ballots(engine):
     closed = closed_event(close(engine, "v1"))
     # 6 of 9 cast: quorum met; c1 has 5 > 6/2, c2 has 4 > 3
     assert closed.quorum["met"] is True
-    assert closed.counts == {"electorate": 9, "votes_cast": 6, "elected": 2}
+    assert closed.counts == {
+        "electorate": 9,
+        "votes_cast": 6,
+        "valid": 6,
+        "invalid": 0,
+        "elected": 2,
+    }
     assert closed.outcome == "passed"
     assert closed.threshold["elected"] == ["c1", "c2"]
 
@@ -421,3 +471,39 @@ def test_secret_only_election_is_accepted():
     ruleset, problems = check_text(ELECTION_TOML.replace("VOTE_METHODS", '"secret"').encode())
     assert ruleset is not None
     assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_runoff_needs_one_third_of_ballots_cast_not_half(engine):
+    """另行选举: 以得票多的当选，但所得票数不得少于已投选票总数的三分之一."""
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    count(engine, "v1", 9, 0, c1=8, c2=4, c3=4)  # c2, c3 below half: one seat left open
+    assert closed_event(close(engine, "v1")).outcome == "rejected"
+    convene(engine, "v2", ("c2", "c3"), day=5)
+    check_in(engine, "v2", ASSEMBLY, day=5)
+    # one seat left: a ballot with two names is recorded, and invalid
+    ballot(engine, "v2", "a1", "c2", "c3", day=5)
+    for voter in ASSEMBLY[1:4]:  # 3 votes: exactly one third of the 9 ballots cast
+        ballot(engine, "v2", voter, "c2", day=5)
+    for voter in ASSEMBLY[4:9]:
+        ballot(engine, "v2", voter, day=5)  # blank
+    closed = closed_event(close(engine, "v2", day=5))
+    assert closed.threshold is not None
+    assert closed.threshold["elected"] == ["c2"]
+    assert closed.threshold["invalid"] == {"too_many_names": 1}
+    check = closed.threshold["candidates"][0]["checks"][0]
+    assert (check["count"], check["base_value"], check["minimum"]) == (3, 9, 3)
+    assert "另行选举" in closed.threshold["explanation"]["zh"]
+
+
+def test_runoff_below_one_third_elects_no_one(engine):
+    convene(engine, "v1", ("c1", "c2", "c3"))
+    check_in(engine, "v1", ASSEMBLY)
+    count(engine, "v1", 9, 0, c1=8, c2=4, c3=4)
+    close(engine, "v1")
+    convene(engine, "v2", ("c2", "c3"), day=5)
+    check_in(engine, "v2", ASSEMBLY, day=5)
+    count(engine, "v2", 9, 3, day=5, c2=2, c3=1)  # most votes, but 2 < 9/3
+    closed = closed_event(close(engine, "v2", day=5))
+    assert closed.outcome == "rejected"
+    assert closed.threshold is not None and closed.threshold["elected"] == []

@@ -292,10 +292,15 @@ def test_holder_votes_once_for_the_grantor():
     check_in(engine, "m2")
     proxy(engine, "m1", "m2")
     events = vote(engine, "m2", "no", for_person="m1")
-    assert [(e.voter, e.choice, e.cast_by) for e in events] == [("m1", "no", "m2")]
+    # a secret ballot: the register names the grantor and the holder, never the choice
+    assert [(type(e).__name__, e.voter, e.cast_by) for e in events] == [
+        ("BallotReceived", "m1", "m2")
+    ]
     assert refusal(vote, engine, "m2", "yes", for_person="m1").code == "already_voted"
     vote(engine, "m2", "yes")  # the holder's own vote is separate
-    assert engine.state.meetings[MEETING].ballots == {"m1": "no", "m2": "yes"}
+    meeting = engine.state.meetings[MEETING]
+    assert meeting.received == {"m1": "m2", "m2": None}
+    assert meeting.box == {"no": 1, "yes": 1}
 
 
 def test_vote_for_someone_without_a_proxy_refused():
@@ -333,7 +338,7 @@ def test_meeting_is_quorate_only_with_the_proxy():
         vote(engine, voter)
     vote(engine, "m2", for_person="m1")
     events = engine.execute(c.CloseMeeting(actor=DIRECTOR, meeting=MEETING), DAY)
-    closed = events[0]
+    closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
     assert isinstance(closed, ev.MeetingClosed)
     assert closed.outcome == "passed"
     assert (closed.counts["present"], closed.counts["yes"]) == (4, 4)
@@ -342,7 +347,8 @@ def test_meeting_is_quorate_only_with_the_proxy():
     check_in(without, "m2", "m4", "m5")
     for voter in ("m2", "m4", "m5"):
         vote(without, voter)
-    closed = without.execute(c.CloseMeeting(actor=DIRECTOR, meeting=MEETING), DAY)[0]
+    closed = without.execute(c.CloseMeeting(actor=DIRECTOR, meeting=MEETING), DAY)[1]
+    assert isinstance(closed, ev.MeetingClosed)  # after the opened ballot box
     assert closed.outcome == "no_quorum"
     assert closed.counts["present"] == 3
 
@@ -366,4 +372,5 @@ def test_grantor_cannot_vote_in_person_after_giving_a_proxy():
     assert refusal(vote, engine, "m1").code == "proxy_given"
     vote(engine, "m2", "no", for_person="m1")
     assert refusal(vote, engine, "m1").code == "already_voted"
-    assert engine.state.meetings[MEETING].ballots == {"m1": "no"}
+    assert engine.state.meetings[MEETING].received == {"m1": "m2"}
+    assert engine.state.meetings[MEETING].box == {"no": 1}

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from yishi import secret_ballots
 from yishi.clock import Clock
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
@@ -89,16 +90,21 @@ class Engine:
         state, versions = self.state, self.versions
         folded = 0
         last: StoredEvent | None = None
+        balloted: set[str] = set()  # meetings whose secret ballot box grew elsewhere
         try:
             for stored in self.store.read_all(self.position):
                 evolve(state, stored.event)
                 versions[stored.stream] = stored.version
                 last = stored
                 folded += 1
+                if type(stored.event) is ev.BallotReceived:
+                    balloted.add(stored.event.meeting)
         finally:
             if last is not None:  # up to the last event folded, even if one fails
                 self.position = last.position
                 self.head_hash = last.hash
+            if balloted:
+                secret_ballots.refresh(state, self.store, balloted)
         return folded
 
     def _fold(self, stored: StoredEvent) -> None:
@@ -151,7 +157,7 @@ class Engine:
         if isinstance(command, cmd.Tick):
             return self.tick(now)
         at = now if now is not None else self.now()
-        fingerprint = _fingerprint(command) if key is not None else ""
+        fingerprint = self._fingerprint(command) if key is not None else ""
         if key is not None:
             earlier = self._earlier(key, fingerprint)
             if earlier is not None:
@@ -182,6 +188,13 @@ class Engine:
                 raise Refusal("idempotency_key_reused", key=key) from None
             return [s.event for s in stored]
         raise Refusal("busy", attempts=RETRIES)
+
+    def _fingerprint(self, command: cmd.Command) -> str:
+        meeting = getattr(command, "meeting", None)
+        if meeting is not None and meeting not in self.state.meetings:
+            self.catch_up()  # convened by another process: its method decides
+        secret = secret_ballots.is_secret_ballot(self.state, self.ruleset_for(command), command)
+        return _fingerprint(command, secret)
 
     def _not_from_a_hook(self) -> None:
         """Plugins are told about appends; they do not make them (a hook that
@@ -223,7 +236,8 @@ class Engine:
     ) -> list[StoredEvent]:
         if not events:
             return []
-        events = self._stamp(events)
+        parts = secret_ballots.split(events, self.store)
+        events = self._stamp(parts.log)
         versions: dict[str, int] = {}
         batch = []
         for event in events:
@@ -231,13 +245,17 @@ class Engine:
             expected = versions.get(stream, self.versions.get(stream, 0))
             batch.append((stream, expected, event))
             versions[stream] = expected + 1
-        stored = self.store.append(batch, command=key, fingerprint=fingerprint)
+        box = parts.box_args()
+        stored = self.store.append(batch, command=key, fingerprint=fingerprint, **box)
         if stored[0].position != self.position + 1:
-            # Another writer appended to other streams in between: fold theirs first.
+            # Another writer appended to other streams in between: fold theirs first
+            # (the catch-up reads the ballot boxes again, ours included).
             self.catch_up()
         else:
             for item in stored:
                 self._fold(item)
+            for sealed in parts.sealed:  # into the box, never next to the register
+                evolve(self.state, sealed)
         self._after_commit(stored)
         return stored
 
@@ -321,9 +339,9 @@ class Engine:
         return self.store.hook_failures()
 
 
-def _fingerprint(command: cmd.Command) -> str:
+def _fingerprint(command: cmd.Command, secret: bool = False) -> str:
     """What makes two requests 'the same command' for an idempotency key."""
-    data = {"type": type(command).__name__, **attrs.asdict(command)}
+    data = {"type": type(command).__name__, **secret_ballots.fingerprint_data(command, secret)}
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

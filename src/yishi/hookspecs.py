@@ -59,7 +59,12 @@ def yishi_register_vote_methods(register: Callable[[Any], None]) -> None:
     ``records`` says what a meeting held with the method may enter: ``"ballots"``
     (votes one by one), ``"tally"`` (a count entered afterwards), or
     ``"consensus"`` (alone); ``elections=True`` makes it acceptable for a
-    personnel (election) stage. A rule set loaded with the host's catalogue
+    personnel (election) stage. ``counting`` is how it counts (a
+    ``yishi.domain.methods`` rule: which ballots are valid, the tally, the
+    result and its explanation; default 赞成/反对/弃权, or "at most ``seats``
+    names" in an election), and ``secret=True`` keeps each ballot's choice in
+    the store's sealed ballot box, apart from the voter (docs/plugins.md
+    "Writing a counting rule"). A rule set loaded with the host's catalogue
     (``PluginHost.catalog``) may then name the method, and ``yishi check``
     accepts it.
 

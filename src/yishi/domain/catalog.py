@@ -4,7 +4,7 @@ A rule set names its vote methods (表决方式) and stage kinds (步骤类型) 
 string. The loader resolves each name against a :class:`Catalog` and puts the
 resolved values into the rule set, so the domain decides from what a method
 *records* (ballots, a tally, a consensus) and never from a fixed list of
-names. The built-in catalogue below is the one table of the seven methods and
+names. The built-in catalogue below is the one table of the methods and
 six kinds yishi ships with; the built-in plugins register it through the same
 hooks a third-party plugin uses (``yishi.plugins``), and a plugin host can
 extend it. This module stays pure: it knows nothing about plugins.
@@ -18,6 +18,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
+
+from yishi.domain.methods import (
+    APPROVAL,
+    AT_MOST_SEATS,
+    CONSENSUS,
+    IRV,
+    SATISFACTION,
+    STV,
+    YES_NO,
+    ConsensusRule,
+    ElectionRule,
+    MotionRule,
+)
 
 #: What a vote method lets a meeting record.
 RECORDS = frozenset({"ballots", "tally", "consensus"})
@@ -70,9 +83,48 @@ class VoteMethodSpec:
     label_en: str = attrs.field(validator=attrs.validators.instance_of(str))
     records: frozenset[str] = attrs.field(converter=_records_set, validator=_records)
     elections: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    #: How the method counts (:mod:`yishi.domain.methods`): a ``MotionRule`` or
+    #: ``ConsensusRule`` for meetings, an ``ElectionRule`` for elections. None:
+    #: the default of the stage — 赞成/反对/弃权 in a meeting, "at most ``seats``
+    #: names" (差额选举) in an election.
+    counting: MotionRule | ConsensusRule | ElectionRule | None = attrs.field(
+        default=None, validator=lambda i, a, v: _counting(i, v)
+    )
+    #: 无记名: ballots entered one by one keep the voter apart from the choice
+    #: (the register in the log, the choice in a sealed box; domain/secrecy.py).
+    secret: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
     def label(self, lang: str = "zh") -> str:
         return self.label_en if lang == "en" else self.label_zh
+
+    def motion_rule(self) -> MotionRule:
+        """The counting rule of a meeting held with this method."""
+        return self.counting if isinstance(self.counting, MotionRule) else YES_NO
+
+    def election_rule(self) -> ElectionRule:
+        """The counting rule of an election held with this method."""
+        return self.counting if isinstance(self.counting, ElectionRule) else AT_MOST_SEATS
+
+    @property
+    def for_motions(self) -> bool:
+        return not isinstance(self.counting, ElectionRule)
+
+
+def _counting(instance: VoteMethodSpec, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, (MotionRule, ConsensusRule, ElectionRule)):
+        raise ValueError(
+            "counting must be a MotionRule, ConsensusRule or ElectionRule "
+            f"(yishi.domain.methods), got {type(value).__name__}"
+        )
+    if isinstance(value, ConsensusRule) != (instance.records == {"consensus"}):
+        raise ValueError("a consensus rule goes with records={'consensus'}, and only there")
+    if isinstance(value, ElectionRule):
+        if not instance.elections:
+            raise ValueError("an election counting rule needs elections=True")
+        if "tally" in instance.records and not value.accepts_tally:
+            raise ValueError(f"counting {value.name!r} cannot be entered as a tally")
 
 
 def _behaviour(instance: StageKindSpec, _attribute: attrs.Attribute[str], value: str) -> None:
@@ -128,14 +180,60 @@ BUILTIN_VOTE_METHODS: tuple[VoteMethodSpec, ...] = (
     # A show of hands may be counted (计数) or minuted by name.
     VoteMethodSpec("show_of_hands", "举手表决", "show of hands", {"tally", "ballots"}),
     # Paper ballots counted on the spot (唱票、计票) and entered as a count, or one by one.
-    VoteMethodSpec("secret", "无记名投票", "secret ballot", {"tally", "ballots"}, elections=True),
+    VoteMethodSpec(
+        "secret", "无记名投票", "secret ballot", {"tally", "ballots"}, elections=True, secret=True
+    ),
     VoteMethodSpec("roll_call", "唱名表决", "roll call", {"ballots"}),
     VoteMethodSpec("written", "书面表决", "written vote", {"tally", "ballots"}),
     VoteMethodSpec("online", "线上表决", "online vote", {"ballots"}, elections=True),
     VoteMethodSpec(
         "hand_count", "举手表决（事后录入）", "hand count entered afterwards", {"tally"}
     ),
-    VoteMethodSpec("consensus", "协商一致", "consensus", {"consensus"}),
+    VoteMethodSpec("consensus", "协商一致", "consensus", {"consensus"}, counting=CONSENSUS),
+    # Ways of counting (计票规则) a rule set chooses by naming the method.
+    VoteMethodSpec(
+        "at_most_seats",
+        "差额选举（所选人数不多于应选名额）",
+        "secret ballot, at most as many names as seats",
+        {"ballots", "tally"},
+        elections=True,
+        counting=AT_MOST_SEATS,
+        secret=True,
+    ),
+    VoteMethodSpec(
+        "approval",
+        "认可投票（可选任意多名）",
+        "approval voting",
+        {"ballots", "tally"},
+        elections=True,
+        counting=APPROVAL,
+        secret=True,
+    ),
+    VoteMethodSpec(
+        "irv",
+        "排序复选（一个名额）",
+        "instant-runoff",
+        {"ballots"},
+        elections=True,
+        counting=IRV,
+        secret=True,
+    ),
+    VoteMethodSpec(
+        "stv",
+        "单记名可转移投票",
+        "single transferable vote",
+        {"ballots"},
+        elections=True,
+        counting=STV,
+        secret=True,
+    ),
+    VoteMethodSpec(
+        "satisfaction",
+        "满意度测评（满意/基本满意/不满意）",
+        "satisfaction scale",
+        {"ballots"},
+        counting=SATISFACTION,
+    ),
 )
 
 BUILTIN_STAGE_KINDS: tuple[StageKindSpec, ...] = (

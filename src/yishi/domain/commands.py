@@ -140,13 +140,17 @@ class EnterBallots(Command):
 class RecordConsensus(Command):
     meeting: str
     reached: bool
+    # Objections (保留意见) recorded with the consensus: (person, what they object to).
+    objections: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True)
 class CastElectionBallot(Command):
     meeting: str
     voter: str
-    candidates: tuple[str, ...]  # empty: a blank ballot
+    candidates: tuple[str, ...]  # empty: a blank ballot; in order of preference if ranked
+    # A paper ballot ruled invalid at the count (e.g. "无法辨认"): still a ballot cast.
+    invalid: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -191,6 +191,38 @@ class BallotCast(Event):
 
 
 @attrs.frozen(kw_only=True)
+class BallotReceived(Event):
+    """A secret ballot was handed in: the register (投票登记), never the choice."""
+
+    matter: str
+    meeting: str
+    voter: str  # the member whose ballot it is (the grantor when by proxy)
+    cast_by: str | None = None  # the proxy holder, when by proxy
+
+
+@attrs.frozen(kw_only=True)
+class SealedBallot(Event):
+    """The choice of a secret ballot, alone. Never appended to the log: the
+    application puts it in the store's ballot box (yishi.domain.secrecy)."""
+
+    matter: str
+    meeting: str
+    ballot: str  # a choice ("yes"), or an election ballot as canonical JSON
+    # How many ballots the meeting may still receive, for a store that lays out
+    # its box in advance (store/ballot_box.py); says nothing about this ballot.
+    capacity: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class BallotBoxOpened(Event):
+    """The ballot box of a secret vote, opened at close: every ballot, sorted."""
+
+    matter: str
+    meeting: str
+    ballots: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
 class HandCountEntered(Event):
     matter: str
     meeting: str
@@ -204,6 +236,7 @@ class ConsensusRecorded(Event):
     matter: str
     meeting: str
     reached: bool
+    objections: tuple[tuple[str, str], ...] = ()  # (person, objection), kept in the minutes
 
 
 @attrs.frozen(kw_only=True)
@@ -212,6 +245,7 @@ class ElectionBallotCast(Event):
     meeting: str
     voter: str
     candidates: tuple[str, ...]
+    invalid: str = ""  # why a paper ballot was ruled invalid at the count
 
 
 @attrs.frozen(kw_only=True)

@@ -8,6 +8,7 @@ from functools import partial
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain import secrecy
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
@@ -29,9 +30,10 @@ from yishi.domain.rules import (
     stage_bodies,
     statute_forbids,
 )
+from yishi.domain.secrecy import has_voted, is_secret
 from yishi.domain.state import Meeting, State
 from yishi.domain.steps import KIND_NAMES, body_later, stage_name, wrong_step
-from yishi.domain.tally import CHOICES, consensus_result, meeting_counts, outcome
+from yishi.domain.tally import consensus_result, meeting_counts, motion_rule, outcome
 from yishi.i18n import message
 
 
@@ -117,6 +119,9 @@ def convene(
                 ", ".join(m.label_en for m in rules.vote_methods),
             ),
         )
+    method = ruleset.vote_method(c.method)
+    if method is not None and stage.kind is StageKind.MEETING and not method.for_motions:
+        raise Refusal("method_for_elections", method=Text(method.label_zh, method.label_en))
     days = (c.date - now.date()).days
     # A reconvened meeting may need a longer fresh notice; it never shortens the rule's own.
     required = max(rules.notice_days, matter.notice_days or 0)
@@ -257,6 +262,10 @@ def declare_interest(
         raise Refusal("already_recused", person=name(state, c.person))
     if not c.reason.strip():
         raise Refusal("reason_required")
+    open_ = matter.open_meeting(state)
+    if open_ is not None and c.person in open_.received and not open_.box_opened:
+        # A sealed ballot cannot be taken back out of the box: no one knows which it is.
+        raise Refusal("recusal_after_secret_ballot", person=name(state, c.person))
     reason = c.reason
     if c.relative is not None:
         if not ruleset.recusal.relatives:
@@ -354,7 +363,7 @@ def register_proxy(
         raise Refusal(
             "proxy_grantor_present", rule=f"{rule}.absent_only", person=name(state, c.grantor)
         )
-    if c.grantor in meeting.ballots:
+    if has_voted(meeting, c.grantor):
         raise Refusal("already_voted", person=name(state, c.grantor))
     grantor, holder = state.people[c.grantor], state.people[c.holder]
     if policy.holder == "close_relative":
@@ -405,6 +414,11 @@ def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime)
         authorize_stage(state, ruleset, c, stage)
     voting = partial(votes_in, state, ruleset, meeting.body, meeting.date)
     represented = check_ballot(state, ruleset, meeting, c.voter, c.choice, c.for_person, voting)
+    if is_secret(ruleset, meeting):
+        cast_by = c.voter if c.for_person else None
+        return secrecy.cast(
+            meeting, matter.id, represented, c.choice, now, c.actor, c.on_behalf_of, cast_by
+        )
     return [
         ev.BallotCast(
             at=now,
@@ -433,8 +447,9 @@ def check_ballot(
 
     ``voting`` says whether a person may vote in the meeting's body; it answers
     one person at a time so that a ballot costs the same in a body of 10,000."""
-    if choice not in CHOICES:
-        raise Refusal("bad_choice", choice=choice)
+    rule = motion_rule(ruleset, meeting)
+    if rule.invalid(choice) is not None:
+        raise Refusal("bad_choice", choice=choice, choices="、".join(rule.choices))
     represented = for_person or voter
     for person in {voter, represented}:
         if person not in state.people:
@@ -452,7 +467,7 @@ def check_ballot(
     recused = state.matters[meeting.matter].recused
     if represented in recused:
         raise Refusal("recused", person=name(state, represented), reason=recused[represented])
-    if represented in meeting.ballots:
+    if has_voted(meeting, represented):
         raise Refusal("already_voted", person=name(state, represented))
     if for_person is None and voter in meeting.proxies:
         raise Refusal("proxy_given", person=name(state, voter))
@@ -467,7 +482,7 @@ def enter_hand_count(
         raise Refusal("tally_not_used", method=meeting.method)
     if meeting.tally is not None:
         raise Refusal("tally_exists", meeting=meeting.id)
-    if meeting.ballots:
+    if meeting.ballots or meeting.received:
         raise Refusal("ballots_exist", meeting=meeting.id)
     if min(c.yes, c.no, c.abstain) < 0:
         raise Refusal("negative_count")
@@ -495,6 +510,9 @@ def record_consensus(
     meeting, matter, _stage = run_meeting(state, ruleset, c, c.meeting, now)
     if not ruleset.records(meeting.method, "consensus"):
         raise Refusal("consensus_not_used", method=meeting.method)
+    for person, _text in c.objections:
+        if person not in state.people:
+            raise Refusal("unknown_person", person=person)
     return [
         ev.ConsensusRecorded(
             at=now,
@@ -503,6 +521,7 @@ def record_consensus(
             matter=matter.id,
             meeting=meeting.id,
             reached=c.reached,
+            objections=tuple(c.objections),
         )
     ]
 
@@ -518,7 +537,12 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     authorize_stage(state, ruleset, c, stage)
     result = outcome(state, ruleset, meeting)
     if result.outcome != "no_quorum":
-        voted = meeting.tally is not None or meeting.ballots or meeting.consensus is not None
+        voted = (
+            meeting.tally is not None
+            or meeting.ballots
+            or meeting.received
+            or meeting.consensus is not None
+        )
         if not voted:
             raise Refusal("no_votes", meeting=meeting.id)
     closed = ev.MeetingClosed(
@@ -531,7 +555,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         quorum=result.quorum.as_dict(),
         threshold=result.threshold.as_dict()
         if result.threshold
-        else consensus_result(meeting, result),
+        else consensus_result(state, meeting, result),
         counts=result.counts,
         recused=result.recused,
     )
@@ -548,4 +572,5 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     reason_en = (
         f"{stage.name_en or stage.name}: {en}; {transition.describe('en', ruleset.names('en'))}"
     )
-    return [closed, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]
+    opened = secrecy.open_box(meeting, now, c.actor)
+    return [*opened, closed, *follow(ruleset, matter, transition, now, c.actor, reason, reason_en)]

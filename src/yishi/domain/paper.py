@@ -18,12 +18,14 @@ from functools import partial
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain import secrecy
 from yishi.domain.authority import name
 from yishi.domain.errors import Refusal
 from yishi.domain.lookup import run_meeting
 from yishi.domain.meeting import check_ballot
 from yishi.domain.membership import roster, votes_in
 from yishi.domain.rules import Membership, RuleSet
+from yishi.domain.secrecy import is_secret
 from yishi.domain.state import Meeting, State
 
 
@@ -38,6 +40,7 @@ def enter_ballots(
     if not c.ballots:
         raise Refusal("no_ballots", meeting=meeting.id)
     voting = _voting(state, ruleset, meeting)
+    secret = is_secret(ruleset, meeting)
     seen: set[str] = set()
     events: list[ev.Event] = []
     for number, (voter, choice) in enumerate(c.ballots, 1):
@@ -53,6 +56,9 @@ def enter_ballots(
                 reason=refused,
             ) from None
         seen.add(voter)
+        if secret:
+            events += secrecy.cast(meeting, matter.id, voter, choice, now, c.actor, c.on_behalf_of)
+            continue
         events.append(
             ev.BallotCast(
                 at=now,

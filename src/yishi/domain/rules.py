@@ -214,6 +214,8 @@ class StageSpec:
     # election
     seats: int = 0
     fills: tuple[str, str] | None = None  # (body, role) the elected join
+    # 另行选举: votes a candidate needs in a run-off (None: ≥ 1/3 of ballots cast)
+    runoff_threshold: Requirement | None = None
     # The kind as the rule set named it: one of the six, or a plugin's variant of one.
     kind_spec: StageKindSpec = attrs.field(
         default=attrs.Factory(lambda self: _builtin_kind(self.kind), takes_self=True)

@@ -9,6 +9,7 @@ applying them one by one (a property test holds us to that).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
@@ -79,8 +80,15 @@ class Meeting:
     ballots: dict[str, str] = attrs.Factory(dict)  # voter -> choice
     tally: tuple[int, int, int] | None = None  # yes, no, abstain
     consensus: bool | None = None
+    objections: tuple[tuple[str, str], ...] = ()  # recorded with the consensus
     candidates: tuple[str, ...] = ()
     election_ballots: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    spoiled: dict[str, str] = attrs.Factory(dict)  # voter -> why the ballot was ruled invalid
+    # Secret ballots (domain/secrecy.py): who handed one in, and the sealed
+    # choices as a multiset that pairs no one with anything.
+    received: dict[str, str | None] = attrs.Factory(dict)  # voter -> proxy holder
+    box: Counter[str] = attrs.Factory(Counter)
+    box_opened: bool = False
     election_count: tuple[int, int, tuple[tuple[str, int], ...]] | None = None
     closed: bool = False
     outcome: str | None = None
@@ -347,11 +355,37 @@ def _(e: ev.HandCountEntered, s: State) -> None:
 @_apply.register
 def _(e: ev.ConsensusRecorded, s: State) -> None:
     s.meetings[e.meeting].consensus = e.reached
+    s.meetings[e.meeting].objections = e.objections
+
+
+@_apply.register
+def _(e: ev.BallotReceived, s: State) -> None:
+    s.meetings[e.meeting].received[e.voter] = e.cast_by
+
+
+@_apply.register
+def _(e: ev.SealedBallot, s: State) -> None:
+    meeting = s.meetings[e.meeting]
+    if e.ballot in meeting.box:
+        meeting.box[e.ballot] += 1
+    else:
+        # Keep the keys sorted: a dict remembers insertion order, and the order
+        # in which distinct ballots first arrived would follow the register.
+        meeting.box = Counter(dict(sorted({**meeting.box, e.ballot: 1}.items())))
+
+
+@_apply.register
+def _(e: ev.BallotBoxOpened, s: State) -> None:
+    meeting = s.meetings[e.meeting]
+    meeting.box = Counter(e.ballots)
+    meeting.box_opened = True
 
 
 @_apply.register
 def _(e: ev.ElectionBallotCast, s: State) -> None:
     s.meetings[e.meeting].election_ballots[e.voter] = e.candidates
+    if e.invalid:
+        s.meetings[e.meeting].spoiled[e.voter] = e.invalid
 
 
 @_apply.register

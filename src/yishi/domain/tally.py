@@ -9,10 +9,17 @@ import attrs
 from yishi.domain.counting import Base, Verdict, evaluate
 from yishi.domain.lookup import rules_for
 from yishi.domain.membership import roster
+from yishi.domain.methods import CONSENSUS, YES_NO, MotionRule
 from yishi.domain.rules import EffectiveRules, Membership, RuleSet
 from yishi.domain.state import Meeting, State
 
-CHOICES = ("yes", "no", "abstain")
+CHOICES = YES_NO.choices
+
+
+def motion_rule(ruleset: RuleSet, meeting: Meeting) -> MotionRule:
+    """The counting rule of the meeting's vote method (赞成/反对/弃权 unless it says)."""
+    spec = ruleset.vote_method(meeting.method)
+    return spec.motion_rule() if spec is not None else YES_NO
 
 
 @attrs.frozen
@@ -50,6 +57,7 @@ def meeting_counts(
     households_present = {
         state.people[p].household for p in present_members if state.people[p].household
     }
+    extra: dict[str, int] = {}
     roster_body = state.bodies.get(meeting.body)
     representatives = (
         ({p for p, m in roster_body.members.items() if "representative" in m.roles} & set(members))
@@ -61,7 +69,9 @@ def meeting_counts(
         yes, no, abstain = meeting.tally
     else:
         choices = [c for v, c in meeting.ballots.items() if v not in recused]
-        yes, no, abstain = (choices.count(x) for x in CHOICES)
+        choices += meeting.box.elements()  # secret ballots: a multiset, no voters
+        extra = motion_rule(ruleset, meeting).count(choices)
+        yes, no, abstain = extra.pop("yes"), extra.pop("no"), extra.pop("abstain")
     checked_in = set(meeting.attendance)
     return {
         # Who signed in, and why some of them are not counted: the check-in line
@@ -86,6 +96,7 @@ def meeting_counts(
         "no": no,
         "abstain": abstain,
         "votes_cast": yes + no + abstain,
+        **extra,  # per choice, for a method with its own scale (满意度)
     }
 
 
@@ -150,19 +161,20 @@ def outcome(state: State, ruleset: RuleSet, meeting: Meeting) -> Outcome:
     )
 
 
-def consensus_result(meeting: Meeting, result: Outcome) -> dict[str, object] | None:
+def consensus_result(state: State, meeting: Meeting, result: Outcome) -> dict[str, object] | None:
     if meeting.consensus is None or result.outcome == "no_quorum":
         return None
     present = result.counts["present"]
-    if meeting.consensus:
-        zh, en = (
-            f"到会 {present} 人协商一致。表决通过",
-            f"consensus of the {present} present — passed",
-        )
-    else:
-        zh = f"到会 {present} 人未能协商一致。表决未通过"
-        en = f"no consensus among the {present} present — not passed"
-    return {"consensus": meeting.consensus, "explanation": {"zh": zh, "en": en}}
+    objections = [
+        (state.people[p].name if p in state.people else p, t) for p, t in meeting.objections
+    ]
+    zh = CONSENSUS.explain(meeting.consensus, present, objections, "zh")
+    en = CONSENSUS.explain(meeting.consensus, present, list(meeting.objections), "en")
+    return {
+        "consensus": meeting.consensus,
+        "objections": [{"person": p, "objection": t} for p, t in meeting.objections],
+        "explanation": {"zh": zh, "en": en},
+    }
 
 
 def attendance_note(counts: Mapping[str, int]) -> tuple[str, str] | None:

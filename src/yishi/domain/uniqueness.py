@@ -21,6 +21,7 @@ from yishi.domain import events as ev
 KEYS: dict[type[ev.Event], Callable[[Any], str]] = {
     ev.BallotCast: lambda e: f"ballot/{e.meeting}/{e.voter}",
     ev.ElectionBallotCast: lambda e: f"ballot/{e.meeting}/{e.voter}",
+    ev.BallotReceived: lambda e: f"ballot/{e.meeting}/{e.voter}",
     ev.AttendanceRecorded: lambda e: f"attendance/{e.meeting}/{e.person}",
     ev.ProxyRegistered: lambda e: f"proxy/{e.meeting}/{e.grantor}",
 }

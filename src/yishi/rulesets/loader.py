@@ -411,6 +411,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         min_suggestions=d.get("min_suggestions", 1),
         seats=d.get("seats", 0),
         fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,
+        runoff_threshold=requirement(d["runoff_threshold"]) if "runoff_threshold" in d else None,
     )
 
 

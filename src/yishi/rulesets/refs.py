@@ -145,6 +145,8 @@ def _stage(
         )
     if stage.kind is StageKind.ELECTION:
         _election(rs, where, stage, out)
+    if stage.kind is StageKind.MEETING:
+        _motion_methods(rs, where, stage, out)
     if stage.kind in (StageKind.MEETING, StageKind.ELECTION):
         if not stage.bodies:
             out.append(
@@ -263,6 +265,24 @@ def _stage(
             _ref(rs, ref, f"{where}.raters[{r}]", out)
 
 
+def _motion_methods(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> None:
+    """A meeting votes on a motion: a method that counts elections cannot serve."""
+    for body_id in stage.bodies:
+        if body_id not in rs.bodies:
+            continue
+        for m in meeting_rules(rs, stage, body_id, None).vote_methods:
+            if not m.for_motions:
+                out.append(
+                    Problem(
+                        "bad_value",
+                        f"{where}.vote_methods",
+                        expected="事项表决的表决方式（如 show_of_hands、secret）",
+                        expected_en="a method that votes on a motion (e.g. show_of_hands, secret)",
+                        found=m.name,
+                    )
+                )
+
+
 def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> None:
     if stage.seats < 1:
         out.append(
@@ -294,6 +314,18 @@ def _election(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> 
                 severity="error" if rs.statutory else "warning",
             )
         )
+    for m in methods:
+        rule = m.election_rule()
+        if rule.max_seats is not None and stage.seats > rule.max_seats:
+            out.append(
+                Problem(
+                    "bad_value",
+                    f"{where}.seats",
+                    expected=f"“{m.label_zh}”至多 {rule.max_seats} 名",
+                    expected_en=f"at most {rule.max_seats} for '{m.name}'",
+                    found=str(stage.seats),
+                )
+            )
     for body_id in stage.bodies:
         if body_id in rs.bodies:
             rules = meeting_rules(rs, stage, body_id, None)

@@ -167,6 +167,13 @@ STAGE = table(
     min_suggestions=i(minimum=1),
     seats=i("选举：应选名额", minimum=1),
     fills=s('选举：当选者加入的 "机构.职务"，如 "supervisors.supervisor"'),
+    runoff_threshold=table(
+        "另行选举时当选所需票数（默认：不少于已投选票总数的三分之一）",
+        base=s("基数", required=True, enum=(Base.VOTES_CAST.value,)),
+        fraction=Field("fraction", '分数字符串，如 "1/3"', required=True),
+        cmp=s(required=True, enum=tuple(c.value for c in Comparator)),
+        note=s("说明（出处、取舍理由）"),
+    ),
     note=s(),
 )
 

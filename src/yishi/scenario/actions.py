@@ -42,7 +42,8 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         {
             "meeting": s(required=True),
             "voter": s(required=True),
-            "candidates": arr(s(), required=True),
+            "candidates": arr(s(), "所选候选人（排序投票时按志愿顺序）", required=True),
+            "invalid": s("计票时认定为无效票的原因，如“无法辨认”；无效票仍计入参加投票人数"),
         },
     ),
     "election_count": (
@@ -91,7 +92,8 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         {
             "meeting": s(required=True),
             "voter": s(required=True),
-            "choice": s(required=True, enum=("yes", "no", "abstain")),
+            # yes / no / abstain, or a choice of the method's own scale (checked when cast)
+            "choice": s("表决意见：yes、no、abstain，或表决方式自己的选项", required=True),
             "for": s(),
         },
     ),
@@ -112,7 +114,16 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "abstain": i(),
         },
     ),
-    "consensus": (cmd.RecordConsensus, {"meeting": s(required=True), "reached": b(required=True)}),
+    "consensus": (
+        cmd.RecordConsensus,
+        {
+            "meeting": s(required=True),
+            "reached": b(required=True),
+            "objections": Field(
+                "map", "记录在案的异议（保留意见）：人员 id → 异议内容", values=s()
+            ),
+        },
+    ),
     "close_meeting": (cmd.CloseMeeting, {"meeting": s(required=True)}),
     "approve": (
         cmd.RecordApproval,

@@ -401,6 +401,8 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
             args[key] = tuple(args[key])
     if kind == "election_count":
         args["votes"] = tuple(args["votes"].items())
+    if kind == "consensus" and "objections" in args:
+        args["objections"] = tuple(args["objections"].items())
     if kind == "convene" and "date" not in args:
         args["date"] = at.date()
     return [make(klass(**base, **args))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import attrs
 
@@ -37,6 +37,7 @@ class MemoryStore:
         self._commands: dict[str, tuple[str, int, int]] = {}
         self._failures: list[HookFailure] = []
         self._next_failure = 1
+        self._box: dict[str, Counter[str]] = {}  # meeting -> sealed ballots (a multiset)
 
     def head(self) -> Head:
         return Head(len(self._records), self._records[-1].hash if self._records else GENESIS)
@@ -45,8 +46,15 @@ class MemoryStore:
         return self._versions.get(stream, 0)
 
     def append(
-        self, batch: Batch, *, command: str | None = None, fingerprint: str = ""
+        self,
+        batch: Batch,
+        *,
+        command: str | None = None,
+        fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
     ) -> list[StoredEvent]:
+        """``sealed`` and ``opened`` go to the ballot box (store/ballot_box.py)."""
         if not batch:
             return []
         if command is not None and command in self._commands:
@@ -67,7 +75,14 @@ class MemoryStore:
             self._versions[r.stream] = r.version
         if command is not None:
             self._commands[command] = (fingerprint, records[0].seq, records[-1].seq)
+        for meeting, ballot, _capacity in sealed:
+            self._box.setdefault(meeting, Counter())[ballot] += 1
+        for meeting in opened:
+            self._box.pop(meeting, None)
         return stored
+
+    def sealed_ballots(self, meeting: str) -> list[str]:
+        return sorted(self._box.get(meeting, Counter()).elements())
 
     def _recorded_events(self, command: str) -> list[StoredEvent]:
         _, first, last = self._commands[command]

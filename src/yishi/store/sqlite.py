@@ -13,11 +13,12 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from yishi.domain.events import event_from_dict
+from yishi.store import ballot_box
 from yishi.store.base import (
     Batch,
     CommandRecorded,
@@ -98,13 +99,23 @@ class SQLiteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={mode}")
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        self._db.executescript(SCHEMA)
+        self._db.execute("PRAGMA secure_delete=ON")  # an opened ballot box leaves zeros
+        self._db.executescript(SCHEMA + ballot_box.SCHEMA)
+        ballot_box.after_open(self._db)
 
     # -- writing -----------------------------------------------------------
 
     def append(
-        self, batch: Batch, *, command: str | None = None, fingerprint: str = ""
+        self,
+        batch: Batch,
+        *,
+        command: str | None = None,
+        fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
     ) -> list[StoredEvent]:
+        """``sealed`` and ``opened`` go to the ballot box (store/ballot_box.py),
+        in the same transaction as the records."""
         if not batch:
             return []
         with self._lock:
@@ -123,6 +134,8 @@ class SQLiteStore:
                         "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
                         (command, fingerprint, records[0].seq, records[-1].seq),
                     )
+                if sealed or opened:
+                    ballot_box.write(db, sealed, opened)
                 db.execute("COMMIT")
             except sqlite3.IntegrityError as exc:
                 db.execute("ROLLBACK")
@@ -131,7 +144,14 @@ class SQLiteStore:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+            if sealed or opened:
+                ballot_box.fold_wal(db)
         return stored
+
+    def sealed_ballots(self, meeting: str) -> list[str]:
+        """The sealed ballots of a meeting not yet closed, sorted (never in cast order)."""
+        with self._lock:
+            return ballot_box.read(self._db, meeting)
 
     def _check_command(self, command: str, fingerprint: str) -> None:
         found = self._recorded(command)
