@@ -104,9 +104,7 @@ def test_secret_ballots_are_never_tied_to_a_name(tmp_path):
     # A secret ballot leaves only its register entry (BallotReceived) in the log;
     # open ballots (BallotCast) name their voters too. Neither may reach a notice.
     voters = {
-        r.event.voter
-        for r in records
-        if type(r.event).__name__ in ("BallotCast", "BallotReceived")
+        r.event.voter for r in records if type(r.event).__name__ in ("BallotCast", "BallotReceived")
     }
     assert voters
     allowed = set()

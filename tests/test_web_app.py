@@ -43,7 +43,12 @@ def test_the_web_decides_nothing_itself():
     # the engine decides: the web never calls decide() or counts votes
     for path in (SRC / "web").rglob("*.py"):
         imported = _imports(path)
-        for banned in ("yishi.domain.decide", "yishi.domain.counting", "yishi.domain.tally", "yishi.domain.meeting"):
+        for banned in (
+            "yishi.domain.decide",
+            "yishi.domain.counting",
+            "yishi.domain.tally",
+            "yishi.domain.meeting",
+        ):
             assert banned not in imported, f"{path.name} imports {banned}"
 
 
