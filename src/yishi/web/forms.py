@@ -107,7 +107,8 @@ def to_json(cls: type[cmd.Command], form: dict[str, str]) -> dict[str, Any]:
             second = typing.get_args(typing.get_args(hint)[0])[1]
             pairs: list[Any] = []
             for line in text.splitlines():
-                parts = [p for p in _SPLIT.split(line.strip()) if p]
+                # an id, then the rest of the line (a choice, a count, or words with spaces)
+                parts = [p for p in _SPLIT.split(line.strip(), maxsplit=1) if p]
                 if not parts:
                     continue
                 if len(parts) == 2 and second is int and re.fullmatch(r"\d{1,15}", parts[1]):
