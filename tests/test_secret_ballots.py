@@ -20,6 +20,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yishi.domain import commands as c
 from yishi.domain import events as ev
@@ -365,3 +367,146 @@ def test_a_crash_between_commit_and_checkpoint_is_folded_at_the_next_open(tmp_pa
     assert wal.stat().st_size == 0  # folded in on open
     assert store.sealed_ballots("e1") == [election_ballot(("k1",))]
     store.close()
+
+
+def _cast_in_process(path: str, voters: list[str], out: str) -> None:
+    """A separate process casting secret ballots on the same file (some twice)."""
+    engine = open_engine(Path(path))
+    results = []
+    for i, voter in enumerate(voters):
+        ranking = CANDIDATES[i % 5 :] + CANDIDATES[: i % 5]
+        try:
+            engine.execute(
+                c.CastElectionBallot(actor=voter, meeting="e1", voter=voter, candidates=ranking),
+                DAY + dt.timedelta(minutes=1),
+            )
+            results.append([voter, "ok"])
+        except Refusal as refused:
+            results.append([voter, refused.code])
+    Path(out).write_text(json.dumps(results), encoding="utf-8")
+
+
+def test_concurrent_secret_ballots_count_each_member_once(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "log.sqlite"
+    engine = open_engine(path)
+    setup(engine)
+    engine.store.close()  # type: ignore[attr-defined]
+    # four processes; each member's ballot is submitted by two of them
+    groups = [list(VOTERS[i::4]) + list(VOTERS[(i + 1) % 4 :: 4][:3]) for i in range(4)]
+    ctx = multiprocessing.get_context("spawn")
+    outs = [tmp_path / f"out{i}.json" for i in range(4)]
+    procs = [
+        ctx.Process(target=_cast_in_process, args=(str(path), g, str(o)))
+        for g, o in zip(groups, outs, strict=True)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0] * 4
+    results = [r for o in outs for r in json.loads(o.read_text(encoding="utf-8"))]
+    accepted = [v for v, r in results if r == "ok"]
+    assert sorted(accepted) == sorted(VOTERS)  # each member once, whoever was first
+    assert {r for _v, r in results if r != "ok"} <= {"already_voted", "already_recorded"}
+    again = open_engine(path)
+    meeting = again.state.meetings["e1"]
+    assert set(meeting.received) == set(VOTERS)
+    assert sum(meeting.box.values()) == len(VOTERS)  # the box and the register agree
+    events = again.execute(c.CloseMeeting(actor="d1", meeting="e1"), DAY + dt.timedelta(hours=2))
+    closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
+    assert closed.counts["votes_cast"] == len(VOTERS)
+
+
+MOTION = """
+schema_version = 1
+id = "motion_test"
+title = "事项表决（测试）"
+statutory = false
+proposers = ["committee"]
+
+[bodies.committee]
+name = "委员会"
+roles = ["director"]
+quorum = { base = "composition", fraction = "1/2", cmp = ">" }
+threshold = { base = "present", fraction = "1/2", cmp = ">" }
+vote_methods = ["secret", "roll_call"]
+
+[[stages]]
+id = "decide"
+kind = "meeting"
+name = "表决"
+bodies = ["committee"]
+actors = ["committee.director"]
+on_pass = "complete"
+"""
+
+
+@given(st.lists(st.sampled_from(("yes", "no", "abstain")), min_size=1, max_size=len(VOTERS)))
+@settings(max_examples=40, deadline=None)
+def test_a_secret_vote_counts_exactly_as_an_open_one(choices):
+    from yishi.store.memory import MemoryStore
+
+    rs, _problems = check_text(MOTION.encode(), "motion.toml")
+    assert rs is not None
+    members = VOTERS[: len(choices)]
+    results = {}
+    for method in ("secret", "roll_call"):
+        engine = Engine(MemoryStore(), rs)
+        engine.execute(
+            c.SetUpCommunity(
+                actor="admin",
+                people=tuple(c.PersonSpec(id=p, name=p, adult=True) for p in ("d1", *members)),
+                bodies=(
+                    c.BodySpecEntry(
+                        id="committee",
+                        members=(
+                            c.MemberSpec(person="d1", roles=("director",)),
+                            *(c.MemberSpec(person=p) for p in members),
+                        ),
+                    ),
+                ),
+            ),
+            DAY.replace(hour=0),
+        )
+        engine.execute(c.ProposeMatter(actor="d1", matter="m1", title="修路"), DAY)
+        engine.execute(
+            c.ConveneMeeting(actor="d1", matter="m1", meeting="x", date=DAY.date(), method=method),
+            DAY,
+        )
+        engine.execute(c.CheckIn(actor="d1", meeting="x", people=("d1", *members)), DAY)
+        for voter, choice in zip(members, choices, strict=True):
+            engine.execute(c.CastVote(actor=voter, meeting="x", voter=voter, choice=choice), DAY)
+        events = engine.execute(c.CloseMeeting(actor="d1", meeting="x"), DAY)
+        closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
+        results[method] = (closed.outcome, closed.counts, closed.threshold)
+    assert results["secret"] == results["roll_call"]
+
+
+def test_plugins_are_told_of_the_register_never_the_choice(tmp_path):
+    from yishi import hookimpl
+    from yishi.plugins import PluginHost
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.seen: list[dict[str, object]] = []
+
+        @hookimpl
+        def yishi_events_appended(self, events):
+            self.seen += [s.event.to_dict() for s in events]
+
+    recorder = Recorder()
+    host = PluginHost.load(extra=[recorder], entry_points=False)
+    engine = Engine(SQLiteStore(tmp_path / "log.sqlite"), ruleset(), plugins=host)
+    setup(engine)
+    chosen = cast_all(engine, random.Random(2))
+    told = json.dumps(recorder.seen, ensure_ascii=False)
+    assert "SealedBallot" not in told
+    for event in recorder.seen:  # no record pairs a voter with anything chosen
+        assert not ("voter" in event and {"candidates", "ballot", "choice"} & set(event))
+    compact = json.dumps(recorder.seen, ensure_ascii=False, separators=(",", ":"))
+    for ranking in chosen.values():
+        assert json.dumps(list(ranking), separators=(",", ":")) not in compact
+    received = [e for e in recorder.seen if e["type"] == "BallotReceived"]
+    assert [e["voter"] for e in received] == list(VOTERS)
