@@ -48,7 +48,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "voter": ("投票人编号", "voter id"),
     "votes": ("得票（每行：候选人编号 票数）", "votes (one per line: candidate count)"),
     "yes": ("赞成票数", "votes for"),
-    "objections": ("保留意见（每行：本人编号 意见）", "objections kept (one per line: person text)"),
+    "objections": (
+        "保留意见（每行：本人编号 意见）",
+        "objections kept (one per line: person text)",
+    ),
     "urgent_reason": (
         "临时通知的理由（提前不足规定天数时填写）",
         "reason for short notice (if any)",
