@@ -168,26 +168,34 @@ def test_a_key_is_refused_even_when_the_engine_has_not_seen_it(engine: Engine, d
     assert engine.store.head().size == size
 
 
-def test_a_key_recorded_while_this_engine_decides_still_gets_the_receipt(
+def test_a_key_is_looked_up_under_the_write_lock_so_no_copy_commits_in_between(
     engine: Engine, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two processes send the same request with the same key (a phone retrying on two
-    connections). The second engine looks the key up, finds nothing, and the first
-    commits right then; the second must still answer with the first's receipt."""
+    connections). The key is looked up inside the write transaction, so the other
+    process cannot commit its copy between the look-up and the append; the copy
+    that comes second gets the first one's receipt and writes nothing."""
     other_store = SQLiteStore(db)
     other = Engine(other_store, w.ruleset())
     ballot = vote(w.member(3), "no")
     looked_up = engine.store.recorded
+    locked: list[bool] = []
 
-    def first_copy_commits_meanwhile(key: str) -> Any:
-        found = looked_up(key)
-        monkeypatch.setattr(engine.store, "recorded", looked_up)  # once only
-        other.execute(ballot, AT, key=key)
-        return found
+    def under_the_lock(key: str) -> Any:
+        locked.append(engine.store._db.in_transaction)
+        # another process trying to write now waits for this engine's commit
+        probe = sqlite3.connect(db, timeout=0.05, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            probe.execute("BEGIN IMMEDIATE")
+        probe.close()
+        return looked_up(key)
 
-    monkeypatch.setattr(engine.store, "recorded", first_copy_commits_meanwhile)
+    monkeypatch.setattr(engine.store, "recorded", under_the_lock)
     receipt = engine.execute(ballot, AT, key="phone-17")
+    size = other_store.head().size
     assert receipt == other.execute(ballot, AT, key="phone-17")
+    assert other_store.head().size == size  # the copy wrote nothing
+    assert locked == [True]
     other_store.close()
 
 

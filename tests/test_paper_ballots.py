@@ -99,15 +99,16 @@ def community() -> c.SetUpCommunity:
 
 
 class CountingStore(MemoryStore):
-    """A memory store that counts its appends."""
+    """A memory store that counts its appends (each command's write, whether by
+    ``append`` or inside a group commit's transaction)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.appends = 0
 
-    def append(self, batch, **kwargs):  # type: ignore[no-untyped-def]
+    def write(self, batch, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.appends += 1
-        return super().append(batch, **kwargs)
+        return super().write(batch, *args, **kwargs)
 
 
 def start() -> Engine:

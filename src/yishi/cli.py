@@ -1,4 +1,9 @@
-"""The command line: translates arguments into calls; holds no rules."""
+"""The command line: translates arguments into calls; holds no rules.
+
+Start-up is kept short (``yishi --help`` is typed often): each command imports
+what it needs when it runs, and the installed plugins are looked for only when
+a command needs them, or when ``--help`` must list the commands they add.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,35 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from yishi.domain.catalog import Catalog
+from yishi.i18n import message
+
+if TYPE_CHECKING:
+    from yishi.domain.catalog import Catalog
+    from yishi.plugins.host import PluginHost
+    from yishi.rulesets.problems import Problem
+
 from yishi.paths import default_db
-from yishi.plugins.host import PluginHost
-from yishi.rulesets.loader import check_text
-from yishi.rulesets.problems import Problem, RuleSetError, errors
-from yishi.rulesets.registry import shipped
-from yishi.rulesets.spec import json_schema
+
+
+class _Commands(click.Group):
+    """Built-in commands at once; the plugins' commands when first asked for."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None:
+            loaded_plugins()
+            found = super().get_command(ctx, cmd_name)
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if _third_party_plugins():
+            loaded_plugins()
+        return super().list_commands(ctx)
+
 
 LANG = click.option(
     "--lang",
@@ -27,7 +51,8 @@ LANG = click.option(
 
 
 @click.group(
-    help="yishi 议事：村（社区）民主议事规则与流程。Resident deliberation for villages and communities."
+    cls=_Commands,
+    help="yishi 议事：村（社区）民主议事规则与流程。Resident deliberation for villages and communities.",
 )
 @click.version_option(package_name="yishi")
 def main() -> None:
@@ -39,6 +64,9 @@ def main() -> None:
 @LANG
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题列表")
 def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
+    from yishi.rulesets.loader import check_text
+    from yishi.rulesets.problems import Problem, errors
+
     problems: list[Problem] = []
     for path in files:
         try:
@@ -67,6 +95,8 @@ def check(files: tuple[Path, ...], lang: str, as_json: bool) -> None:
 )
 @click.option("--scenario", is_flag=True, help="输出场景文件的 JSON Schema / the scenario format")
 def schema(scenario: bool) -> None:
+    from yishi.rulesets.spec import json_schema
+
     if scenario:
         from yishi.scenario.format import SCENARIO_FOR_EDITORS
 
@@ -78,6 +108,8 @@ def schema(scenario: bool) -> None:
 
 @main.command(name="rulesets", help="列出随 yishi 安装的规则。List the shipped rule sets.")
 def list_rulesets() -> None:
+    from yishi.rulesets.registry import shipped
+
     for ruleset_id, path in shipped().items():
         click.echo(f"{ruleset_id}\t{path}")
 
@@ -94,6 +126,7 @@ def list_rulesets() -> None:
 @LANG
 def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
     from yishi.report import to_json, to_text
+    from yishi.rulesets.problems import RuleSetError
     from yishi.scenario import load_scenario, run_scenario
     from yishi.store.sqlite import SQLiteStore
 
@@ -111,11 +144,11 @@ def run(scenario: Path, as_json: bool, db: Path | None, lang: str) -> None:
         sys.exit(1)
     store = SQLiteStore(db) if db is not None else None
     try:
-        report = run_scenario(loaded, store=store, plugins=PLUGINS)
+        report = run_scenario(loaded, store=store, plugins=loaded_plugins())
     except RuleSetError as exc:
         if store is not None:  # nothing was written: leave no empty log behind
             store.close()
-            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            for leftover in (db, *(Path(f"{db}{s}") for s in ("-wal", "-shm", "-writer"))):
                 if leftover is not None:
                     leftover.unlink(missing_ok=True)
         click.echo(exc.render(lang), err=True)
@@ -171,9 +204,9 @@ def demo(directory: Path, lang: str) -> None:
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="记录文件（默认 $YISHI_DB、./yishi.db 或 ./yishi-demo/yishi.db）",
+    help="记录文件（默认 $YISHI_DB、./yishi.db 或 ./yishi-demo/yishi.db），"
+    "或其他存储，如 postgresql://主机/库?community=社区",
 )
 @click.option(
     "--checkpoint",
@@ -192,15 +225,23 @@ def demo(directory: Path, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核验结果")
 @LANG
 def verify(
-    db: Path | None, checkpoints: tuple[str, ...], codes: tuple[str, ...], as_json: bool, lang: str
+    db: str | None, checkpoints: tuple[str, ...], codes: tuple[str, ...], as_json: bool, lang: str
 ) -> None:
+    from yishi.plugins.locations import backend_of
+    from yishi.progress import Progress
     from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 
-    path = db if db is not None else default_db()
+    backend, location = backend_of(db, loaded_plugins()) if db is not None else ("sqlite", "")
+    path: Path | str = Path(location) if db is not None else default_db()
     en = lang == "en"
     if codes:
         from yishi.verify_codes import verify_codes
 
+        if not isinstance(path, Path):
+            click.echo(
+                "--code needs a SQLite log" if en else "--code 只能用于 SQLite 记录文件", err=True
+            )
+            sys.exit(2)
         sys.exit(verify_codes(path, codes, checkpoints, as_json, lang))
     points = []
     for text in checkpoints:
@@ -217,7 +258,12 @@ def verify(
                 param_hint="--checkpoint",
             ) from None
     try:
-        report = verify_sqlite(path, points)
+        if backend == "sqlite":
+            with Progress("核验" if not en else "verifying") as bar:
+                report = verify_sqlite(path, points, progress=bar)
+        else:
+            path = db or ""
+            report = _verify_other(path, points, lang)
     except NotALog as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
@@ -278,6 +324,107 @@ def _add_web_commands() -> None:
 _add_web_commands()
 
 
+def _verify_other(location: str, points: list[Any], lang: str) -> Any:
+    """Verify a log kept by a store plugin (PostgreSQL …), read through its store."""
+    from yishi.plugins.locations import open_location
+    from yishi.store.verify import NotALog, verify_store
+
+    try:
+        store = open_location(location, loaded_plugins())
+    except LookupError as exc:
+        click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
+        sys.exit(2)
+    try:
+        if not getattr(store, "exists", lambda: True)():
+            raise NotALog("verify_no_file", location)
+        return verify_store(store, points)
+    finally:
+        store.close()
+
+
+@main.command(
+    help="把记录从一处存储迁到另一处（SQLite ⇄ PostgreSQL），保留事件、哈希与附件，两侧核验。"
+    "Copy a log to another store, keeping events, hashes and attachments; verify both sides."
+)
+@click.argument("source")
+@click.argument("target")
+@LANG
+def migrate(source: str, target: str, lang: str) -> None:
+    from yishi.plugins.locations import backend_of, open_location
+    from yishi.store.migrate import MigrationRefused
+    from yishi.store.migrate import migrate as copy_log
+
+    if backend_of(source, loaded_plugins())[0] == "sqlite" and not Path(source).is_file():
+        click.echo(message("verify_no_file", lang, path=source), err=True)
+        sys.exit(2)
+    stores = []
+    try:
+        stores.append(open_location(source, loaded_plugins()))
+        if not getattr(stores[0], "exists", lambda: True)():
+            click.echo(message("verify_no_file", lang, path=source), err=True)
+            sys.exit(2)
+        stores.append(open_location(target, loaded_plugins()))
+        result = copy_log(*stores)
+    except LookupError as exc:
+        click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
+        sys.exit(2)
+    except MigrationRefused as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(1)
+    finally:
+        for store in stores:
+            store.close()
+    click.echo(
+        message(
+            "migrate_done",
+            lang,
+            records=result.records,
+            commands=result.commands,
+            files=result.evidence_files,
+            source=source,
+            target=target,
+            head=f"{result.head.size}:{result.head.hash}",
+        )
+    )
+
+
+@main.group(name="plugin", help="插件开发工具。Tools for plugin authors.")
+def plugin_group() -> None:
+    pass
+
+
+@plugin_group.command(
+    name="new",
+    help="生成一个插件项目（含入口点、一个钩子和可直接通过的测试）。"
+    "Scaffold a plugin project that passes its own tests.",
+)
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="目标目录（默认 ./yishi-NAME）",
+)
+@LANG
+def plugin_new(name: str, directory: Path | None, lang: str) -> None:
+    from yishi.scaffold import ScaffoldError, scaffold
+
+    target = directory if directory is not None else Path(f"yishi-{name}")
+    try:
+        written = scaffold(name, target)
+    except ScaffoldError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(str(path))
+    click.echo(
+        f"Next: pip install -e {target} && python -m pytest {target} && yishi plugins"
+        if lang == "en"
+        else f"下一步：pip install -e {target}，再 python -m pytest {target}，用 yishi plugins 查看"
+    )
+
+
 # -- plugins: keep this block last, so plugins see every built-in command ---------
 
 
@@ -288,7 +435,7 @@ _add_web_commands()
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @LANG
 def list_plugins(as_json: bool, lang: str) -> None:
-    host = PLUGINS
+    host = loaded_plugins()
     plugins = host.plugins() if host is not None else []
     problems = host.problems if host is not None else []
     if as_json:
@@ -337,6 +484,8 @@ def list_plugins(as_json: bool, lang: str) -> None:
 @LANG
 def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> None:
     from yishi.log import open_engine
+    from yishi.progress import Progress
+    from yishi.rulesets.problems import RuleSetError
     from yishi.store.sqlite import SQLiteStore
 
     path = db if db is not None else default_db()
@@ -346,7 +495,8 @@ def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> N
         sys.exit(2)
     if retry:
         try:
-            engine = open_engine(path, plugins=PLUGINS, rules=rules)
+            with Progress("读取记录" if not en else "reading the log") as bar:
+                engine = open_engine(path, plugins=loaded_plugins(), rules=rules, progress=bar)
         except RuleSetError as exc:
             click.echo(exc.render(lang), err=True)
             sys.exit(1)
@@ -374,6 +524,8 @@ def _load_plugins(group: click.Group) -> PluginHost | None:
     Never raises: ``yishi --help`` must work whatever an installed plugin does.
     ``YISHI_DISABLE_PLUGIN_AUTOLOAD=1`` leaves out the installed plugins.
     """
+    from yishi.plugins.host import PluginHost
+
     try:
         host = PluginHost.load(entry_points=not os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"))
         host.register_commands(group)
@@ -385,9 +537,39 @@ def _load_plugins(group: click.Group) -> PluginHost | None:
     return host
 
 
+_UNLOADED: Any = object()
+# The loaded plugins (None: the host itself failed); loaded on first use.
+PLUGINS: PluginHost | None = _UNLOADED
+
+
+def loaded_plugins() -> PluginHost | None:
+    global PLUGINS
+    if PLUGINS is _UNLOADED:
+        PLUGINS = _load_plugins(main)
+    return PLUGINS
+
+
+def _third_party_plugins() -> bool:
+    """Whether any installed distribution declares a yishi plugin (whose commands
+    ``--help`` must list). Reads the ``entry_points.txt`` files that
+    ``importlib.metadata`` would read, without importing it (it costs more than
+    the rest of ``--help``); when in doubt, says yes."""
+    if os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"):
+        return False
+    try:
+        for entry in sys.path:
+            folder = Path(entry or ".")
+            if not folder.is_dir():
+                continue
+            for found in folder.glob("*.*-info/entry_points.txt"):
+                if "[yishi]" in found.read_text(encoding="utf-8", errors="replace"):
+                    return True
+    except OSError:
+        return True
+    return False
+
+
 def plugin_catalog() -> Catalog | None:
     """The vote methods and stage kinds of the loaded plugins (None: the built-in ones)."""
-    return PLUGINS.catalog if PLUGINS is not None else None
-
-
-PLUGINS = _load_plugins(main)
+    host = loaded_plugins()
+    return host.catalog if host is not None else None

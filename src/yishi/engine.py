@@ -13,9 +13,11 @@ blocks or rolls back an append.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -28,12 +30,13 @@ from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
-from yishi.publish.notice import build_notice
+from yishi.group_commit import GroupCommit, Request
 from yishi.store.base import (
     CommandRecorded,
     ConcurrencyError,
     DuplicateFact,
     EventStore,
+    Head,
     HookFailure,
     KeyReused,
     StoredEvent,
@@ -50,6 +53,11 @@ RETRIES = 8
 # commit (a dead mail server must not slow every vote); its events are still
 # recorded as failures, and ``retry_hooks`` delivers them once it works again.
 QUARANTINE_AFTER = 5
+# A catch-up that folds this many events also moves what it built out of the
+# cyclic garbage collector's sight (gc.freeze): the folded state is long-lived,
+# and scanning its millions of objects again on every later collection is what
+# made commands pause after opening a large log.
+FREEZE_AFTER = 50_000
 
 
 class Engine:
@@ -61,6 +69,7 @@ class Engine:
         default: str | None = None,
         plugins: PluginHost | None = None,
         clock: Clock | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> None:
         if isinstance(rulesets, RuleSet):
             rulesets = {rulesets.id: rulesets}
@@ -78,13 +87,43 @@ class Engine:
         self.head_hash = GENESIS  # its hash
         self.versions: dict[str, int] = {}  # stream -> version folded
         self._failing: dict[str, int] = {}  # plugin -> consecutive after-commit failures
-        self._notifying = False  # plugins are being told about an append
-        self.catch_up()
+        self._notifying: int | None = None  # the thread telling plugins about an append
+        # Guards the folded state: the writer of a batch holds it while deciding,
+        # and ``catch_up`` while folding, so threads sharing the engine never see
+        # a half-folded state.
+        self.lock = threading.RLock()
+        # A store with a write transaction of its own (both built-in stores) gets
+        # group commit; any other store, one ``append`` per command.
+        self._group = GroupCommit(self) if hasattr(store, "begin_write") else None
+        self._reread = False  # after a failed commit: fold the log afresh before deciding
+        self.catch_up(progress)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Copyable (tests fork a village with copy.deepcopy); locks are not.
+        state = self.__dict__.copy()
+        del state["lock"], state["_group"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
+        self._group = GroupCommit(self) if hasattr(self.store, "begin_write") else None
 
     # -- reading -----------------------------------------------------------
 
-    def catch_up(self) -> int:
-        """Fold what other writers appended since we last looked; returns how many."""
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Fold what other writers appended since we last looked; returns how many.
+        ``progress`` is told how many so far, every 4,096 events."""
+        with self.lock:
+            if self._reread:
+                self._forget()
+            folded = self._catch_up(progress)
+        if folded >= FREEZE_AFTER:
+            gc.collect()
+            gc.freeze()
+        return folded
+
+    def _catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         # ``_fold`` written out: a replay of a million events otherwise spends
         # a tenth of its time on the call and on writing the head per event.
         state, versions = self.state, self.versions
@@ -97,6 +136,8 @@ class Engine:
                 versions[stored.stream] = stored.version
                 last = stored
                 folded += 1
+                if progress is not None and not folded & 0xFFF:
+                    progress(folded)
                 if type(stored.event) is ev.BallotReceived:
                     balloted.add(stored.event.meeting)
         finally:
@@ -106,6 +147,14 @@ class Engine:
             if balloted:
                 secret_ballots.refresh(state, self.store, balloted)
         return folded
+
+    def _forget(self) -> None:
+        """Drop the folded state: it may hold events whose commit failed."""
+        self.state = State()
+        self.position = 0
+        self.head_hash = GENESIS
+        self.versions = {}
+        self._reread = False
 
     def _fold(self, stored: StoredEvent) -> None:
         evolve(self.state, stored.event)
@@ -158,6 +207,8 @@ class Engine:
             return self.tick(now)
         at = now if now is not None else self.now()
         fingerprint = self._fingerprint(command) if key is not None else ""
+        if self._group is not None:
+            return self._group.submit(Request(command, at, key, fingerprint))
         if key is not None:
             earlier = self._earlier(key, fingerprint)
             if earlier is not None:
@@ -199,7 +250,7 @@ class Engine:
     def _not_from_a_hook(self) -> None:
         """Plugins are told about appends; they do not make them (a hook that
         wrote would run inside another append's notification, out of order)."""
-        if self._notifying:
+        if self._notifying == threading.get_ident():
             raise RuntimeError("an after-commit hook may not write to the log")
 
     def _earlier(self, key: str, fingerprint: str) -> list[ev.Event] | None:
@@ -217,6 +268,10 @@ class Engine:
         self._not_from_a_hook()
         at = now if now is not None else self.now()
         done: list[ev.Event] = []
+        if self._group is not None:
+            for ruleset in self.rulesets.values():
+                done += self._group.submit(Request(cmd.Tick(actor="system"), at, ruleset=ruleset))
+            return done
         for ruleset in self.rulesets.values():
             for _ in range(RETRIES):
                 self.catch_up()
@@ -274,18 +329,122 @@ class Engine:
 
     # -- after commit ------------------------------------------------------
 
+    # -- group commit (yishi.group_commit) ------------------------------------
+
+    def _commit_batch(self, batch: list[Request]) -> None:
+        """Decide, write and commit ``batch`` in one transaction; then tell plugins.
+
+        Called by one thread at a time (the group's writer). Every request gets
+        its answer; a failure of the transaction itself is every request's answer."""
+        store: Any = self.store
+        with self.lock:
+            try:
+                changed = store.begin_write()
+            except BaseException as exc:  # no transaction was opened
+                for request in batch:
+                    request.error = exc
+                raise
+            try:
+                if changed or self._reread:
+                    if self._reread:
+                        self._forget()
+                    self._catch_up()
+                receipts: dict[str, Request] = {}
+                for request in batch:
+                    self._decide_and_write(store, request, receipts)
+            except BaseException as exc:
+                store.rollback_write()
+                self._fail(batch, exc)
+                raise
+            try:
+                store.commit_write()
+            except BaseException as exc:
+                self._fail(batch, exc)
+                raise
+            for request in batch:
+                if request.stored:
+                    self._after_commit(request.stored)
+
+    def _fail(self, batch: list[Request], exc: BaseException) -> None:
+        # The state holds the batch's events, durable or not (a failed COMMIT may
+        # or may not have reached the disk): read the log afresh next time.
+        self._reread = True
+        for request in batch:
+            request.error, request.events, request.stored = exc, None, []
+
+    def _decide_and_write(self, store: Any, request: Request, receipts: dict[str, Request]) -> None:
+        key, fingerprint = request.key, request.fingerprint
+        if key is not None:
+            earlier = receipts.get(key)
+            found = (earlier.fingerprint, earlier.events) if earlier is not None else None
+            if found is None and (recorded := store.recorded(key)) is not None:
+                found = (recorded[0], [s.event for s in recorded[1]])
+            if found is not None:
+                if found[0] != fingerprint:
+                    request.error = Refusal("idempotency_key_reused", key=key)
+                else:
+                    request.events = found[1]
+                return
+        try:
+            ruleset = request.ruleset or self.ruleset_for(request.command)
+            events = decide(self.state, request.command, ruleset, request.at)
+        except Exception as exc:  # a refusal (or a bug) in deciding: nothing was changed
+            request.error = exc
+            return
+        if not events:
+            request.events = []
+            return
+        try:  # a secret ballot's choice goes to the box, its register entry to the log
+            parts = secret_ballots.split(events, store)
+        except Refusal as refusal:
+            request.error = refusal
+            return
+        events = self._stamp(parts.log)
+        versions: dict[str, int] = {}
+        items = []
+        for event in events:
+            stream = event.stream
+            expected = versions.get(stream, self.versions.get(stream, 0))
+            items.append((stream, expected, event))
+            versions[stream] = expected + 1
+        known = self.versions.get
+        try:
+            stored = store.write(
+                items,
+                Head(self.position, self.head_hash),
+                lambda s: known(s, 0),
+                key,
+                fingerprint,
+                **parts.box_args(),
+            )
+        except DuplicateFact as duplicate:  # the domain let a repeat through; the key did not
+            request.error = Refusal("already_recorded", key=duplicate.key)
+            return
+        state, folded = self.state, self.versions
+        for item in stored:  # ``_fold`` inlined: a bulk command folds thousands
+            evolve(state, item.event)
+            folded[item.stream] = item.version
+        self.position, self.head_hash = stored[-1].position, stored[-1].hash
+        for sealed in parts.sealed:  # into the box, never next to the register
+            evolve(state, sealed)
+        request.events, request.stored = events, stored
+        if key is not None:
+            receipts[key] = request
+
+    # -- after commit ------------------------------------------------------
+
     def _after_commit(self, stored: list[StoredEvent]) -> None:
         if self.plugins is None or not stored:
             return
-        self._notifying = True
+        self._notifying = threading.get_ident()
         try:
             self._notify(stored)
         finally:
-            self._notifying = False
+            self._notifying = None
 
     def _notify(self, stored: list[StoredEvent]) -> None:
         assert self.plugins is not None
-        for hook, kwargs in self._notifications(stored):
+        for hook, kwargs in self._notifications(stored, listening=True):
             skip = {p for p, n in self._failing.items() if n >= QUARANTINE_AFTER}
             failures = self.plugins.after_commit(hook, skip=skip, **kwargs)
             failed = {f.plugin for f in failures}
@@ -302,10 +461,23 @@ class Engine:
                     stored[-1].event.at,
                 )
 
-    def _notifications(self, stored: list[StoredEvent]) -> list[tuple[str, dict[str, Any]]]:
-        calls: list[tuple[str, dict[str, Any]]] = [
-            ("yishi_events_appended", {"engine": self, "events": stored})
-        ]
+    def _listens(self, hook: str) -> bool:
+        return self.plugins is not None and bool(
+            getattr(self.plugins.pm.hook, hook).get_hookimpls()
+        )
+
+    def _notifications(
+        self, stored: list[StoredEvent], listening: bool = False
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """The after-commit calls for ``stored``; with ``listening``, only those
+        some plugin implements (a notice is not built for nobody)."""
+        calls: list[tuple[str, dict[str, Any]]] = []
+        if not listening or self._listens("yishi_events_appended"):
+            calls.append(("yishi_events_appended", {"engine": self, "events": stored}))
+        if listening and not self._listens("yishi_disclosure_published"):
+            return calls
+        from yishi.publish.notice import build_notice  # only when a notice is wanted
+
         for item in stored:
             if isinstance(item.event, ev.DisclosurePublished):
                 disclosure = self.state.disclosures[item.event.disclosure]

@@ -74,6 +74,8 @@ def yishi_register_vote_methods(register: Callable[[Any], None]) -> None:
     If the hook raises, registers a name already taken (by this or another
     plugin) or passes a value of another type, the host skips this plugin
     (nothing it registered is kept) and reports it with the plugin's name.
+
+    .. versionadded:: 0.1
     """
 
 
@@ -95,6 +97,8 @@ def yishi_register_stage_kinds(register: Callable[[Any], None]) -> None:
     If the hook raises (an invalid ``runs_as`` raises when the spec is made),
     registers a name already taken or passes a value of another type, the
     host skips this plugin and reports it with the plugin's name.
+
+    .. versionadded:: 0.1
     """
 
 
@@ -119,6 +123,8 @@ def yishi_register_store_backends(register: Callable[[Any], None]) -> None:
 
     If the hook raises, registers a name already taken or passes a value of
     another type, the host skips this plugin and reports it with its name.
+
+    .. versionadded:: 0.1
     """
 
 
@@ -139,6 +145,8 @@ def yishi_register_publishers(register: Callable[[Any], None]) -> None:
 
     If the hook raises, registers a name already taken or passes a value of
     another type, the host skips this plugin and reports it with its name.
+
+    .. versionadded:: 0.1
     """
 
 
@@ -157,6 +165,8 @@ def yishi_register_commands(cli: click.Group) -> None:
     If the hook raises, the plugin's commands are left out and the problem is
     listed by ``yishi plugins``; the command line still works. A command that
     would replace a built-in one (``check``, ``run`` …) is refused and reported.
+
+    .. versionadded:: 0.1
     """
 
 
@@ -181,6 +191,8 @@ def yishi_events_appended(engine: Engine, events: list[StoredEvent]) -> None:
     If the hook raises, the append stands: the failure is recorded with this
     plugin's name and the positions it was told about, other plugins are still
     called, and the call can be retried later (``Engine.retry_hooks``).
+
+    .. versionadded:: 0.1
     """
 
 
@@ -205,6 +217,8 @@ def yishi_disclosure_published(engine: Engine, notice: Notice) -> None:
     If the hook raises, the publication stands in the log: the failure is
     recorded with this plugin's name, other publishers are still called, and
     the call can be retried later.
+
+    .. versionadded:: 0.1
     """
 
 

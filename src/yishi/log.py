@@ -6,7 +6,8 @@ sets (shipped, or next to the log) and builds an engine over the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,16 @@ DEFAULT_PROCEDURE = "siyi_liang_gongkai"
 
 
 def procedures(store: SQLiteStore) -> list[str]:
-    """The rule-set ids the log's matters and suggestions name, in order of first use."""
+    """The rule-set ids the log's matters and suggestions name, in order of first use.
+
+    Only those records are read (SQLite finds them by their ``type`` column), so
+    opening a log decodes it once, in the engine's catch-up, not twice."""
     found: dict[str, None] = {}
-    for stored in store.read_all():
-        event = stored.event
-        if isinstance(event, ev.MatterProposed | ev.SuggestionSubmitted):
-            found.setdefault(event.procedure)
+    types = (ev.MatterProposed.__name__, ev.SuggestionSubmitted.__name__)
+    for payload in store.payloads_of(types):
+        procedure = json.loads(payload).get("procedure")
+        if isinstance(procedure, str):
+            found.setdefault(procedure)
     return list(found)
 
 
@@ -40,6 +45,7 @@ def open_engine(
     plugins: PluginHost | None = None,
     clock: Clock | None = None,
     rules: Iterable[str | Path] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Engine:
     """An engine over the log at ``path``. Each procedure the log names is taken
     from ``rules`` (local rule files), else ``<id>.toml`` beside the log, else the
@@ -60,4 +66,15 @@ def open_engine(
     except BaseException:
         store.close()
         raise
-    return Engine(store, rulesets, plugins=plugins, clock=clock or SystemClock())
+    told = None
+    if progress is not None:
+        total = store.head().size
+
+        def told(done: int) -> None:
+            progress(done, total)
+
+    try:
+        return Engine(store, rulesets, plugins=plugins, clock=clock or SystemClock(), progress=told)
+    except BaseException:
+        store.close()
+        raise

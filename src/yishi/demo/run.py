@@ -40,7 +40,7 @@ BOARD = "board"  # the static board and, under board/print/, the notices to prin
 MARKER = ".yishi-demo.json"
 MARKER_FORMAT = "yishi-demo/1"
 # SQLite's own companions of the log file, present while it is open or after a crash.
-SIDECARS = tuple(DB_NAME + suffix for suffix in ("-wal", "-shm", "-journal"))
+SIDECARS = tuple(DB_NAME + suffix for suffix in ("-wal", "-shm", "-journal", "-writer"))
 
 
 class DemoError(Exception):

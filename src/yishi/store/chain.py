@@ -23,10 +23,43 @@ LEAF_PREFIX = b"\x00"
 # What ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
 # builds afresh on every call; made once, it encodes the same text for less.
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# ``JSONEncoder.encode`` makes a new C encoder on every call (a few µs, a third of
+# encoding an event). This is that same C encoder, made once, with the same
+# settings, so its output is the same text; without it, the pure-Python path.
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_encode = (
+    _make_encoder(
+        None,  # no markers: an event's dict is a fresh tree, never circular
+        _CANONICAL.default,
+        json.encoder.encode_basestring,
+        None,  # indent
+        ":",
+        ",",
+        True,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan (no event holds a float; json.dumps' default)
+    )
+    if _make_encoder is not None
+    else None
+)
 
 
 def canonical(value: Any) -> str:
-    return _CANONICAL.encode(value)
+    if _encode is None or isinstance(value, str):  # pragma: no branch
+        return _CANONICAL.encode(value)
+    return "".join(_encode(value, 0))
+
+
+_STREAMS: dict[str, str] = {}  # stream name -> its JSON string; a log has few streams
+
+
+def _stream_text(stream: str) -> str:
+    text = _STREAMS.get(stream)
+    if text is None:
+        text = canonical(stream)
+        if len(_STREAMS) < 100_000:
+            _STREAMS[stream] = text
+    return text
 
 
 def record_text(
@@ -38,7 +71,7 @@ def record_text(
     the payload; it equals ``canonical()`` of the whole record."""
     return (
         '{"command":'
-        + canonical(command)
+        + ("null" if command is None else canonical(command))
         + ',"event":'
         + payload
         + ',"prev":"'
@@ -46,7 +79,7 @@ def record_text(
         + '","seq":'
         + str(seq)
         + ',"stream":'
-        + canonical(stream)
+        + (_stream_text(stream) if type(stream) is str else canonical(stream))
         + ',"version":'
         + str(version)
         + "}"

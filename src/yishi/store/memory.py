@@ -8,14 +8,16 @@ meaning and a program tested against it behaves the same on disk.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
 from yishi.store.base import (
     Batch,
     CommandRecorded,
+    ConcurrencyError,
     DuplicateFact,
     Head,
     HookFailure,
@@ -38,6 +40,21 @@ class MemoryStore:
         self._failures: list[HookFailure] = []
         self._next_failure = 1
         self._box: dict[str, Counter[str]] = {}  # meeting -> sealed ballots (a multiset)
+        self._lock = threading.RLock()
+        # The open write transaction: what ``write`` staged, not yet visible.
+        self._staged: list[tuple[list[Record], list[StoredEvent], str | None, str]] = []
+        self._staged_box: list[tuple[Sequence[tuple[str, str, int]], Sequence[str]]] = []
+        self._staged_once: set[str] = set()
+        self._staged_keys: set[str] = set()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     def head(self) -> Head:
         return Head(len(self._records), self._records[-1].hash if self._records else GENESIS)
@@ -57,29 +74,83 @@ class MemoryStore:
         """``sealed`` and ``opened`` go to the ballot box (store/ballot_box.py)."""
         if not batch:
             return []
-        if command is not None and command in self._commands:
-            if self._commands[command][0] != fingerprint:
-                raise KeyReused(command)
-            raise CommandRecorded(command, self._recorded_events(command))
-        records, stored = make_records(batch, self.head(), self.stream_version, command)
+        self.begin_write()
+        try:
+            stored = self.write(
+                batch, self.head(), self.stream_version, command, fingerprint, sealed, opened
+            )
+        except BaseException:
+            self.rollback_write()
+            raise
+        self.commit_write()
+        return stored
+
+    # -- the write transaction (the same protocol as SQLiteStore's) ------------
+
+    def begin_write(self) -> bool:
+        """Open a write transaction; never anyone else's writes to read first."""
+        self._lock.acquire()
+        self._staged, self._staged_once, self._staged_keys = [], set(), set()
+        self._staged_box = []
+        return False
+
+    def write(
+        self,
+        batch: Batch,
+        head: Head,
+        current_version: Callable[[str], int],
+        command: str | None = None,
+        fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
+    ) -> list[StoredEvent]:
+        if command is not None:
+            if command in self._staged_keys:
+                raise ConcurrencyError("idempotency key recorded in this transaction")
+            if command in self._commands:
+                if self._commands[command][0] != fingerprint:
+                    raise KeyReused(command)
+                raise CommandRecorded(command, self._recorded_events(command))
+        records, stored = make_records(batch, head, current_version, command)
         once = [r.once for r in records if r.once is not None]
         repeated = Counter(once)  # not once.count(key) per key: a batch of 10,000 ballots
         for key in once:
-            if key in self._once or repeated[key] > 1:
+            if key in self._once or key in self._staged_once or repeated[key] > 1:
                 raise DuplicateFact(key)
-        # Nothing above wrote; from here on nothing can fail.
-        self._records += records
-        self._events += stored
-        self._once.update(once)
-        for r in records:
-            self._versions[r.stream] = r.version
+        if records[0].seq != len(self._records) + sum(len(r) for r, *_ in self._staged) + 1:
+            raise ConcurrencyError(f"record {records[0].seq} is not next")
+        self._staged.append((records, stored, command, fingerprint))
+        self._staged_box.append((sealed, opened))
+        self._staged_once.update(once)
         if command is not None:
-            self._commands[command] = (fingerprint, records[0].seq, records[-1].seq)
-        for meeting, ballot, _capacity in sealed:
-            self._box.setdefault(meeting, Counter())[ballot] += 1
-        for meeting in opened:
-            self._box.pop(meeting, None)
+            self._staged_keys.add(command)
         return stored
+
+    def commit_write(self) -> None:
+        # Nothing before this wrote; from here on nothing can fail.
+        try:
+            for records, stored, command, fingerprint in self._staged:
+                self._records += records
+                self._events += stored
+                for r in records:
+                    self._versions[r.stream] = r.version
+                    if r.once is not None:
+                        self._once.add(r.once)
+                if command is not None:
+                    self._commands[command] = (fingerprint, records[0].seq, records[-1].seq)
+            for sealed, opened in self._staged_box:
+                for meeting, ballot, _capacity in sealed:
+                    self._box.setdefault(meeting, Counter())[ballot] += 1
+                for meeting in opened:
+                    self._box.pop(meeting, None)
+            self._staged, self._staged_box = [], []
+        finally:
+            self._lock.release()
+
+    def rollback_write(self) -> None:
+        self._staged, self._staged_once, self._staged_keys = [], set(), set()
+        self._staged_box = []
+        self._lock.release()
 
     def sealed_ballots(self, meeting: str) -> list[str]:
         return sorted(self._box.get(meeting, Counter()).elements())

@@ -8,17 +8,15 @@ ready to insert, hashes included.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import attrs
+from typing import NamedTuple
 
 from yishi.domain.uniqueness import unique_key
 from yishi.store.base import Batch, ConcurrencyError, Head, StoredEvent
 from yishi.store.chain import canonical, record_hash
 
 
-@attrs.frozen
-class Record:
-    """One row of the log, as stored."""
+class Record(NamedTuple):
+    """One row of the log, as stored (a tuple: it is inserted as it is)."""
 
     seq: int
     stream: str
@@ -31,17 +29,7 @@ class Record:
     hash: str
 
     def astuple(self) -> tuple[int, str, int, str, str, str | None, str | None, str, str]:
-        return (
-            self.seq,
-            self.stream,
-            self.version,
-            self.type,
-            self.payload,
-            self.command,
-            self.once,
-            self.prev,
-            self.hash,
-        )
+        return self
 
 
 def make_records(
@@ -52,6 +40,7 @@ def make_records(
     stored: list[StoredEvent] = []
     prev = head.hash
     seq = head.size
+    add_record, add_stored = records.append, stored.append
     for stream, expected, event in batch:
         current = versions[stream] if stream in versions else current_version(stream)
         if current != expected:
@@ -60,11 +49,11 @@ def make_records(
         seq += 1
         payload = canonical(event.to_dict())
         digest = record_hash(seq, stream, version, prev, command, payload)
-        records.append(
+        add_record(
             Record(
                 seq, stream, version, event.type, payload, command, unique_key(event), prev, digest
             )
         )
-        stored.append(StoredEvent(seq, stream, version, event, digest, prev, command))
+        add_stored(StoredEvent(seq, stream, version, event, digest, prev, command))
         prev = digest
     return records, stored

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,42 +31,18 @@ from yishi.store.base import (
 )
 from yishi.store.chain import GENESIS
 from yishi.store.evidence import EvidenceStore
+from yishi.store.layout import COLUMNS as LAYOUT_COLUMNS
+from yishi.store.layout import SCHEMA, prepare
 from yishi.store.records import make_records
+from yishi.store.writer_lock import WriterLock
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    seq      INTEGER PRIMARY KEY,
-    stream   TEXT NOT NULL,
-    version  INTEGER NOT NULL,
-    type     TEXT NOT NULL,
-    payload  TEXT NOT NULL,
-    command  TEXT,
-    once     TEXT UNIQUE,
-    prev     TEXT NOT NULL UNIQUE,
-    hash     TEXT NOT NULL UNIQUE,
-    UNIQUE (stream, version)
-);
-CREATE TABLE IF NOT EXISTS commands (
-    key         TEXT PRIMARY KEY,
-    fingerprint TEXT NOT NULL,
-    first       INTEGER NOT NULL,
-    last        INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS hook_failures (
-    id       INTEGER PRIMARY KEY,
-    plugin   TEXT NOT NULL,
-    hook     TEXT NOT NULL,
-    first    INTEGER NOT NULL,
-    last     INTEGER NOT NULL,
-    error    TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 1,
-    at       TEXT NOT NULL
-);
-"""
+__all__ = ["SCHEMA", "SQLiteStore"]
+
 SYNC_MODES = ("NORMAL", "FULL", "EXTRA")
 COLUMNS = "seq, stream, version, payload, hash, prev, command"
 # A row exactly as stored and hashed, in the order of ``records.Record``.
-RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
+RECORD_COLUMNS = LAYOUT_COLUMNS
+INSERT_EVENTS = f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 class SQLiteStore:
@@ -99,8 +75,18 @@ class SQLiteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={mode}")
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        try:
+            self.upgraded_from = prepare(self._db, str(self.path))
+        except BaseException:
+            self._db.close()
+            raise
+        self._turn = WriterLock(self.path, busy_timeout)  # fair hand-over between processes
+        # ``PRAGMA data_version`` when this connection last looked at the log:
+        # it changes only when another connection commits (see ``begin_write``).
+        self._seen: int | None = None
+        self._box_written = False  # the open transaction wrote to the ballot box
         self._db.execute("PRAGMA secure_delete=ON")  # an opened ballot box leaves zeros
-        self._db.executescript(SCHEMA + ballot_box.SCHEMA)
+        self._db.executescript(ballot_box.SCHEMA)
         ballot_box.after_open(self._db)
 
     # -- writing -----------------------------------------------------------
@@ -118,35 +104,126 @@ class SQLiteStore:
         in the same transaction as the records."""
         if not batch:
             return []
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                if command is not None:
-                    self._check_command(command, fingerprint)
-                records, stored = make_records(batch, self._head(), self._version, command)
-                db.executemany(
-                    f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [r.astuple() for r in records],
-                )
-                if command is not None:
-                    db.execute(
-                        "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
-                        (command, fingerprint, records[0].seq, records[-1].seq),
-                    )
-                if sealed or opened:
-                    ballot_box.write(db, sealed, opened)
-                db.execute("COMMIT")
-            except sqlite3.IntegrityError as exc:
-                db.execute("ROLLBACK")
-                raise self._integrity(exc, batch) from exc
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            if sealed or opened:
-                ballot_box.fold_wal(db)
+        self.begin_write()
+        try:
+            stored = self.write(
+                batch, self._head(), self._version, command, fingerprint, sealed, opened
+            )
+        except BaseException:
+            self.rollback_write()
+            raise
+        self.commit_write()
         return stored
+
+    # -- the write transaction, for group commit (docs/integrity.md §3) ----------
+    #
+    # ``begin_write`` takes the write lock; ``write`` may be called for many
+    # commands before one ``commit_write`` makes them all durable with one fsync.
+    # The caller holds ``write_lock`` from ``begin_write`` to the commit or
+    # rollback, so other threads sharing this store wait rather than interleave.
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        return self._lock
+
+    def begin_write(self) -> bool:
+        """``BEGIN IMMEDIATE``; True when another connection (another process,
+        or another store on the same file) committed since this one last looked,
+        so that the caller must read those records before deciding."""
+        self._lock.acquire()
+        try:
+            self._turn.acquire()
+        except BaseException:
+            self._lock.release()
+            raise
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            seen = self._db.execute("PRAGMA data_version").fetchone()[0]
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            self._release()
+            raise
+        changed, self._seen = seen != self._seen, seen
+        return changed
+
+    def write(
+        self,
+        batch: Batch,
+        head: Head,
+        current_version: Callable[[str], int],
+        command: str | None = None,
+        fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
+    ) -> list[StoredEvent]:
+        """Insert one command's events inside the open write transaction, chained
+        after ``head``, and its ``sealed``/``opened`` ballots into the ballot box.
+        On any error the transaction holds nothing of them."""
+        db = self._db
+        if command is not None:
+            self._check_command(command, fingerprint)
+        records, stored = make_records(batch, head, current_version, command)
+        # One event: a failed INSERT undoes itself (ON CONFLICT ABORT undoes the
+        # statement, not the transaction). More: a savepoint undoes them together.
+        savepoint = len(records) > 1 or command is not None or bool(sealed or opened)
+        if savepoint:
+            db.execute("SAVEPOINT command")
+        try:
+            db.executemany(INSERT_EVENTS, records)
+            if command is not None:
+                db.execute(
+                    "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
+                    (command, fingerprint, records[0].seq, records[-1].seq),
+                )
+            if sealed or opened:
+                ballot_box.write(db, sealed, opened)
+        except sqlite3.IntegrityError as exc:
+            if savepoint:
+                db.execute("ROLLBACK TO command")
+                db.execute("RELEASE command")
+            raise self._integrity(exc, batch) from exc
+        except BaseException:
+            if savepoint and db.in_transaction:
+                db.execute("ROLLBACK TO command")
+                db.execute("RELEASE command")
+            raise
+        if savepoint:
+            db.execute("RELEASE command")
+        if sealed or opened:
+            self._box_written = True
+        return stored
+
+    def commit_write(self) -> None:
+        """``COMMIT``: one fsync for everything written since ``begin_write``.
+        Ends the transaction whatever happens (a failed commit is rolled back)."""
+        box, self._box_written = self._box_written, False
+        try:
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        finally:
+            self._release()
+        if box:  # the WAL holds the box's pages in the order cast: fold it into the file
+            with self._lock:
+                ballot_box.fold_wal(self._db)
+
+    def rollback_write(self) -> None:
+        """Undo whatever the open write transaction holds, if anything is open."""
+        self._box_written = False
+        try:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        try:
+            self._turn.release()
+        finally:
+            self._lock.release()
 
     def sealed_ballots(self, meeting: str) -> list[str]:
         """The sealed ballots of a meeting not yet closed, sorted (never in cast order)."""
@@ -201,13 +278,17 @@ class SQLiteStore:
         for chunk in self._chunks(f"SELECT {COLUMNS} FROM events", after):
             yield from map(_stored, chunk)
 
-    def _chunks(self, select: str, after: int, size: int = 4096) -> Iterator[list[tuple]]:
+    def _chunks(
+        self, select: str, after: int, size: int = 4096, params: tuple[object, ...] = ()
+    ) -> Iterator[list[tuple]]:
         """Rows after ``after`` by keyset pages, taking the lock per page only, so
-        a slow reader (a million-event replay) never blocks a writer for long."""
+        a slow reader (a million-event replay) never blocks a writer for long.
+        A ``select`` ending in ``AND`` has its own conditions (with ``params``)."""
+        where = "" if select.endswith(" AND") else " WHERE"
         while True:
             with self._lock:
                 chunk = self._db.execute(
-                    f"{select} WHERE seq > ? ORDER BY seq LIMIT ?", (after, size)
+                    f"{select}{where} seq > ? ORDER BY seq LIMIT ?", (*params, after, size)
                 ).fetchall()
             if not chunk:
                 return
@@ -220,6 +301,16 @@ class SQLiteStore:
                 f"SELECT {COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
             ).fetchall()
         return map(_stored, rows)
+
+    def payloads_of(self, types: Collection[str]) -> Iterator[str]:
+        """The payloads of the records of these event types, in order, unparsed:
+        SQLite scans its ``type`` column, and nothing else is decoded."""
+        marks = ", ".join("?" * len(types))
+        for chunk in self._chunks(
+            f"SELECT seq, payload FROM events WHERE type IN ({marks}) AND", 0, params=tuple(types)
+        ):
+            for _, payload in chunk:
+                yield payload
 
     def raw_records(self) -> Iterator[tuple[object, ...]]:
         """Rows as stored, unparsed: for ``verify``, which must survive any damage."""
@@ -282,6 +373,7 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._turn.close()
 
     def __enter__(self) -> SQLiteStore:
         return self

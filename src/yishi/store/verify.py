@@ -8,9 +8,8 @@ instead of making every later record look wrong.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from yishi.i18n import message
 from yishi.store.base import Head
 from yishi.store.chain import GENESIS, canonical, record_hash
 from yishi.store.evidence import EvidenceStore
-from yishi.store.sqlite import RECORD_COLUMNS
+from yishi.store.sqlite import RECORD_COLUMNS, _loads
 
 
 @attrs.frozen
@@ -103,9 +102,16 @@ def verify_records(
     commands: Iterable[Sequence[Any]] = (),
     evidence: EvidenceStore | None = None,
     checkpoints: Iterable[Checkpoint] = (),
+    lookup: Callable[[int], Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
+    """Walk the chain once. Memory stays flat when ``lookup`` (the stored hash of a
+    record by seq, read again from the file) is given: the checkpoints are
+    compared after the walk, so no hash is kept per record. Without it (rows
+    from anywhere), the stored hashes are kept for the checkpoints.
+    ``progress`` is called with the number of records checked, every 4,096."""
     damage: list[Damage] = []
-    hashes: dict[int, str] = {}  # the stored hash of each record, by seq
+    hashes: dict[int, str] = {}  # the stored hash of each record, by seq (without lookup)
     versions: dict[str, int] = {}
     wanted = list(checkpoints)
     files = count = 0
@@ -141,15 +147,19 @@ def verify_records(
                 size, head_hash = event.checkpoint.get("size"), event.checkpoint.get("head")
                 if isinstance(size, int) and isinstance(head_hash, str):
                     wanted.append(Checkpoint(size, head_hash, f"#{seq}"))
-        hashes[seq] = str(digest)
+        if lookup is None:
+            hashes[seq] = str(digest)
         count += 1
         expected, prev = seq + 1, digest
+        if progress is not None and not count & 0xFFF:
+            progress(count)
     last = expected - 1  # the seq of the last record
     # The head is named by the last record's seq, as a printed checkpoint names
     # it; after a deletion that is more than the number of records present.
-    head = Head(last, hashes[last] if count else GENESIS)
+    head = Head(last, str(prev) if count else GENESIS)
+    stored_hash = hashes.get if lookup is None else lookup
     for point in wanted:
-        damage += _checkpoint(point, hashes, last)
+        damage += _checkpoint(point, stored_hash, last)
     damage += _commands(commands, last)
     damage.sort(key=lambda d: d.seq)
     return VerifyReport(head, tuple(damage), files, len(wanted), count)
@@ -157,7 +167,7 @@ def verify_records(
 
 def _event(seq: int, type_: str, payload: Any, once: Any, damage: list[Damage]) -> Event | None:
     try:
-        data = json.loads(payload)
+        data = _loads(payload)  # json.loads, without its wrappers
         event = event_from_dict(data)
     except Exception:  # any damage to the text; reported, never raised
         damage.append(Damage(seq, "verify_unreadable"))
@@ -184,7 +194,7 @@ def _evidence(seq: int, event: Event, store: EvidenceStore | None, damage: list[
     return len(event.evidence)
 
 
-def _checkpoint(point: Checkpoint, hashes: Mapping[int, str], last: int) -> list[Damage]:
+def _checkpoint(point: Checkpoint, hashes: Callable[[int], Any], last: int) -> list[Damage]:
     if point.size > last:
         return [
             Damage(
@@ -193,7 +203,7 @@ def _checkpoint(point: Checkpoint, hashes: Mapping[int, str], last: int) -> list
                 {"size": point.size, "found": last, "source": point.source},
             )
         ]
-    if point.size > 0 and hashes.get(point.size) != point.head:
+    if point.size > 0 and hashes(point.size) != point.head:
         return [Damage(point.size, "verify_checkpoint_mismatch", {"source": point.source})]
     return []
 
@@ -226,7 +236,10 @@ class NotALog(Exception):
 
 
 def verify_sqlite(
-    path: str | Path, checkpoints: Iterable[Checkpoint] = (), evidence: str | Path | None = None
+    path: str | Path,
+    checkpoints: Iterable[Checkpoint] = (),
+    evidence: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> VerifyReport:
     """Verify a SQLite log without writing to it (``query_only``); never creates one.
 
@@ -257,11 +270,21 @@ def verify_sqlite(
         if integrity != ["ok"]:
             broken += integrity
         store = EvidenceStore(evidence if evidence is not None else target.parent / "evidence")
+        counted = None
+        if progress is not None:
+            total = _count(db)
+            progress(0, total)
+
+            def counted(done: int) -> None:
+                progress(done, total)
+
         report = verify_records(
             _read(db, f"SELECT {RECORD_COLUMNS} FROM events ORDER BY seq", broken),
             _read(db, "SELECT key, fingerprint, first, last FROM commands", broken),
             store,
             checkpoints,
+            lookup=lambda seq: _hash_at(db, seq),
+            progress=counted,
         )
     finally:
         db.close()
@@ -271,6 +294,22 @@ def verify_sqlite(
             report, damage=(Damage(0, "verify_sqlite_damaged", {"detail": detail}), *report.damage)
         )
     return report
+
+
+def _hash_at(db: sqlite3.Connection, seq: int) -> Any:
+    """The stored hash of record ``seq`` (for a checkpoint), or None."""
+    try:
+        row = db.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
+        return None  # the damaged page is reported by the walk itself
+    return row[0] if row else None
+
+
+def _count(db: sqlite3.Connection) -> int:
+    try:
+        return int(db.execute("SELECT max(seq) FROM events").fetchone()[0] or 0)
+    except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError):
+        return 0
 
 
 def _text(raw: bytes) -> str | bytes:

@@ -170,6 +170,50 @@ class StoreContract:
         assert store.head().size == 1
         assert store.recorded("k2") is None
 
+    # -- the write transaction (optional: group commit) ----------------------------
+    #
+    # A store with ``begin_write`` lets the engine commit many commands at once.
+    # A store without it is appended to one command at a time, and skips these.
+
+    def _transactional(self, store: Any) -> None:
+        if not hasattr(store, "begin_write"):
+            pytest.skip("this store has no write transaction; the engine uses append")
+
+    def test_commands_written_in_one_transaction_chain_on_and_count_at_commit(
+        self, store: Any, tmp_path: Path
+    ) -> None:
+        self._transactional(store)
+        appended(store, person("a"))
+        store.begin_write()
+        head = store.head()
+        first = store.write(
+            [("matter-land", 0, ballot("a"))], head, store.stream_version, "k1", "f"
+        )
+        after_first = type(head)(first[-1].position, first[-1].hash)
+        second = store.write([("matter-land", 1, ballot("b"))], after_first, lambda s: 1, "k2", "g")
+        with pytest.raises(DuplicateFact):  # a repeat inside the transaction is refused
+            store.write(
+                [("matter-land", 2, ballot("a", choice="no"))],
+                type(head)(second[-1].position, second[-1].hash),
+                lambda s: 2,
+            )
+        store.commit_write()
+        assert store.head() == type(head)(3, second[-1].hash)
+        assert second[0].prev == first[0].hash
+        assert store.recorded("k2") == ("g", second)
+        assert verify_store(self.reopen(store, tmp_path)).ok
+
+    def test_a_rolled_back_transaction_leaves_nothing(self, store: Any) -> None:
+        self._transactional(store)
+        appended(store, person("a"))
+        head = store.head()
+        store.begin_write()
+        store.write([("matter-land", 0, ballot("a"))], head, store.stream_version, "k1", "f")
+        store.rollback_write()
+        assert store.head() == head and store.recorded("k1") is None
+        appended(store, ballot("a"), command="k1", fingerprint="f")  # and all is free again
+        assert store.head().size == 2
+
     # -- after-commit hook failures ---------------------------------------------
 
     def test_hook_failures_are_kept_until_a_retry_succeeds(self, store: Any) -> None:

@@ -17,11 +17,11 @@ from yishi.web.config import Community, WebConfig
 
 
 def app_from_env() -> Starlette:
-    from yishi.cli import PLUGINS
+    from yishi.cli import loaded_plugins
 
     path = Path(os.environ["YISHI_WEB_DB"])
     slug = os.environ.get("YISHI_WEB_SLUG", "main")
-    engine = open_engine(path, plugins=PLUGINS)
+    engine = open_engine(path, plugins=loaded_plugins())
     community = Community(
         slug=slug,
         engine=engine,

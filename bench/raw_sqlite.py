@@ -1,0 +1,152 @@
+"""Raw SQLite baselines for bench/engine.py: the same work without yishi.
+
+``Minimal`` is what an independent engineer would write for an append-only
+chained log: a table ``(id, stream, version, payload, hash)`` with only the
+``(stream, version)`` key, WAL and ``synchronous=FULL``, and the SHA-256 chain
+computed in Python **inside the timed loop** (each row's hash covers the
+previous hash and the payload, as yishi's does). ``read_json_verify`` is the
+raw replay: read every row, parse its JSON, recompute the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from yishi.domain import events as ev
+from yishi.store.chain import canonical
+
+T0 = dt.datetime(2026, 3, 2, 9, 0)
+MINIMAL = """
+CREATE TABLE IF NOT EXISTS events (
+    id      INTEGER PRIMARY KEY,
+    stream  TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    hash    BLOB NOT NULL,
+    UNIQUE (stream, version)
+);
+"""
+INSERT = "INSERT INTO events (id, stream, version, payload, hash) VALUES (?, ?, ?, ?, ?)"
+
+
+class Tally:
+    """Operations done and the wall time they took, added up over rounds."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def add(self, count: int, seconds: float) -> None:
+        self.count += count
+        self.seconds += seconds
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds else float("inf")
+
+
+def ballot_payload(seq: int) -> str:
+    voter = f"v{seq % 100_000:05d}"
+    event = ev.BallotCast(
+        at=T0 + dt.timedelta(seconds=seq),
+        actor=voter,
+        matter="m00001",
+        meeting=f"m00001-resolve-{seq // 100_000}",
+        voter=voter,
+        choice=("yes", "yes", "yes", "no", "abstain")[seq % 5],
+    )
+    return canonical(event.to_dict())
+
+
+class Minimal:
+    """The minimal chained table, written by hand."""
+
+    def __init__(self, path: Path, prefill: int) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(MINIMAL)
+        self.seq = 0
+        self.prev = b"\x00" * 32
+        self.single = Tally()
+        self.batched = Tally()  # 1,000 rows per transaction
+        self.whole = Tally()  # one transaction for a bulk command's rows
+        payloads = self.payloads(prefill)
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany(INSERT, self.chain(payloads))
+        self.db.execute("COMMIT")
+
+    def payloads(self, n: int) -> list[str]:
+        return [ballot_payload(self.seq + i + 1) for i in range(n)]
+
+    def chain(self, payloads: list[str]) -> list[tuple[Any, ...]]:
+        """Rows with their hashes: SHA-256(prev || payload), in Python."""
+        rows = []
+        prev, sha = self.prev, hashlib.sha256
+        for payload in payloads:
+            self.seq += 1
+            prev = sha(prev + payload.encode()).digest()
+            rows.append((self.seq, "matter-m00001", self.seq, payload, prev))
+        self.prev = prev
+        return rows
+
+    def one_per_transaction(self, n: int) -> list[float]:
+        """One row per transaction, hashing included; returns each latency."""
+        payloads, db, sha = self.payloads(n), self.db, hashlib.sha256
+        latencies = []
+        clock = time.perf_counter
+        start = clock()
+        for payload in payloads:
+            began = clock()
+            self.seq += 1
+            self.prev = sha(self.prev + payload.encode()).digest()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(INSERT, (self.seq, "matter-m00001", self.seq, payload, self.prev))
+            db.execute("COMMIT")
+            latencies.append(clock() - began)
+        self.single.add(n, clock() - start)
+        return latencies
+
+    def in_batches(self, n: int, batch: int = 1_000) -> None:
+        payloads, db = self.payloads(n), self.db
+        start = time.perf_counter()
+        for at in range(0, n, batch):
+            rows = self.chain(payloads[at : at + batch])
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(INSERT, rows)
+            db.execute("COMMIT")
+        (self.batched if batch == 1_000 else self.whole).add(n, time.perf_counter() - start)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def read_json_verify(path: Path) -> tuple[int, float]:
+    """Raw replay of a yishi log: every row read, its JSON parsed, its hash
+    recomputed the way docs/integrity.md says and compared. (rows, seconds)."""
+    db = sqlite3.connect(path)
+    sha, loads = hashlib.sha256, json.loads
+    count, prev = 0, "0" * 64
+    start = time.perf_counter()
+    for seq, stream, version, payload, command, digest in db.execute(
+        "SELECT seq, stream, version, payload, command, hash FROM events ORDER BY seq"
+    ):
+        loads(payload)
+        text = (
+            f'{{"command":{json.dumps(command, ensure_ascii=False)},"event":{payload},'
+            f'"prev":"{prev}","seq":{seq},"stream":{json.dumps(stream, ensure_ascii=False)},'
+            f'"version":{version}}}'
+        )
+        prev = sha(b"\x00" + text.encode()).hexdigest()
+        if prev != digest:
+            raise AssertionError(f"record {seq} does not match")
+        count += 1
+    seconds = time.perf_counter() - start
+    db.close()
+    return count, seconds

@@ -1,0 +1,109 @@
+"""Copying a log from one store to another (SQLite ⇄ PostgreSQL) without changing a bit.
+
+The copy goes through the target's ordinary ``append``: every record is
+numbered, chained and hashed again by the target, and the copy stops at the
+first record whose new hash differs from the one it had. So a finished
+migration is itself a proof that both backends mean the same record. Commands
+keep their idempotency keys and fingerprints, evidence files are copied by
+content, after-commit failures waiting for a retry come along, and both sides
+are verified at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from yishi.domain.events import event_from_dict
+from yishi.i18n import message
+from yishi.store.base import Head
+from yishi.store.verify import VerifyReport, verify_store
+
+CHUNK = 1000  # records without an idempotency key, appended together
+
+
+class MigrationRefused(Exception):
+    """The copy was not made (or not finished); ``code`` names why, in :mod:`yishi.i18n`."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(f"{code}: {params}")
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str = "zh") -> str:
+        return message(self.code, lang, **self.params)
+
+
+@attrs.frozen
+class Migration:
+    records: int
+    commands: int
+    evidence_files: int
+    hook_failures: int
+    head: Head
+    source: VerifyReport
+    target: VerifyReport
+
+
+def migrate(source: Any, target: Any) -> Migration:
+    """Copy every record of ``source`` into the empty ``target`` and verify both."""
+    before = verify_store(source)
+    if not before.ok:
+        first = before.first
+        raise MigrationRefused(
+            "migrate_source_damaged", seq=first.seq if first else 0, count=len(before.damage)
+        )
+    if target.head().size:
+        raise MigrationRefused("migrate_target_not_empty", size=target.head().size)
+    fingerprints = {str(key): str(fp) for key, fp, _first, _last in source.raw_commands()}
+    files = 0
+    for group in _groups(source.raw_records()):
+        command = group[0][5]
+        batch = []
+        for _seq, stream, version, _type, payload, _command, _once, _prev, _hash in group:
+            event = event_from_dict(json.loads(payload))
+            files += _copy_evidence(event, source, target)
+            batch.append((stream, version - 1, event))
+        stored = target.append(
+            batch, command=command, fingerprint=fingerprints.get(command, "") if command else ""
+        )
+        for row, made in zip(group, stored, strict=True):
+            if (made.position, made.hash) != (row[0], row[8]):
+                raise MigrationRefused("migrate_hash_differs", seq=row[0])
+    failures = source.hook_failures()
+    for f in failures:
+        at = dt.datetime.fromisoformat(f.at) if f.at else dt.datetime(1970, 1, 1)
+        target.record_hook_failure(f.plugin, f.hook, f.first, f.last, f.error, at)
+    after = verify_store(target)
+    if not after.ok or after.head != before.head:
+        raise MigrationRefused("migrate_target_differs", head=after.head.hash)
+    return Migration(
+        before.records, len(fingerprints), files, len(failures), after.head, before, after
+    )
+
+
+def _groups(rows: Iterator[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    """Consecutive records of one command (one append), or up to CHUNK without one."""
+    group: list[Sequence[Any]] = []
+    for row in rows:
+        if group and (row[5] != group[0][5] or (row[5] is None and len(group) >= CHUNK)):
+            yield group
+            group = []
+        group.append(row)
+    if group:
+        yield group
+
+
+def _copy_evidence(event: Any, source: Any, target: Any) -> int:
+    if not event.evidence:
+        return 0
+    if source.evidence is None or target.evidence is None:
+        raise MigrationRefused("migrate_no_evidence_store")
+    for item in event.evidence:
+        data = source.evidence.read(item)
+        target.evidence.put_bytes(data, item.name, item.media_type, item.note)
+    return len(event.evidence)
