@@ -252,6 +252,8 @@ def yishi_actor_from_request(request: Any, community: str) -> str | None:
 
     If the hook raises, the request fails with a 500 that names an error id and
     writes nothing; the exception is logged with the plugin's traceback.
+
+    .. versionadded:: 0.1
     """
 
 
