@@ -32,6 +32,7 @@ def test_the_hooks_are_the_documented_families():
             [
                 *hookspecs.REGISTRATION_HOOKS,
                 *hookspecs.AFTER_COMMIT_HOOKS,
+                *hookspecs.RESOLVER_HOOKS,
                 "yishi_register_commands",
             ]
         )

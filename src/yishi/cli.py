@@ -377,6 +377,19 @@ def verify(
     sys.exit(1)
 
 
+# -- the web application (yishi serve, yishi access); Starlette is imported only by serve
+
+
+def _add_web_commands() -> None:
+    from yishi.web.cli import access, serve
+
+    main.add_command(serve)
+    main.add_command(access)
+
+
+_add_web_commands()
+
+
 def _verify_other(location: str, points: list[Any], lang: str) -> Any:
     """Verify a log kept by a store plugin (PostgreSQL …), read through its store."""
     from yishi.plugins.locations import open_location

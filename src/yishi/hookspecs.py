@@ -223,6 +223,41 @@ def yishi_disclosure_published(engine: Engine, notice: Notice) -> None:
     """
 
 
+# -- resolvers (firstresult) ---------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def yishi_actor_from_request(request: Any, community: str) -> str | None:
+    """Map the user a host application has signed in to a yishi actor (a person id).
+
+    Called by the web application (:mod:`yishi.web`) for each request that carries
+    neither an API token nor a portal's signed header, before the console's own
+    session cookie is looked at. The first plugin that returns an actor wins
+    (``firstresult``); return ``None`` to let the next plugin, or the session,
+    decide. A host portal that mounts ``create_app`` inside its own application
+    reads its own session here::
+
+        @hookimpl
+        def yishi_actor_from_request(request, community):
+            user = request.scope.get("user")          # set by the host's middleware
+            return PERSON_OF.get(user.id) if user else None
+
+    The roles of the actor are those granted in the access store for this
+    community, else the configured portal roles (``resident`` by default). A
+    portal identity may submit, object and rate for its own user, never cast a
+    vote (see docs/embedding.md).
+
+    :param request: the Starlette ``Request`` being served (read only).
+    :param community: the slug of the community the request is for.
+    :returns: the actor's person id, or ``None`` when this plugin does not know.
+
+    If the hook raises, the request fails with a 500 that names an error id and
+    writes nothing; the exception is logged with the plugin's traceback.
+
+    .. versionadded:: 0.1
+    """
+
+
 REGISTRATION_HOOKS = (
     "yishi_register_vote_methods",
     "yishi_register_stage_kinds",
@@ -230,3 +265,4 @@ REGISTRATION_HOOKS = (
     "yishi_register_publishers",
 )
 AFTER_COMMIT_HOOKS = ("yishi_events_appended", "yishi_disclosure_published")
+RESOLVER_HOOKS = ("yishi_actor_from_request",)

@@ -23,6 +23,7 @@ FAMILIES = (
     ("登记 Registration hooks", hookspecs.REGISTRATION_HOOKS),
     ("命令行 Command-line hooks", ("yishi_register_commands",)),
     ("写入之后 After-commit hooks", hookspecs.AFTER_COMMIT_HOOKS),
+    ("解析 Resolver hooks (first result wins)", hookspecs.RESOLVER_HOOKS),
 )
 
 
