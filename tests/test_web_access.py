@@ -53,6 +53,13 @@ def body_for(name: str, me: str) -> dict:
         "enter_ballots": {"meeting": "x", "ballots": [[me, "yes"]]},
         "enter_election_count": {"meeting": "x", "cast": 1, "invalid": 0, "votes": [[me, 1]]},
         "enter_hand_count": {"meeting": "x", "yes": 1, "no": 0},
+        "enter_record": {
+            "matter": "m",
+            "stage": "propose",
+            "held_on": "2026-03-01",
+            "outcome": "passed",
+            "minutes": "会议记录",
+        },
         "excuse_member": {"meeting": "x", "person": me, "reason": "r", "approval": "a"},
         "merge_suggestions": {"matter": "m", "suggestions": ["s"], "title": "t"},
         "propose_matter": {"matter": "m", "title": "t"},

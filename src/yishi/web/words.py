@@ -7,6 +7,15 @@ a form never shows an internal identifier.
 from __future__ import annotations
 
 FIELDS: dict[str, tuple[str, str]] = {
+    # 补录（EnterRecord）: an earlier step held on paper, entered as a recorded fact
+    "stage": ("补录的步骤", "step entered from the paper record"),
+    "held_on": ("该步骤实际进行的日期", "date the step was held"),
+    "outcome": ("结果（通过、未通过或已完成）", "outcome (passed, rejected or done)"),
+    "minutes": (
+        "纸质记录所在（会议记录、登记册、公示底稿）",
+        "where the paper record is (minutes, register, notice copy)",
+    ),
+    "counts": ("人数与票数（每行：项目 数目）", "counts (one per line: item number)"),
     "abstain": ("弃权票数", "abstentions"),
     "approval": ("批准情况（谁批准、文号或日期）", "approval (who, reference or date)"),
     "ballots": ("选票（每行：投票人编号 选择）", "ballots (one per line: voter choice)"),
@@ -77,6 +86,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "enter_ballots": ("录入纸质选票", "Enter paper ballots"),
     "enter_election_count": ("录入选举计票结果", "Enter an election count"),
     "enter_hand_count": ("录入举手表决结果", "Enter a hand count"),
+    "enter_record": ("补录纸质记录中的步骤", "Enter a step from the paper record"),
     "excuse_member": ("批准不计入应到会", "Excuse a member"),
     "merge_suggestions": ("合并建议为议题", "Merge suggestions into a matter"),
     "propose_matter": ("提出事项", "Propose a matter"),
