@@ -172,6 +172,12 @@ class Engine:
             raise RuntimeError("this engine has no clock: pass `now` or give it a clock")
         return self.clock.now()
 
+    @property
+    def catalog(self) -> Any:
+        """The vote methods and stage kinds of the loaded plugins (None without a
+        plugin host); the same as a hook's read-only view offers."""
+        return self.plugins.catalog if self.plugins is not None else None
+
     def ruleset_for(self, command: cmd.Command) -> RuleSet:
         if (
             isinstance(command, cmd.DeclineSuggestion)

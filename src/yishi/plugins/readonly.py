@@ -238,7 +238,8 @@ _MUTATORS = frozenset(
 
 class StoreView:
     """The reading half of a store: ``head``, ``read_all``, ``read_stream``,
-    ``stream_version``, ``hook_failures`` and the evidence files."""
+    ``stream_version``, ``hook_failures``, the evidence files, and which log it
+    is (``path`` of a file, ``community`` of a shared database; ``None`` if not)."""
 
     __slots__ = ("_store",)
 
@@ -266,6 +267,16 @@ class StoreView:
     @property
     def evidence(self) -> Any:
         return readonly(self._store.evidence)
+
+    # Which log this is, so a plugin configured per community finds its own
+    # settings: a SQLite file's path, a PostgreSQL store's community id.
+    @property
+    def path(self) -> Any:
+        return getattr(self._store, "path", None)
+
+    @property
+    def community(self) -> Any:
+        return getattr(self._store, "community", None)
 
     def __len__(self) -> int:
         return len(self._store)
@@ -310,6 +321,13 @@ class EngineView:
     @property
     def store(self) -> StoreView:
         return StoreView(self._engine.store)
+
+    @property
+    def catalog(self) -> Any:
+        """The vote methods and stage kinds in use (built-in and from plugins),
+        for a hook that names them in words; ``None`` without a plugin host."""
+        host = self._engine.plugins
+        return readonly(host.catalog) if host is not None else None
 
     def ruleset_for(self, command: Any) -> Any:
         return readonly(self._engine.ruleset_for(command))

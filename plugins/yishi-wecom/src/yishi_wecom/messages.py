@@ -64,7 +64,7 @@ def _message(engine: Any, event: ev.Event) -> Message | None:
     if isinstance(event, ev.MeetingConvened):
         title, ruleset = _matter(engine, event.matter)
         body = ruleset.bodies[event.body].name if ruleset and event.body in ruleset.bodies else ""
-        catalog = engine.plugins.catalog if engine.plugins is not None else BUILTIN_CATALOG
+        catalog = engine.catalog or BUILTIN_CATALOG  # the hook's read-only engine view
         method = catalog.vote_methods.get(event.method)
         lines = [f"事项：{title}", f"会议：{body or '会议'}，{day(event.date)}"]
         if event.place:
