@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import click
 
+from yishi.cli_options import LANG
 from yishi.i18n import message
 
 if TYPE_CHECKING:
@@ -40,15 +41,6 @@ class _Commands(click.Group):
         if _third_party_plugins():
             loaded_plugins()
         return super().list_commands(ctx)
-
-
-LANG = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="输出语言 / output language",
-)
 
 
 @click.group(
@@ -408,183 +400,18 @@ def _verify_other(location: str, points: list[Any], lang: str) -> Any:
         store.close()
 
 
-@main.command(
-    help="把记录从一处存储迁到另一处（SQLite ⇄ PostgreSQL），保留事件、哈希与附件，两侧核验。"
-    "Copy a log to another store, keeping events, hashes and attachments; verify both sides."
-)
-@click.argument("source")
-@click.argument("target")
-@LANG
-def migrate(source: str, target: str, lang: str) -> None:
-    from yishi.plugins.locations import backend_of, open_location
-    from yishi.store.migrate import MigrationRefused
-    from yishi.store.migrate import migrate as copy_log
-
-    if backend_of(source, loaded_plugins())[0] == "sqlite" and not Path(source).is_file():
-        click.echo(message("verify_no_file", lang, path=source), err=True)
-        sys.exit(2)
-    stores = []
-    try:
-        stores.append(open_location(source, loaded_plugins()))
-        if not getattr(stores[0], "exists", lambda: True)():
-            click.echo(message("verify_no_file", lang, path=source), err=True)
-            sys.exit(2)
-        stores.append(open_location(target, loaded_plugins()))
-        result = copy_log(*stores)
-    except LookupError as exc:
-        click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
-        sys.exit(2)
-    except MigrationRefused as exc:
-        click.echo(exc.message(lang), err=True)
-        sys.exit(1)
-    finally:
-        for store in stores:
-            store.close()
-    click.echo(
-        message(
-            "migrate_done",
-            lang,
-            records=result.records,
-            commands=result.commands,
-            files=result.evidence_files,
-            source=source,
-            target=target,
-            head=f"{result.head.size}:{result.head.hash}",
-        )
-    )
+# -- the tools for operators and plugin authors (yishi migrate, plugin new, plugins, hooks);
+# added last, so plugins see every built-in command
 
 
-@main.group(name="plugin", help="插件开发工具。Tools for plugin authors.")
-def plugin_group() -> None:
-    pass
+def _add_tool_commands() -> None:
+    from yishi.cli_tools import hooks, list_plugins, migrate, plugin_group
+
+    for command in (migrate, plugin_group, list_plugins, hooks):
+        main.add_command(command)
 
 
-@plugin_group.command(
-    name="new",
-    help="生成一个插件项目（含入口点、一个钩子和可直接通过的测试）。"
-    "Scaffold a plugin project that passes its own tests.",
-)
-@click.argument("name")
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="目标目录（默认 ./yishi-NAME）",
-)
-@LANG
-def plugin_new(name: str, directory: Path | None, lang: str) -> None:
-    from yishi.scaffold import ScaffoldError, scaffold
-
-    target = directory if directory is not None else Path(f"yishi-{name}")
-    try:
-        written = scaffold(name, target)
-    except ScaffoldError as exc:
-        click.echo(exc.message(lang), err=True)
-        sys.exit(2)
-    for path in written:
-        click.echo(str(path))
-    click.echo(
-        f"Next: pip install -e {target} && python -m pytest {target} && yishi plugins"
-        if lang == "en"
-        else f"下一步：pip install -e {target}，再 python -m pytest {target}，用 yishi plugins 查看"
-    )
-
-
-# -- plugins: keep this block last, so plugins see every built-in command ---------
-
-
-@main.command(
-    name="plugins",
-    help="列出已加载的插件、版本及其实现的钩子。List loaded plugins, their versions and hooks.",
-)
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@LANG
-def list_plugins(as_json: bool, lang: str) -> None:
-    host = loaded_plugins()
-    plugins = host.plugins() if host is not None else []
-    problems = host.problems if host is not None else []
-    if as_json:
-        document = {
-            "plugins": [
-                {
-                    "name": p.name,
-                    "version": p.version,
-                    "distribution": p.distribution,
-                    "hooks": list(p.hooks),
-                }
-                for p in plugins
-            ],
-            "problems": [
-                {"plugin": p.plugin, "step": p.step, "message": p.message} for p in problems
-            ],
-        }
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-    else:
-        en = lang == "en"
-        for plugin in plugins:
-            version = plugin.version or "—"
-            if plugin.version == "builtin" and not en:
-                version = "内置"
-            click.echo(f"{plugin.name}\t{version}\t{', '.join(plugin.hooks)}")
-        for problem in problems:
-            click.echo(problem.render(lang), err=True)
-    if problems:
-        sys.exit(1)
-
-
-@main.command(
-    help="列出发布后插件（公示发布、通知）的失败记录，可重试。"
-    "List after-commit plugin failures; --retry calls them again."
-)
-@click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="记录文件"
-)
-@click.option("--retry", is_flag=True, help="重新调用失败的插件 / call the failed hooks again")
-@click.option(
-    "--rules",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="重试时使用的本地规则文件（随附规则按 id 自动查找）",
-)
-@LANG
-def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> None:
-    from yishi.log import open_engine
-    from yishi.progress import Progress
-    from yishi.rulesets.problems import RuleSetError
-    from yishi.store.sqlite import SQLiteStore
-
-    path = db if db is not None else default_db()
-    en = lang == "en"
-    if not path.is_file():
-        click.echo((f"no log file at {path}" if en else f"找不到记录文件：{path}"), err=True)
-        sys.exit(2)
-    from yishi.cli_errors import reported
-
-    with reported(path, lang):
-        if retry:
-            try:
-                with Progress("读取记录" if not en else "reading the log") as bar:
-                    engine = open_engine(path, plugins=loaded_plugins(), rules=rules, progress=bar)
-            except RuleSetError as exc:
-                click.echo(exc.render(lang), err=True)
-                sys.exit(1)
-            failures = engine.retry_hooks()
-            engine.store.close()
-        else:
-            with SQLiteStore(path) as store:
-                failures = store.hook_failures()
-    for f in failures:
-        where = (
-            f"records {f.first}-{f.last}, {f.attempts} attempt(s)"
-            if en
-            else f"第 {f.first}–{f.last} 条记录，已尝试 {f.attempts} 次"
-        )
-        click.echo(f"#{f.id} {f.plugin} {f.hook} {where}：{f.error}")
-    if failures:
-        click.echo((f"{len(failures)} waiting" if en else f"共 {len(failures)} 项待重试"), err=True)
-        sys.exit(1)
-    click.echo("no failures waiting" if en else "没有待重试的插件调用。")
+_add_tool_commands()
 
 
 def _load_plugins(group: click.Group) -> PluginHost | None:
