@@ -15,6 +15,8 @@ keys and drop the exact spelling.
 
 from __future__ import annotations
 
+from yishi_postgres import ballot_box
+
 PARTITIONS = 16  # hash partitions of the event table; see docs/scale.md for the choice
 SCHEMA_LOCK = 7_311_001  # advisory lock key: concurrent first opens create the tables once
 CHANNEL = "yishi_events"  # NOTIFY channel; the payload is the community
@@ -80,4 +82,4 @@ def partitions(count: int = PARTITIONS) -> str:
 
 
 def ddl() -> str:
-    return TABLES + partitions()
+    return TABLES + ballot_box.TABLE + partitions()

@@ -49,7 +49,7 @@ from yishi.store.base import (
 )
 from yishi.store.chain import GENESIS
 from yishi.store.records import Record, make_records
-from yishi_postgres import schema
+from yishi_postgres import ballot_box, schema
 from yishi_postgres.evidence import PostgresEvidence
 from yishi_postgres.failures import HookFailures
 from yishi_postgres.location import split_location
@@ -65,6 +65,8 @@ class _Append:
     batch: Batch
     command: str | None
     fingerprint: str
+    sealed: Sequence[tuple[str, str, int]] = ()
+    opened: Sequence[str] = ()
     done: bool = False
     result: list[StoredEvent] = attrs.field(factory=list)
     error: BaseException | None = None
@@ -151,11 +153,19 @@ class PostgresStore(HookFailures):
     # -- writing ---------------------------------------------------------------
 
     def append(
-        self, batch: Batch, *, command: str | None = None, fingerprint: str = ""
+        self,
+        batch: Batch,
+        *,
+        command: str | None = None,
+        fingerprint: str = "",
+        sealed: Sequence[tuple[str, str, int]] = (),
+        opened: Sequence[str] = (),
     ) -> list[StoredEvent]:
+        """``sealed`` and ``opened`` go to the ballot box (:mod:`yishi_postgres.ballot_box`),
+        in the same transaction as the records."""
         if not batch:
             return []
-        request = _Append(list(batch), command, fingerprint)
+        request = _Append(list(batch), command, fingerprint, sealed, opened)
         if not self.group_commit:
             with self._write_lock:
                 self._commit([request])
@@ -163,6 +173,9 @@ class PostgresStore(HookFailures):
             self._join(request)
         if request.error is not None:
             raise request.error
+        if opened:
+            with self._read_lock:
+                ballot_box.vacuum(self._reader)
         return request.result
 
     def _join(self, request: _Append) -> None:
@@ -271,7 +284,13 @@ class PostgresStore(HookFailures):
         next position is taken and its UNIQUE key refuses the rows; then (and for
         anything unusual: a command key, a long batch, a stream not seen) this
         returns False and the append goes the careful way, reading under the lock."""
-        if self._last is None or request.command is not None or len(request.batch) >= COPY_FROM:
+        if (
+            self._last is None
+            or request.command is not None
+            or len(request.batch) >= COPY_FROM
+            or request.sealed
+            or request.opened
+        ):
             return False
         head, versions = self._last
         if any(stream not in versions for stream, _, _ in request.batch):
@@ -374,6 +393,8 @@ class PostgresStore(HookFailures):
                     records[-1].seq,
                 ),
             )
+        if request.sealed or request.opened:
+            ballot_box.write(db, self.community, request.sealed, request.opened)
         request.result = stored
         return records
 
@@ -493,6 +514,11 @@ class PostgresStore(HookFailures):
             (self.community, row[1], row[2]),
         ).fetchall()
         return row[0], [_stored(r) for r in rows]
+
+    def sealed_ballots(self, meeting: str) -> list[str]:
+        """The sealed ballots of a meeting not yet closed, sorted (never in cast order)."""
+        with self._read_lock:
+            return ballot_box.read(self._reader, self.community, meeting)
 
     def recorded(self, command: str) -> tuple[str, list[StoredEvent]] | None:
         with self._read_lock:
