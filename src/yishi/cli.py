@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import click
 
 from yishi.cli_options import LANG
@@ -41,6 +40,48 @@ class _Commands(click.Group):
         if _third_party_plugins():
             loaded_plugins()
         return super().list_commands(ctx)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The listing of ``--help``: plugin commands as remembered (cli_help_cache)."""
+        from yishi import cli_help_cache as cache
+
+        try:
+            files = [] if PLUGINS is not _UNLOADED or _autoload_off() else cache.declared()
+            key = cache.key(files) if files else ""
+        except OSError:
+            key = ""
+        remembered = cache.read(key) if key else None
+        if remembered is None:
+            builtin = set(self.commands)
+            super().format_commands(ctx, formatter)  # loads the plugins
+            if key:
+                cache.write(
+                    key, {n: _help_fields(c) for n, c in self.commands.items() if n not in builtin}
+                )
+            return
+        listed = dict(self.commands)
+        for name, fields in remembered.items():
+            listed.setdefault(name, click.Command(name, **fields))  # type: ignore[arg-type]
+        rows = [(n, c) for n, c in sorted(listed.items()) if not c.hidden]
+        if rows:
+            limit = formatter.width - 6 - max(len(n) for n, _ in rows)
+            from gettext import gettext  # as click words its own listing
+
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in rows])
+
+
+def _help_fields(command: click.Command) -> dict[str, object]:
+    return {
+        "help": command.help,
+        "short_help": command.short_help,
+        "hidden": command.hidden,
+        "deprecated": command.deprecated,
+    }
+
+
+def _autoload_off() -> bool:
+    return bool(os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"))
 
 
 @click.group(
@@ -309,6 +350,8 @@ def verify(
             # The meaning, after the chain: verdicts recounted, facts recorded once,
             # the commands table, published notices (yishi/audit.py).
             audited = audit_sqlite(log_path, known, notice_paths(notices))
+        import attrs  # not at the top: ``yishi --help`` does without it
+
         report = attrs.evolve(
             report, damage=tuple(sorted((*report.damage, *audited.damage), key=lambda d: d.seq))
         )
@@ -447,22 +490,16 @@ def loaded_plugins() -> PluginHost | None:
 
 def _third_party_plugins() -> bool:
     """Whether any installed distribution declares a yishi plugin (whose commands
-    ``--help`` must list). Reads the ``entry_points.txt`` files that
-    ``importlib.metadata`` would read, without importing it (it costs more than
-    the rest of ``--help``); when in doubt, says yes."""
-    if os.environ.get("YISHI_DISABLE_PLUGIN_AUTOLOAD"):
+    ``--help`` must list), without importing ``importlib.metadata`` (it costs
+    more than the rest of ``--help``); when in doubt, says yes."""
+    if _autoload_off():
         return False
+    from yishi.cli_help_cache import declared
+
     try:
-        for entry in sys.path:
-            folder = Path(entry or ".")
-            if not folder.is_dir():
-                continue
-            for found in folder.glob("*.*-info/entry_points.txt"):
-                if "[yishi]" in found.read_text(encoding="utf-8", errors="replace"):
-                    return True
+        return bool(declared())
     except OSError:
         return True
-    return False
 
 
 def plugin_catalog() -> Catalog | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,6 +73,8 @@ def serve(
     os.environ["YISHI_WEB_CORS"] = " ".join(cors)
     os.environ["YISHI_WEB_SECRET_ENV"] = portal_secret_env
     # every worker must sign sessions with the same key, or a sign-in works on one only
+    import secrets  # here, not at the top: ``yishi --help`` does without hmac and OpenSSL
+
     os.environ.setdefault("YISHI_SECRET_KEY", secrets.token_urlsafe(32))
     click.echo(f"http://{host}:{port}/c/{slug}/  ({path})")
     uvicorn.run(
@@ -126,6 +126,8 @@ def token(actor: str, label: str, db: Path | None) -> None:
 @click.argument("actor")
 @DB
 def password(actor: str, db: Path | None) -> None:
+    import getpass
+
     secret = os.environ.get("YISHI_PASSWORD") or getpass.getpass("密码 / password: ")
     try:
         _store(db).set_password(actor, secret)
