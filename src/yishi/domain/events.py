@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from yishi.domain.codec import decode, encode_fields
+from yishi.domain.codec import decode, encode_tagged
 from yishi.domain.evidence import Evidence
 
 EVENT_TYPES: dict[str, type[Event]] = {}
@@ -50,7 +50,7 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The canonical encoding, which the hash chain is computed over: its
         output for an existing event must never change."""
-        return {"type": self.type, **encode_fields(self)}
+        return encode_tagged(self)  # {"type": self.type, **encode_fields(self)}
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:

@@ -74,7 +74,7 @@ def encode_checked(event: Event) -> str:
     try:
         data = event.to_dict()
         payload = canonical(data)
-        check_round_trip(type(event), data)
+        check_round_trip(type(event), data, event)
         payload.encode("utf-8")  # a lone surrogate has no UTF-8 form to hash
     except (TypeError, ValueError, KeyError, OverflowError, RecursionError) as exc:
         raise UnencodableEvent(event.type, f"{type(exc).__name__}: {exc}") from None
