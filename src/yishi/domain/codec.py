@@ -53,7 +53,7 @@ def _encoder_for(cls: type) -> Callable[[Any, bool], dict[str, Any]]:
     scope: dict[str, Any] = {"_type": type, "_plain": _PLAIN, "_encode": _encode}
     exec(compile("\n".join(lines), f"<yishi encoder {cls.__qualname__}>", "exec"), scope)
     _ENCODERS[cls] = encoder = scope["encode"]
-    return encoder  # type: ignore[no-any-return]
+    return encoder
 
 
 def _encode(value: Any, nested: bool = False) -> Any:
