@@ -41,10 +41,12 @@ class Tally:
     def __init__(self) -> None:
         self.count = 0
         self.seconds = 0.0
+        self.cpu = 0.0  # this process's CPU time (user + system) in the same windows
 
-    def add(self, count: int, seconds: float) -> None:
+    def add(self, count: int, seconds: float, cpu: float = 0.0) -> None:
         self.count += count
         self.seconds += seconds
+        self.cpu += cpu
 
     @property
     def rate(self) -> float:
@@ -101,6 +103,7 @@ class Minimal:
         payloads, db, sha = self.payloads(n), self.db, hashlib.sha256
         latencies = []
         clock = time.perf_counter
+        cpu = time.process_time()
         start = clock()
         for payload in payloads:
             began = clock()
@@ -110,18 +113,21 @@ class Minimal:
             db.execute(INSERT, (self.seq, "matter-m00001", self.seq, payload, self.prev))
             db.execute("COMMIT")
             latencies.append(clock() - began)
-        self.single.add(n, clock() - start)
+        self.single.add(n, clock() - start, time.process_time() - cpu)
         return latencies
 
     def in_batches(self, n: int, batch: int = 1_000) -> None:
         payloads, db = self.payloads(n), self.db
+        cpu = time.process_time()
         start = time.perf_counter()
         for at in range(0, n, batch):
             rows = self.chain(payloads[at : at + batch])
             db.execute("BEGIN IMMEDIATE")
             db.executemany(INSERT, rows)
             db.execute("COMMIT")
-        (self.batched if batch == 1_000 else self.whole).add(n, time.perf_counter() - start)
+        (self.batched if batch == 1_000 else self.whole).add(
+            n, time.perf_counter() - start, time.process_time() - cpu
+        )
 
     def close(self) -> None:
         self.db.close()
