@@ -400,3 +400,30 @@ def _empty() -> Any:
     from yishi.stats import _Counts
 
     return _Counts()
+
+
+# -- the same figures over HTTP ---------------------------------------------------------
+
+
+def test_the_web_serves_the_same_document(logs):
+    from starlette.testclient import TestClient
+
+    from yishi.log import open_engine
+    from yishi.web import create_app
+
+    db = logs["09_zhihui_yun"]
+    engine = open_engine(db)
+    try:
+        with TestClient(create_app(engine, secret_key="k")) as client:
+            got = client.get("/api/v1/c/main/stats?from=2026-09-01&to=2026-10-31")
+            assert got.status_code == 200
+            assert got.json() == stats(db, "--from", "2026-09-01", "--to", "2026-10-31")
+            bad = client.get("/api/v1/c/main/stats?to=2026-02-30").json()["error"]
+            assert bad["field"] == "to" and bad["code"] == "stats_bad_date"
+            assert "2026-02-30" in bad["message"]["zh"]
+            back = client.get("/api/v1/c/main/stats?from=2026-09-02&to=2026-09-01")
+            assert back.status_code == 422 and back.json()["error"]["code"] == "stats_reversed"
+            year = client.get("/api/v1/c/main/stats").json()["period"]
+            assert year["from"].endswith("-01-01") and year["to"].endswith("-12-31")
+    finally:
+        engine.store.close()
