@@ -448,9 +448,10 @@ def _verify_other(location: str, points: list[Any], lang: str) -> Any:
 
 
 def _add_tool_commands() -> None:
+    from yishi.cli_stats import stats
     from yishi.cli_tools import hooks, list_plugins, migrate, plugin_group
 
-    for command in (migrate, plugin_group, list_plugins, hooks):
+    for command in (migrate, plugin_group, list_plugins, hooks, stats):
         main.add_command(command)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -16,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yishi.engine import Engine
-from yishi.web import api, board, embed, pages, sse
+from yishi.web import api, board, embed, pages, sse, stats
 from yishi.web.config import Community, WebConfig
 from yishi.web.openapi import document
 from yishi.web.state import WebState
@@ -60,11 +60,14 @@ def create_app(
         Route("/healthz", lambda r: JSONResponse({"ok": True})),
         Route("/api/v1/c/{community}/events", sse.events),
         *api.ROUTES,
+        *stats.ROUTES,
         *embed.ROUTES,
         *board.ROUTES,
         *pages.ROUTES,
     ]
     middleware = [
+        # current board pages from memory, before the layers below (bench/web.py)
+        Middleware(board.BoardFastPath, web=web, security=security_headers(config)),
         Middleware(SecurityHeaders, config=config),
         Middleware(
             CORSMiddleware,
@@ -115,39 +118,45 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, config: WebConfig) -> None:
         self.app = app
-        self.frames: dict[str, str] = {}
-        for slug, community in config.communities.items():
-            allowed = " ".join(["'self'", *community.frame_ancestors])
-            self.frames[slug] = allowed
+        self.headers = security_headers(config)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        ancestors = "'none'"
-        parts = path.split("/")
-        community = len(parts) > 2 and parts[1] == "c" and parts[2] in self.frames
-        private = len(parts) > 3 and parts[3] in ("console", "signin")
-        if community and not private:
-            ancestors = self.frames[parts[2]]
-        csp = f"{CSP}; frame-ancestors {ancestors}".encode()
+        added = self.headers(scope["path"])
 
         async def send_with(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", csp),
-                    (b"x-content-type-options", b"nosniff"),
-                    # an embed URL carries a portal signature: never send it to another
-                    # site ("no-referrer" would also make browsers send Origin: null on
-                    # our own form posts, which the CSRF check refuses)
-                    (b"referrer-policy", b"same-origin"),
-                ]
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", []), *added]
             await send(message)
 
         await self.app(scope, receive, send_with)
+
+
+def security_headers(config: WebConfig) -> Callable[[str], list[tuple[bytes, bytes]]]:
+    """The security headers of a response to ``path``."""
+    frames: dict[str, str] = {}
+    for slug, community in config.communities.items():
+        frames[slug] = " ".join(["'self'", *community.frame_ancestors])
+
+    def headers(path: str) -> list[tuple[bytes, bytes]]:
+        ancestors = "'none'"
+        parts = path.split("/")
+        community = len(parts) > 2 and parts[1] == "c" and parts[2] in frames
+        private = len(parts) > 3 and parts[3] in ("console", "signin")
+        if community and not private:
+            ancestors = frames[parts[2]]
+        return [
+            (b"content-security-policy", f"{CSP}; frame-ancestors {ancestors}".encode()),
+            (b"x-content-type-options", b"nosniff"),
+            # an embed URL carries a portal signature: never send it to another
+            # site ("no-referrer" would also make browsers send Origin: null on
+            # our own form posts, which the CSRF check refuses)
+            (b"referrer-policy", b"same-origin"),
+        ]
+
+    return headers
 
 
 def dumps(value: Any) -> str:

@@ -176,6 +176,16 @@ def document(title: str = "yishi 议事 API") -> dict[str, Any]:
     )
     board["get"]["responses"]["304"] = {"description": "not changed since the ETag given"}
     paths[f"{prefix}/board"] = board
+    day = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+    paths[f"{prefix}/stats"] = _get(
+        "figures per council for a period (yishi-stats/1; docs/stats.md)",
+        [
+            {"name": "from", "in": "query", "schema": day},
+            {"name": "to", "in": "query", "schema": day},
+        ],
+        obj,
+        422,
+    )
     paths[f"{prefix}/verify"] = _get(
         "find the notice a verification code belongs to",
         [
