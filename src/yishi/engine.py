@@ -523,7 +523,9 @@ class Engine:
         for item in stored:
             if isinstance(item.event, ev.DisclosurePublished):
                 disclosure = self.state.disclosures[item.event.disclosure]
-                ruleset = self.rulesets[self.state.matters[disclosure.matter].procedure]
+                ruleset = self.rulesets[
+                    disclosure.procedure or self.state.matters[disclosure.matter].procedure
+                ]
                 notice = build_notice(disclosure, self.state, ruleset, item.position)
                 calls.append(
                     ("yishi_disclosure_published", {"engine": view, "notice": readonly(notice)})

@@ -442,8 +442,8 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
             held_by = f" ({body_name})" if en else f"（{body_name}）"
         return [f"    → {(stage.name_en or stage.name) if en else stage.name}{held_by}  [{reason}]"]
     if isinstance(event, ev.MatterHandedOff):
-        why = event.reason_en or event.reason if en else event.reason
-        return [f"    ⇒ {handoff_text(event, report.rulesets, lang)}", f"       {why}"]
+        because = (event.reason_en or event.reason) if en else event.reason
+        return [f"    ⇒ {handoff_text(event, report.rulesets, lang)}", f"       {because}"]
     if isinstance(event, ev.MatterClosed):
         return [
             f"    ■ {'closed' if en else '事项结束'}{colon}{event.reason_en if en else event.reason}"

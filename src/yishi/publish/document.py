@@ -10,7 +10,7 @@ masked by the same privacy rules. Its JSON form is the stable, versioned
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from yishi.domain.rules import RuleSet
@@ -128,10 +128,18 @@ def build_document(
     *,
     lang: str = "zh",
     policy: PrivacyPolicy | None = None,
+    rulesets: Mapping[str, RuleSet] | None = None,
 ) -> dict[str, Any]:
     """The document of one disclosure, in ``lang``; ``events`` is the log (events or
-    stored records), of which this matter's are read for the timeline and evidence."""
+    stored records), of which this matter's are read for the timeline and evidence.
+
+    ``rulesets``: the community's procedures, for a matter handed from one council
+    to another; the notice is then read under the procedure it was posted in, and
+    its timeline carries the earlier councils' meetings, votes and opinions."""
     en = lang == "en"
+    d = state.disclosures[disclosure_id]
+    if rulesets is not None and d.procedure in rulesets:
+        ruleset = rulesets[d.procedure]
     # the rule set's own rules always apply; a publisher's policy can only add to them
     policy = PrivacyPolicy.from_ruleset(ruleset) | (policy or PrivacyPolicy())
     d = state.disclosures[disclosure_id]
@@ -183,7 +191,9 @@ def build_document(
         "objecting": _objecting(d, lang),
         "objections": _objections(d, state, lang),
         "implementation": _implementation(d, matter, own, lang),
-        "timeline": timeline(own, state, ruleset, lang, hidden, policy.withhold_fields),
+        "timeline": timeline(
+            own, state, ruleset, lang, hidden, policy.withhold_fields, rulesets=rulesets
+        ),
         "checkpoint": checkpoint,
         "code": verification_code(d.id, checkpoint) if checkpoint else None,
         "withheld": sorted(hidden | policy.withhold_fields),

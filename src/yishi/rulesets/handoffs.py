@@ -24,7 +24,7 @@ def check_handoffs(ruleset: RuleSet, file: str, catalog: Catalog | None) -> list
     for where, t in targets(ruleset):
         if t.procedure is None or t.stage is None or t.procedure == ruleset.id:
             continue  # reported by refs.py
-        target = _find(t.procedure, file, catalog)
+        target = find_target(t.procedure, file, catalog)
         if target is None:
             out.append(
                 Problem(
@@ -97,7 +97,8 @@ def _statutory_skipped(target: RuleSet, entry: str) -> list[str]:
     return []  # an out-of-sequence entry: reached only by a rule of its own
 
 
-def _find(ref: str, file: str, catalog: Catalog | None) -> RuleSet | None:
+def find_target(ref: str, file: str, catalog: Catalog | None) -> RuleSet | None:
+    """The rule set ``ref`` a hand-off in ``file`` names: beside it, else shipped."""
     from yishi.rulesets.loader import load_unfollowed
     from yishi.rulesets.registry import shipped
 
