@@ -526,7 +526,7 @@ class Engine:
                 ruleset = self.rulesets[
                     disclosure.procedure or self.state.matters[disclosure.matter].procedure
                 ]
-                notice = build_notice(disclosure, self.state, ruleset, item.position)
+                notice = build_notice(disclosure, self.state, ruleset, item.position, self.rulesets)
                 calls.append(
                     ("yishi_disclosure_published", {"engine": view, "notice": readonly(notice)})
                 )

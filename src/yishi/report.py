@@ -100,8 +100,8 @@ def to_json(report: RunReport) -> dict[str, Any]:
                     for o in (state.objections[i] for i in d.objections)
                 ],
                 "text": {
-                    "zh": render_notice(d, state, rulesets.get(d.procedure, rs), "zh"),
-                    "en": render_notice(d, state, rulesets.get(d.procedure, rs), "en"),
+                    "zh": render_notice(d, state, rulesets.get(d.procedure, rs), "zh", rulesets),
+                    "en": render_notice(d, state, rulesets.get(d.procedure, rs), "en", rulesets),
                 },
                 **({"procedure": d.procedure} if d.matter in moved else {}),
             }
@@ -449,7 +449,9 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
             f"    ■ {'closed' if en else '事项结束'}{colon}{event.reason_en if en else event.reason}"
         ]
     if isinstance(event, ev.DisclosurePublished):
-        notice = render_notice(state.disclosures[event.disclosure], state, rs, lang)
+        notice = render_notice(
+            state.disclosures[event.disclosure], state, rs, lang, report.rulesets
+        )
         return (
             ["    ┌" + "─" * 30]
             + ["    │ " + line for line in notice.splitlines()]

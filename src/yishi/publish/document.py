@@ -16,7 +16,7 @@ from typing import Any
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import Disclosure, State
 from yishi.publish.code import verification_code
-from yishi.publish.notice import method_name
+from yishi.publish.notice import decided_under, method_name, sitting_word
 from yishi.publish.privacy import (
     WITHHELD,
     WITHHELD_EN,
@@ -174,7 +174,7 @@ def build_document(
             "status": matter.status,
             "procedure": (ruleset.title_en or ruleset.title) if en else ruleset.title,
         },
-        "decisions": _decisions(content, state, ruleset, lang),
+        "decisions": _decisions(content, state, ruleset, lang, rulesets),
         "approvals": [
             {
                 "by": a.get("by", ""),
@@ -241,11 +241,18 @@ def _withhold_section(doc: dict[str, Any], section: str, en: bool) -> None:
         doc["approvals"] = []
 
 
-def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[dict[str, Any]]:
+def _decisions(
+    content: Any,
+    state: State,
+    ruleset: RuleSet,
+    lang: str,
+    rulesets: Mapping[str, RuleSet] | None = None,
+) -> list[dict[str, Any]]:
     en = lang == "en"
     key = "en" if en else "zh"
     out = []
     for d in content.get("decisions", []):
+        held, council = decided_under(d, ruleset, rulesets, lang)
         explanation = [d["quorum"][key]] if d.get("quorum") else []
         if d.get("threshold"):
             explanation += d["threshold"][key].splitlines()
@@ -258,9 +265,9 @@ def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[
         out.append(
             {
                 "date": d["date"],
-                "stage": stage_name(ruleset, d["stage"], lang),
-                "body": body_name(ruleset, d["body"], lang),
-                "method": method_name(ruleset, d["method"], lang),
+                "stage": council + stage_name(held, d["stage"], lang),
+                "body": body_name(held, d["body"], lang),
+                "method": method_name(held, d["method"], lang) + sitting_word(held, d, lang),
                 "outcome": d["outcome"],
                 "outcome_label": OUTCOME.get(d["outcome"], (d["outcome"],) * 2)[1 if en else 0],
                 "counts": counts_public(d.get("counts", {})),
