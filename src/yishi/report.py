@@ -258,9 +258,10 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
 
     out = [
         ("Scenario: " if en else "场景：") + report.scenario.title,
-        *(
-            ("Rule set: " if en else "规则：")
-            + (f"{r.title_en or r.title} ({r.id})" if en else f"{r.title}（{r.id}）")
+        # one line: the first is the default procedure, the others the community's other councils
+        ("Rule set: " if en else "规则：")
+        + ("; " if en else "；").join(
+            f"{r.title_en or r.title} ({r.id})" if en else f"{r.title}（{r.id}）"
             for r in report.rulesets.values()
         ),
         "",
