@@ -96,7 +96,7 @@ def test_rule_set_names_are_names(ruleset_id: str) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_timeline_reads_without_identifiers(path, lang: str) -> None:
     report = run_scenario(load_scenario(path))
-    ids = _identifiers(report.ruleset)
+    ids = set().union(*(_identifiers(rs) for rs in report.rulesets.values()))
     # The header names the rule set by the id the scenario file gives it.
     lines = to_text(report, lang).splitlines()[2:]
     leaks = {line: _leaks(line, ids) for line in lines if _leaks(line, ids)}

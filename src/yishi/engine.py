@@ -26,6 +26,7 @@ from yishi import secret_ballots
 from yishi.clock import Clock
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain import handoff
 from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
@@ -75,6 +76,7 @@ class Engine:
         plugins: PluginHost | None = None,
         clock: Clock | None = None,
         progress: Callable[[int], None] | None = None,
+        routes: Mapping[str, str] | None = None,
     ) -> None:
         if isinstance(rulesets, RuleSet):
             rulesets = {rulesets.id: rulesets}
@@ -84,6 +86,11 @@ class Engine:
         self.default = default if default is not None else next(iter(self.rulesets))
         if self.default not in self.rulesets:
             raise KeyError(self.default)
+        # The community's 小微权力清单 routing: matter type -> procedure (domain/handoff.py).
+        self.routes = dict(routes or {})
+        for matter_type, procedure in self.routes.items():
+            if procedure not in self.rulesets:
+                raise KeyError(f"{matter_type} -> {procedure}")
         self.store = store
         self.plugins = plugins
         self.clock = clock
@@ -184,6 +191,13 @@ class Engine:
             and command.suggestion in self.state.suggestions
         ):
             return self.rulesets[self.state.suggestions[command.suggestion].procedure]
+        if isinstance(command, cmd.ProposeMatter) and len(self.rulesets) > 1:
+            procedure = handoff.route(self.rulesets, self.routes, self.default, command.matter_type)
+            return self.rulesets[procedure]
+        if isinstance(command, cmd.MergeSuggestions) and len(self.rulesets) > 1:
+            for suggestion in command.suggestions:  # merged where they were made
+                if suggestion in self.state.suggestions:
+                    return self.rulesets[self.state.suggestions[suggestion].procedure]
         matter_id = self._matter_of(command)
         if matter_id is not None:
             matter = self.state.matters.get(matter_id)
@@ -227,7 +241,7 @@ class Engine:
         for _ in range(RETRIES):
             self.catch_up()
             try:
-                events = decide(self.state, command, self.ruleset_for(command), at)
+                events = self._decide(command, self.ruleset_for(command), at)
             except Refusal:
                 # A copy of this very request (same key) may have been committed by
                 # another process since we looked: then its receipt is the answer.
@@ -252,6 +266,10 @@ class Engine:
                 raise Refusal("unrecordable", event=exc.event_type, detail=exc.detail) from None
             return [s.event for s in stored]
         raise Refusal("busy", attempts=RETRIES, retry_after=BUSY_RETRY_AFTER)
+
+    def _decide(self, command: cmd.Command, ruleset: RuleSet, at: dt.datetime) -> list[ev.Event]:
+        """``decide``, with any hand-off checked against the procedures this engine holds."""
+        return handoff.resolve(decide(self.state, command, ruleset, at), self.rulesets)
 
     def _fingerprint(self, command: cmd.Command) -> str:
         meeting = getattr(command, "meeting", None)
@@ -288,7 +306,7 @@ class Engine:
         for ruleset in self.rulesets.values():
             for _ in range(RETRIES):
                 self.catch_up()
-                events = decide(self.state, cmd.Tick(actor="system"), ruleset, at)
+                events = self._decide(cmd.Tick(actor="system"), ruleset, at)
                 try:
                     self._append(events, None, "")
                 except (ConcurrencyError, DuplicateFact):
@@ -400,7 +418,7 @@ class Engine:
                 return
         try:
             ruleset = request.ruleset or self.ruleset_for(request.command)
-            events = decide(self.state, request.command, ruleset, request.at)
+            events = self._decide(request.command, ruleset, request.at)
         except Exception as exc:  # a refusal (or a bug) in deciding: nothing was changed
             request.error = exc
             return
@@ -505,8 +523,10 @@ class Engine:
         for item in stored:
             if isinstance(item.event, ev.DisclosurePublished):
                 disclosure = self.state.disclosures[item.event.disclosure]
-                ruleset = self.rulesets[self.state.matters[disclosure.matter].procedure]
-                notice = build_notice(disclosure, self.state, ruleset, item.position)
+                ruleset = self.rulesets[
+                    disclosure.procedure or self.state.matters[disclosure.matter].procedure
+                ]
+                notice = build_notice(disclosure, self.state, ruleset, item.position, self.rulesets)
                 calls.append(
                     ("yishi_disclosure_published", {"engine": view, "notice": readonly(notice)})
                 )

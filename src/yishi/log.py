@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from yishi.clock import Clock, SystemClock
 from yishi.domain import events as ev
+from yishi.domain import handoff
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
 from yishi.rulesets.loader import load
+from yishi.rulesets.problems import RuleSetError
 from yishi.rulesets.registry import find
 from yishi.store.sqlite import SQLiteStore
 
@@ -31,7 +33,12 @@ def procedures(store: SQLiteStore) -> list[str]:
     Only those records are read (SQLite finds them by their ``type`` column), so
     opening a log decodes it once, in the engine's catch-up, not twice."""
     found: dict[str, None] = {}
-    types = (ev.MatterProposed.__name__, ev.SuggestionSubmitted.__name__)
+    # a hand-off names its target as "procedure" too
+    types = (
+        ev.MatterProposed.__name__,
+        ev.SuggestionSubmitted.__name__,
+        ev.MatterHandedOff.__name__,
+    )
     for payload in store.payloads_of(types):
         procedure = json.loads(payload).get("procedure")
         if isinstance(procedure, str):
@@ -51,14 +58,24 @@ def log_rulesets(
     catalog = plugins.catalog if plugins is not None else None
     given = {r.id: r for r in (load(p, catalog=catalog) for p in rules)}
     rulesets: dict[str, RuleSet] = {}
-    for ruleset_id in procedures(store) or [DEFAULT_PROCEDURE]:
+    named = procedures(store) or [DEFAULT_PROCEDURE]
+    wanted = list(named)
+    for ruleset_id in wanted:  # grows: the procedures their rules hand matters to
         beside = Path(path).parent / f"{ruleset_id}.toml"
-        if ruleset_id in given:
-            rulesets[ruleset_id] = given[ruleset_id]
-        elif beside.is_file():
-            rulesets[ruleset_id] = load(beside, catalog=catalog)
-        else:
-            rulesets[ruleset_id] = find(ruleset_id, catalog=catalog)
+        try:
+            if ruleset_id in given:
+                rulesets[ruleset_id] = given[ruleset_id]
+            elif beside.is_file():
+                rulesets[ruleset_id] = load(beside, catalog=catalog)
+            else:
+                rulesets[ruleset_id] = find(ruleset_id, catalog=catalog)
+        except RuleSetError:
+            if ruleset_id in named:
+                raise
+            continue  # a hand-off not yet taken: refused, with its reason, if it is
+        for _, t in handoff.targets(rulesets[ruleset_id]):
+            if t.procedure is not None and t.procedure not in wanted:
+                wanted.append(t.procedure)
     return rulesets
 
 

@@ -11,7 +11,7 @@ JSON, docs/scenarios.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -20,6 +20,7 @@ from yishi.domain import events as ev
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
 from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import Matter, State
+from yishi.publish.procedures import Procedures
 
 _STATUS = {
     "in_progress": ("进行中", "in progress"),
@@ -48,8 +49,11 @@ def matter_outcome(state: State, ruleset: RuleSet, matter: Matter) -> dict[str, 
     }
 
 
-def suggestions(state: State, ruleset: RuleSet) -> list[dict[str, Any]]:
-    """Each suggestion with the outcome its submitter can see."""
+def suggestions(
+    state: State, ruleset: RuleSet, rulesets: Mapping[str, RuleSet] | None = None
+) -> list[dict[str, Any]]:
+    """Each suggestion with the outcome its submitter can see; ``rulesets``: every
+    procedure of a community with several councils (a topic may have moved on)."""
     found = []
     for s in state.suggestions.values():
         entry: dict[str, Any] = {
@@ -64,7 +68,10 @@ def suggestions(state: State, ruleset: RuleSet) -> list[dict[str, Any]]:
         }
         if s.status == "merged" and s.matter in state.matters:
             entry["merged_into"] = s.matter
-            entry["topic_outcome"] = matter_outcome(state, ruleset, state.matters[s.matter])
+            topic = state.matters[s.matter]
+            entry["topic_outcome"] = matter_outcome(
+                state, (rulesets or {}).get(topic.procedure, ruleset), topic
+            )
         elif s.status == "declined":
             entry["declined_reason"] = s.reason
         entry["outcome"] = {
@@ -109,17 +116,25 @@ def percent(rate: Fraction) -> tuple[str, bool]:
     return f"{text}%", exact
 
 
-def evaluations(events: Iterable[ev.Event], state: State, ruleset: RuleSet) -> list[dict[str, Any]]:
-    """Every closed evaluation, with counts per rating as they stood when it closed."""
+def evaluations(
+    events: Iterable[ev.Event],
+    state: State,
+    ruleset: RuleSet,
+    rulesets: Mapping[str, RuleSet] | None = None,
+) -> list[dict[str, Any]]:
+    """Every closed evaluation, with counts per rating as they stood when it closed;
+    with ``rulesets``, each under the procedure its matter followed then."""
+    where = Procedures(rulesets or {}, ruleset)
     ratings: dict[str, dict[str, str]] = {}  # matter -> person -> rating, this round
     stages: dict[str, str] = {}  # matter -> the stage it is in
     verdicts: list[dict[str, Any]] = []
     waiting: dict[str, dict[str, Any]] = {}  # matter -> verdict whose sequel is not yet seen
     for event in events:
+        decided_under = where.see(event)
         if isinstance(event, ev.RatingSubmitted):
             ratings.setdefault(event.matter, {})[event.person] = event.rating
         elif isinstance(event, ev.EvaluationClosed):
-            stage = _stage(ruleset, stages.get(event.matter))
+            stage = _stage(decided_under, stages.get(event.matter))
             verdict = _verdict(event, ratings.pop(event.matter, {}), stage)
             verdicts.append(verdict)
             waiting[event.matter] = verdict
@@ -266,9 +281,10 @@ def evaluation_lines(
     state: State,
     ruleset: RuleSet,
     lang: str,
+    rulesets: Mapping[str, RuleSet] | None = None,
 ) -> list[str]:
     """Counts per rating, the rate and the rule, as the JSON's ``evaluations`` gives them."""
-    for verdict in evaluations(events, state, ruleset):
+    for verdict in evaluations(events, state, ruleset, rulesets):
         if verdict["matter"] != event.matter or verdict["closed_at"] != event.at.isoformat():
             continue
         rate = verdict["rate"]

@@ -6,6 +6,8 @@ tests hold it stable.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -13,8 +15,12 @@ import attrs
 from yishi import outcomes
 from yishi.domain import events as ev
 from yishi.domain.periods import Period, describe
+from yishi.domain.rules import RuleSet
+from yishi.domain.sittings import SITTING_WORDS, sitting_kind
+from yishi.domain.state import HandOff, Meeting
 from yishi.domain.tally import attendance_note
 from yishi.publish.notice import OUTCOMES, method_name, recorded_step_line, render_notice
+from yishi.publish.procedures import Procedures, handoff_text
 from yishi.scenario.run import RunReport
 
 FORMAT = "yishi-run/1"
@@ -23,6 +29,8 @@ FORMAT = "yishi-run/1"
 def to_json(report: RunReport) -> dict[str, Any]:
     state = report.engine.state
     rs = report.ruleset
+    rulesets = report.rulesets
+    moved = {m.id for m in state.matters.values() if m.handoffs}  # matters handed on
     steps = []
     for r in report.results:
         step = r.step
@@ -56,6 +64,9 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 # 临时通知 and its special circumstance, only when used
                 **({"urgent_notice": m.urgent_reason} if m.urgent_reason else {}),
                 "periods": m.periods,
+                # a standing council's regular sitting or a special one (domain/sittings.py)
+                **_sitting(rulesets, m),
+                **({"procedure": m.procedure} if m.matter in moved else {}),
             }
         )
     disclosures = []
@@ -89,9 +100,10 @@ def to_json(report: RunReport) -> dict[str, Any]:
                     for o in (state.objections[i] for i in d.objections)
                 ],
                 "text": {
-                    "zh": render_notice(d, state, rs, "zh"),
-                    "en": render_notice(d, state, rs, "en"),
+                    "zh": render_notice(d, state, rulesets.get(d.procedure, rs), "zh", rulesets),
+                    "en": render_notice(d, state, rulesets.get(d.procedure, rs), "en", rulesets),
                 },
+                **({"procedure": d.procedure} if d.matter in moved else {}),
             }
         )
     matters = [
@@ -113,9 +125,12 @@ def to_json(report: RunReport) -> dict[str, Any]:
                     "entered_on": h.entered_on.isoformat(),
                     "body": h.body,
                     "reason": h.reason,
+                    **({"procedure": h.procedure} if m.handoffs else {}),
                 }
                 for h in m.history
             ],
+            # Added within yishi-run/1: each move to another council, when there was one.
+            **({"handoffs": [_handoff(h, rulesets) for h in m.handoffs]} if m.handoffs else {}),
         }
         for m in state.matters.values()
     ]
@@ -129,14 +144,25 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "law_version": rs.law_version,
             "digest": rs.digest,
         },
+        # Added within yishi-run/1: every procedure of a community with several councils.
+        **(
+            {
+                "rulesets": [
+                    {"id": r.id, "title": r.title, "statutory": r.statutory, "digest": r.digest}
+                    for r in rulesets.values()
+                ]
+            }
+            if len(rulesets) > 1
+            else {}
+        ),
         "steps": steps,
         "meetings": meetings,
         "disclosures": disclosures,
         "matters": matters,
         # Added within yishi-run/1 (docs/scenarios.md): what became of each
         # suggestion, evaluation and escalated objection.
-        "suggestions": outcomes.suggestions(state, rs),
-        "evaluations": outcomes.evaluations(report.all_events(), state, rs),
+        "suggestions": outcomes.suggestions(state, rs, rulesets),
+        "evaluations": outcomes.evaluations(report.all_events(), state, rs, rulesets),
         "escalations": outcomes.escalations(report.all_events(), state),
         "summary": {
             "steps": len([r for r in report.results if r.step.do not in ("tick", "setup")]),
@@ -145,6 +171,40 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "events": report.engine.store.head().size,
         },
     }
+
+
+def _sitting(rulesets: Mapping[str, RuleSet], meeting: Meeting) -> dict[str, Any]:
+    ruleset = rulesets.get(meeting.procedure)
+    body = ruleset.bodies.get(meeting.body) if ruleset is not None else None
+    kind = sitting_kind(body.sittings if body is not None else None, meeting.date)
+    return {"sitting": kind} if kind is not None else {}
+
+
+def _handoff(h: HandOff, rulesets: Mapping[str, RuleSet]) -> dict[str, Any]:
+    return {
+        "on": h.on.isoformat(),
+        "from": {"procedure": h.from_procedure, "stage": h.from_stage, "matter_type": h.from_type},
+        "to": {"procedure": h.procedure, "stage": h.stage, "matter_type": h.matter_type},
+        "reason": h.reason,
+        "text": {
+            "zh": handoff_text(_as_event(h), rulesets, "zh"),
+            "en": handoff_text(_as_event(h), rulesets, "en"),
+        },
+    }
+
+
+def _as_event(h: HandOff) -> ev.MatterHandedOff:
+    return ev.MatterHandedOff(
+        at=dt.datetime.combine(h.on, dt.time()),
+        actor="",
+        matter="",
+        from_procedure=h.from_procedure,
+        from_stage=h.from_stage,
+        procedure=h.procedure,
+        stage=h.stage,
+        reason=h.reason,
+        reason_en=h.reason_en,
+    )
 
 
 def _event_counts(events: list[ev.Event]) -> dict[str, int]:
@@ -198,10 +258,15 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
 
     out = [
         ("Scenario: " if en else "场景：") + report.scenario.title,
+        # one line: the first is the default procedure, the others the community's other councils
         ("Rule set: " if en else "规则：")
-        + (f"{rs.title_en or rs.title} ({rs.id})" if en else f"{rs.title}（{rs.id}）"),
+        + ("; " if en else "；").join(
+            f"{r.title_en or r.title} ({r.id})" if en else f"{r.title}（{r.id}）"
+            for r in report.rulesets.values()
+        ),
         "",
     ]
+    under = Procedures(report.rulesets, rs)
     for group in _grouped(report.results):
         r = group[0]
         step = r.step
@@ -217,7 +282,7 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
             if any(x.unexpected for x in accepted):
                 out.append("    ! " + ("expected a refusal" if en else "与预期不符：预期应被拒绝"))
             for event in events:
-                out += _describe(event, report, lang)
+                out += _describe(event, report, lang, under.see(event))
                 out += _evidence(event, lang)
         for x in group:
             if x.refusal is None:
@@ -239,14 +304,14 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
         status = status_names[m.status][1 if en else 0]
         where = ""
         if m.status == "in_progress" and m.stage:
-            stage = rs.stage(m.stage)
+            stage = report.rulesets.get(m.procedure, rs).stage(m.stage)
             where = f"（{stage.name}）" if not en else f" (at {stage.name_en or stage.name})"
         out.append(
             f"- {m.title} ({m.id}): {status}{where}"
             if en
             else f"- {m.title}（{m.id}）：{status}{where}"
         )
-    ideas = outcomes.suggestions(state, rs)
+    ideas = outcomes.suggestions(state, rs, report.rulesets)
     if ideas:
         out.append("")
         out.append("What became of each suggestion:" if en else "建议的去向：")
@@ -307,10 +372,10 @@ def _short(events: list[ev.Event], name: Any, lang: str) -> str:
     return f"：{len(people)} 人" if lang != "en" else f": {len(people)} people"
 
 
-def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
+def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> list[str]:
+    """Lines for ``event``, decided under ``rs`` (the procedure its matter followed then)."""
     en = lang == "en"
     colon, comma = (": ", ", ") if en else ("：", "，")
-    rs = report.ruleset
     state = report.engine.state
     if isinstance(event, ev.MeetingConvened):
         method = method_name(rs, event.method, lang)
@@ -322,6 +387,15 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         if notice and notice["days"]:
             period = describe(Period.from_json(notice), lang)
             lines.append(f"    required notice: {period}" if en else f"    规定的通知期：{period}")
+        sitting = rs.bodies[event.body].sittings
+        kind = sitting_kind(sitting, event.date)
+        if sitting is not None and kind is not None:
+            word = SITTING_WORDS[kind][1 if en else 0]
+            lines.append(
+                f"    {word} ({sitting.describe(lang)})"
+                if en
+                else f"    {word}（{sitting.describe(lang)}）"
+            )
         if event.urgent_reason:
             lines.append(
                 f"    short notice (special circumstances): {event.urgent_reason}"
@@ -368,12 +442,17 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
             )
             held_by = f" ({body_name})" if en else f"（{body_name}）"
         return [f"    → {(stage.name_en or stage.name) if en else stage.name}{held_by}  [{reason}]"]
+    if isinstance(event, ev.MatterHandedOff):
+        because = (event.reason_en or event.reason) if en else event.reason
+        return [f"    ⇒ {handoff_text(event, report.rulesets, lang)}", f"       {because}"]
     if isinstance(event, ev.MatterClosed):
         return [
             f"    ■ {'closed' if en else '事项结束'}{colon}{event.reason_en if en else event.reason}"
         ]
     if isinstance(event, ev.DisclosurePublished):
-        notice = render_notice(state.disclosures[event.disclosure], state, rs, lang)
+        notice = render_notice(
+            state.disclosures[event.disclosure], state, rs, lang, report.rulesets
+        )
         return (
             ["    ┌" + "─" * 30]
             + ["    │ " + line for line in notice.splitlines()]
@@ -453,7 +532,9 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.EvaluationClosed):
         return [
             "       " + event.threshold["explanation"][lang],
-            *outcomes.evaluation_lines(event, report.all_events(), state, rs, lang),
+            *outcomes.evaluation_lines(
+                event, report.all_events(), state, rs, lang, report.rulesets
+            ),
         ]
     if isinstance(event, ev.MeetingNoticeCompleted):
         return [

@@ -104,6 +104,12 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
                     "quorum": meeting.result["quorum"]["explanation"],
                     "threshold": (meeting.result["threshold"] or {}).get("explanation"),
                     **({"urgent_notice": meeting.urgent_reason} if meeting.urgent_reason else {}),
+                    # held by an earlier council, before the matter was handed on
+                    **(
+                        {"procedure": meeting.procedure}
+                        if meeting.procedure and meeting.procedure != matter.procedure
+                        else {}
+                    ),
                     "election": bool(meeting.candidates),
                     "elected": [
                         state.people[p].name

@@ -123,6 +123,22 @@ class MatterClosed(Event):
 
 
 @attrs.frozen(kw_only=True)
+class MatterHandedOff(Event):
+    """The matter moves, with its whole record, from one procedure to another
+    (a 板凳会 to the 议事会, the 议事会 to 四议两公开), by a rule of the first."""
+
+    matter: str
+    from_procedure: str
+    from_stage: str
+    procedure: str  # the procedure it moves to (named like MatterProposed's, see log.py)
+    stage: str  # its entry stage there
+    ruleset_digest: str = ""  # the target rule set's digest, filled in by the engine
+    matter_type: str | None = None  # the type it takes there; None: unchanged
+    reason: str = ""
+    reason_en: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class InterestDeclared(Event):
     matter: str
     person: str

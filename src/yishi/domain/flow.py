@@ -47,8 +47,47 @@ def follow(
         return [attrs.evolve(entered, notice_days=transition.notice_days)]
     if action is Action.ESCALATE:
         return [_entered(matter, current or "", transition.body, at, actor, reason, reason_en)]
+    if action is Action.HAND_OFF:
+        return _handed_off(ruleset, matter, transition, at, actor, reason, reason_en)
     status = "completed" if action is Action.COMPLETE else "abandoned"
     return [_closed(matter, status, at, actor, reason, reason_en)]
+
+
+def _handed_off(
+    ruleset: RuleSet,
+    matter: Matter,
+    t: Transition,
+    at: dt.datetime,
+    actor: str,
+    reason: str,
+    reason_en: str,
+) -> list[ev.Event]:
+    """The matter moves to another procedure, which the engine checks it has
+    (domain/handoff.py): the record stays with the matter, the target's steps follow."""
+    why = f"{reason}；{t.note}" if t.note else reason
+    why_en = f"{reason_en}; {t.note_en or t.note}" if (t.note_en or t.note) else reason_en
+    handed = ev.MatterHandedOff(
+        at=at,
+        actor=actor,
+        matter=matter.id,
+        from_procedure=matter.procedure,
+        from_stage=matter.stage or "",
+        procedure=t.procedure or "",
+        stage=t.stage or "",
+        matter_type=t.matter_type,
+        reason=why,
+        reason_en=why_en,
+    )
+    entered = _entered(
+        matter,
+        t.stage or "",
+        None,
+        at,
+        actor,
+        f"由“{ruleset.title}”移交",
+        f"handed on from '{ruleset.title_en or ruleset.title}'",
+    )
+    return [handed, entered]
 
 
 def _entered(

@@ -29,6 +29,7 @@ from yishi.domain.rules import (
     StageKind,
     meeting_rules,
     stage_bodies,
+    stage_outcome,
     statute_forbids,
 )
 from yishi.domain.secrecy import has_voted, is_secret
@@ -573,9 +574,14 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         recused=result.recused,
     )
     if result.outcome == "passed":
-        transition, zh, en = stage.on_pass, "表决通过", "passed"
+        transition, zh, en = (
+            stage_outcome(ruleset, stage, matter.matter_type, "on_pass"),
+            "表决通过",
+            "passed",
+        )
     elif result.outcome == "rejected":
-        transition, zh, en = stage.on_reject, "表决未通过", "rejected"
+        transition = stage_outcome(ruleset, stage, matter.matter_type, "on_reject")
+        zh, en = "表决未通过", "rejected"
     elif result.quorum_lost_by_recusal and ruleset.recusal.on_quorum_lost is not None:
         transition = ruleset.recusal.on_quorum_lost
         zh, en = "回避后不足法定人数", "not quorate after recusal"

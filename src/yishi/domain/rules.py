@@ -23,6 +23,7 @@ from yishi.domain.catalog import (
 )
 from yishi.domain.counting import Requirement
 from yishi.domain.periods import Calendar, Counting, Period, count
+from yishi.domain.sittings import Sittings
 from yishi.domain.statutory import (
     ASSEMBLY_KINDS,
     BODY_FLOORS,
@@ -41,6 +42,9 @@ class Action(str, enum.Enum):
     RECONVENE = "reconvene"  # hold the meeting again, with fresh notice
     ESCALATE = "escalate"  # hold the stage again before a larger body
     COMPLETE = "complete"  # the procedure is finished
+    # hand the matter, with its whole record, to another procedure (村组法 2025 Art. 33:
+    # what a consultation cannot settle goes to the assembly); see domain/handoff.py
+    HAND_OFF = "hand_off"
 
 
 class Membership(str, enum.Enum):
@@ -68,11 +72,25 @@ class Transition:
     stage: str | None = None  # for goto / revise_and_restart
     body: str | None = None  # for escalate
     notice_days: int | None = None  # for reconvene; None = the body's own notice
+    # for hand_off: the rule set the matter moves to (stage: its entry stage), the
+    # matter type it takes there (None: it keeps its own), and why, in words
+    procedure: str | None = None
+    matter_type: str | None = None
+    note: str = ""
+    note_en: str = ""
 
     def describe(self, lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
         """The transition in words; ``names`` maps stage and body ids to their names."""
         stage = (names or {}).get(self.stage or "", self.stage)
         body = (names or {}).get(self.body or "", self.body)
+        target = target_en = ""
+        if self.action is Action.HAND_OFF:  # names of another rule set: domain/handoff.py
+            title = (names or {}).get(f"procedure:{self.procedure}")
+            into = (names or {}).get(f"{self.procedure}.{self.stage}")
+            target = (f"“{title}”" if title else "其他议事程序") + (f"的“{into}”" if into else "")
+            target_en = (f"'{title}'" if title else "another procedure") + (
+                f" at '{into}'" if into else ""
+            )
         zh = {
             Action.NEXT: "进入下一步",
             Action.GOTO: f"转入“{stage}”",
@@ -81,6 +99,7 @@ class Transition:
             Action.RECONVENE: "重新通知后再次召开",
             Action.ESCALATE: f"提交{body}",
             Action.COMPLETE: "程序完成",
+            Action.HAND_OFF: f"移交{target}",
         }
         en = {
             Action.NEXT: "go on to the next stage",
@@ -90,6 +109,7 @@ class Transition:
             Action.RECONVENE: "reconvene with fresh notice",
             Action.ESCALATE: f"escalate to {body}",
             Action.COMPLETE: "procedure complete",
+            Action.HAND_OFF: f"hand off to {target_en}",
         }
         return (en if lang == "en" else zh)[self.action]
 
@@ -161,6 +181,8 @@ class BodySpec:
     observers: tuple[str, ...] = ()
     # An election committee: a member who is nominated, or whose close relative is, steps down.
     steps_down_if_relative_nominated: bool = False
+    # A standing council's regular sittings under its charter (domain/sittings.py).
+    sittings: Sittings | None = None
 
 
 @attrs.frozen
@@ -231,6 +253,10 @@ class StageOverride:
     bodies: tuple[str, ...] | None = None
     vote_methods: tuple[VoteMethodSpec, ...] | None = None
     notice_days: int | None = None
+    # A matter type's own outcome of the stage: a 村级重大事项 passed by a consultation
+    # council is handed to 四议两公开 where another matter would be settled there.
+    on_pass: Transition | None = None
+    on_reject: Transition | None = None
 
 
 @attrs.frozen
@@ -424,6 +450,19 @@ def statute_forbids(ruleset: RuleSet, body_id: str, matter_type: str | None) -> 
         and kind in ASSEMBLY_KINDS
         and kind not in statute.kinds
     )
+
+
+def stage_outcome(
+    ruleset: RuleSet, stage: StageSpec, matter_type: str | None, name: str
+) -> Transition:
+    """The stage's ``on_pass`` or ``on_reject``, as the matter type overrides it."""
+    if matter_type is not None and matter_type in ruleset.matter_types:
+        override = ruleset.matter_types[matter_type].overrides.get(stage.id)
+        if override is not None and getattr(override, name) is not None:
+            found: Transition = getattr(override, name)
+            return found
+    default: Transition = getattr(stage, name)
+    return default
 
 
 def stage_bodies(ruleset: RuleSet, stage: StageSpec, matter_type: str | None) -> tuple[str, ...]:

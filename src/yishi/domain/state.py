@@ -97,6 +97,8 @@ class Meeting:
     notice_completed: bool = False
     urgent_reason: str = ""  # 临时通知 and its special circumstance
     periods: dict[str, Any] = attrs.Factory(dict)  # {"notice": Period.to_json()}
+    # The procedure its stage belongs to: a matter handed on keeps its earlier meetings.
+    procedure: str = ""
 
 
 @attrs.define
@@ -134,6 +136,7 @@ class Disclosure:
     closed: str | None = None  # ended | suspended
     checkpoint: dict[str, Any] | None = None  # {"size", "head"} when it was made
     periods: dict[str, Any] = attrs.Factory(dict)  # name -> Period.to_json()
+    procedure: str = ""  # the procedure its stage belongs to (see Meeting.procedure)
 
     @property
     def first_day(self) -> dt.date:
@@ -149,6 +152,22 @@ class StageRecord:
     entered_on: dt.date
     body: str | None = None
     reason: str = ""
+    procedure: str = ""  # the procedure the stage belongs to
+
+
+@attrs.define
+class HandOff:
+    """One move of a matter to another procedure, as MatterHandedOff recorded it."""
+
+    on: dt.date
+    from_procedure: str
+    from_stage: str
+    procedure: str
+    stage: str
+    from_type: str | None
+    matter_type: str | None
+    reason: str = ""
+    reason_en: str = ""
 
 
 @attrs.define
@@ -182,20 +201,39 @@ class Matter:
     # Earlier steps entered from the paper record (补录), in order: each the
     # StepRecorded's fields as JSON, plus when and by whom it was entered.
     recorded: list[dict[str, Any]] = attrs.Factory(list)
+    # Moves to other procedures (domain/handoff.py), oldest first; the record of
+    # each earlier procedure stays with the matter.
+    handoffs: list[HandOff] = attrs.Factory(list)
+
+    @property
+    def procedures(self) -> list[str]:
+        """Every procedure the matter has followed, the first one first."""
+        found = [h.from_procedure for h in self.handoffs]
+        return [*found, self.procedure] if found else [self.procedure]
 
     def open_meeting(self, state: State) -> Meeting | None:
         for meeting_id in reversed(self.meetings):
             meeting = state.meetings[meeting_id]
-            if meeting.stage == self.stage and not meeting.closed:
+            if meeting.stage == self.stage and not meeting.closed and _same(meeting, self):
                 return meeting
         return None
 
     def open_disclosure(self, state: State) -> Disclosure | None:
         for disclosure_id in reversed(self.disclosures):
             disclosure = state.disclosures[disclosure_id]
-            if disclosure.stage == self.stage and disclosure.closed is None:
+            if (
+                disclosure.stage == self.stage
+                and disclosure.closed is None
+                and _same(disclosure, self)
+            ):
                 return disclosure
         return None
+
+
+def _same(record: Meeting | Disclosure, matter: Matter) -> bool:
+    """Whether a meeting or notice belongs to the procedure the matter is in now
+    (two procedures may both have a stage called "deliberate")."""
+    return not record.procedure or record.procedure == matter.procedure
 
 
 @attrs.define
@@ -307,7 +345,7 @@ def _(e: ev.StageEntered, s: State) -> None:
     matter.stage = e.stage
     matter.stage_body = e.body
     matter.notice_days = e.notice_days
-    matter.history.append(StageRecord(e.stage, e.at.date(), e.body, e.reason))
+    matter.history.append(StageRecord(e.stage, e.at.date(), e.body, e.reason, matter.procedure))
     # Each visit to a stage starts clean: a reopened execution needs a new
     # sign-off, a new evaluation round new ratings.
     matter.signed_off_by = []
@@ -320,6 +358,28 @@ def _(e: ev.MatterClosed, s: State) -> None:
     matter = s.matters[e.matter]
     matter.status = e.status
     matter.closing_reason = e.reason
+
+
+@_apply.register
+def _(e: ev.MatterHandedOff, s: State) -> None:
+    matter = s.matters[e.matter]
+    matter.handoffs.append(
+        HandOff(
+            e.at.date(),
+            e.from_procedure,
+            e.from_stage,
+            e.procedure,
+            e.stage,
+            matter.matter_type,
+            e.matter_type if e.matter_type is not None else matter.matter_type,
+            e.reason,
+            e.reason_en,
+        )
+    )
+    matter.procedure = e.procedure
+    matter.ruleset_digest = e.ruleset_digest
+    if e.matter_type is not None:
+        matter.matter_type = e.matter_type
 
 
 @_apply.register
@@ -345,6 +405,7 @@ def _(e: ev.MeetingConvened, s: State) -> None:
         candidates=e.candidates,
         urgent_reason=e.urgent_reason,
         periods=dict(e.periods) if e.periods else {},
+        procedure=s.matters[e.matter].procedure,
     )
     s.matters[e.matter].meetings.append(e.meeting)
 
@@ -461,6 +522,7 @@ def _(e: ev.DisclosurePublished, s: State) -> None:
         dict(e.content),
         checkpoint=dict(e.checkpoint) if e.checkpoint else None,
         periods=dict(e.periods) if e.periods else {},
+        procedure=s.matters[e.matter].procedure,
     )
     s.matters[e.matter].disclosures.append(e.disclosure)
 

@@ -19,6 +19,7 @@ AREAS = (
     "law_bodies",
     "counting",
     "stats",
+    "councils",
 )
 
 

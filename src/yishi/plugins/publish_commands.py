@@ -122,7 +122,15 @@ def graph_command(ruleset: str, fmt: str, output: Path | None, lang: str) -> Non
     except RuleSetError as exc:
         click.echo(exc.render(lang), err=True)
         sys.exit(1)
-    drawn = flow(rs, lang)
+    from yishi.domain.handoff import targets
+    from yishi.rulesets.handoffs import find_target
+
+    others = {}  # the procedures it hands matters to, found as `yishi check` finds them
+    for _, t in targets(rs):
+        found = find_target(t.procedure or "", rs.source, None)
+        if found is not None:
+            others[found.id] = found
+    drawn = flow(rs, lang, others)
     here = "current step" if lang == "en" else "当前步骤"
     text = {
         "svg": lambda: to_svg(drawn, here=here),

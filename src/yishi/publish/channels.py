@@ -31,7 +31,13 @@ def document_for(engine: Any, notice: Notice, lang: str, policy: PrivacyPolicy) 
     matter = state.matters[notice.matter]
     ruleset = engine.rulesets[matter.procedure]
     return build_document(
-        state, ruleset, notice.disclosure, engine.store.read_all(), lang=lang, policy=policy
+        state,
+        ruleset,
+        notice.disclosure,
+        engine.store.read_all(),
+        lang=lang,
+        policy=policy,
+        rulesets=engine.rulesets,
     )
 
 

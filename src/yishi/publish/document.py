@@ -10,13 +10,13 @@ masked by the same privacy rules. Its JSON form is the stable, versioned
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import Disclosure, State
 from yishi.publish.code import verification_code
-from yishi.publish.notice import method_name
+from yishi.publish.notice import decided_under, method_name, sitting_word
 from yishi.publish.privacy import (
     WITHHELD,
     WITHHELD_EN,
@@ -128,10 +128,18 @@ def build_document(
     *,
     lang: str = "zh",
     policy: PrivacyPolicy | None = None,
+    rulesets: Mapping[str, RuleSet] | None = None,
 ) -> dict[str, Any]:
     """The document of one disclosure, in ``lang``; ``events`` is the log (events or
-    stored records), of which this matter's are read for the timeline and evidence."""
+    stored records), of which this matter's are read for the timeline and evidence.
+
+    ``rulesets``: the community's procedures, for a matter handed from one council
+    to another; the notice is then read under the procedure it was posted in, and
+    its timeline carries the earlier councils' meetings, votes and opinions."""
     en = lang == "en"
+    d = state.disclosures[disclosure_id]
+    if rulesets is not None and d.procedure in rulesets:
+        ruleset = rulesets[d.procedure]
     # the rule set's own rules always apply; a publisher's policy can only add to them
     policy = PrivacyPolicy.from_ruleset(ruleset) | (policy or PrivacyPolicy())
     d = state.disclosures[disclosure_id]
@@ -166,7 +174,7 @@ def build_document(
             "status": matter.status,
             "procedure": (ruleset.title_en or ruleset.title) if en else ruleset.title,
         },
-        "decisions": _decisions(content, state, ruleset, lang),
+        "decisions": _decisions(content, state, ruleset, lang, rulesets),
         "approvals": [
             {
                 "by": a.get("by", ""),
@@ -183,7 +191,9 @@ def build_document(
         "objecting": _objecting(d, lang),
         "objections": _objections(d, state, lang),
         "implementation": _implementation(d, matter, own, lang),
-        "timeline": timeline(own, state, ruleset, lang, hidden, policy.withhold_fields),
+        "timeline": timeline(
+            own, state, ruleset, lang, hidden, policy.withhold_fields, rulesets=rulesets
+        ),
         "checkpoint": checkpoint,
         "code": verification_code(d.id, checkpoint) if checkpoint else None,
         "withheld": sorted(hidden | policy.withhold_fields),
@@ -231,11 +241,18 @@ def _withhold_section(doc: dict[str, Any], section: str, en: bool) -> None:
         doc["approvals"] = []
 
 
-def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[dict[str, Any]]:
+def _decisions(
+    content: Any,
+    state: State,
+    ruleset: RuleSet,
+    lang: str,
+    rulesets: Mapping[str, RuleSet] | None = None,
+) -> list[dict[str, Any]]:
     en = lang == "en"
     key = "en" if en else "zh"
     out = []
     for d in content.get("decisions", []):
+        held, council = decided_under(d, ruleset, rulesets, lang)
         explanation = [d["quorum"][key]] if d.get("quorum") else []
         if d.get("threshold"):
             explanation += d["threshold"][key].splitlines()
@@ -248,9 +265,9 @@ def _decisions(content: Any, state: State, ruleset: RuleSet, lang: str) -> list[
         out.append(
             {
                 "date": d["date"],
-                "stage": stage_name(ruleset, d["stage"], lang),
-                "body": body_name(ruleset, d["body"], lang),
-                "method": method_name(ruleset, d["method"], lang),
+                "stage": council + stage_name(held, d["stage"], lang),
+                "body": body_name(held, d["body"], lang),
+                "method": method_name(held, d["method"], lang) + sitting_word(held, d, lang),
                 "outcome": d["outcome"],
                 "outcome_label": OUTCOME.get(d["outcome"], (d["outcome"],) * 2)[1 if en else 0],
                 "counts": counts_public(d.get("counts", {})),

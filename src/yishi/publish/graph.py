@@ -10,11 +10,14 @@ no system binary, and it names CJK fonts so Chinese renders.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 import attrs
 
 from yishi.domain.counting import BASE_NAMES, Requirement
+from yishi.domain.handoff import names as handoff_names
+from yishi.domain.handoff import targets
 from yishi.domain.rules import Action, RuleSet, StageKind, StageSpec, Transition, meeting_rules
 
 START, DONE, STOP = "_start", "_done", "_stop"
@@ -25,7 +28,7 @@ class Node:
     id: str
     title: str
     lines: tuple[str, ...] = ()
-    kind: str = "stage"  # stage | start | done | stop
+    kind: str = "stage"  # stage | start | done | stop | handoff (another procedure)
     side: bool = False  # entered only by a transition
 
 
@@ -88,6 +91,15 @@ def _stage_lines(ruleset: RuleSet, stage: StageSpec, lang: str) -> tuple[str, ..
             lines.append(f"Passes with: {threshold}" if en else f"通过：{threshold}")
         if stage.seats:
             lines.append(f"Seats: {stage.seats}" if en else f"应选 {stage.seats} 名")
+        sittings = (
+            ruleset.bodies[stage.bodies[0]].sittings if stage.bodies[0] in ruleset.bodies else None
+        )
+        if sittings is not None:
+            lines.append(
+                f"Regular sittings: {sittings.describe(lang)}"
+                if en
+                else f"例会：{sittings.describe(lang)}（其他日子为临时会议）"
+            )
     elif stage.actors:
         who = (" or " if en else "或").join(_body(ruleset, a, lang) for a in stage.actors)
         lines.append(f"By: {who}" if en else f"主体：{who}")
@@ -137,12 +149,19 @@ def _target(ruleset: RuleSet, stage: StageSpec, t: Transition) -> str:
         return STOP
     if t.action is Action.COMPLETE:
         return DONE
+    if t.action is Action.HAND_OFF:
+        return _handoff_node(t)
     return stage.id  # reconvene, escalate: the same stage again
 
 
-def flow(ruleset: RuleSet, lang: str = "zh") -> Flow:
+def _handoff_node(t: Transition) -> str:
+    return f"_to_{t.procedure}_{t.stage}"
+
+
+def flow(ruleset: RuleSet, lang: str = "zh", others: Mapping[str, RuleSet] | None = None) -> Flow:
+    """The flowchart; ``others``: the procedures hand-offs lead to, for their names."""
     en = lang == "en"
-    names = ruleset.names(lang)
+    names = ruleset.names(lang) | handoff_names(others or {}, lang)
     nodes = [Node(START, "Matter proposed" if en else "提出事项", kind="start")]
     edges: list[Edge] = []
     first = ruleset.first_stage()
@@ -164,7 +183,7 @@ def flow(ruleset: RuleSet, lang: str = "zh") -> Flow:
                     if en
                     else f"{when}：{t.describe(lang, names)}"
                 )
-            handoff = t.action is Action.ESCALATE
+            handoff = t.action in (Action.ESCALATE, Action.HAND_OFF)
             edges.append(
                 Edge(stage.id, _target(ruleset, stage, t), label, "handoff" if handoff else kind)
             )
@@ -184,12 +203,39 @@ def flow(ruleset: RuleSet, lang: str = "zh") -> Flow:
                 )
         else:
             add(stage.on_pass, "pass", "Done" if en else "完成")
+        for mt in ruleset.matter_types.values():  # a matter type's own outcome (重大事项)
+            override = mt.overrides.get(stage.id)
+            for key, word in (
+                ("on_pass", ("Passed", "通过")),
+                ("on_reject", ("Not passed", "未通过")),
+            ):
+                taken = getattr(override, key, None) if override is not None else None
+                if taken is not None:
+                    type_name = (mt.name_en or mt.name) if en else mt.name
+                    when = f"{type_name}: {word[0]}" if en else f"{type_name}：{word[1]}"
+                    add(taken, "handoff" if taken.action is Action.HAND_OFF else key[3:], when)
     done = Node(DONE, "Procedure complete" if en else "办结", kind="done")
     # the stages in sequence, then the end, then the stages only a transition enters
     main = [n for n in nodes if not n.side]
     nodes = [*main, done, *(n for n in nodes if n.side)]
     if any(e.target == STOP for e in edges):
         nodes.append(Node(STOP, "Ended, not implemented" if en else "终止，不得实施", kind="stop"))
+    for _, t in targets(ruleset):  # each procedure handed to, as an end of this chart
+        node_id = _handoff_node(t)
+        if any(n.id == node_id for n in nodes):
+            continue
+        title = names.get(f"procedure:{t.procedure}") or (
+            "Another procedure" if en else "其他议事程序"
+        )
+        into = names.get(f"{t.procedure}.{t.stage}")
+        nodes.append(
+            Node(
+                node_id,
+                (f"Handed to: {title}" if en else f"移交：{title}"),
+                ((f"Enters at: {into}" if en else f"进入：{into}"),) if into else (),
+                kind="handoff",
+            )
+        )
     title = (ruleset.title_en or ruleset.title) if en else ruleset.title
     return Flow(title, tuple(nodes), tuple(edges))
 

@@ -11,6 +11,7 @@ import attrs
 from yishi.domain.catalog import BUILTIN_VOTE_METHODS
 from yishi.domain.periods import Period, posting_note
 from yishi.domain.rules import RuleSet
+from yishi.domain.sittings import SITTING_WORDS, sitting_kind
 from yishi.domain.state import Disclosure, State
 
 
@@ -28,14 +29,20 @@ class Notice:
     position: int  # the record that published it
 
 
-def build_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, position: int) -> Notice:
+def build_notice(
+    disclosure: Disclosure,
+    state: State,
+    ruleset: RuleSet,
+    position: int,
+    rulesets: Mapping[str, RuleSet] | None = None,
+) -> Notice:
     return Notice(
         disclosure=disclosure.id,
         matter=disclosure.matter,
         kind=disclosure.kind,
         title=disclosure.title,
         posted_on=disclosure.posted_on,
-        text=render_notice(disclosure, state, ruleset, "zh"),
+        text=render_notice(disclosure, state, ruleset, "zh", rulesets),
         checkpoint=disclosure.checkpoint,
         position=position,
     )
@@ -57,6 +64,32 @@ def method_name(ruleset: RuleSet, method: str, lang: str = "zh") -> str:
     return spec.label(lang) if spec is not None else method
 
 
+def decided_under(
+    d: Mapping[str, Any], ruleset: RuleSet, rulesets: Mapping[str, RuleSet] | None, lang: str
+) -> tuple[RuleSet, str]:
+    """The rule set a decision on a notice was taken under, and the council's name
+    as a prefix when it was an earlier council's (the matter was handed on since)."""
+    procedure = d.get("procedure")
+    if not procedure:
+        return ruleset, ""
+    held = (rulesets or {}).get(procedure)
+    if held is None:
+        return ruleset, ""
+    title = (held.title_en or held.title) if lang == "en" else held.title
+    return held, (f"[{title}] " if lang == "en" else f"〔{title}〕")
+
+
+def sitting_word(ruleset: RuleSet, d: Mapping[str, Any], lang: str) -> str:
+    """'，例会' or '，临时会议' for a standing council with a charter rhythm."""
+    body = ruleset.bodies.get(d.get("body") or "")
+    if body is None or body.sittings is None:
+        return ""
+    kind = sitting_kind(body.sittings, dt.date.fromisoformat(d["date"]))
+    if kind is None:
+        return ""
+    return (", " if lang == "en" else "，") + SITTING_WORDS[kind][1 if lang == "en" else 0]
+
+
 def _body_name(ruleset: RuleSet, body: str, lang: str) -> str:
     spec = ruleset.bodies.get(body)
     if spec is None:
@@ -72,7 +105,15 @@ def _stage_name(ruleset: RuleSet, stage_id: str, lang: str) -> str:
     return (stage.name_en or stage.name) if lang == "en" else stage.name
 
 
-def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: str = "zh") -> str:
+def render_notice(
+    disclosure: Disclosure,
+    state: State,
+    ruleset: RuleSet,
+    lang: str = "zh",
+    rulesets: Mapping[str, RuleSet] | None = None,
+) -> str:
+    """The notice as posted; ``rulesets`` names the earlier councils whose meetings a
+    matter handed on carries (their decisions are printed with the council's name)."""
     en = lang == "en"
     c = disclosure.content
     lines = [("NOTICE: " if en else "公示：") + disclosure.title, ""]
@@ -84,11 +125,12 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
         lines.append("")
         lines.append("Decisions:" if en else "决策过程：")
         for d in c["decisions"]:
-            method = method_name(ruleset, d["method"], lang)
+            held, council = decided_under(d, ruleset, rulesets, lang)
+            method = method_name(held, d["method"], lang) + sitting_word(held, d, lang)
             outcome = OUTCOMES.get(d["outcome"], (d["outcome"], d["outcome"]))[1 if en else 0]
             counts = d["counts"]
             lines.append(
-                f"- {d['date']} {_stage_name(ruleset, d['stage'], lang)}（{_body_name(ruleset, d['body'], lang)}，{method}）：{outcome}"
+                f"- {d['date']} {council}{_stage_name(held, d['stage'], lang)}（{_body_name(held, d['body'], lang)}，{method}）：{outcome}"
             )
             if d.get("urgent_notice"):
                 # 临时通知: the law's exception, recorded with its reason (村组法 Art. 25).

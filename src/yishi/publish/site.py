@@ -70,9 +70,13 @@ def documents(
     docs = []
     for disclosure in state.disclosures.values():
         matter = state.matters[disclosure.matter]
-        ruleset = rulesets[matter.procedure]
+        ruleset = rulesets.get(disclosure.procedure) or rulesets[matter.procedure]
         own = grouped.get(matter.id, [])
-        docs.append(build_document(state, ruleset, disclosure.id, own, lang=lang, policy=policy))
+        docs.append(
+            build_document(
+                state, ruleset, disclosure.id, own, lang=lang, policy=policy, rulesets=rulesets
+            )
+        )
     docs.sort(key=lambda d: (d["disclosure"]["posted_on"], d["disclosure"]["id"]), reverse=True)
     return docs
 
@@ -105,12 +109,19 @@ def write_board(
     }
     docs = []
     for item in ordered:
-        ruleset = rulesets[state.matters[item.matter].procedure]
+        # the procedure the notice was posted in (a matter may have moved on since)
+        ruleset = rulesets.get(item.procedure) or rulesets[state.matters[item.matter].procedure]
         if item.id in wanted:
             own = grouped.get(item.matter, [])
             docs.append(
                 build_document(
-                    state, ruleset, item.id, own, lang=options.lang, policy=options.policy
+                    state,
+                    ruleset,
+                    item.id,
+                    own,
+                    lang=options.lang,
+                    policy=options.policy,
+                    rulesets=rulesets,
                 )
             )
         else:
@@ -156,7 +167,9 @@ def write_board(
         key = (ruleset.id, ruleset.digest, current_step)
         if key not in charts:  # one drawing per procedure and step, however many matters
             charts[key] = to_svg(
-                flow(ruleset, options.lang), current=current_step, here=t.words["current_step"]
+                flow(ruleset, options.lang, rulesets),
+                current=current_step,
+                here=t.words["current_step"],
             )
         chart = charts[key]
         policy = PrivacyPolicy.from_ruleset(ruleset) | options.policy
@@ -167,6 +180,7 @@ def write_board(
             options.lang,
             policy.sections_withheld(matter.matter_type),
             policy.withhold_fields,
+            rulesets=rulesets,
         )
         put(
             f"matters/{file}",

@@ -88,7 +88,9 @@ def to_svg(
         rows = _box_lines(node, labels[node.id], here if node.id == current else "")
         height = 2 * PAD + len(rows) * LINE_H
         boxes[node.id] = (y, height, y + height / 2)
-        cls = {"stage": "box", "start": "end", "done": "end", "stop": "stop"}[node.kind]
+        cls = {"stage": "box", "start": "end", "done": "end", "stop": "stop", "handoff": "end"}[
+            node.kind
+        ]
         if node.id == current:
             cls += " current"
         radius = 18 if node.kind != "stage" else 6

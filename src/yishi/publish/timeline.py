@@ -15,6 +15,7 @@ import attrs
 from yishi.domain import events as ev
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
+from yishi.publish.procedures import Procedures, handoff_text
 
 # Events that never appear on a public timeline: they name a voter and a choice,
 # or repeat one attendee at a time what the meeting's count already says.
@@ -68,13 +69,25 @@ def supervision_text(event: ev.Event) -> str:
     return ""
 
 
-def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str | None:
-    """One timeline line for ``event``, or None for one that is not shown."""
+def describe(
+    event: ev.Event,
+    state: State,
+    ruleset: RuleSet,
+    lang: str,
+    rulesets: Mapping[str, RuleSet] | None = None,
+) -> str | None:
+    """One timeline line for ``event`` (decided under ``ruleset``), or None for one
+    that is not shown; ``rulesets`` names the procedures a hand-off moves between."""
     en = lang == "en"
     if isinstance(event, PRIVATE):
         return None
     if isinstance(event, ev.MatterProposed):
         return f"Matter proposed: {event.title}" if en else f"提出事项：{event.title}"
+    if isinstance(event, ev.MatterHandedOff):
+        # the earlier council's record stays above this line, the new one's follows
+        moved = handoff_text(event, rulesets or {ruleset.id: ruleset}, lang)
+        reason = (event.reason_en or event.reason) if en else event.reason
+        return moved + ((f" ({reason})" if en else f"（{reason}）") if reason else "")
     if isinstance(event, ev.StageEntered):
         name = stage_name(ruleset, event.stage, lang)
         reason = (event.reason_en or event.reason) if en else event.reason
@@ -214,19 +227,25 @@ def timeline(
     lang: str,
     hidden: frozenset[str] = frozenset(),
     fields: frozenset[str] = frozenset(),
+    rulesets: Mapping[str, RuleSet] | None = None,
 ) -> list[dict[str, Any]]:
     """The public timeline; ``hidden`` sections' events are left out, and with
-    ``"reason"`` among the withheld ``fields`` no recusal or excusal gives one."""
+    ``"reason"`` among the withheld ``fields`` no recusal or excusal gives one.
+
+    A matter handed from one council to another is read with ``rulesets``: each
+    event in the words of the procedure it was decided under."""
     left_out = tuple(t for section in hidden for t in SECTION_EVENTS.get(section, ()))
     rows = []
+    under = Procedures(rulesets or {}, ruleset)
     for event in events:
+        decided_under = under.see(event) if rulesets else ruleset
         if left_out and isinstance(event, left_out):
             continue
         if "reason" in fields and isinstance(event, ev.InterestDeclared | ev.MemberExcused):
             event = attrs.evolve(event, reason="")
         if "text" in fields and is_supervision(event):
             continue
-        text = describe(event, state, ruleset, lang)
+        text = describe(event, state, decided_under, lang, rulesets)
         if text is None:
             continue
         rows.append(

@@ -36,8 +36,10 @@ from yishi.domain.rules import (
     Transition,
     VoteMethodSpec,
 )
+from yishi.domain.sittings import sittings
 from yishi.rulesets.calendar import CALENDARS
 from yishi.rulesets.floors import check_floors
+from yishi.rulesets.handoffs import check_handoffs
 from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.refs import check_references
@@ -112,7 +114,7 @@ def _end_of(text: str) -> tuple[int, int]:
 
 
 def check_text(
-    data: bytes, file: str = "<input>", catalog: Catalog | None = None
+    data: bytes, file: str = "<input>", catalog: Catalog | None = None, *, follow: bool = True
 ) -> tuple[RuleSet | None, list[Problem]]:
     """Check a rule set; vote methods and stage kinds are names in ``catalog``.
 
@@ -144,6 +146,8 @@ def check_text(
             ruleset = build(document, file, hashlib.sha256(data).hexdigest(), catalog)
             problems += check_references(document, ruleset)
             problems += template_problems(document)
+            if follow:  # the targets of its hand-offs, read once (not their own targets)
+                problems += check_handoffs(ruleset, file, catalog)
             if not errors(problems):
                 problems += check_floors(ruleset)
     else:
@@ -268,15 +272,20 @@ def _child(field: Field, key: str | int) -> Field | None:
     return None
 
 
-def load(path: str | Path, catalog: Catalog | None = None) -> RuleSet:
+def load(path: str | Path, catalog: Catalog | None = None, *, follow: bool = True) -> RuleSet:
     file = str(path)
     from yishi.rulesets.reading import read_limited
 
     data = read_limited(path)
-    ruleset, problems = check_text(data, file, catalog)
+    ruleset, problems = check_text(data, file, catalog, follow=follow)
     if ruleset is None:
         raise RuleSetError(errors(problems))
     return ruleset
+
+
+def load_unfollowed(path: str | Path, catalog: Catalog | None = None) -> RuleSet:
+    """``load`` without checking the targets of its hand-offs (they check theirs)."""
+    return load(path, catalog, follow=False)
 
 
 def _path_key(path: str) -> PathKey:
@@ -313,7 +322,14 @@ def transition(data: str | dict[str, Any] | None, default: Transition) -> Transi
     if isinstance(data, str):
         return Transition(Action(data))
     return Transition(
-        Action(data["action"]), data.get("stage"), data.get("body"), data.get("notice_days")
+        Action(data["action"]),
+        data.get("stage"),
+        data.get("body"),
+        data.get("notice_days"),
+        procedure=data.get("procedure"),
+        matter_type=data.get("matter_type"),
+        note=data.get("note", "") if data["action"] == Action.HAND_OFF.value else "",
+        note_en=data.get("note_en", ""),
     )
 
 
@@ -333,6 +349,7 @@ def _body(body_id: str, d: dict[str, Any], catalog: Catalog) -> BodySpec:
         excludes_relatives_of=tuple(d.get("excludes_relatives_of", ())),
         observers=tuple(d.get("observers", ())),
         steps_down_if_relative_nominated=d.get("steps_down_if_relative_nominated", False),
+        sittings=sittings(d.get("sittings")),
         roles=tuple(d.get("roles", ())),
         role_names=dict(d.get("role_names", {})),
         non_voting_party=tuple(d.get("non_voting_party", ())),
@@ -462,6 +479,12 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
                         bodies=tuple(o["bodies"]) if "bodies" in o else None,
                         vote_methods=_methods(o.get("vote_methods"), catalog),
                         notice_days=o.get("notice_days"),
+                        on_pass=transition(o["on_pass"], Transition(Action.NEXT))
+                        if "on_pass" in o
+                        else None,
+                        on_reject=transition(o["on_reject"], Transition(Action.ABANDON))
+                        if "on_reject" in o
+                        else None,
                     )
                     for stage, o in v.get("overrides", {}).items()
                 },

@@ -109,6 +109,10 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
                             found=body_id,
                         )
                     )
+            for name in ("on_pass", "on_reject"):
+                taken = getattr(override, name)
+                if taken is not None:
+                    _transition(rs, taken, f"{where}.{name}", stage_ids, out)
             _bases(override.quorum, QUORUM_BASES, f"{where}.quorum", out)
             _bases(override.threshold, THRESHOLD_BASES, f"{where}.threshold", out)
     return out
@@ -449,6 +453,29 @@ def _transition(
         elif t.stage not in stage_ids:
             out.append(
                 Problem("bad_ref", f"{where}.stage", expected="、".join(stage_ids), found=t.stage)
+            )
+    if t.action is Action.HAND_OFF:
+        for key, value in (("procedure", t.procedure), ("stage", t.stage)):
+            if value is None:
+                out.append(
+                    Problem(
+                        "missing",
+                        f"{where}.{key}",
+                        expected="移交到的规则 id" if key == "procedure" else "目标程序中的步骤 id",
+                        expected_en="the rule set handed to"
+                        if key == "procedure"
+                        else "the entry stage in the target procedure",
+                    )
+                )
+        if t.procedure == rs.id:
+            out.append(
+                Problem(
+                    "bad_value",
+                    f"{where}.procedure",
+                    expected="另一程序的规则 id（本程序内请用 goto）",
+                    expected_en="another procedure's id (within this one, use goto)",
+                    found=t.procedure,
+                )
             )
     if t.action is Action.ESCALATE:
         if t.body is None:

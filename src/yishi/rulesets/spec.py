@@ -57,7 +57,8 @@ THRESHOLD = Field(
 )
 TRANSITION = Field(
     "string",
-    '去向："next"、"abandon"、"complete"、"reconvene"，或 {action = "...", stage = "...", body = "...", notice_days = N}',
+    '去向："next"、"abandon"、"complete"、"reconvene"，或 {action = "...", stage = "...", body = "...", notice_days = N}；'
+    '移交另一程序：{action = "hand_off", procedure = "规则 id", stage = "目标步骤 id", matter_type = "...", note = "理由"}',
     one_of=(
         s(enum=tuple(a.value for a in Action)),
         table(
@@ -65,7 +66,10 @@ TRANSITION = Field(
             stage=s("目标步骤 id"),
             body=s("升级到的机构 id"),
             notice_days=i("重新通知的天数", maximum=MAX_DAYS),
-            note=s(),
+            procedure=s("hand_off：移交到的规则 id（另一议事程序）", pattern=ID),
+            matter_type=s("hand_off：事项在目标程序中的类型（不写则不变）"),
+            note=s("说明；hand_off 时为移交理由，记入事项历史"),
+            note_en=s("the reason in English (hand_off)"),
         ),
     ),
 )
@@ -97,6 +101,12 @@ BODY = table(
     threshold=THRESHOLD,
     vote_methods=METHODS,
     excusal=b("是否允许经批准不计入应到会人数（长期外出、丧失行为能力等）"),
+    sittings=table(
+        "章程规定的例会（常设议事机构）：例会以外召集的会议记为临时会议",
+        days_of_month=arr(i(minimum=1, maximum=31), "每月例会的日子，如 [15]", required=True),
+        note=s("例会的说明，如“每月十五日在古槐树下例会”", required=True),
+        note_en=s(),
+    ),
     proxies=table(
         "书面委托投票",
         allowed=b("是否允许"),
@@ -183,6 +193,8 @@ OVERRIDE = table(
     bodies=arr(s()),
     vote_methods=METHODS,
     notice_days=i(maximum=MAX_DAYS),
+    on_pass=TRANSITION,
+    on_reject=TRANSITION,
     note=s(),
 )
 

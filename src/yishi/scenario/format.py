@@ -52,11 +52,22 @@ SCENARIO = table(
     schema_version=i("格式版本，目前为 1", required=True, minimum=1, maximum=1),
     title=s(required=True),
     description=s(),
-    ruleset=s("规则 id 或 .toml 路径（相对本文件）", required=True),
+    ruleset=s(
+        "规则 id 或 .toml 路径（相对本文件）；有多个议事程序时为默认程序，可改写 community.procedures"
+    ),
     until=ANY_DATE,
     community_file=s("共用的村（社区）档案文件，相对本文件；其中的 [community] 与本文件的合并"),
     community=table(
         name=s(),
+        procedures=table(
+            "本村（社区）使用的议事程序（一村多会）与事项类型的去向（小微权力清单）",
+            use=arr(
+                s(),
+                "使用的规则：规则 id 或 .toml 路径（相对场景文件）；未写 ruleset 时第一个为默认程序",
+                required=True,
+            ),
+            routes=Field("map", "事项类型 → 办理它的规则 id（须是 use 中的一个）", values=s()),
+        ),
         households=arr(table(id=s(required=True), name=s(), representative=s())),
         people=arr(PERSON),
         generate=arr(
@@ -128,6 +139,11 @@ class Scenario:
     until: dt.datetime | None = None
     community: str = ""
     ruleset_line: int | None = None
+    # Several councils (community.procedures): every rule set used, the default
+    # first, and the community's routing of matter types; one-ruleset scenarios
+    # have ``(ruleset,)`` and no routes.
+    procedures: tuple[str, ...] = ()
+    routes: tuple[tuple[str, str], ...] = ()
 
 
 def _when(value: Any) -> dt.datetime:
@@ -207,6 +223,15 @@ def load_scenario(path: str | Path) -> Scenario:
             for key in ("people", "households", "bodies", "generate"):
                 merged[key] = [*shared.get(key, []), *own.get(key, [])]
             document["community"] = merged
+    if "ruleset" not in document and not _uses(document):
+        problems.append(
+            Problem(
+                "missing",
+                "ruleset",
+                expected="ruleset，或 [community.procedures] use",
+                expected_en="ruleset, or use in [community.procedures]",
+            )
+        )
     if "community" not in document:
         problems.append(
             Problem(
@@ -282,17 +307,29 @@ def load_scenario(path: str | Path) -> Scenario:
         raise RuleSetError(sorted(located, key=lambda p: (p.file != file, p.line or 0)))
     for step_index, step in enumerate(steps):
         steps[step_index] = attrs.evolve(step, line=find_line(lines, ("actions", step.index)))
+    used = _uses(document)
+    default = document.get("ruleset") or used[0]
     return Scenario(
         file=file,
         title=document["title"],
-        ruleset=document["ruleset"],
+        ruleset=default,
         base_dir=Path(path).resolve().parent,
         setup=_setup(community),
         steps=tuple(steps),
         until=_when(_undate(document["until"])) if "until" in document else None,
         community=community.get("name", ""),
-        ruleset_line=find_line(lines, ("ruleset",)),
+        ruleset_line=find_line(lines, ("ruleset",))
+        or find_line(lines, ("community", "procedures", "use")),
+        procedures=tuple(dict.fromkeys([default, *used])),
+        routes=tuple(sorted(community.get("procedures", {}).get("routes", {}).items())),
     )
+
+
+def _uses(document: dict[str, Any]) -> list[str]:
+    community = document.get("community")
+    procedures = community.get("procedures") if isinstance(community, dict) else None
+    used = procedures.get("use") if isinstance(procedures, dict) else None
+    return [u for u in used if isinstance(u, str)] if isinstance(used, list) else []
 
 
 def _shared_community(

@@ -11,7 +11,7 @@ from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
-from yishi.rulesets.problems import RuleSetError
+from yishi.rulesets.problems import Problem, RuleSetError
 from yishi.rulesets.registry import find
 from yishi.scenario.format import Scenario, Step
 from yishi.store.base import EventStore
@@ -40,9 +40,14 @@ class StepResult:
 @attrs.define
 class RunReport:
     scenario: Scenario
-    ruleset: RuleSet
+    ruleset: RuleSet  # the default procedure
     engine: Engine
     results: list[StepResult] = attrs.Factory(list)
+
+    @property
+    def rulesets(self) -> dict[str, RuleSet]:
+        """Every procedure the community uses, the default first."""
+        return self.engine.rulesets
 
     @property
     def unexpected(self) -> list[StepResult]:
@@ -55,16 +60,14 @@ class RunReport:
 def run_scenario(
     scenario: Scenario, *, store: EventStore | None = None, plugins: PluginHost | None = None
 ) -> RunReport:
-    try:
-        # With plugins, the rule set may name the vote methods and stage kinds they registered.
-        catalog = plugins.catalog if plugins is not None else None
-        ruleset = find(scenario.ruleset, scenario.base_dir, catalog)
-    except RuleSetError as exc:
-        # A problem with no file of its own is about the scenario's `ruleset` key.
-        raise RuleSetError(
-            [p if p.file else p.located(scenario.file, scenario.ruleset_line) for p in exc.problems]
-        ) from None
-    engine = Engine(store if store is not None else MemoryStore(), ruleset, plugins=plugins)
+    rulesets = load_procedures(scenario, plugins)
+    ruleset = rulesets[next(iter(rulesets))]
+    engine = Engine(
+        store if store is not None else MemoryStore(),
+        rulesets,
+        plugins=plugins,
+        routes=dict(scenario.routes),
+    )
     first = scenario.steps[0].at if scenario.steps else None
     report = RunReport(scenario, ruleset, engine)
     setup_at = first.replace(hour=0, minute=0) if first else None
@@ -93,6 +96,56 @@ def run_scenario(
             _tick(report, engine, midnight)
         _tick(report, engine, scenario.until)
     return report
+
+
+def load_procedures(scenario: Scenario, plugins: PluginHost | None = None) -> dict[str, RuleSet]:
+    """The scenario's rule sets by id, the default first, with its routes checked."""
+    # With plugins, the rule set may name the vote methods and stage kinds they registered.
+    catalog = plugins.catalog if plugins is not None else None
+    found: dict[str, RuleSet] = {}
+    problems: list[Problem] = []
+    for ref in scenario.procedures or (scenario.ruleset,):
+        try:
+            ruleset = find(ref, scenario.base_dir, catalog)
+        except RuleSetError as exc:
+            # A problem with no file of its own is about the scenario's `ruleset` key.
+            problems += [
+                p if p.file else p.located(scenario.file, scenario.ruleset_line)
+                for p in exc.problems
+            ]
+            continue
+        found.setdefault(ruleset.id, ruleset)
+    for matter_type, procedure in scenario.routes:
+        where = f"community.procedures.routes.{matter_type}"
+        target = found.get(procedure)
+        if target is None and not problems:
+            problems.append(
+                Problem(
+                    "bad_ref",
+                    where,
+                    expected="、".join(found),
+                    expected_en=", ".join(found),
+                    found=procedure,
+                    hint="事项只能交给本村（社区）使用的程序：先在 use 中列出",
+                    hint_en="a type can only go to a procedure the community uses: list it in use",
+                )
+            )
+        elif target is not None and matter_type not in target.matter_types:
+            problems.append(
+                Problem(
+                    "bad_ref",
+                    where,
+                    expected=f"“{target.title}”事项清单中的类型：" + "、".join(target.matter_types),
+                    expected_en=f"a type in the catalogue of '{target.title_en or target.title}': "
+                    + ", ".join(target.matter_types),
+                    found=matter_type,
+                )
+            )
+    if problems:
+        raise RuleSetError(
+            [p if p.file else p.located(scenario.file, scenario.ruleset_line) for p in problems]
+        )
+    return found
 
 
 def _with_evidence(step: Step, store: EventStore) -> Any:

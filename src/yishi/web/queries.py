@@ -92,6 +92,7 @@ def matter_timeline(service: Service, matter_id: str, lang: str) -> list[dict[st
         lang,
         policy.sections_withheld(matter.matter_type),
         policy.withhold_fields,
+        rulesets=engine.rulesets,
     )
     return [{**row, "text": mask_text(row["text"])} for row in rows]
 
@@ -124,7 +125,9 @@ def disclosure(service: Service, disclosure_id: str, lang: str) -> dict[str, Any
     engine = service.engine
     d = engine.state.disclosures[disclosure_id]
     ruleset = engine.rulesets[engine.state.matters[d.matter].procedure]
-    return build_document(engine.state, ruleset, disclosure_id, service.records, lang=lang)
+    return build_document(
+        engine.state, ruleset, disclosure_id, service.records, lang=lang, rulesets=engine.rulesets
+    )
 
 
 def disclosures(service: Service, lang: str) -> list[dict[str, Any]]:

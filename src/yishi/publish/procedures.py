@@ -1,0 +1,54 @@
+"""Which procedure each event of a matter belongs to, read in log order.
+
+A matter handed from a 板凳会 to the 议事会 and on to 四议两公开 keeps every
+earlier event; each was decided under the rule set the matter followed at
+the time, and is described with that rule set's names of stages and bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from yishi.domain import events as ev
+from yishi.domain.handoff import names
+from yishi.domain.rules import RuleSet
+
+
+class Procedures:
+    def __init__(self, rulesets: Mapping[str, RuleSet], default: RuleSet) -> None:
+        self.rulesets = rulesets
+        self.default = default
+        self.current: dict[str, str] = {}  # matter -> procedure, as of the last event seen
+
+    def see(self, event: ev.Event) -> RuleSet:
+        """The rule set ``event`` was decided under; a hand-off is its origin's act."""
+        matter = getattr(event, "matter", None)
+        if matter is None:
+            return self.default
+        if isinstance(event, ev.MatterProposed):
+            self.current[matter] = event.procedure
+        found = self.of(matter)
+        if isinstance(event, ev.MatterHandedOff):
+            self.current[matter] = event.procedure
+        return found
+
+    def of(self, matter: str) -> RuleSet:
+        procedure = self.current.get(matter)
+        return self.rulesets.get(procedure or "", self.default)
+
+    def get(self, procedure: str) -> RuleSet:
+        return self.rulesets.get(procedure, self.default)
+
+
+def handoff_text(event: ev.MatterHandedOff, rulesets: Mapping[str, RuleSet], lang: str) -> str:
+    """'由“古槐议事会”移交“四议两公开（村级）”的“党组织提议”' in the reader's language
+    (the reason, which the rule words, is shown beside it)."""
+    found = names(rulesets, lang)
+    origin = found.get(f"procedure:{event.from_procedure}", "")
+    target = found.get(f"procedure:{event.procedure}", "")
+    stage = found.get(f"{event.procedure}.{event.stage}", "")
+    if lang == "en":
+        where = f"'{target}'" + (f" at '{stage}'" if stage else "")
+        return f"Handed on from '{origin}' to {where}"
+    where = f"“{target}”" + (f"的“{stage}”" if stage else "")
+    return f"由“{origin}”移交{where}"
