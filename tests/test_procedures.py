@@ -1,0 +1,61 @@
+"""The procedures the seed articles name (issue 8, item 3): their rule sets behave as
+their TOML comments say, in the shipped example scenarios."""
+
+from __future__ import annotations
+
+from tests.conftest import ROOT
+from yishi.report import to_json
+from yishi.rulesets import load as load_ruleset
+from yishi.scenario import load_scenario, run_scenario
+
+
+def _run(name: str) -> dict:
+    return to_json(run_scenario(load_scenario(ROOT / "examples" / name)))
+
+
+def _refused(doc: dict) -> list[tuple[str, str]]:
+    return [(s["do"], s["at"]) for s in doc["steps"] if s["status"] == "refused"]
+
+
+# -- 五民工作法 -----------------------------------------------------------------
+
+
+def test_wumin_answers_every_suggestion():
+    doc = _run("20_wumin.toml")
+    assert {s["suggestion"]: s["status"] for s in doc["suggestions"]} == {
+        "s1": "merged",
+        "s2": "merged",
+        "s3": "declined",
+        "s4": "declined",
+    }
+    # a decline without a reason is refused; the later one carries the reason
+    assert ("decline", "2026-09-04T08:00:00") in _refused(doc)
+    assert all(
+        s["declined_reason"].strip() for s in doc["suggestions"] if s["status"] == "declined"
+    )
+
+
+def test_wumin_low_evaluation_reopens_the_work():
+    doc = _run("20_wumin.toml")
+    first, second = doc["evaluations"]
+    assert (first["outcome"], first["satisfied"], first["ratings"]) == ("rejected", 6, 10)
+    assert (second["outcome"], second["satisfied"]) == ("passed", 8)
+    stages = [h["stage"] for h in doc["matters"][0]["history"]]
+    # 民评 not met: back to 民办, then evaluated again
+    assert stages[-4:] == ["carry_out", "evaluate", "carry_out", "evaluate"]
+    assert doc["matters"][0]["status"] == "completed"
+
+
+def test_wumin_posts_the_consultation_outcome_fifteen_days():
+    """居委会组织法 (2025) Art. 34: 协商确定的事项 are published, 不得少于十五日."""
+    ruleset = load_ruleset(ROOT / "rulesets" / "wumin.toml")
+    assert ruleset.stage("announce").disclosure_days == 15
+    assert "公布的期限不得少于十五日" in ruleset.legal_basis[0].quote
+    doc = _run("20_wumin.toml")
+    posting = doc["disclosures"][0]["periods"]["posting"]
+    assert (posting["first_day"], posting["last_day"]) == ("2026-09-14", "2026-09-28")
+
+
+def test_wumin_needs_the_monitoring_committee_before_completion():
+    doc = _run("20_wumin.toml")
+    assert ("complete", "2026-10-08T10:00:00") in _refused(doc)
