@@ -3,6 +3,8 @@ their TOML comments say, in the shipped example scenarios."""
 
 from __future__ import annotations
 
+from click.testing import CliRunner
+
 from tests.conftest import ROOT
 from yishi.report import to_json
 from yishi.rulesets import load as load_ruleset
@@ -59,3 +61,44 @@ def test_wumin_posts_the_consultation_outcome_fifteen_days():
 def test_wumin_needs_the_monitoring_committee_before_completion():
     doc = _run("20_wumin.toml")
     assert ("complete", "2026-10-08T10:00:00") in _refused(doc)
+
+
+# -- 吹哨报到、接诉即办 -----------------------------------------------------------
+
+
+def test_chuishao_tracks_a_whistle_to_closure_with_overdue_visible():
+    doc = _run("21_chuishao_baodao.toml")
+    first, second, third = doc["matters"][0]["referrals"]
+    assert (first["to"], first["due"], first["overdue"], first["late"]) == (
+        "街道城管执法队",
+        "2026-11-20",
+        True,
+        True,
+    )
+    assert first["period"]["counting"] == "working_days"
+    assert first["resolved"] is False  # not settled: whistled again, to another department
+    assert (second["to"], second["resolved"], second["overdue"]) == (
+        "区市场监督管理局",
+        True,
+        False,
+    )
+    assert third["resolved"] is True and third["document"].startswith("联合巡查记录")
+    assert doc["matters"][0]["status"] == "completed"
+
+
+def test_chuishao_resident_unsatisfied_whistles_again():
+    doc = _run("21_chuishao_baodao.toml")
+    low, ok = doc["evaluations"]
+    assert (low["outcome"], ok["outcome"]) == ("rejected", "passed")
+    stages = [h["stage"] for h in doc["matters"][0]["history"]]
+    assert stages == ["whistle", "whistle", "rate", "whistle", "rate"]
+
+
+def test_chuishao_timeline_words_name_the_department_not_ids():
+    from yishi.cli import main
+
+    result = CliRunner().invoke(main, ["run", "examples/21_chuishao_baodao.toml"])
+    assert "逾期：街道城管执法队未在 2026-11-20 前答复" in result.output
+    assert "m21-r1" not in result.output
+    english = CliRunner().invoke(main, ["run", "examples/21_chuishao_baodao.toml", "--lang", "en"])
+    assert "Overdue: no answer from 街道城管执法队 by 2026-11-20" in english.output

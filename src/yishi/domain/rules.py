@@ -180,6 +180,18 @@ class MergeRule:
 
 
 @attrs.frozen
+class Recipient:
+    """An outside body a referral stage may send a matter to (a department, the
+    township government, a legal adviser, a service team)."""
+
+    name: str
+    name_en: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+
+@attrs.frozen
 class StageSpec:
     id: str
     kind: StageKind
@@ -218,6 +230,14 @@ class StageSpec:
     fills: tuple[str, str] | None = None  # (body, role) the elected join
     # 另行选举: votes a candidate needs in a run-off (None: ≥ 1/3 of ballots cast)
     runoff_threshold: Requirement | None = None
+    # referral (domain/referral.py): the outside bodies it may go to (empty: any,
+    # named when sent), the days they have to answer, counted as the rule set
+    # counts unless ``answer_counting`` says otherwise, and who enters the answer
+    # (empty: the stage's actors).
+    recipients: tuple[Recipient, ...] = ()
+    answer_days: int = 0
+    answer_counting: Counting | None = None
+    responders: tuple[str, ...] = ()
     # The kind as the rule set named it: one of the six, or a plugin's variant of one.
     kind_spec: StageKindSpec = attrs.field(
         default=attrs.Factory(lambda self: _builtin_kind(self.kind), takes_self=True)

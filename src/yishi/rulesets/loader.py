@@ -29,6 +29,7 @@ from yishi.domain.rules import (
     MergeRule,
     ObjectionRules,
     ProxyPolicy,
+    Recipient,
     RecusalPolicy,
     RuleSet,
     StageOverride,
@@ -411,6 +412,12 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         seats=d.get("seats", 0),
         fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,
         runoff_threshold=requirement(d["runoff_threshold"]) if "runoff_threshold" in d else None,
+        recipients=tuple(
+            Recipient(r["name"], r.get("name_en", "")) for r in d.get("recipients", ())
+        ),
+        answer_days=d.get("answer_days", 0),
+        answer_counting=Counting(d["answer_counting"]) if "answer_counting" in d else None,
+        responders=tuple(d.get("responders", ())),
     )
 
 

@@ -15,6 +15,7 @@ import attrs
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator
+from yishi.domain.periods import Counting
 from yishi.domain.rules import DISCLOSURE_SECTIONS, Action, Membership
 from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
 from yishi.rulesets import fields
@@ -167,6 +168,21 @@ STAGE = table(
     min_suggestions=i(minimum=1),
     seats=i("选举：应选名额", minimum=1),
     fills=s('选举：当选者加入的 "机构.职务"，如 "supervisors.supervisor"'),
+    # referral (转办答复): domain/referral.py
+    recipients=arr(
+        table(
+            "可送交的外部机构",
+            name=s("机构名称，如“镇人民政府”", required=True),
+            name_en=s(),
+        ),
+        "转办：可送交的机构（不写则送交时写明任一机构）",
+    ),
+    answer_days=i("转办：对方答复期限（天）", minimum=1, maximum=MAX_DAYS),
+    answer_counting=s(
+        "转办：答复期限按日历日还是工作日计算（默认同 [periods]）",
+        enum=tuple(c.value for c in Counting),
+    ),
+    responders=arr(s(), f"转办：录入答复的人（默认同 actors）：{REF_DOC}"),
     runoff_threshold=table(
         "另行选举时当选所需票数（默认：不少于已投选票总数的三分之一）",
         base=s("基数", required=True, enum=(Base.VOTES_CAST.value,)),
