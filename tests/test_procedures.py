@@ -102,3 +102,54 @@ def test_chuishao_timeline_words_name_the_department_not_ids():
     assert "m21-r1" not in result.output
     english = CliRunner().invoke(main, ["run", "examples/21_chuishao_baodao.toml", "--lang", "en"])
     assert "Overdue: no answer from 街道城管执法队 by 2026-11-20" in english.output
+
+
+# -- 村规民约、一事一约 -----------------------------------------------------------
+
+
+def test_covenant_goes_through_the_five_steps_of_the_2018_guidance():
+    doc = _run("22_cungui_minyue.toml")
+    stages = [h["stage"] for h in doc["matters"][0]["history"]]
+    assert stages == [
+        "draft",
+        "legality_check",
+        "draft",  # the legal adviser asked for changes: revised and checked again
+        "legality_check",
+        "party_review",
+        "adopt",
+        "filing",
+        "publish",
+    ]
+    assert doc["matters"][0]["status"] == "completed"
+
+
+def test_covenant_legality_check_and_filing_are_recorded_with_documents():
+    doc = _run("22_cungui_minyue.toml")
+    check1, check2, filing = doc["matters"][0]["referrals"]
+    assert (check1["to"], check1["resolved"]) == ("县司法局法律顾问", False)
+    assert "罚款" in check1["answer"]
+    assert (check2["to"], check2["resolved"]) == ("乡（镇）人民政府", True)
+    assert (filing["stage"], filing["resolved"], filing["document"]) == (
+        "filing",
+        True,
+        "柳湾镇人民政府备案回执（柳政备〔2026〕3 号）",
+    )
+    # a body the rule set does not list is refused
+    assert ("refer", "2026-03-09T09:00:00") in _refused(doc)
+    notice = doc["disclosures"][0]["text"]
+    assert "须修改（县司法局法律顾问审核意见书（2026-03-13））" in notice["zh"]
+    assert "准予备案（柳湾镇人民政府备案回执（柳政备〔2026〕3 号））" in notice["zh"]
+    assert "filed (柳湾镇人民政府备案回执" in notice["en"]
+
+
+def test_covenant_is_adopted_by_the_villagers_assembly_with_statutory_rules():
+    """村组法 (2025) Art. 31: only the 村民会议 makes a 村规民约; Arts. 25–26 notice and quorum."""
+    ruleset = load_ruleset(ROOT / "rulesets" / "cungui_minyue.toml")
+    assert ruleset.statutory and ruleset.stage("adopt").bodies == ("villagers_assembly",)
+    assert "村民会议可以制定和修改村民自治章程、村规民约" in ruleset.legal_basis[0].quote
+    doc = _run("22_cungui_minyue.toml")
+    assert ("convene", "2026-03-26T09:00:00") in _refused(doc)  # 5 days' notice < 10
+    adopt = next(m for m in doc["meetings"] if m["meeting"] == "m22-adopt")
+    assert adopt["outcome"] == "passed"
+    posting = doc["disclosures"][0]["periods"]["posting"]
+    assert posting["days"] == 15 and posting["last_day"] == "2026-05-06"  # 劳动节 moves it

@@ -256,7 +256,7 @@ def test_the_flowchart_draws_both_answers_and_the_deadline():
 
     drawn = flow(RULESET)
     kinds = {(e.source, e.target, e.kind, e.label.split("：")[0]) for e in drawn.edges}
-    assert ("whistle", "rate", "pass", "答复办结") in kinds
+    assert ("whistle", "rate", "pass", "答复已办结") in kinds
     assert ("whistle", "whistle", "reject", "答复未办结") in kinds
     box = next(n for n in drawn.nodes if n.id == "whistle")
     assert "13 个工作日内答复，逾期公开显示" in box.lines

@@ -451,7 +451,7 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     if isinstance(event, ev.SuggestionSubmitted | ev.SuggestionDeclined | ev.MatterProposed):
         return outcomes.intake_lines(event, state, lang)
     if isinstance(event, REFERRAL_EVENTS):
-        return referral_lines(event, state, lang)
+        return referral_lines(event, state, rs, lang)
     if isinstance(event, ev.StepRecorded):
         line = recorded_step_line(
             attrs.asdict(event, recurse=False) | {"held_on": event.held_on.isoformat()}, rs, lang

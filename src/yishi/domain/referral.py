@@ -130,13 +130,14 @@ def answer(
     names_zh, names_en = ruleset.names("zh"), ruleset.names("en")
     when_zh = f"，逾期答复（期限 {referral.due.isoformat()}）" if late else ""
     when_en = f", answered late (due {referral.due.isoformat()})" if late else ""
+    words = stage.answer_words
     zh = (
-        f"{stage.name}：{referral.to}{'答复办结' if c.resolved else '答复未办结'}"
+        f"{stage.name}：{referral.to}答复{words.word(c.resolved)}"
         f"（{c.document}）{when_zh}，{transition.describe('zh', names_zh)}"
     )
     en = (
         f"{stage.name_en or stage.name}: {referral.to} answered "
-        f"{'settled' if c.resolved else 'not settled'} ({c.document}){when_en}; "
+        f"{words.word(c.resolved, 'en')} ({c.document}){when_en}; "
         f"{transition.describe('en', names_en)}"
     )
     return [answered, *follow(ruleset, matter, transition, now, c.actor, zh, en)]

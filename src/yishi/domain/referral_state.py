@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from yishi.domain import events as ev
-from yishi.domain.state import State, _apply
+from yishi.domain.state import Matter, State, _apply
 
 
 @attrs.define
@@ -58,3 +58,27 @@ def _(e: ev.ReferralAnswered, s: State) -> None:
     referral.answer = e.text
     referral.resolved = e.resolved
     referral.late = e.late
+
+
+def referral_content(state: State, matter: Matter) -> list[dict[str, Any]]:
+    """A matter's referrals as plain data: for a notice's content and ``yishi run --json``."""
+    found = []
+    for referral_id in matter.referrals:
+        r = state.referrals[referral_id]
+        found.append(
+            {
+                "referral": r.id,
+                "stage": r.stage,
+                "to": r.to,
+                "sent_on": r.sent_on.isoformat(),
+                "due": r.due.isoformat(),
+                "period": r.periods.get("answer"),
+                "overdue": r.overdue,
+                "answered_on": r.answered_on.isoformat() if r.answered_on else None,
+                "document": r.document,
+                "answer": r.answer,
+                "resolved": r.resolved,
+                "late": r.late,
+            }
+        )
+    return found

@@ -192,6 +192,22 @@ class Recipient:
 
 
 @attrs.frozen
+class AnswerWords:
+    """How a referral's two answers are worded: 办结 / 未办结 for a department,
+    审核通过 / 须修改 for a legality check, 接单 / 不接单 for a service team."""
+
+    settled: str = "已办结"
+    not_settled: str = "未办结"
+    settled_en: str = "settled"
+    not_settled_en: str = "not settled"
+
+    def word(self, resolved: bool, lang: str = "zh") -> str:
+        if lang == "en":
+            return self.settled_en if resolved else self.not_settled_en
+        return self.settled if resolved else self.not_settled
+
+
+@attrs.frozen
 class StageSpec:
     id: str
     kind: StageKind
@@ -238,6 +254,7 @@ class StageSpec:
     answer_days: int = 0
     answer_counting: Counting | None = None
     responders: tuple[str, ...] = ()
+    answer_words: AnswerWords = AnswerWords()
     # The kind as the rule set named it: one of the six, or a plugin's variant of one.
     kind_spec: StageKindSpec = attrs.field(
         default=attrs.Factory(lambda self: _builtin_kind(self.kind), takes_self=True)

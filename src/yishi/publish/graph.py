@@ -186,7 +186,7 @@ def flow(ruleset: RuleSet, lang: str = "zh") -> Flow:
                     "Objection not resolved" if en else "异议未解决",
                 )
         elif stage.kind is StageKind.REFERRAL:
-            settled, unsettled = graph_outcomes(lang)
+            settled, unsettled = graph_outcomes(stage, lang)
             add(stage.on_pass, "pass", settled)
             add(stage.on_reject, "reject", unsettled)
         else:

@@ -1,32 +1,29 @@
-"""Referrals (转办答复) in words, for the public timeline and the run report (pure).
-
-A referral is named by the body it went to and its dates, never by its id.
-"""
+"""Referrals (转办答复) in words, for the public timeline, the run report, the
+flowchart and notices (pure). A referral is named by the body it went to and
+its dates, never by its id; its answer in the stage's own words (审核通过, 接单)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from yishi.domain import events as ev
 from yishi.domain.periods import Counting, Period, describe
-from yishi.domain.rules import StageSpec
+from yishi.domain.referral_state import referral_content
+from yishi.domain.rules import AnswerWords, RuleSet, StageSpec
 from yishi.domain.state import Matter, State
 
 REFERRAL_EVENTS = (ev.ReferralSent, ev.ReferralOverdue, ev.ReferralAnswered)
 
 
-def _to(state: State, referral: str) -> str:
-    found = state.referrals.get(referral)
-    return found.to if found is not None else ""
+def _words(ruleset: RuleSet, stage_id: str) -> AnswerWords:
+    for stage in ruleset.stages:
+        if stage.id == stage_id:
+            return stage.answer_words
+    return AnswerWords()
 
 
-def _settled(resolved: bool, en: bool) -> str:
-    if en:
-        return "settled" if resolved else "not settled"
-    return "已办结" if resolved else "未办结"
-
-
-def timeline_text(event: ev.Event, state: State, lang: str) -> str | None:
+def timeline_text(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str | None:
     """One line of a matter's public timeline, or None for other events."""
     en = lang == "en"
     if isinstance(event, ev.ReferralSent):
@@ -35,28 +32,29 @@ def timeline_text(event: ev.Event, state: State, lang: str) -> str | None:
             if en
             else f"送交{event.to}，限 {event.due}（含当日）前答复"
         )
+    referral = state.referrals.get(getattr(event, "referral", ""))
+    to = referral.to if referral is not None else ""
     if isinstance(event, ev.ReferralOverdue):
-        to = _to(state, event.referral)
         return (
             f"Overdue: no answer from {to} by {event.due}"
             if en
             else f"逾期：{to}未在 {event.due} 前答复"
         )
     if isinstance(event, ev.ReferralAnswered):
-        to = _to(state, event.referral)
+        word = _words(ruleset, referral.stage if referral else "").word(event.resolved, lang)
         late = (" (late)" if en else "（逾期答复）") if event.late else ""
         text = f": {event.text}" if en and event.text else f"：{event.text}" if event.text else ""
         return (
-            f"Answer from {to}: {_settled(event.resolved, en)} ({event.document}){late}{text}"
+            f"Answer from {to}: {word} ({event.document}){late}{text}"
             if en
-            else f"{to}答复：{_settled(event.resolved, en)}（{event.document}）{late}{text}"
+            else f"{to}答复：{word}（{event.document}）{late}{text}"
         )
     return None
 
 
-def report_lines(event: ev.Event, state: State, lang: str) -> list[str]:
+def report_lines(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> list[str]:
     """The indented lines ``yishi run`` prints under a referral event."""
-    line = timeline_text(event, state, lang)
+    line = timeline_text(event, state, ruleset, lang)
     if line is None:
         return []
     lines = [f"    {line}"]
@@ -71,27 +69,38 @@ def report_lines(event: ev.Event, state: State, lang: str) -> list[str]:
 
 
 def referrals_json(state: State, matter: Matter) -> list[dict[str, Any]]:
-    """A matter's referrals for ``yishi run --json``: where, when due, how answered."""
-    found = []
-    for referral_id in matter.referrals:
-        r = state.referrals[referral_id]
-        found.append(
-            {
-                "referral": r.id,
-                "stage": r.stage,
-                "to": r.to,
-                "sent_on": r.sent_on.isoformat(),
-                "due": r.due.isoformat(),
-                "period": r.periods.get("answer"),
-                "overdue": r.overdue,
-                "answered_on": r.answered_on.isoformat() if r.answered_on else None,
-                "document": r.document,
-                "answer": r.answer,
-                "resolved": r.resolved,
-                "late": r.late,
-            }
+    """A matter's referrals, for ``yishi run --json``."""
+    return referral_content(state, matter)
+
+
+def notice_lines(referrals: list[Mapping[str, Any]], ruleset: RuleSet, lang: str) -> list[str]:
+    """The "sent outside" section of a notice: where the matter went and what came back."""
+    if not referrals:
+        return []
+    en = lang == "en"
+    lines = ["", "Sent to outside bodies:" if en else "送交外部机构："]
+    names = ruleset.names(lang)
+    for r in referrals:
+        stage = names.get(r["stage"], "")
+        line = (
+            f"- {r['sent_on']} {stage}: sent to {r['to']}, answer due {r['due']}"
+            if en
+            else f"- {r['sent_on']} {stage}：送交{r['to']}，答复期限 {r['due']}"
         )
-    return found
+        if r["answered_on"]:
+            word = _words(ruleset, r["stage"]).word(bool(r["resolved"]), lang)
+            late = (" (late)" if en else "（逾期）") if r["late"] else ""
+            line += (
+                f"; answered {r['answered_on']}{late}: {word} ({r['document']})"
+                if en
+                else f"；{r['answered_on']} 答复{late}：{word}（{r['document']}）"
+            )
+            if r["answer"]:
+                line += f": {r['answer']}" if en else f"：{r['answer']}"
+        elif r["overdue"]:
+            line += "; overdue, not yet answered" if en else "；已逾期，尚未答复"
+        lines.append(line)
+    return lines
 
 
 def graph_lines(stage: StageSpec, default: Counting, lang: str) -> list[str]:
@@ -113,6 +122,8 @@ def graph_lines(stage: StageSpec, default: Counting, lang: str) -> list[str]:
     return lines
 
 
-def graph_outcomes(lang: str) -> tuple[str, str]:
-    """The labels of a referral's two ways out: answered settled, answered not settled."""
-    return ("Settled", "Not settled") if lang == "en" else ("答复办结", "答复未办结")
+def graph_outcomes(stage: StageSpec, lang: str) -> tuple[str, str]:
+    """The labels of a referral's two ways out, in the stage's own words."""
+    words = stage.answer_words
+    prefix = "" if lang == "en" else "答复"
+    return prefix + words.word(True, lang), prefix + words.word(False, lang)

@@ -178,7 +178,7 @@ def describe(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str 
             return f"{'Approved' if approved else 'Not approved'} by {getattr(event, 'by', '')}: {document}"
         return f"{'批准' if approved else '未批准'}（{getattr(event, 'by', '')}）：{document}"
     if isinstance(event, REFERRAL_EVENTS):
-        return timeline_text(event, state, lang)
+        return timeline_text(event, state, ruleset, lang)
     if isinstance(event, ev.RatingSubmitted):
         return None  # one resident's rating: only the evaluation's result is public
     if isinstance(event, ev.EvaluationClosed):

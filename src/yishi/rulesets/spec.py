@@ -183,6 +183,13 @@ STAGE = table(
         enum=tuple(c.value for c in Counting),
     ),
     responders=arr(s(), f"转办：录入答复的人（默认同 actors）：{REF_DOC}"),
+    answer_words=table(
+        "转办：两种答复的说法（默认“已办结”“未办结”）",
+        settled=s("办结时的说法，如“审核通过”“准予备案”“接单”", required=True),
+        not_settled=s("未办结时的说法，如“须修改”“不接单”", required=True),
+        settled_en=s(),
+        not_settled_en=s(),
+    ),
     runoff_threshold=table(
         "另行选举时当选所需票数（默认：不少于已投选票总数的三分之一）",
         base=s("基数", required=True, enum=(Base.VOTES_CAST.value,)),
