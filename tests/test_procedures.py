@@ -153,3 +153,44 @@ def test_covenant_is_adopted_by_the_villagers_assembly_with_statutory_rules():
     assert adopt["outcome"] == "passed"
     posting = doc["disclosures"][0]["periods"]["posting"]
     assert posting["days"] == 15 and posting["last_day"] == "2026-05-06"  # 劳动节 moves it
+
+
+# -- 居民点单、社区派单、服务队接单、居民评单 -------------------------------------------
+
+
+def test_service_order_poor_rating_goes_back_to_dispatch():
+    doc = _run("23_fuwu_paidan.toml")
+    stages = [h["stage"] for h in doc["matters"][0]["history"]]
+    assert stages == ["dispatch", "dispatch", "serve", "rate", "dispatch", "serve", "rate"]
+    low, ok = doc["evaluations"]
+    assert (low["outcome"], ok["outcome"]) == ("rejected", "passed")
+    assert doc["matters"][0]["status"] == "completed"
+
+
+def test_service_order_is_accepted_by_the_team_it_went_to():
+    doc = _run("23_fuwu_paidan.toml")
+    declined, accepted, again = doc["matters"][0]["referrals"]
+    assert (declined["to"], declined["resolved"]) == ("志愿服务队", False)
+    assert (accepted["to"], accepted["resolved"], accepted["due"]) == (
+        "党员先锋服务队",
+        True,
+        "2026-05-12",  # 1 working day after Monday 11 May
+    )
+    assert again["resolved"] is True
+    # the Party team's leader cannot accept an order sent to the volunteer team
+    assert ("referral_answer", "2026-05-11T11:00:00") in _refused(doc)
+
+
+# -- 微心愿 -----------------------------------------------------------------------
+
+
+def test_wishes_are_claimed_routed_or_declined_with_reason_and_published():
+    doc = _run("24_weixinyuan.toml")
+    status = {s["suggestion"]: s["status"] for s in doc["suggestions"]}
+    assert status == {"w1": "merged", "w2": "merged", "w3": "declined"}
+    claimed, routed = (m["referrals"][0] for m in doc["matters"])
+    assert (claimed["to"], routed["to"]) == ("志愿服务队", "物业服务企业")
+    assert all(m["status"] == "completed" for m in doc["matters"])
+    assert [d["stage"] for d in doc["disclosures"]] == ["publish", "publish"]
+    # someone outside the volunteer team cannot claim for it
+    assert ("referral_answer", "2026-09-13T09:00:00") in _refused(doc)

@@ -246,7 +246,7 @@ def test_check_refuses_a_bad_counting_and_a_repeated_recipient():
 
 
 def test_yishi_check_accepts_the_shipped_referral_rule_sets():
-    for name in ("chuishao_baodao",):
+    for name in ("chuishao_baodao", "cungui_minyue", "fuwu_paidan", "weixinyuan", "wumin"):
         result = CliRunner().invoke(main, ["check", f"rulesets/{name}.toml"])
         assert result.exit_code == 0, result.output
 

@@ -188,8 +188,8 @@ _DO = {
     "merge": ("合并建议为议题", "merges suggestions"),
     "decline": ("退回建议", "declines a suggestion"),
     "tick": ("到期处理", "deadlines"),
-    "refer": ("转交外部机构", "refers to an outside body"),
-    "referral_answer": ("录入转办答复", "records the answer"),
+    "refer": ("送交（限期答复）", "refers, answer due"),
+    "referral_answer": ("录入答复", "records the answer"),
 }
 
 

@@ -100,17 +100,14 @@ def answer(
     state: State, c: cmd.AnswerReferral, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter, stage = _in_stage(state, ruleset, c.matter)
-    person = c.on_behalf_of or c.actor
-    authorize(
-        state,
-        ruleset,
-        person,
-        stage.responders or stage.actors,
-        f"stages.{stage.id}.{'responders' if stage.responders else 'actors'}",
-    )
     waiting = open_referral(state, matter)
     if waiting is None:
         raise Refusal("referral_not_sent", stage=Text(stage.name, stage.name_en or stage.name))
+    # A recipient that is a body of the community (a service team) answers for
+    # itself; the responders (or else the actors) enter answers received otherwise.
+    body = next((r.body for r in stage.recipients if r.name == state.referrals[waiting].to), "")
+    refs = ((body,) if body else ()) + (stage.responders or stage.actors)
+    authorize(state, ruleset, c.on_behalf_of or c.actor, refs, f"stages.{stage.id}.responders")
     if not c.document.strip():
         raise Refusal("referral_needs_document")
     referral = state.referrals[waiting]

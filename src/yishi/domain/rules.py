@@ -186,6 +186,9 @@ class Recipient:
 
     name: str
     name_en: str = ""
+    # A body of the community that is this recipient (a service team): its
+    # members answer for it, besides the stage's responders.
+    body: str = ""
 
     def label(self, lang: str = "zh") -> str:
         return (self.name_en or self.name) if lang == "en" else self.name

@@ -414,7 +414,8 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,
         runoff_threshold=requirement(d["runoff_threshold"]) if "runoff_threshold" in d else None,
         recipients=tuple(
-            Recipient(r["name"], r.get("name_en", "")) for r in d.get("recipients", ())
+            Recipient(r["name"], r.get("name_en", ""), r.get("body", ""))
+            for r in d.get("recipients", ())
         ),
         answer_days=d.get("answer_days", 0),
         answer_counting=Counting(d["answer_counting"]) if "answer_counting" in d else None,

@@ -269,6 +269,9 @@ def _stage(
         out += check_referral(where, stage)
         for r, ref in enumerate(stage.responders):
             _ref(rs, ref, f"{where}.responders[{r}]", out)
+        for r, recipient in enumerate(stage.recipients):
+            if recipient.body:
+                _ref(rs, recipient.body, f"{where}.recipients[{r}].body", out)
 
 
 def _motion_methods(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> None:
