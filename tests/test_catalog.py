@@ -11,6 +11,7 @@ from yishi.domain.catalog import (
     BUILTIN_STAGE_KINDS,
     BUILTIN_VOTE_METHODS,
     RECORDS,
+    REFERRAL_KIND,
     Catalog,
     StageKind,
     StageKindSpec,
@@ -52,10 +53,12 @@ def test_built_in_methods_record_what_they_always_did():
     assert _names("tally") >= {"at_most_seats", "approval"}  # paper ballots counted in public
 
 
-def test_built_in_stage_kinds_are_the_six_behaviours():
-    assert [k.name for k in BUILTIN_STAGE_KINDS] == [k.value for k in StageKind]
-    assert all(k.behaviour is StageKind(k.name) for k in BUILTIN_STAGE_KINDS)
-    assert Catalog.of(BUILTIN_VOTE_METHODS, BUILTIN_STAGE_KINDS) == BUILTIN_CATALOG
+def test_built_in_stage_kinds_are_the_behaviours():
+    # the six of the stage_kinds plugin, then the referral kind its own plugin registers
+    kinds = (*BUILTIN_STAGE_KINDS, REFERRAL_KIND)
+    assert [k.name for k in kinds] == [k.value for k in StageKind]
+    assert all(k.behaviour is StageKind(k.name) for k in kinds)
+    assert Catalog.of(BUILTIN_VOTE_METHODS, kinds) == BUILTIN_CATALOG
     assert BUILTIN_CATALOG.vote_method("secret") is BUILTIN_VOTE_METHODS[1]
     assert BUILTIN_CATALOG.vote_method("bogus") is None
 

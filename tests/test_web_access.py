@@ -36,6 +36,7 @@ def body_for(name: str, me: str) -> dict:
     """A plausible body for each command, naming ``me`` wherever a person acts for themselves."""
     return {
         "answer_objection": {"objection": "o1", "reply": "r", "resolved": True},
+        "answer_referral": {"matter": "m", "document": "回执", "resolved": True},
         "cast_election_ballot": {"meeting": "x", "voter": me, "candidates": []},
         "cast_vote": {"meeting": "x", "voter": me, "choice": "yes"},
         "check_in": {"meeting": "x", "people": [me]},
@@ -71,6 +72,7 @@ def body_for(name: str, me: str) -> dict:
         "record_progress": {"matter": "m", "text": "t"},
         "register_proxy": {"meeting": "x", "grantor": me, "holder": "c001"},
         "set_up_community": {"people": [{"id": "z1", "name": "新居民", "adult": True}]},
+        "send_referral": {"matter": "m", "referral": "r", "to": "镇政府"},
         "sign_off": {"matter": "m"},
         "suggest": {"suggestion": "s-" + me, "person": me, "title": "t"},
         "tick": {},

@@ -21,6 +21,8 @@ from yishi.domain.state import HandOff, Meeting
 from yishi.domain.tally import attendance_note
 from yishi.publish.notice import OUTCOMES, method_name, recorded_step_line, render_notice
 from yishi.publish.procedures import Procedures, handoff_text
+from yishi.publish.referral_words import REFERRAL_EVENTS, referrals_json
+from yishi.publish.referral_words import report_lines as referral_lines
 from yishi.scenario.run import RunReport
 
 FORMAT = "yishi-run/1"
@@ -118,6 +120,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "recused": dict(m.recused),
             "merged": list(m.merged),
             **({"approved_by": list(m.approved_by)} if m.approved_by else {}),
+            **({"referrals": referrals_json(state, m)} if m.referrals else {}),
             "recorded": m.recorded,
             "history": [
                 {
@@ -245,6 +248,8 @@ _DO = {
     "merge": ("合并建议为议题", "merges suggestions"),
     "decline": ("退回建议", "declines a suggestion"),
     "tick": ("到期处理", "deadlines"),
+    "refer": ("送交（限期答复）", "refers, answer due"),
+    "referral_answer": ("录入答复", "records the answer"),
 }
 
 
@@ -524,6 +529,8 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
         ]
     if isinstance(event, ev.SuggestionSubmitted | ev.SuggestionDeclined | ev.MatterProposed):
         return outcomes.intake_lines(event, state, lang)
+    if isinstance(event, REFERRAL_EVENTS):
+        return referral_lines(event, state, rs, lang)
     if isinstance(event, ev.StepRecorded):
         line = recorded_step_line(
             attrs.asdict(event, recurse=False) | {"held_on": event.held_on.isoformat()}, rs, lang

@@ -46,6 +46,8 @@ class StageKind(str, enum.Enum):
     EVALUATION = "evaluation"  # residents rate the result (评)
     INTAKE = "intake"  # suggestions are reviewed and merged into one topic (提)
     ELECTION = "election"  # a body elects people to seats by secret ballot (选)
+    # sent to an outside body that must answer by a deadline (转办、报审、备案、派单)
+    REFERRAL = "referral"
 
 
 def _name(_instance: Any, attribute: attrs.Attribute[str], value: str) -> None:
@@ -245,4 +247,14 @@ BUILTIN_STAGE_KINDS: tuple[StageKindSpec, ...] = (
     StageKindSpec("election", "选举", "election", "机构以无记名投票选出人员（选）"),
 )
 
-BUILTIN_CATALOG = Catalog.of(BUILTIN_VOTE_METHODS, BUILTIN_STAGE_KINDS)
+#: Registered by its own built-in plugin (``yishi.plugins.referral``), through the
+#: hook a third-party plugin uses; domain/referral.py implements it.
+REFERRAL_KIND = StageKindSpec(
+    "referral",
+    "转办答复",
+    "referral",
+    "事项送交外部机构（职能部门、乡镇政府、法律顾问、服务队），对方须在期限内答复；"
+    "答复及其文书记录在案，逾期公开显示（吹哨报到、合法性审核、备案、派单）",
+)
+
+BUILTIN_CATALOG = Catalog.of(BUILTIN_VOTE_METHODS, (*BUILTIN_STAGE_KINDS, REFERRAL_KIND))

@@ -275,3 +275,23 @@ class EnterRecord(Command):
     minutes: str  # where the paper record is: minutes, register, notice copy
     body: str | None = None
     counts: tuple[tuple[str, int], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class SendReferral(Command):
+    """Send the matter to an outside body (吹哨、报审、备案、派单); domain/referral.py."""
+
+    matter: str
+    referral: str
+    to: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AnswerReferral(Command):
+    """Record the outside body's answer with its document."""
+
+    matter: str
+    document: str
+    resolved: bool
+    text: str = ""

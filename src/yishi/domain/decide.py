@@ -23,6 +23,7 @@ from yishi.domain import (
     matters,
     meeting,
     paper,
+    referral,
     schedule,
 )
 from yishi.domain import commands as cmd
@@ -62,6 +63,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.Rate: execution.rate,
     cmd.CloseEvaluation: execution.close_evaluation,
     cmd.EnterRecord: backfill.enter_record,
+    cmd.SendReferral: referral.send,
+    cmd.AnswerReferral: referral.answer,
 }
 
 
@@ -104,4 +107,5 @@ def tick(state: State, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
         if matter.status == "in_progress" and matter.procedure == ruleset.id:
             due += schedule.meetings_due(state, matter, now)
             due += disclosure.due(state, ruleset, matter, now)
+            due += referral.due(state, matter, now)
     return due

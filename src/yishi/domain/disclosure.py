@@ -11,6 +11,7 @@ from yishi.domain.authority import authorize, authorize_stage, describe, name
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
+from yishi.domain.referral_state import referral_content
 from yishi.domain.rules import RuleSet, StageKind, StageSpec, Transition
 from yishi.domain.state import Disclosure, Matter, Objection, State
 from yishi.domain.steps import wrong_step
@@ -152,6 +153,7 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
             if matter.approvals
             else {}
         ),
+        **({"referrals": referral_content(state, matter)} if matter.referrals else {}),
     }
 
 

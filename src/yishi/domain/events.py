@@ -435,3 +435,38 @@ class SuggestionSubmitted(Event):
 class SuggestionDeclined(Event):
     suggestion: str
     reason: str
+
+
+# -- referral (转办答复): domain/referral.py ----------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ReferralSent(Event):
+    """The matter was sent to an outside body that must answer by ``due``."""
+
+    matter: str
+    referral: str
+    stage: str
+    to: str  # the recipient's name, as the rule set lists it (or as entered)
+    text: str
+    due: dt.date
+    periods: Mapping[str, Any] = attrs.field(factory=dict)  # {"answer": Period.to_json()}
+
+
+@attrs.frozen(kw_only=True)
+class ReferralOverdue(Event):
+    """A tick found the answer missing after its last day."""
+
+    matter: str
+    referral: str
+    due: dt.date
+
+
+@attrs.frozen(kw_only=True)
+class ReferralAnswered(Event):
+    matter: str
+    referral: str
+    document: str  # the answer's reference: 文号, receipt, 回执
+    text: str
+    resolved: bool  # 办结 / 审核通过 / 准予备案 / 接单; false: 未办结 / 须修改 / 不接单
+    late: bool = False

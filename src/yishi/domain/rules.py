@@ -202,6 +202,37 @@ class MergeRule:
 
 
 @attrs.frozen
+class Recipient:
+    """An outside body a referral stage may send a matter to (a department, the
+    township government, a legal adviser, a service team)."""
+
+    name: str
+    name_en: str = ""
+    # A body of the community that is this recipient (a service team): its
+    # members answer for it, besides the stage's responders.
+    body: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+
+@attrs.frozen
+class AnswerWords:
+    """How a referral's two answers are worded: 办结 / 未办结 for a department,
+    审核通过 / 须修改 for a legality check, 接单 / 不接单 for a service team."""
+
+    settled: str = "已办结"
+    not_settled: str = "未办结"
+    settled_en: str = "settled"
+    not_settled_en: str = "not settled"
+
+    def word(self, resolved: bool, lang: str = "zh") -> str:
+        if lang == "en":
+            return self.settled_en if resolved else self.not_settled_en
+        return self.settled if resolved else self.not_settled
+
+
+@attrs.frozen
 class StageSpec:
     id: str
     kind: StageKind
@@ -240,6 +271,15 @@ class StageSpec:
     fills: tuple[str, str] | None = None  # (body, role) the elected join
     # 另行选举: votes a candidate needs in a run-off (None: ≥ 1/3 of ballots cast)
     runoff_threshold: Requirement | None = None
+    # referral (domain/referral.py): the outside bodies it may go to (empty: any,
+    # named when sent), the days they have to answer, counted as the rule set
+    # counts unless ``answer_counting`` says otherwise, and who enters the answer
+    # (empty: the stage's actors).
+    recipients: tuple[Recipient, ...] = ()
+    answer_days: int = 0
+    answer_counting: Counting | None = None
+    responders: tuple[str, ...] = ()
+    answer_words: AnswerWords = AnswerWords()
     # The kind as the rule set named it: one of the six, or a plugin's variant of one.
     kind_spec: StageKindSpec = attrs.field(
         default=attrs.Factory(lambda self: _builtin_kind(self.kind), takes_self=True)

@@ -12,12 +12,15 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from functools import singledispatch
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from yishi.domain import events as ev
 from yishi.domain.errors import ReplayError
+
+if TYPE_CHECKING:
+    from yishi.domain.referral_state import Referral
 
 
 @attrs.define
@@ -198,6 +201,7 @@ class Matter:
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
+    referrals: list[str] = attrs.Factory(list)  # sent to outside bodies (domain/referral.py)
     # Earlier steps entered from the paper record (补录), in order: each the
     # StepRecorded's fields as JSON, plus when and by whom it was entered.
     recorded: list[dict[str, Any]] = attrs.Factory(list)
@@ -259,6 +263,7 @@ class State:
     disclosures: dict[str, Disclosure] = attrs.Factory(dict)
     objections: dict[str, Objection] = attrs.Factory(dict)
     suggestions: dict[str, Suggestion] = attrs.Factory(dict)
+    referrals: dict[str, Referral] = attrs.Factory(dict)
     version: int = 0  # number of events folded
 
 
@@ -618,3 +623,8 @@ def _(e: ev.SuggestionSubmitted, s: State) -> None:
 def _(e: ev.SuggestionDeclined, s: State) -> None:
     s.suggestions[e.suggestion].status = "declined"
     s.suggestions[e.suggestion].reason = e.reason
+
+
+# The referral stage kind's record and folds live beside its handlers; importing
+# them here registers the folds before any event is folded.
+from yishi.domain import referral_state  # noqa: E402, F401

@@ -16,6 +16,7 @@ KIND_NAMES = {
     StageKind.EVALUATION: Text("评价", "evaluation"),
     StageKind.INTAKE: Text("征集建议", "collecting suggestions"),
     StageKind.ELECTION: Text("选举", "election"),
+    StageKind.REFERRAL: Text("转办答复", "referral"),
 }
 
 

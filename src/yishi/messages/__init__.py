@@ -20,6 +20,7 @@ AREAS = (
     "counting",
     "stats",
     "councils",
+    "referral",
 )
 
 

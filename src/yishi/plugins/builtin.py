@@ -10,6 +10,7 @@ from __future__ import annotations
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "yishi.plugins.vote_methods",  # the seven vote methods (表决方式)
     "yishi.plugins.stage_kinds",  # the six stage kinds (步骤类型)
+    "yishi.plugins.referral",  # the referral stage kind (转办答复), a seventh
     "yishi.plugins.stores",  # store backends: memory, sqlite
     "yishi.plugins.publishers",  # publishers: files, markdown, json, board, print, atom, webhook
     "yishi.plugins.publish_commands",  # yishi publish, yishi graph

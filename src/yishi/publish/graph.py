@@ -19,6 +19,7 @@ from yishi.domain.counting import BASE_NAMES, Requirement
 from yishi.domain.handoff import names as handoff_names
 from yishi.domain.handoff import targets
 from yishi.domain.rules import Action, RuleSet, StageKind, StageSpec, Transition, meeting_rules
+from yishi.publish.referral_words import graph_lines, graph_outcomes
 
 START, DONE, STOP = "_start", "_done", "_stop"
 
@@ -133,6 +134,8 @@ def _stage_lines(ruleset: RuleSet, stage: StageSpec, lang: str) -> tuple[str, ..
         lines.append(
             f"{matter_type}: approved by {by} first" if en else f"{matter_type}：须先报{by}批准"
         )
+    if kind is StageKind.REFERRAL:
+        lines += graph_lines(stage, ruleset.counting, lang)
     if kind is StageKind.EXECUTION and stage.supervisor:
         who = ("、" if not en else ", ").join(_body(ruleset, s, lang) for s in stage.supervisor)
         lines.append(f"Signed off by: {who}" if en else f"监督签认：{who}")
@@ -201,6 +204,10 @@ def flow(ruleset: RuleSet, lang: str = "zh", others: Mapping[str, RuleSet] | Non
                     "objection",
                     "Objection not resolved" if en else "异议未解决",
                 )
+        elif stage.kind is StageKind.REFERRAL:
+            settled, unsettled = graph_outcomes(stage, lang)
+            add(stage.on_pass, "pass", settled)
+            add(stage.on_reject, "reject", unsettled)
         else:
             add(stage.on_pass, "pass", "Done" if en else "完成")
         for mt in ruleset.matter_types.values():  # a matter type's own outcome (重大事项)

@@ -13,6 +13,7 @@ from yishi.domain.periods import Period, posting_note
 from yishi.domain.rules import RuleSet
 from yishi.domain.sittings import SITTING_WORDS, sitting_kind
 from yishi.domain.state import Disclosure, State
+from yishi.publish.referral_words import notice_lines as referral_notice_lines
 
 
 @attrs.frozen
@@ -158,6 +159,7 @@ def render_notice(
             ("approved" if en else "批准") if a["approved"] else ("refused" if en else "不予批准")
         )
         lines.append(f"{a['by']}{'：' if not en else ': '}{verdict}（{a['document']}）")
+    lines += referral_notice_lines(c.get("referrals", []), ruleset, lang)
     if c.get("review"):
         r = c["review"]
         lines.append("")

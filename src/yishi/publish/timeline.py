@@ -16,6 +16,7 @@ from yishi.domain import events as ev
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 from yishi.publish.procedures import Procedures, handoff_text
+from yishi.publish.referral_words import REFERRAL_EVENTS, timeline_text
 
 # Events that never appear on a public timeline: they name a voter and a choice,
 # or repeat one attendee at a time what the meeting's count already says.
@@ -189,6 +190,8 @@ def describe(
         if en:
             return f"{'Approved' if approved else 'Not approved'} by {getattr(event, 'by', '')}: {document}"
         return f"{'批准' if approved else '未批准'}（{getattr(event, 'by', '')}）：{document}"
+    if isinstance(event, REFERRAL_EVENTS):
+        return timeline_text(event, state, ruleset, lang)
     if isinstance(event, ev.RatingSubmitted):
         return None  # one resident's rating: only the evaluation's result is public
     if isinstance(event, ev.EvaluationClosed):

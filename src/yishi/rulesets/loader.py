@@ -19,6 +19,7 @@ from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
 from yishi.domain.periods import Counting
 from yishi.domain.rules import (
     Action,
+    AnswerWords,
     Approval,
     BodySpec,
     CompositionRule,
@@ -29,6 +30,7 @@ from yishi.domain.rules import (
     MergeRule,
     ObjectionRules,
     ProxyPolicy,
+    Recipient,
     RecusalPolicy,
     RuleSet,
     StageOverride,
@@ -428,6 +430,25 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         seats=d.get("seats", 0),
         fills=tuple(d["fills"].split(".", 1)) if "." in d.get("fills", "") else None,
         runoff_threshold=requirement(d["runoff_threshold"]) if "runoff_threshold" in d else None,
+        recipients=tuple(
+            Recipient(r["name"], r.get("name_en", ""), r.get("body", ""))
+            for r in d.get("recipients", ())
+        ),
+        answer_days=d.get("answer_days", 0),
+        answer_counting=Counting(d["answer_counting"]) if "answer_counting" in d else None,
+        responders=tuple(d.get("responders", ())),
+        answer_words=_answer_words(d.get("answer_words")),
+    )
+
+
+def _answer_words(d: dict[str, Any] | None) -> AnswerWords:
+    if d is None:
+        return AnswerWords()
+    return AnswerWords(
+        d["settled"],
+        d["not_settled"],
+        d.get("settled_en") or d["settled"],
+        d.get("not_settled_en") or d["not_settled"],
     )
 
 

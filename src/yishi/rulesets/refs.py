@@ -267,6 +267,15 @@ def _stage(
         _bases(stage.threshold, {Base.VOTES_CAST}, f"{where}.threshold", out)
         for r, ref in enumerate(stage.raters):
             _ref(rs, ref, f"{where}.raters[{r}]", out)
+    elif stage.kind is StageKind.REFERRAL:
+        from yishi.rulesets.referral_checks import check_referral
+
+        out += check_referral(where, stage)
+        for r, ref in enumerate(stage.responders):
+            _ref(rs, ref, f"{where}.responders[{r}]", out)
+        for r, recipient in enumerate(stage.recipients):
+            if recipient.body:
+                _ref(rs, recipient.body, f"{where}.recipients[{r}].body", out)
 
 
 def _motion_methods(rs: RuleSet, where: str, stage: StageSpec, out: list[Problem]) -> None:
@@ -359,7 +368,12 @@ def _uses(stage: StageSpec, transition: str) -> bool:
         return True
     if transition == "on_no_quorum":
         return stage.kind in (StageKind.MEETING, StageKind.ELECTION)
-    return stage.kind in (StageKind.MEETING, StageKind.ELECTION, StageKind.EVALUATION)
+    return stage.kind in (
+        StageKind.MEETING,
+        StageKind.ELECTION,
+        StageKind.EVALUATION,
+        StageKind.REFERRAL,
+    )
 
 
 def _complete(

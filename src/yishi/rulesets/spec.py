@@ -15,6 +15,7 @@ import attrs
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator
+from yishi.domain.periods import Counting
 from yishi.domain.rules import DISCLOSURE_SECTIONS, Action, Membership
 from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
 from yishi.rulesets import fields
@@ -177,6 +178,29 @@ STAGE = table(
     min_suggestions=i(minimum=1),
     seats=i("选举：应选名额", minimum=1),
     fills=s('选举：当选者加入的 "机构.职务"，如 "supervisors.supervisor"'),
+    # referral (转办答复): domain/referral.py
+    recipients=arr(
+        table(
+            "可送交的外部机构",
+            name=s("机构名称，如“镇人民政府”", required=True),
+            name_en=s(),
+            body=s("本社区登记的机构 id（如服务队）：其成员可为它录入答复"),
+        ),
+        "转办：可送交的机构（不写则送交时写明任一机构）",
+    ),
+    answer_days=i("转办：对方答复期限（天）", minimum=1, maximum=MAX_DAYS),
+    answer_counting=s(
+        "转办：答复期限按日历日还是工作日计算（默认同 [periods]）",
+        enum=tuple(c.value for c in Counting),
+    ),
+    responders=arr(s(), f"转办：录入答复的人（默认同 actors）：{REF_DOC}"),
+    answer_words=table(
+        "转办：两种答复的说法（默认“已办结”“未办结”）",
+        settled=s("办结时的说法，如“审核通过”“准予备案”“接单”", required=True),
+        not_settled=s("未办结时的说法，如“须修改”“不接单”", required=True),
+        settled_en=s(),
+        not_settled_en=s(),
+    ),
     runoff_threshold=table(
         "另行选举时当选所需票数（默认：不少于已投选票总数的三分之一）",
         base=s("基数", required=True, enum=(Base.VOTES_CAST.value,)),

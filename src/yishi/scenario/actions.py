@@ -221,5 +221,23 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
         cmd.DeclineSuggestion,
         {"suggestion": s(required=True), "reason": s(required=True)},
     ),
+    "refer": (
+        cmd.SendReferral,
+        {
+            "matter": s(required=True),
+            "referral": s("转办编号", required=True),
+            "to": s("送交的机构名称（规则集 recipients 中的一个）", required=True),
+            "text": s("送交的内容或要求"),
+        },
+    ),
+    "referral_answer": (
+        cmd.AnswerReferral,
+        {
+            "matter": s(required=True),
+            "document": s("答复文书：文号、回执或答复单", required=True),
+            "resolved": b("是否办结（审核通过、准予备案、接单）", required=True),
+            "text": s("答复内容"),
+        },
+    ),
     "tick": (cmd.Tick, {}),
 }

@@ -57,6 +57,8 @@ POLICY: dict[type[cmd.Command], Gate] = {
     cmd.CompleteExecution: Gate(STAFF),
     cmd.CloseEvaluation: Gate(STAFF),
     cmd.RecordApproval: Gate(STAFF),
+    cmd.SendReferral: Gate(STAFF),
+    cmd.AnswerReferral: Gate(STAFF),
     # Backfilling a paper record: the engine also requires one of the rule set's recorders.
     cmd.EnterRecord: Gate(STAFF),
     cmd.Tick: Gate(frozenset({"staff", "registrar"})),

@@ -74,6 +74,7 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "answer_objection": ("答复异议", "Answer an objection"),
+    "answer_referral": ("录入转办答复", "Record a referral's answer"),
     "cast_election_ballot": ("投选举票", "Cast an election ballot"),
     "cast_vote": ("投票", "Vote"),
     "check_in": ("签到", "Check attendance in"),
@@ -97,6 +98,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "record_approval": ("录入上级批复", "Record an outside approval"),
     "record_progress": ("记录执行进度", "Record progress"),
     "register_proxy": ("登记委托投票", "Register a proxy"),
+    "send_referral": ("转交外部机构限期答复", "Refer to an outside body"),
     "set_up_community": ("登记居民与组织", "Register residents and bodies"),
     "sign_off": ("签字确认", "Sign off"),
     "suggest": ("提建议", "Make a suggestion"),
