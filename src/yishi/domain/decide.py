@@ -16,6 +16,7 @@ import attrs
 from yishi.domain import (
     approval,
     backfill,
+    canvass,
     community,
     disclosure,
     election,
@@ -62,6 +63,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.Rate: execution.rate,
     cmd.CloseEvaluation: execution.close_evaluation,
     cmd.EnterRecord: backfill.enter_record,
+    cmd.RecordCanvass: canvass.record,
 }
 
 

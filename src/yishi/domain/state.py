@@ -46,6 +46,8 @@ class Household:
     id: str
     name: str
     representative: str | None = None
+    represented_by: str | None = None  # 村民代表 (村组法 Art. 29)
+    group: str | None = None  # 村民小组
 
 
 @attrs.define
@@ -179,6 +181,8 @@ class Matter:
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
+    # 一事一议 canvass: household -> (representative, signer, view), for the current plan.
+    canvass: dict[str, tuple[str, str, str]] = attrs.Factory(dict)
     # Earlier steps entered from the paper record (补录), in order: each the
     # StepRecorded's fields as JSON, plus when and by whom it was entered.
     recorded: list[dict[str, Any]] = attrs.Factory(list)
@@ -271,7 +275,9 @@ def _(e: ev.PersonRegistered, s: State) -> None:
 
 @_apply.register
 def _(e: ev.HouseholdRegistered, s: State) -> None:
-    s.households[e.household] = Household(e.household, e.name, e.representative)
+    s.households[e.household] = Household(
+        e.household, e.name, e.representative, e.represented_by, e.group
+    )
 
 
 @_apply.register
@@ -304,6 +310,10 @@ def _(e: ev.MatterProposed, s: State) -> None:
 @_apply.register
 def _(e: ev.StageEntered, s: State) -> None:
     matter = s.matters[e.matter]
+    if matter.stage is not None and e.stage != matter.stage:
+        # A plan sent back to an earlier step is canvassed again; a reconvened
+        # or escalated meeting (the same step) keeps the signatures it has.
+        matter.canvass = {}
     matter.stage = e.stage
     matter.stage_body = e.body
     matter.notice_days = e.notice_days
@@ -556,3 +566,8 @@ def _(e: ev.SuggestionSubmitted, s: State) -> None:
 def _(e: ev.SuggestionDeclined, s: State) -> None:
     s.suggestions[e.suggestion].status = "declined"
     s.suggestions[e.suggestion].reason = e.reason
+
+
+@_apply.register
+def _(e: ev.HouseholdCanvassed, s: State) -> None:
+    s.matters[e.matter].canvass[e.household] = (e.representative, e.signer, e.view)
