@@ -201,7 +201,7 @@ class Check:
             unit_zh = "户"
         if req.base is Base.HOUSEHOLDS_REPRESENTED and self.what == "quorum":
             counted_zh = "到会代表所代表"
-            counted_en = "represented by the representatives present"
+            counted_en = "households represented by those present"
         if lang == "en":
             return (
                 f"{self.count} {counted_en} of {self.base_value} {base_en}; "
