@@ -74,11 +74,9 @@ def composition_problems(state: State, ruleset: RuleSet, body_id: str, on: dt.da
 
 
 def households_in_scope(state: State, ruleset: RuleSet, body_id: str) -> set[str]:
-    """The households a body's decision concerns: its 村民小组's, else the whole village's."""
-    group = getattr(ruleset.bodies[body_id], "group", None)
-    if group is None:
-        return set(state.households)
-    return {h.id for h in state.households.values() if h.group == group}
+    """The households a body's decision concerns: the whole village's. (Per-group
+    bodies, 村组法 Art. 32, would narrow this to the group's households.)"""
+    return set(state.households)
 
 
 def represented_households(

@@ -392,10 +392,10 @@ def _bases(reqs: Any, allowed: set[Base], where: str, out: list[Problem]) -> Non
                     expected="、".join(sorted(b.value for b in allowed)),
                     found=r.base.value,
                     hint="法定人数按应到人数计，不能以“到会人员”或“投票数”为基数"
-                    if where.endswith("quorum")
+                    if "quorum" in where.rsplit(".", 1)[-1]
                     else "表决不以户数为基数",
                     hint_en="a quorum counts against those who should attend, not those present"
-                    if where.endswith("quorum")
+                    if "quorum" in where.rsplit(".", 1)[-1]
                     else "votes are not counted per household",
                 )
             )
