@@ -239,6 +239,7 @@ _DO = {
     "progress": ("记录实施进度", "records progress"),
     "sign_off": ("监督验收", "signs off"),
     "approve": ("录入批准文件", "records an outside approval"),
+    "canvass": ("入户征求意见（农户签字）", "canvasses a household (signed)"),
     "complete": ("实施完成", "completes"),
     "rate": ("评价", "rates"),
     "ratings": ("评价", "rates"),
@@ -408,6 +409,12 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
                 else f"    临时通知（遇有特殊情况）：{event.urgent_reason}"
             )
         return lines
+    if isinstance(event, ev.HouseholdCanvassed):
+        household = state.households[event.household].name
+        signer = state.people[event.signer].name
+        return [f"    {household}{colon}{event.view}（{'signed by ' if en else '签字：'}{signer}）"]
+    if isinstance(event, ev.MatterProposed) and event.petition:
+        return ["    " + event.petition["explanation"][lang]]
     if isinstance(event, ev.ApprovalRecorded):
         verdict = (
             ("approved" if en else "批准") if event.approved else ("refused" if en else "不予批准")

@@ -21,7 +21,16 @@ import attrs
 # Fields added after the first records (trust stamps, the 临时通知 reason, the
 # periods counted as the 民法典 counts them): left out when unset, so that a
 # record's encoding (and hash) does not depend on their arrival.
-OMITTED_WHEN_EMPTY = ("evidence", "checkpoint", "urgent_reason", "periods")
+OMITTED_WHEN_EMPTY = (
+    "evidence",
+    "checkpoint",
+    "urgent_reason",
+    "periods",
+    "represented_by",
+    "group",
+    "cosigners",
+    "petition",
+)
 
 _Convert = Callable[[Any], Any]
 _ENCODERS: dict[type, Callable[[Any, bool], dict[str, Any]]] = {}  # see _encoder_for

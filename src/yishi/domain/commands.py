@@ -32,7 +32,10 @@ class PersonSpec:
 class HouseholdSpec:
     id: str
     name: str
-    representative: str | None = None
+    representative: str | None = None  # 户代表: who attends an assembly for the household
+    # 村民代表 (村组法 Art. 29: one per 5–15 households) who answers for this household.
+    represented_by: str | None = None
+    group: str | None = None  # the 村民小组 the household belongs to
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +65,8 @@ class ProposeMatter(Command):
     matter_type: str | None = None
     description: str = ""
     merge_steps: bool = False
+    # Co-signers of a proposal made by petition ([[petitions]]); the proposer counts too.
+    cosigners: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -295,3 +300,15 @@ class AnswerReferral(Command):
     document: str
     resolved: bool
     text: str = ""
+
+
+class RecordCanvass(Command):
+    """A 村民代表 has asked one household he answers for, and a member of the
+    household signed its view (一事一议: 入户征求意见，逐户签字)."""
+
+    matter: str
+    household: str
+    representative: str
+    view: str  # what the household said: 同意 / 不同意 / its words
+    signer: str | None = None  # who signed for the household; None: its 户代表
+    document: str = ""  # the signed sheet: "征求意见表第 3 页"

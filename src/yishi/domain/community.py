@@ -46,6 +46,10 @@ def set_up(
             raise Refusal(
                 "unknown_ref", field=f"households.{h.id}.representative", value=h.representative
             )
+        if h.represented_by is not None and h.represented_by not in people:
+            raise Refusal(
+                "unknown_ref", field=f"households.{h.id}.represented_by", value=h.represented_by
+            )
     for body in c.bodies:
         # A community's bodies serve every procedure it runs; only those this
         # rule set knows are checked against it.
@@ -78,7 +82,14 @@ def set_up(
     events: list[ev.Event] = []
     base: dict[str, Any] = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
     events += [
-        ev.HouseholdRegistered(**base, household=h.id, name=h.name, representative=h.representative)
+        ev.HouseholdRegistered(
+            **base,
+            household=h.id,
+            name=h.name,
+            representative=h.representative,
+            represented_by=h.represented_by,
+            group=h.group,
+        )
         for h in c.households
     ]
     events += [

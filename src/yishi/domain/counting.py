@@ -33,6 +33,9 @@ class Base(str, enum.Enum):
     # 村民代表 / 居民代表 / 成员代表: members holding the role "representative" (农村土地承包法
     # Art. 52 counts "三分之二以上村民代表", not the whole 村民代表会议 with its committee members).
     REPRESENTATIVES = "representatives"
+    # 一事一议: "到会村民代表所代表的户数" — households counted through the 村民代表 who
+    # represent them (村组法 Art. 29: one per 5–15 households), against every household.
+    HOUSEHOLDS_REPRESENTED = "households_represented"
 
 
 class Comparator(str, enum.Enum):
@@ -41,7 +44,8 @@ class Comparator(str, enum.Enum):
 
 
 # Units in which each base is counted; households are not people.
-PERSON_BASES = frozenset(b for b in Base if b is not Base.HOUSEHOLDS)
+HOUSEHOLD_BASES = frozenset({Base.HOUSEHOLDS, Base.HOUSEHOLDS_REPRESENTED})
+PERSON_BASES = frozenset(b for b in Base if b not in HOUSEHOLD_BASES)
 
 BASE_NAMES: Mapping[Base, tuple[str, str]] = {
     Base.COMPOSITION: ("全体组成人员", "members"),
@@ -52,6 +56,7 @@ BASE_NAMES: Mapping[Base, tuple[str, str]] = {
     Base.REGISTERED: ("登记选民", "registered voters"),
     Base.VOTES_CAST: ("参加投票人数", "votes cast"),
     Base.REPRESENTATIVES: ("全体代表", "representatives"),
+    Base.HOUSEHOLDS_REPRESENTED: ("本村（组）户数", "households"),
 }
 
 _DIGITS = "零一二三四五六七八九"
@@ -167,6 +172,7 @@ _COUNTED = {
     "satisfaction": ("满意", "satisfied", "票"),
     "participation": ("参加投票", "ballots cast", "人"),
     "candidate": ("得票", "votes", "票"),
+    "petition": ("联名", "co-signed", "人"),
 }
 
 
@@ -191,8 +197,11 @@ class Check:
             base_zh = {Base.REGISTERED: "登记选民", Base.ENTITLED: "有选举权的成员"}.get(
                 req.base, base_zh
             )
-        if req.base is Base.HOUSEHOLDS:
+        if req.base in HOUSEHOLD_BASES:
             unit_zh = "户"
+        if req.base is Base.HOUSEHOLDS_REPRESENTED and self.what == "quorum":
+            counted_zh = "到会代表所代表"
+            counted_en = "households represented by those present"
         if lang == "en":
             return (
                 f"{self.count} {counted_en} of {self.base_value} {base_en}; "
@@ -200,7 +209,7 @@ class Check:
                 f"{'met' if self.met else 'not met'}"
                 + (f" [rule note: {req.note}]" if req.note else "")
             )
-        base_unit = "户" if req.base is Base.HOUSEHOLDS else "人"
+        base_unit = "户" if req.base in HOUSEHOLD_BASES else "人"
         return (
             f"{counted_zh} {self.count} {unit_zh}，{base_zh} {self.base_value} {base_unit}，"
             f"须{req.wording_zh()}（至少 {self.minimum} {unit_zh}），"
@@ -244,6 +253,8 @@ _OUTCOMES = {
         "参加投票人数不足，选举无效",
         "too few ballots; the election is invalid",
     ),
+    ("petition", True): ("联名人数达到，可以提出", "enough signatures to propose"),
+    ("petition", False): ("联名人数不足，不能提出", "too few signatures to propose"),
     ("candidate", True): ("当选票数达到", "enough votes"),
     ("candidate", False): ("当选票数未达到", "not enough votes"),
 }
@@ -256,17 +267,25 @@ class Verdict:
     what: str  # "quorum" or "threshold"
     mode: str  # "any_of" (quorum alternatives) or "all_of" (cumulative thresholds)
     checks: tuple[Check, ...]
+    # Conditions that must hold as well as ``checks`` (一事一议: the representatives
+    # present must also represent 2/3 of households, besides Art. 30's 2/3 of members).
+    also: tuple[Check, ...] = ()
 
     @property
     def met(self) -> bool:
         results = [c.met for c in self.checks]
-        return any(results) if self.mode == "any_of" else all(results)
+        met = any(results) if self.mode == "any_of" else all(results)
+        return met and all(c.met for c in self.also)
 
     def explain(self, lang: str = "zh") -> str:
         en = lang == "en"
         joiners = {("any_of", True): "; or ", ("any_of", False): "；或 "}
         joiner = joiners.get((self.mode, en), "; " if en else "；")
         body = joiner.join(c.explain(lang) for c in self.checks)
+        if self.also:
+            body += ("; and also " if en else "；并且 ") + ("; " if en else "；").join(
+                c.explain(lang) for c in self.also
+            )
         outcome = _OUTCOMES[(self.what, self.met)][1 if en else 0]
         if en:
             label = {
@@ -274,18 +293,22 @@ class Verdict:
                 "satisfaction": "satisfaction",
                 "participation": "turnout",
                 "candidate": "votes",
+                "petition": "petition",
             }.get(self.what, "vote")
             return f"{label}: {body} — {outcome}"
         return f"{body}。{outcome}"
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "what": self.what,
             "mode": self.mode,
             "met": self.met,
             "checks": [c.as_dict() for c in self.checks],
-            "explanation": {"zh": self.explain("zh"), "en": self.explain("en")},
         }
+        if self.also:
+            out["also"] = [c.as_dict() for c in self.also]
+        out["explanation"] = {"zh": self.explain("zh"), "en": self.explain("en")}
+        return out
 
 
 def evaluate(
@@ -294,12 +317,16 @@ def evaluate(
     requirements: Sequence[Requirement],
     counts: Mapping[Base, int],
     bases: Mapping[Base, int],
+    also: Sequence[Requirement] = (),
 ) -> Verdict:
-    """Evaluate requirements; ``counts[base]`` is what is counted against ``bases[base]``."""
+    """Evaluate requirements; ``counts[base]`` is what is counted against ``bases[base]``.
+
+    ``also`` are conditions that must hold besides (whatever ``mode`` is)."""
     return Verdict(
         what=what,
         mode=mode,
         checks=tuple(check(r, what, counts[r.base], bases[r.base]) for r in requirements),
+        also=tuple(check(r, what, counts[r.base], bases[r.base]) for r in also),
     )
 
 

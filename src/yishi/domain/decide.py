@@ -16,6 +16,7 @@ import attrs
 from yishi.domain import (
     approval,
     backfill,
+    canvass,
     community,
     disclosure,
     election,
@@ -65,6 +66,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.EnterRecord: backfill.enter_record,
     cmd.SendReferral: referral.send,
     cmd.AnswerReferral: referral.answer,
+    cmd.RecordCanvass: canvass.record,
 }
 
 

@@ -78,6 +78,8 @@ class HouseholdRegistered(Event):
     household: str
     name: str
     representative: str | None = None
+    represented_by: str | None = None  # the 村民代表 who answers for it (村组法 Art. 29)
+    group: str | None = None  # its 村民小组
 
 
 @attrs.frozen(kw_only=True)
@@ -100,6 +102,9 @@ class MatterProposed(Event):
     description: str = ""
     merged: tuple[str, ...] = ()  # stages absorbed (一肩挑)
     suggestions: tuple[str, ...] = ()
+    # A proposal made by petition: who co-signed, and the verdict that let it in.
+    cosigners: tuple[str, ...] = ()
+    petition: Mapping[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -470,3 +475,13 @@ class ReferralAnswered(Event):
     text: str
     resolved: bool  # 办结 / 审核通过 / 准予备案 / 接单; false: 未办结 / 须修改 / 不接单
     late: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class HouseholdCanvassed(Event):
+    matter: str
+    household: str
+    representative: str
+    signer: str
+    view: str
+    document: str = ""

@@ -7,8 +7,9 @@ from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain.authority import authorize, authorize_stage
-from yishi.domain.errors import Refusal, named
+from yishi.domain import petition
+from yishi.domain.authority import authorize, authorize_stage, describe, holds
+from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Matter, State
@@ -66,7 +67,9 @@ def propose(
     state: State, c: cmd.ProposeMatter, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     person = c.on_behalf_of or c.actor
-    authorize(state, ruleset, person, ruleset.proposers, "proposers")
+    extra: dict[str, Any] = {}
+    if c.cosigners or not _proposer(state, ruleset, person):
+        extra = _by_petition(state, ruleset, person, c.cosigners, now)
     if c.matter in state.matters:
         raise Refusal("duplicate_id", id=c.matter)
     if not c.title.strip():
@@ -80,7 +83,7 @@ def propose(
     if c.merge_steps:
         target = _merge_target(state, ruleset, first)
         merged = (first.id,)
-    proposed = _proposed(c, ruleset, now, merged=merged)
+    proposed = _proposed(c, ruleset, now, merged=merged, **extra)
     reason = (
         "提出议题" if not merged else f"书记、主任一肩挑，“{first.name}”与“{target.name}”合并进行"
     )
@@ -187,3 +190,33 @@ def decline(
             reason=c.reason,
         )
     ]
+
+
+def _proposer(state: State, ruleset: RuleSet, person: str) -> bool:
+    if person not in state.people:
+        raise Refusal("unknown_person", person=person)
+    return not ruleset.proposers or any(holds(state, person, r) for r in ruleset.proposers)
+
+
+def _by_petition(
+    state: State,
+    ruleset: RuleSet,
+    person: str,
+    cosigners: tuple[str, ...],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """A proposal from outside the proposer bodies, let in by enough co-signers."""
+    if not ruleset.petitions:
+        if cosigners:
+            raise Refusal("petition_not_allowed", rule="petitions")
+        authorize(state, ruleset, person, ruleset.proposers, "proposers")
+    people = petition.signers(state, person, cosigners)
+    verdict = petition.evaluate(state, ruleset, people, now.date())
+    if not verdict.met:
+        raise Refusal(
+            "petition_short",
+            rule="petitions",
+            who=describe(ruleset, ruleset.proposers),
+            explanation=Text(verdict.explain("zh"), verdict.explain("en")),
+        )
+    return {"cosigners": people[1:], "petition": verdict.as_dict()}

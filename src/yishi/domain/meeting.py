@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
+from yishi.domain import canvass, secrecy
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
-from yishi.domain import secrecy
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
@@ -66,6 +66,7 @@ def convene(
     authorize_stage(state, ruleset, c, stage)
     if matter.open_meeting(state) is not None:
         raise Refusal("meeting_already_open", stage=named(stage))
+    canvass.require_complete(state, ruleset, matter, stage)
     if c.meeting in state.meetings:
         raise Refusal("duplicate_id", id=c.meeting)
     allowed = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from yishi.domain.rules import Membership, RuleSet
 from yishi.domain.state import State
@@ -70,3 +71,24 @@ def composition_problems(state: State, ruleset: RuleSet, body_id: str, on: dt.da
                 f"须{rule.requirement.wording_zh()}（至少 {rule.requirement.minimum(total)} 人）"
             )
     return problems
+
+
+def households_in_scope(state: State, ruleset: RuleSet, body_id: str) -> set[str]:
+    """The households a body's decision concerns: the whole village's. (Per-group
+    bodies, 村组法 Art. 32, would narrow this to the group's households.)"""
+    return set(state.households)
+
+
+def represented_households(
+    state: State, present: Collection[str], scope: Collection[str]
+) -> set[str]:
+    """Households in ``scope`` whose 村民代表 (``represented_by``) is among ``present``.
+
+    A household is counted once, through the one representative who answers for
+    it (村组法 Art. 29); a household with no representative on record is never
+    counted, but stays in the base: the law counts every household.
+    """
+    here = set(present)
+    return {
+        h for h in scope if (rep := state.households[h].represented_by) is not None and rep in here
+    }

@@ -156,6 +156,9 @@ class MeetingRules:
     threshold: tuple[Requirement, ...] = ()  # all must be met
     vote_methods: tuple[VoteMethodSpec, ...] = ()
     proxies: ProxyPolicy = ProxyPolicy()
+    # Attendance conditions that must hold besides the quorum (一事一议: the
+    # representatives present represent 2/3 of households, on top of Art. 30).
+    quorum_also: tuple[Requirement, ...] = ()
     # Members may be left out of 应到会 with approval (long absent, incapacitated;
     # domain.md §2.8): off unless the rule set allows it.
     excusal: bool = False
@@ -258,6 +261,8 @@ class StageSpec:
     objections: ObjectionRules | None = None
     # Who reviews the notice before it is posted; their 监督意见 is printed on it.
     reviewers: tuple[str, ...] = ()
+    # meeting: every household signs its view before the vote (一事一议 入户征求意见)
+    canvass: bool = False
     # execution
     supervisor: tuple[str, ...] = ()  # who must sign off completion ("body" or "body.role")
     # evaluation
@@ -314,6 +319,17 @@ class Approval:
 
 
 @attrs.frozen
+class Petition:
+    """A way for people outside the proposer bodies to raise a matter by co-signing
+    (一事一议: 十分之一以上村民, or 五分之一以上村民代表)."""
+
+    label: str
+    requirement: Requirement  # base eligible_adults, or representatives of ``body``
+    body: str | None = None  # whose members with the role "representative" are counted
+    label_en: str = ""
+
+
+@attrs.frozen
 class MatterType:
     id: str
     name: str
@@ -344,6 +360,8 @@ class RuleSet:
     proposers: tuple[str, ...]  # body ids, or "residents"
     recusal: RecusalPolicy
     recorders: tuple[str, ...] = ()  # who may enter acts on someone else's behalf
+    # Co-signed proposals accepted from people outside ``proposers`` ([[petitions]]).
+    petitions: tuple[Petition, ...] = ()
     # Field names no published disclosure shows ([privacy] withhold), e.g. "reason".
     privacy_withhold: tuple[str, ...] = ()
     title_en: str = ""
@@ -409,6 +427,7 @@ class EffectiveRules:
     proxies: ProxyPolicy
     excusal: bool
     sources: Mapping[str, str] = attrs.field(factory=dict)  # setting -> rule-set key path
+    quorum_also: tuple[Requirement, ...] = ()
 
 
 def meeting_rules(
@@ -469,6 +488,7 @@ def meeting_rules(
         proxies=body.rules.proxies,
         excusal=body.rules.excusal,
         sources=sources,
+        quorum_also=body.rules.quorum_also,
     )
 
 

@@ -49,6 +49,8 @@ class Household:
     id: str
     name: str
     representative: str | None = None
+    represented_by: str | None = None  # 村民代表 (村组法 Art. 29)
+    group: str | None = None  # 村民小组
 
 
 @attrs.define
@@ -202,6 +204,8 @@ class Matter:
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
     referrals: list[str] = attrs.Factory(list)  # sent to outside bodies (domain/referral.py)
+    # 一事一议 canvass: household -> (representative, signer, view), for the current plan.
+    canvass: dict[str, tuple[str, str, str]] = attrs.Factory(dict)
     # Earlier steps entered from the paper record (补录), in order: each the
     # StepRecorded's fields as JSON, plus when and by whom it was entered.
     recorded: list[dict[str, Any]] = attrs.Factory(list)
@@ -314,7 +318,9 @@ def _(e: ev.PersonRegistered, s: State) -> None:
 
 @_apply.register
 def _(e: ev.HouseholdRegistered, s: State) -> None:
-    s.households[e.household] = Household(e.household, e.name, e.representative)
+    s.households[e.household] = Household(
+        e.household, e.name, e.representative, e.represented_by, e.group
+    )
 
 
 @_apply.register
@@ -347,6 +353,10 @@ def _(e: ev.MatterProposed, s: State) -> None:
 @_apply.register
 def _(e: ev.StageEntered, s: State) -> None:
     matter = s.matters[e.matter]
+    if matter.stage is not None and e.stage != matter.stage:
+        # A plan sent back to an earlier step is canvassed again; a reconvened
+        # or escalated meeting (the same step) keeps the signatures it has.
+        matter.canvass = {}
     matter.stage = e.stage
     matter.stage_body = e.body
     matter.notice_days = e.notice_days
@@ -623,6 +633,11 @@ def _(e: ev.SuggestionSubmitted, s: State) -> None:
 def _(e: ev.SuggestionDeclined, s: State) -> None:
     s.suggestions[e.suggestion].status = "declined"
     s.suggestions[e.suggestion].reason = e.reason
+
+
+@_apply.register
+def _(e: ev.HouseholdCanvassed, s: State) -> None:
+    s.matters[e.matter].canvass[e.household] = (e.representative, e.signer, e.view)
 
 
 # The referral stage kind's record and folds live beside its handlers; importing

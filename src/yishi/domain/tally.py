@@ -8,7 +8,7 @@ import attrs
 
 from yishi.domain.counting import Base, Verdict, evaluate
 from yishi.domain.lookup import rules_for
-from yishi.domain.membership import roster
+from yishi.domain.membership import households_in_scope, represented_households, roster
 from yishi.domain.methods import CONSENSUS, YES_NO, MotionRule
 from yishi.domain.rules import EffectiveRules, Membership, RuleSet
 from yishi.domain.state import Meeting, State
@@ -58,6 +58,16 @@ def meeting_counts(
         state.people[p].household for p in present_members if state.people[p].household
     }
     extra: dict[str, int] = {}
+    through: dict[str, int] = {}
+    rules = rules_for(state, ruleset, meeting)
+    if any(r.base is Base.HOUSEHOLDS_REPRESENTED for r in (*rules.quorum, *rules.quorum_also)):
+        # 一事一议: households counted through the 村民代表 present who answer for
+        # them. Only where a rule counts them, so other meetings' records keep their form.
+        scope = households_in_scope(state, ruleset, meeting.body)
+        through["households_represented"] = len(
+            represented_households(state, present_members, scope)
+        )
+        through["scope_households"] = len(scope)
     roster_body = state.bodies.get(meeting.body)
     representatives = (
         ({p for p, m in roster_body.members.items() if "representative" in m.roles} & set(members))
@@ -96,6 +106,7 @@ def meeting_counts(
         "no": no,
         "abstain": abstain,
         "votes_cast": yes + no + abstain,
+        **through,
         **extra,  # per choice, for a method with its own scale (满意度)
     }
 
@@ -109,6 +120,7 @@ _QUORUM_COUNT = {
     Base.PRESENT: ("present", "present_base"),
     Base.VOTES_CAST: ("votes_cast", "present_base"),
     Base.REPRESENTATIVES: ("representatives_present", "representatives"),
+    Base.HOUSEHOLDS_REPRESENTED: ("households_represented", "scope_households"),
 }
 _THRESHOLD_BASE = {
     Base.COMPOSITION: "composition",
@@ -123,12 +135,14 @@ _THRESHOLD_BASE = {
 
 
 def _quorum(rules: EffectiveRules, counts: dict[str, int]) -> Verdict:
+    every = (*rules.quorum, *rules.quorum_also)
     return evaluate(
         "quorum",
         "any_of",
         rules.quorum,
-        {r.base: counts[_QUORUM_COUNT[r.base][0]] for r in rules.quorum},
-        {r.base: counts[_QUORUM_COUNT[r.base][1]] for r in rules.quorum},
+        {r.base: counts[_QUORUM_COUNT[r.base][0]] for r in every},
+        {r.base: counts[_QUORUM_COUNT[r.base][1]] for r in every},
+        also=rules.quorum_also,
     )
 
 

@@ -21,6 +21,7 @@ AREAS = (
     "stats",
     "councils",
     "referral",
+    "yiyi",
 )
 
 

@@ -29,6 +29,7 @@ from yishi.domain.rules import (
     Membership,
     MergeRule,
     ObjectionRules,
+    Petition,
     ProxyPolicy,
     Recipient,
     RecusalPolicy,
@@ -370,6 +371,7 @@ def _body(body_id: str, d: dict[str, Any], catalog: Catalog) -> BodySpec:
             notice_days=d.get("notice_days", 0),
             quorum=requirements(d.get("quorum"), "any_of") or (),
             threshold=requirements(d.get("threshold"), "all_of") or (),
+            quorum_also=requirements(d.get("quorum_also"), "all_of") or (),
             vote_methods=_methods(d.get("vote_methods"), catalog) or (),
             excusal=d.get("excusal", False),
             proxies=ProxyPolicy(
@@ -421,6 +423,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         )
         if objections
         else None,
+        canvass=d.get("canvass", False),
         supervisor=tuple(d.get("supervisor", ())),
         reviewers=tuple(d.get("reviewers", ())),
         scale=tuple(d.get("scale", ())),
@@ -514,6 +517,15 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
         },
         proposers=tuple(d["proposers"]),
         recorders=tuple(d.get("recorders", ())),
+        petitions=tuple(
+            Petition(
+                label=p["label"],
+                label_en=p.get("label_en", ""),
+                requirement=requirement(p),
+                body=p.get("body"),
+            )
+            for p in d.get("petitions", ())
+        ),
         privacy_withhold=tuple(d.get("privacy", {}).get("withhold", ())),
         recusal=RecusalPolicy(
             enabled=recusal.get("enabled", False),

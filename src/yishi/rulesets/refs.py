@@ -24,8 +24,9 @@ QUORUM_BASES = {
     Base.HOUSEHOLDS,
     Base.REGISTERED,
     Base.REPRESENTATIVES,
+    Base.HOUSEHOLDS_REPRESENTED,
 }
-THRESHOLD_BASES = set(Base) - {Base.HOUSEHOLDS}
+THRESHOLD_BASES = set(Base) - {Base.HOUSEHOLDS, Base.HOUSEHOLDS_REPRESENTED}
 
 
 def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
@@ -55,6 +56,8 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
         )
     for i, ref in enumerate(rs.proposers):
         _ref(rs, ref, f"proposers[{i}]", out)
+    for i, way in enumerate(rs.petitions):
+        _petition(rs, way.requirement.base, way.body, f"petitions[{i}]", out)
     for i, ref in enumerate(rs.recorders):
         _ref(rs, ref, f"recorders[{i}]", out)
     for body_id, body in rs.bodies.items():
@@ -393,6 +396,7 @@ def _complete(
 
 def _body_rules(body_id: str, rules: MeetingRules, out: list[Problem]) -> None:
     _bases(rules.quorum, QUORUM_BASES, f"bodies.{body_id}.quorum", out)
+    _bases(rules.quorum_also, QUORUM_BASES, f"bodies.{body_id}.quorum_also", out)
     _bases(rules.threshold, THRESHOLD_BASES, f"bodies.{body_id}.threshold", out)
 
 
@@ -406,10 +410,10 @@ def _bases(reqs: Any, allowed: set[Base], where: str, out: list[Problem]) -> Non
                     expected="、".join(sorted(b.value for b in allowed)),
                     found=r.base.value,
                     hint="法定人数按应到人数计，不能以“到会人员”或“投票数”为基数"
-                    if where.endswith("quorum")
+                    if "quorum" in where.rsplit(".", 1)[-1]
                     else "表决不以户数为基数",
                     hint_en="a quorum counts against those who should attend, not those present"
-                    if where.endswith("quorum")
+                    if "quorum" in where.rsplit(".", 1)[-1]
                     else "votes are not counted per household",
                 )
             )
@@ -505,3 +509,21 @@ def _transition(
             out.append(
                 Problem("bad_ref", f"{where}.body", expected="、".join(rs.bodies), found=t.body)
             )
+
+
+def _petition(rs: RuleSet, base: Base, body_id: str | None, where: str, out: list[Problem]) -> None:
+    """A petition counted among representatives names a roster body that has them."""
+    if base is not Base.REPRESENTATIVES:
+        return
+    body = rs.bodies.get(body_id or "")
+    if body is None or "representative" not in body.roles:
+        out.append(
+            Problem(
+                "bad_ref",
+                f"{where}.body",
+                found=body_id or "—",
+                expected="有 representative 职务的机构 id："
+                + "、".join(b for b, spec in rs.bodies.items() if "representative" in spec.roles),
+                expected_en="a body with the role 'representative'",
+            )
+        )

@@ -99,6 +99,11 @@ BODY = table(
     role_names=Field("map", '职务的中文名称，如 { secretary = "书记" }', values=s()),
     notice_days=i("提前通知天数", maximum=MAX_DAYS),
     quorum=QUORUM,
+    quorum_also=Field(
+        "table",
+        "在法定人数之外还须同时满足的到会条件（全部满足），如一事一议：到会代表所代表的户数三分之二以上",
+        one_of=(REQUIREMENT, table(all_of=arr(REQUIREMENT, required=True), note=s())),
+    ),
     threshold=THRESHOLD,
     vote_methods=METHODS,
     excusal=b("是否允许经批准不计入应到会人数（长期外出、丧失行为能力等）"),
@@ -171,6 +176,9 @@ STAGE = table(
         note=s(),
     ),
     reviewers=arr(s(), f"公示前审核并出具监督意见的人（如村务监督委员会）：{REF_DOC}"),
+    canvass=b(
+        "会议步骤：表决前须由村民代表逐户征求意见并由每户签字（一事一议），缺一户不得召集表决"
+    ),
     supervisor=REFS,
     scale=arr(s(), "评价等级"),
     satisfied=arr(s(), "计为满意的等级"),
@@ -266,6 +274,23 @@ RULESET = table(
     ),
     proposers=arr(s(), f"谁可以提出事项：{REF_DOC}", required=True),
     recorders=arr(s(), f"谁可以代他人录入（网格员、村文书等）：{REF_DOC}"),
+    petitions=arr(
+        table(
+            "联名提议：不属于 proposers 的人，联名人数达到时也可提出事项（任一方式达到即可）",
+            label=s("说明，如“十分之一以上村民联名”", required=True),
+            label_en=s(),
+            base=s(
+                "基数：eligible_adults（十八周岁以上村民）或 representatives（某机构的村民代表）",
+                required=True,
+                enum=(Base.ELIGIBLE_ADULTS.value, Base.REPRESENTATIVES.value),
+            ),
+            body=s("base 为 representatives 时：其代表（职务 representative）所在的机构 id"),
+            fraction=Field("fraction", '分数字符串，如 "1/10"', required=True),
+            cmp=s(required=True, enum=tuple(c.value for c in Comparator)),
+            note=s("出处"),
+        ),
+        "联名提议的方式",
+    ),
     recusal=table(
         "回避",
         enabled=b(),

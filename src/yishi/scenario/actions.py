@@ -22,6 +22,7 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "matter_type": s(),
             "description": s(),
             "merge_steps": b(),
+            "cosigners": arr(s(), '联名人 id 列表（联名提议时）；可写区间 "v001..v010"'),
         },
     ),
     "convene": (
@@ -95,6 +96,17 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             # yes / no / abstain, or a choice of the method's own scale (checked when cast)
             "choice": s("表决意见：yes、no、abstain，或表决方式自己的选项", required=True),
             "for": s(),
+        },
+    ),
+    "canvass": (
+        cmd.RecordCanvass,
+        {
+            "matter": s(required=True),
+            "representative": s("走访的村民代表 id", required=True),
+            "households": arr(s(), '所走访的户 id 列表；可写区间 "ah001..ah005"', required=True),
+            "view": s("各户意见：同意、不同意或具体意见", required=True),
+            "signer": s("签字人 id（只走访一户时可写；默认由户代表签字）"),
+            "document": s("签字的征求意见表"),
         },
     ),
     "votes": (

@@ -68,7 +68,15 @@ SCENARIO = table(
             ),
             routes=Field("map", "事项类型 → 办理它的规则 id（须是 use 中的一个）", values=s()),
         ),
-        households=arr(table(id=s(required=True), name=s(), representative=s())),
+        households=arr(
+            table(
+                id=s(required=True),
+                name=s(),
+                representative=s("户代表：代表本户参加村民会议的人"),
+                represented_by=s("联系本户的村民代表（村组法第二十九条：每五户至十五户推选一人）"),
+                group=s("所属村民小组 id（community.groups 中列出）"),
+            )
+        ),
         people=arr(PERSON),
         generate=arr(
             table(
@@ -78,6 +86,9 @@ SCENARIO = table(
                 adults_per_household=i(required=True, minimum=1, maximum=50),
                 born=ANY_DATE,
                 start=i("起始编号", minimum=1, maximum=limits.MAX_PEOPLE),
+                name=s("户名前缀，如“东坡”（生成“东坡第1户”……）；默认用 prefix"),
+                represented_by=s("这些户都由哪一位村民代表联系（人员 id）"),
+                group=s("这些户所属的村民小组 id"),
             )
         ),
         bodies=arr(
@@ -481,6 +492,21 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
             if ballots
             else []
         )
+    if kind == "canvass":
+        return [
+            make(
+                cmd.RecordCanvass(
+                    **base,
+                    matter=raw["matter"],
+                    household=household,
+                    representative=raw["representative"],
+                    view=raw["view"],
+                    signer=raw.get("signer"),
+                    document=raw.get("document", ""),
+                )
+            )
+            for household in expand(raw["households"])
+        ]
     if kind == "ratings":
         return [
             make(cmd.Rate(**base, matter=raw["matter"], person=person, rating=rating))
@@ -492,6 +518,8 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
         args["for_person"] = args.pop("for")
     if "people" in args:
         args["people"] = expand(args["people"])
+    if "cosigners" in args:
+        args["cosigners"] = expand(args["cosigners"])
     for key in ("suggestions", "candidates"):
         if key in args:
             args[key] = tuple(args[key])
@@ -511,7 +539,11 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
 def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
     households = [
         cmd.HouseholdSpec(
-            id=h["id"], name=h.get("name", h["id"]), representative=h.get("representative")
+            id=h["id"],
+            name=h.get("name", h["id"]),
+            representative=h.get("representative"),
+            represented_by=h.get("represented_by"),
+            group=h.get("group"),
         )
         for h in community.get("households", [])
     ]
@@ -535,9 +567,14 @@ def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
             household = f"{g['prefix']}h{h:03d}"
             members = [f"{g['prefix']}{number + k:03d}" for k in range(g["adults_per_household"])]
             number += g["adults_per_household"]
+            label = f"{g['name']}第{h}户" if "name" in g else f"{g['prefix']} 第{h}户"
             households.append(
                 cmd.HouseholdSpec(
-                    id=household, name=f"{g['prefix']} 第{h}户", representative=members[0]
+                    id=household,
+                    name=label,
+                    representative=members[0],
+                    represented_by=g.get("represented_by"),
+                    group=g.get("group"),
                 )
             )
             people += [

@@ -1,0 +1,53 @@
+"""一事一议 (canvass, petitions, levy caps) and 村民小组 bodies."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "canvass_incomplete": (
+        "{stage}前须由村民代表逐户征求意见并由每户签字：{total} 户中尚有 {count} 户未签字：{households}",
+        "before {stage}, a representative must ask every household and each must sign: "
+        "{count} of {total} households have not signed: {households}",
+    ),
+    "no_canvass_here": (
+        "“{stage}”这一步不需要入户征求意见",
+        "the step '{stage}' has no household canvass",
+    ),
+    "canvass_after_convened": (
+        "“{stage}”的会议已经召集，入户征求意见须在召集前完成",
+        "the meeting of '{stage}' is already convened; the canvass comes before it",
+    ),
+    "unknown_household": (
+        "查无此户，或该户不在本事项的范围内：{household}",
+        "no such household, or not one this matter concerns: {household}",
+    ),
+    "canvass_by_other": (
+        "{person}不是联系{household}的村民代表，不能以代表身份录入该户意见（可由记录员代为录入）",
+        "{person} is not the representative of {household} (a recorder may enter it on his behalf)",
+    ),
+    "canvass_wrong_representative": (
+        "{household}由村民代表{representative}联系，不是{person}",
+        "{household} is represented by {representative}, not {person}",
+    ),
+    "canvass_signer_outside": (
+        "{person}不是{household}的成员，不能代表该户签字",
+        "{person} is not a member of {household} and cannot sign for it",
+    ),
+    "canvass_signer_required": (
+        "{household}没有登记户代表，请写明由谁签字（signer）",
+        "{household} has no household head on record: say who signed (signer)",
+    ),
+    "petition_short": (
+        "不是{who}成员提出的事项，须有足够的联名：{explanation}",
+        "a matter not raised by {who} needs enough co-signers: {explanation}",
+    ),
+    "petition_not_allowed": (
+        "本规则不接受联名提议，请由有权提出的机构提出",
+        "this rule set takes no co-signed proposals; a proposer body must raise it",
+    ),
+    "petition_signed_twice": ("{person}重复联名", "{person} co-signed twice"),
+    "canvass_twice": ("{household}已经签字", "{household} has already signed"),
+    "canvass_view_required": (
+        "请写明{household}的意见（同意、不同意或具体意见）",
+        "write down the view of {household} (agree, disagree or its words)",
+    ),
+}

@@ -1,0 +1,235 @@
+"""一事一议 筹资筹劳: households counted through their 村民代表, the signed canvass
+that gates the vote, proposals by petition, township review, and the rule-set keys
+(quorum_also, canvass, petitions) that carry them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from fractions import Fraction
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import ROOT
+from yishi.domain.counting import Base, Comparator, Requirement, check
+from yishi.domain.membership import represented_households
+from yishi.domain.state import Household, Person, State
+from yishi.report import to_json
+from yishi.rulesets.loader import check_text, load
+from yishi.scenario import load_scenario, run_scenario
+
+RULESET = ROOT / "rulesets" / "yishi_yiyi.toml"
+TWO_THIRDS = Requirement(Base.HOUSEHOLDS_REPRESENTED, Fraction(2, 3), Comparator.GTE)
+
+
+def _village(assignment: list[int], reps: int) -> State:
+    """Households h0… each answered for by representative r<assignment[i]> (-1: none)."""
+    state = State()
+    for r in range(reps):
+        state.people[f"r{r}"] = Person(f"r{r}", f"代表{r}", adult=True)
+    for i, rep in enumerate(assignment):
+        state.households[f"h{i}"] = Household(
+            f"h{i}", f"第{i}户", represented_by=f"r{rep}" if rep >= 0 else None
+        )
+    return state
+
+
+# -- the counting base -------------------------------------------------------
+
+
+@given(households=st.integers(min_value=1, max_value=600))
+def test_exactly_two_thirds_of_households_is_quorate_and_one_fewer_is_not(households):
+    """以上 includes the number itself: ⌈2n/3⌉ households pass, one fewer fails."""
+    needed = math.ceil(Fraction(2 * households, 3))
+    at = check(TWO_THIRDS, "quorum", needed, households)
+    assert at.met and at.minimum == needed
+    assert not check(TWO_THIRDS, "quorum", needed - 1, households).met
+    assert Fraction(needed, households) >= Fraction(2, 3) > Fraction(needed - 1, households)
+
+
+@given(
+    data=st.data(),
+    reps=st.integers(min_value=1, max_value=12),
+    households=st.integers(min_value=1, max_value=90),
+)
+def test_households_are_counted_once_through_their_own_representative(data, reps, households):
+    assignment = data.draw(
+        st.lists(st.integers(-1, reps - 1), min_size=households, max_size=households)
+    )
+    present = data.draw(st.sets(st.integers(0, reps - 1)))
+    state = _village(assignment, reps)
+    here = [f"r{r}" for r in present]
+    counted = represented_households(state, here, set(state.households))
+    assert len(counted) == sum(1 for rep in assignment if rep in present)
+    # Order of arrival and repeated sign-in change nothing.
+    assert counted == represented_households(state, list(reversed(here)) + here, state.households)
+    # A household with no representative on record is never counted.
+    assert all(state.households[h].represented_by is not None for h in counted)
+
+
+def test_explanation_counts_households_not_people():
+    text = check(TWO_THIRDS, "quorum", 39, 60).explain("zh")
+    assert "到会代表所代表 39 户" in text and "60 户" in text and "至少 40 户" in text
+    assert "未达到" in text
+    assert "39 households" in check(TWO_THIRDS, "quorum", 39, 60).explain("en")
+
+
+# -- the scenarios at the boundary ----------------------------------------------
+
+
+def _run(name: str) -> dict:
+    return to_json(run_scenario(load_scenario(ROOT / "examples" / name)))
+
+
+def _vote(doc: dict, meeting: str) -> dict:
+    return next(m for m in doc["meetings"] if m["meeting"] == meeting)
+
+
+def test_forty_of_sixty_households_pass_exactly():
+    vote = _vote(_run("30_yiyi_household_quorum_exact.toml"), "m30-vote")
+    assert vote["outcome"] == "passed"
+    also = vote["result"]["quorum"]["also"][0]
+    assert (also["count"], also["base_value"], also["minimum"], also["met"]) == (40, 60, 40, True)
+    members = vote["result"]["quorum"]["checks"][0]
+    assert (members["count"], members["base_value"], members["met"]) == (10, 15, True)
+
+
+def test_thirty_nine_households_fail_though_two_thirds_of_members_attend():
+    vote = _vote(_run("31_yiyi_household_quorum_one_short.toml"), "m31-vote")
+    assert vote["outcome"] == "no_quorum"
+    quorum = vote["result"]["quorum"]
+    assert quorum["checks"][0]["met"]  # Art. 30: 10 of 15 members present
+    also = quorum["also"][0]
+    assert (also["count"], also["base_value"], also["met"]) == (39, 60, False)
+
+
+def _refusals(name: str) -> dict[int, object]:
+    report = run_scenario(load_scenario(ROOT / "examples" / name))
+    return {r.step.index: r.refusal for r in report.results if r.refusal is not None}
+
+
+def test_petition_canvass_and_township_review_refusals():
+    refused = list(_refusals("32_yiyi_petition_canvass_township.toml").values())
+    codes = [r.code for r in refused]
+    assert codes[0] == "petition_short"
+    assert "联名 11 人" in refused[0].message("zh") and "至少 12 人" in refused[0].message("zh")
+    canvass = next(r for r in refused if r.code == "canvass_incomplete")
+    words = canvass.message("zh")
+    assert "60 户中尚有 5 户未签字" in words and "坡底第1户" in words and "坡底第5户" in words
+    assert "canvass_wrong_representative" in codes
+    assert "step_missing" in codes  # implementation before the township's review
+
+
+def test_three_representatives_of_twelve_may_propose():
+    doc = _run("32_yiyi_petition_canvass_township.toml")
+    assert doc["matters"][0]["title"].startswith("修建村西蓄水池")
+
+
+# -- the rule-set keys ----------------------------------------------------------
+
+
+def _with(text: str, old: str, new: str) -> bytes:
+    assert old in text
+    return text.replace(old, new).encode()
+
+
+def test_shipped_rule_set_loads_with_its_keys():
+    rs = load(RULESET)
+    assert rs.stage("vote").canvass
+    also = rs.bodies["representatives_assembly"].rules.quorum_also
+    assert also == (TWO_THIRDS,)
+    assert [p.requirement.fraction for p in rs.petitions] == [Fraction(1, 10), Fraction(1, 5)]
+    assert rs.matter_types["public_welfare_levy"].approval.before == "implement"
+
+
+def test_quorum_also_on_people_present_is_refused_with_its_place():
+    text = RULESET.read_text(encoding="utf-8")
+    bad = _with(
+        text,
+        'quorum_also = { base = "households_represented"',
+        'quorum_also = { base = "present"',
+    )
+    ruleset, problems = check_text(bad, "yiyi.toml")
+    assert ruleset is None
+    found = [
+        p for p in problems if p.path.startswith("bodies.representatives_assembly.quorum_also")
+    ]
+    assert found and found[0].line is not None
+
+
+def test_petition_among_representatives_needs_a_body_with_them():
+    text = RULESET.read_text(encoding="utf-8")
+    bad = _with(text, 'body = "representatives_assembly"\nfraction = "1/5"', 'fraction = "1/5"')
+    ruleset, problems = check_text(bad, "yiyi.toml")
+    assert ruleset is None
+    assert any(p.path == "petitions[1].body" and p.code == "bad_ref" for p in problems)
+
+
+@given(num=st.integers(1, 12), den=st.integers(1, 12))
+def test_loader_keeps_the_household_fraction_exact(num, den):
+    text = RULESET.read_text(encoding="utf-8")
+    changed = _with(
+        text,
+        'base = "households_represented", fraction = "2/3"',
+        f'base = "households_represented", fraction = "{num}/{den}"',
+    )
+    ruleset, problems = check_text(changed, "yiyi.toml")
+    if Fraction(num, den) > 1:
+        assert ruleset is None
+        return
+    assert ruleset is not None, problems
+    (req,) = ruleset.bodies["representatives_assembly"].rules.quorum_also
+    assert req.fraction == Fraction(num, den) and req.base is Base.HOUSEHOLDS_REPRESENTED
+
+
+def test_community_refuses_an_unknown_representative_of_a_household(tmp_path: Path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        'schema_version = 1\ntitle = "t"\nruleset = "yishi_yiyi"\n'
+        "[community]\n"
+        '[[community.households]]\nid = "h1"\nname = "甲户"\nrepresented_by = "nobody"\n'
+        '[[community.people]]\nid = "p1"\nname = "甲"\nhousehold = "h1"\nborn = 1970-01-01\n'
+        '[[actions]]\nat = 2026-03-02\nactor = "p1"\ndo = "propose"\n'
+        'matter = "m1"\ntitle = "t"\n',
+        encoding="utf-8",
+    )
+    report = run_scenario(load_scenario(scenario))
+    setup = report.results[0]
+    assert setup.refusal is not None and setup.refusal.code == "unknown_ref"
+    assert "represented_by" in setup.refusal.message("zh")
+
+
+def test_canvass_resets_when_the_plan_goes_back_a_step():
+    from yishi.domain import events as ev
+    from yishi.domain.state import evolve, replay
+
+    at = dt.datetime(2026, 3, 2, 9)
+    state = replay(
+        [
+            ev.MatterProposed(
+                at=at,
+                actor="a",
+                matter="m",
+                title="t",
+                matter_type=None,
+                procedure="x",
+                ruleset_digest="",
+            ),
+            ev.StageEntered(at=at, actor="a", matter="m", stage="vote"),
+            ev.HouseholdCanvassed(
+                at=at,
+                actor="r",
+                matter="m",
+                household="h",
+                representative="r",
+                signer="s",
+                view="同意",
+            ),
+        ]
+    )
+    evolve(state, ev.StageEntered(at=at, actor="a", matter="m", stage="vote"))
+    assert "h" in state.matters["m"].canvass  # reconvened: the signatures stand
+    evolve(state, ev.StageEntered(at=at, actor="a", matter="m", stage="party_discuss"))
+    assert state.matters["m"].canvass == {}  # sent back: canvass again
