@@ -302,6 +302,7 @@ class AnswerReferral(Command):
     text: str = ""
 
 
+@attrs.frozen(kw_only=True)
 class RecordCanvass(Command):
     """A 村民代表 has asked one household he answers for, and a member of the
     household signed its view (一事一议: 入户征求意见，逐户签字)."""
