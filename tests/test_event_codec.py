@@ -131,7 +131,8 @@ def events_of(cls: type[ev.Event], mappings: st.SearchStrategy[Any]) -> st.Searc
     # default: draw it empty only as that default.
     for f in attrs.fields(cls):
         if f.name in OMITTED_WHEN_EMPTY:
-            fields[f.name] = st.one_of(st.just(f.default), fields[f.name].filter(bool))
+            empty = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default  # type: ignore[arg-type]
+            fields[f.name] = st.one_of(st.just(empty), fields[f.name].filter(bool))
     return st.builds(cls, **fields)
 
 

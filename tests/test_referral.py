@@ -210,7 +210,7 @@ def test_replay_equals_incremental_state_and_refusals_change_nothing(acts):
             assert state == before
     assert replay(events) == state
     # at most one referral waits at a time, and every answered one says when
-    waiting = [r for r in state.referrals.values() if r.open]
+    waiting = [r for r in state.referrals.values() if r.waiting]
     assert len(waiting) <= 1
     assert all(r.due >= r.sent_on for r in state.referrals.values())
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.conftest import EXAMPLES
 from yishi.cli import main
 from yishi.domain import events as ev
-from yishi.stats import DEADLINES, FORMAT, Span, compute
+from yishi.stats import DEADLINES, FORMAT, RESTATES_DUE, Span, compute
 from yishi.stats_output import CSV_COLUMNS, ROWS
 from yishi.store.sqlite import SQLiteStore
 
@@ -275,6 +275,8 @@ def test_every_recorded_due_day_is_a_counted_deadline():
     # "on time" would silently ignore it.
     covered = {(d.opened_by, d.due) for d in DEADLINES}
     for event_type in ev.EVENT_TYPES.values():
+        if event_type in RESTATES_DUE:
+            continue
         for field in attrs.fields(event_type):
             if field.name == "due" or field.name.endswith("_due"):
                 assert (event_type, field.name) in covered, (event_type.__name__, field.name)

@@ -105,7 +105,7 @@ def stats(
             click.echo(exc.render(lang), err=True)
             sys.exit(1)
         zone = next(iter(rulesets.values())).timezone if rulesets else DEFAULT_ZONE
-        span = period(from_day, to_day, SystemClock(zone).now().year, lang)
+        span = period(from_day, to_day, SystemClock(zone).year, lang)
         document = compute((s.event for s in store.read_all()), rulesets, span)
     if output == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))

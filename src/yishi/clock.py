@@ -30,6 +30,11 @@ class SystemClock:
     def now(self) -> dt.datetime:
         return dt.datetime.now(self._tz).replace(tzinfo=None, microsecond=0)
 
+    @property
+    def year(self) -> int:
+        """This year in the community's zone (a report's default period)."""
+        return self.now().year
+
 
 class FixedClock:
     """A clock that tells the time it is set to; ``advance`` moves it on."""

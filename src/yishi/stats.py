@@ -82,7 +82,21 @@ DEADLINES: tuple[Deadline, ...] = (
         (ev.ObjectionAnswered, ev.ObjectionEscalated),
         ("异议答复", "objection replies"),
     ),
+    # An outside body (department, township) must answer a referral by its due
+    # day; its answer settles it, late or not (domain/referral.py).
+    Deadline(
+        ev.ReferralSent,
+        "due",
+        "referral",
+        (ev.ReferralAnswered,),
+        ("转办答复", "referral answers"),
+    ),
 )
+
+
+# Events that repeat a due day another event opened (the tick's "overdue"
+# marker): they open no deadline of their own.
+RESTATES_DUE: tuple[type[ev.Event], ...] = (ev.ReferralOverdue,)
 
 
 @attrs.define

@@ -33,7 +33,7 @@ class Referral:
     late: bool = False
 
     @property
-    def open(self) -> bool:
+    def waiting(self) -> bool:
         return self.answered_on is None
 
 

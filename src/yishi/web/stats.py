@@ -44,7 +44,7 @@ async def stats(request: Request) -> Response:
     try:
         year = service.engine.now().year
     except RuntimeError:  # an engine a host built without a clock
-        year = SystemClock(_zone(service)).now().year
+        year = SystemClock(_zone(service)).year
     first = days["from"] or dt.date((days["to"] or dt.date(year, 1, 1)).year, 1, 1)
     last = days["to"] or dt.date((days["from"] or dt.date(year, 1, 1)).year, 12, 31)
     if first > last:
