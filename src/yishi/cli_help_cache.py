@@ -9,9 +9,11 @@ user's cache folder; later ones read that file. Running a plugin command always
 loads the plugins themselves: the file only ever feeds the help listing.
 
 The file is keyed by what the listing depends on: the yishi version, every
-``entry_points.txt`` declaring ``[yishi]`` (path, size, mtime) and the files of
-the packages those entry points name (an editable install changes them in
-place). Any difference, or any error reading it, means a miss.
+``entry_points.txt`` declaring ``[yishi]`` (path, size, mtime) and the module
+each entry point names, where a plugin registers its commands (an editable
+install changes it in place). Any difference, or any error reading it, means a
+miss; a plugin that builds its commands in another of its modules may show
+stale help words until its entry module changes too.
 """
 
 from __future__ import annotations
@@ -44,15 +46,34 @@ def declared() -> list[Path]:
 
 
 def _modules(entry_points: Path) -> list[str]:
-    """The top-level packages named in the file's ``[yishi]`` section."""
+    """The modules named in the file's ``[yishi]`` section."""
     names, inside = [], False
     for line in entry_points.read_text(encoding="utf-8", errors="replace").splitlines():
         line = line.strip()
         if line.startswith("["):
             inside = line == "[yishi]"
         elif inside and "=" in line:
-            names.append(line.split("=", 1)[1].strip().split(":")[0].split(".")[0])
+            names.append(line.split("=", 1)[1].strip().split(":")[0].strip())
     return names
+
+
+def _module_file(module: str) -> Path | None:
+    """Where ``module`` would be loaded from, found without importing anything
+    (``find_spec`` of a dotted name would import its package)."""
+    import importlib.util
+
+    top, _, rest = module.partition(".")
+    spec = importlib.util.find_spec(top)  # a top-level name: finds, imports nothing
+    if spec is None:
+        return None
+    if not rest:
+        return Path(spec.origin) if spec.origin else None
+    for folder in spec.submodule_search_locations or []:
+        base = Path(folder, *rest.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.exists():
+                return candidate
+    return None
 
 
 def _stamp(path: Path) -> str:
@@ -62,21 +83,19 @@ def _stamp(path: Path) -> str:
 
 def key(files: list[Path]) -> str:
     """What the plugins' commands depend on, as one string (not hashed: hashlib
-    would load OpenSSL, which costs more than comparing the string)."""
-    import importlib.util
-
+    would load OpenSSL, which costs more than comparing the string): the yishi
+    version, each entry-point file and each plugin module it names (where a
+    plugin registers its commands), with their sizes and times."""
     parts = [f"v{VERSION}", _yishi_version()]
+    # The built-in plugins add commands too (publish, graph): their modules, for
+    # a working copy whose version does not change with every edit.
+    builtin = Path(__file__).parent / "plugins"
+    parts.extend(_stamp(p) for p in sorted(builtin.glob("*.py")))
     for entry_points in sorted(files):
         parts.append(_stamp(entry_points))
         for module in _modules(entry_points):
-            spec = importlib.util.find_spec(module)  # top-level: finds, imports nothing
-            if spec is None:
-                parts.append(f"{module}:missing")
-                continue
-            for where in spec.submodule_search_locations or [spec.origin or ""]:
-                place = Path(where)
-                sources = sorted(place.rglob("*.py")) if place.is_dir() else [place]
-                parts.extend(_stamp(p) for p in sources if p.exists())
+            found = _module_file(module)
+            parts.append(_stamp(found) if found is not None and found.exists() else module)
     return "\n".join(parts)
 
 

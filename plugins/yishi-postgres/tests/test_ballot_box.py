@@ -307,3 +307,25 @@ def test_concurrent_secret_ballots_count_each_member_once(pg: str, community: st
     assert set(meeting.received) == set(VOTERS)
     assert sum(meeting.box.values()) == len(VOTERS)  # the box and the register agree
     again.store.close()  # type: ignore[attr-defined]
+
+
+def test_an_open_secret_vote_migrates_from_sqlite_with_its_box(
+    pg: str, community: str, tmp_path: Path
+) -> None:
+    from yishi.store.migrate import migrate
+    from yishi.store.sqlite import SQLiteStore
+
+    rs, _problems = check_text(RULES.encode(), "secret.toml")
+    assert rs is not None
+    engine = Engine(SQLiteStore(tmp_path / "log.sqlite"), rs)
+    setup(engine)
+    chosen = cast_all(engine, 21)
+    engine.store.close()  # type: ignore[attr-defined]
+    with SQLiteStore(tmp_path / "log.sqlite") as source, PostgresStore(pg, community) as target:
+        migrate(source, target)
+        assert target.sealed_ballots("e1") == sorted(chosen.values())
+    there = open_engine(pg, community)
+    events = there.execute(c.CloseMeeting(actor="d1", meeting="e1"), DAY + dt.timedelta(hours=2))
+    closed = next(e for e in events if isinstance(e, ev.MeetingClosed))
+    assert closed.counts["votes_cast"] == len(VOTERS)
+    there.store.close()  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ AREAS = (
     "councils",
     "referral",
     "yiyi",
+    "speed",
 )
 
 

@@ -5,8 +5,9 @@ numbered, chained and hashed again by the target, and the copy stops at the
 first record whose new hash differs from the one it had. So a finished
 migration is itself a proof that both backends mean the same record. Commands
 keep their idempotency keys and fingerprints, evidence files are copied by
-content, after-commit failures waiting for a retry come along, and both sides
-are verified at the end.
+content, the sealed ballots of secret votes still open go into the target's
+ballot box, after-commit failures waiting for a retry come along, and both
+sides are verified at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import attrs
 
 from yishi.domain.events import event_from_dict
 from yishi.i18n import message
+from yishi.store import ballot_box
 from yishi.store.base import Head
 from yishi.store.verify import VerifyReport, verify_store
 
@@ -60,20 +62,33 @@ def migrate(source: Any, target: Any) -> Migration:
     if target.head().size:
         raise MigrationRefused("migrate_target_not_empty", size=target.head().size)
     fingerprints = {str(key): str(fp) for key, fp, _first, _last in source.raw_commands()}
+    sealed = _sealed(source)
+    if sealed and not ballot_box.supports(target):
+        raise MigrationRefused("migrate_no_ballot_box", ballots=len(sealed))
     files = 0
-    for group in _groups(source.raw_records()):
+    groups = _groups(source.raw_records())
+    group = next(groups, None)
+    while group is not None:
+        following = next(groups, None)
         command = group[0][5]
         batch = []
         for _seq, stream, version, _type, payload, _command, _once, _prev, _hash in group:
             event = event_from_dict(json.loads(payload))
             files += _copy_evidence(event, source, target)
             batch.append((stream, version - 1, event))
+        # The sealed ballots of votes still open go into the target's box with the
+        # last append, when every register entry is there: not beside any one of them.
+        box = {"sealed": sealed} if following is None and sealed else {}
         stored = target.append(
-            batch, command=command, fingerprint=fingerprints.get(command, "") if command else ""
+            batch,
+            command=command,
+            fingerprint=fingerprints.get(command, "") if command else "",
+            **box,
         )
         for row, made in zip(group, stored, strict=True):
             if (made.position, made.hash) != (row[0], row[8]):
                 raise MigrationRefused("migrate_hash_differs", seq=row[0])
+        group = following
     failures = source.hook_failures()
     for f in failures:
         at = dt.datetime.fromisoformat(f.at) if f.at else dt.datetime(1970, 1, 1)
@@ -84,6 +99,25 @@ def migrate(source: Any, target: Any) -> Migration:
     return Migration(
         before.records, len(fingerprints), files, len(failures), after.head, before, after
     )
+
+
+def _sealed(source: Any) -> list[tuple[str, str, int]]:
+    """The ballots in the source's box for secret votes not yet closed (the box is
+    kept apart from the log, docs/integrity.md §8), as ``append`` takes them."""
+    if not ballot_box.supports(source):
+        return []
+    open_boxes: set[str] = set()
+    for row in source.raw_records():
+        if row[3] == "BallotReceived":
+            open_boxes.add(json.loads(row[4])["meeting"])
+        elif row[3] == "BallotBoxOpened":
+            open_boxes.discard(json.loads(row[4])["meeting"])
+    sealed = []
+    for meeting in sorted(open_boxes):
+        ballots = source.sealed_ballots(meeting)
+        # Room for the ballots still to come: as many again, and at least the box's minimum.
+        sealed += [(meeting, ballot, max(2 * len(ballots), 16)) for ballot in ballots]
+    return sealed
 
 
 def _groups(rows: Iterator[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
