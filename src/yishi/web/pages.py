@@ -339,6 +339,18 @@ def _staff(page: Page) -> bool:
     return page.identity is not None and bool(page.identity.roles & STAFF_ROLES)
 
 
+def staff_only(page: Page) -> Response | None:
+    """The sign-in page for anyone who is not staff; None for staff."""
+    if _staff(page):
+        return None
+    return page.render(
+        "signin.html.j2",
+        403 if page.identity else 401,
+        account="",
+        general=[page_word(page, "need_signin")],
+    )
+
+
 async def console(request: Request) -> Response:
     page = Page(request)
     if not _staff(page):
