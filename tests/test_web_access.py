@@ -263,6 +263,8 @@ ROUTES = {
     "/api/v1/c/{community}/board": "public",
     "/api/v1/c/{community}/verify": "public",
     "/api/v1/c/{community}/me": "credentials",
+    "/api/v1/c/{community}/stats": "public",
+    "/c/{community}/stats": "staff",
     "/c/{community}/board": "public",
     "/c/{community}/board/{path:path}": "public",
     "/c/{community}/": "public",

@@ -240,7 +240,7 @@ def test_the_board_embedded_in_a_host_portal_on_another_port(browser, tmp_path):
         page = browser.new_context(viewport=PHONE, is_mobile=True, locale="zh-CN").new_page()
         page.goto(f"{portal}/?user=zhang.san")
         frame = page.frame_locator("iframe")
-        frame.locator("text=当前用户：c003").wait_for(timeout=15000)
+        frame.locator("text=当前用户：村民c003").wait_for(timeout=15000)
         frame.locator("text=我要提建议").first.click()
         frame.locator("#title").fill("门户里提的建议：垃圾分类点太远")
         before = engine.position

@@ -56,7 +56,7 @@ DEFINITIONS = (
 )
 
 
-def _cell(group: dict[str, Any], figure: str, rate_key: str, lang: str) -> str:
+def cell(group: dict[str, Any], figure: str, rate_key: str, lang: str) -> str:
     value = str(group[figure])
     if not rate_key:
         return value
@@ -99,7 +99,7 @@ def to_table(document: dict[str, Any], lang: str = "zh") -> str:
     rows = [["Figure" if en else "项目", *columns]]
     for group, figure, rate_key, zh, en_label in ROWS:
         rows.append(
-            [en_label if en else zh, *(_cell(f[group], figure, rate_key, lang) for f in figures)]
+            [en_label if en else zh, *(cell(f[group], figure, rate_key, lang) for f in figures)]
         )
     out += ["", *_grid(rows)]
     bodies = [

@@ -62,5 +62,17 @@ def publish_all(
             (f"{sheet} {ext.upper()}", f"print/{stem}-{sheet}.{ext}") for sheet in SHEETS
         ]
         made += [f for f in files if f.suffix == f".{ext}"]
-    write_board(out, state, rulesets, events, options, print_links=links)
+    other = "en" if options.lang != "en" else "zh"
+    # The same board in the other language beside it, each page linking to its counterpart.
+    write_board(
+        out,
+        state,
+        rulesets,
+        events,
+        attrs.evolve(options, alternate=f"{other}/"),
+        print_links=links,
+    )
+    write_board(
+        out / other, state, rulesets, events, attrs.evolve(options, lang=other, alternate="../")
+    )
     return Published(out, out / "index.html", out / "verify.html", tuple(made), problem)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from yishi.publish.files import write_atomic
 from yishi.publish.graph import flow
 from yishi.publish.privacy import PrivacyPolicy, mask_text
 from yishi.publish.render import Templates
-from yishi.publish.svg import to_svg
+from yishi.publish.svg import page_css, to_svg
 from yishi.publish.timeline import stage_name, timeline
 
 FEED_SIZE = 50  # the feed carries the latest notices in full; the board lists them all
@@ -45,6 +44,21 @@ class BoardOptions:
     templates: Path | None = None
     base_url: str = ""  # where the board is served, for links in the feed and QR codes
     policy: PrivacyPolicy = attrs.Factory(PrivacyPolicy)
+    # Where the same board in the other language is, relative to this board's root
+    # ("en/" from a Chinese board, "../" back from its English copy); "" for none.
+    # Every page then links to its own counterpart there.
+    alternate: str = ""
+
+
+OTHER = {"zh": ("en", "English"), "en": ("zh", "中文")}
+
+
+def alternate_link(options: BoardOptions, root: str, relative: str) -> dict[str, str] | None:
+    """The link from the page at ``relative`` to the same page in the other language."""
+    if not options.alternate:
+        return None
+    lang, label = OTHER["en" if options.lang == "en" else "zh"]
+    return {"href": f"{root}{options.alternate}{relative}", "lang": lang, "label": label}
 
 
 def by_matter(events: Iterable[Any]) -> dict[str, list[Any]]:
@@ -133,6 +147,9 @@ def write_board(
     community = mask_text(options.community)
     common = {"community": community}
 
+    def switch(root: str, relative: str) -> dict[str, Any]:
+        return {"alternate": alternate_link(options, root, relative)}
+
     def put(relative: str, text: str) -> None:
         path = out / relative
         # whole or not at all, without fsync: the board is rebuilt from the log at will
@@ -198,11 +215,20 @@ def write_board(
                 chart=_markup(chart),
                 timeline=[{**row, "text": mask_text(row["text"])} for row in history],
                 **common,
+                **switch("../", f"matters/{file}"),
             ),
         )
     put(
         "index.html",
-        t.render("index.html.j2", root="", current=current, past=past, matters=matters, **common),
+        t.render(
+            "index.html.j2",
+            root="",
+            current=current,
+            past=past,
+            matters=matters,
+            **common,
+            **switch("", "index.html"),
+        ),
     )
     example = next((d["code"] for d in docs if d["code"]), "XXXX-XXXX")
     put(
@@ -213,6 +239,7 @@ def write_board(
             example=example,
             notices=[r for r in rows if r["doc"]["checkpoint"]],
             **common,
+            **switch("", "verify.html"),
         ),
     )
     for d in docs:
@@ -225,8 +252,9 @@ def write_board(
     put("feed.atom", atom(rows[:FEED_SIZE], t, options, community))
     style = Path(__file__).with_name("templates") / "style.css"
     custom = options.templates / "style.css" if options.templates else None
-    shutil.copyfile(custom if custom and custom.is_file() else style, out / "style.css")
-    written.append(out / "style.css")
+    sheet = (custom if custom and custom.is_file() else style).read_text(encoding="utf-8")
+    # the flowchart's own styles too: a served page's CSP refuses the SVG's inline ones
+    put("style.css", sheet.rstrip("\n") + "\n" + page_css())
     return written
 
 

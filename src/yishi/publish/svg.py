@@ -32,6 +32,27 @@ COLOURS = {
 }
 
 
+# The drawing's styles: inside the SVG for a file opened on its own, and in the
+# board's style sheet (page_css) for a page served with a Content-Security-Policy
+# that refuses inline styles, as the web does.
+_RULES = (
+    ("text", f"font-family:{FONT};font-size:{SIZE - 1}px;fill:#111827"),
+    (".t", f"font-size:{SIZE + 2}px;font-weight:700"),
+    (".p", "fill:#374151"),
+    (".h", "font-size:18px;font-weight:700"),
+    (".here", "fill:#92400e;font-weight:700"),
+    (".box", "fill:#fff;stroke:#374151;stroke-width:1.5"),
+    (".end", "fill:#ecfdf5;stroke:#047857;stroke-width:1.5"),
+    (".stop", "fill:#fef2f2;stroke:#b91c1c;stroke-width:1.5"),
+    (".current", "fill:#fde68a;stroke:#b45309;stroke-width:4"),
+)
+
+
+def page_css(scope: str = ".chart svg") -> str:
+    """The drawing's styles for a page's style sheet, limited to the drawing."""
+    return "".join(f"{scope} {selector}{{{rule}}}\n" for selector, rule in _RULES)
+
+
 def _width(text: str, size: int) -> float:
     return sum(size if unicodedata.east_asian_width(c) in "WFA" else size * 0.55 for c in text)
 
@@ -110,14 +131,7 @@ def to_svg(
     height_total = y + 8
     width_total = BOX_W + 2 * GUTTER
     heading = escape(title if title is not None else f.title)
-    style = (
-        f"text{{font-family:{FONT};font-size:{SIZE - 1}px;fill:#111827}}"
-        f".t{{font-size:{SIZE + 2}px;font-weight:700}}.p{{fill:#374151}}"
-        ".h{font-size:18px;font-weight:700}.here{fill:#92400e;font-weight:700}"
-        ".box{fill:#fff;stroke:#374151;stroke-width:1.5}.end{fill:#ecfdf5;stroke:#047857;stroke-width:1.5}"
-        ".stop{fill:#fef2f2;stroke:#b91c1c;stroke-width:1.5}"
-        ".current{fill:#fde68a;stroke:#b45309;stroke-width:4}"
-    )
+    style = "".join(f"{selector}{{{rule}}}" for selector, rule in _RULES)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width_total} {height_total}" '
         f'width="{width_total}" height="{height_total}" role="img" aria-label="{heading}">'

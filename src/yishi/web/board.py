@@ -24,7 +24,10 @@ async def board_file(request: Request) -> Response:
     if service is None:
         return error(404, "web_unknown_community", community=slug)
     path = request.path_params.get("path") or "index.html"
-    lang = lang_of(request)
+    lang, path = board_path(path)
+    if lang == "zh" and lang_of(request) == "en":
+        # ?lang=en (or an English browser) on a Chinese page: its English counterpart
+        return RedirectResponse(request.url_for("board", community=slug, path=f"en/{path}"), 307)
     hit = service.peek_board(lang)  # the usual case: no thread, no lock, no I/O
     tag, files = hit if hit is not None else await run_in_threadpool(service.board, lang)
     tag = f'{tag[:-1]}-{lang}"'
@@ -36,6 +39,13 @@ async def board_file(request: Request) -> Response:
     return Response(
         body, media_type=media_type(path), headers={"ETag": tag, "Cache-Control": "no-cache"}
     )
+
+
+def board_path(path: str) -> tuple[str, str]:
+    """The language and the page of a board path: the English board is under ``en/``."""
+    if path.startswith("en/"):
+        return "en", path[3:] or "index.html"
+    return "zh", path
 
 
 @functools.lru_cache(maxsize=256)
@@ -81,16 +91,16 @@ class BoardFastPath:
         if service is None:
             return False
         headers = dict(scope["headers"])
-        if b"origin" in headers:
-            return False  # CORS decides what a cross-origin reader sees
-        lang = _lang(scope["query_string"], headers.get(b"accept-language", b""))
-        if lang is None:
-            return False
+        if b"origin" in headers or scope["query_string"]:
+            return False  # CORS decides what a cross-origin reader sees; ?lang= redirects
+        lang, page = board_path(parts[4])
+        if lang == "zh" and headers.get(b"accept-language", b"").lower().startswith(b"en"):
+            return False  # an English browser is sent to the English board
         hit = service.peek_board(lang)
         if hit is None:
             return False
         tag, files = hit
-        body = files.get(parts[4])
+        body = files.get(page)
         if body is None:
             return False
         etag = f'{tag[:-1]}-{lang}"'.encode()
@@ -101,21 +111,12 @@ class BoardFastPath:
             return True
         start = [
             (b"content-length", str(len(body)).encode()),
-            (b"content-type", media_type(parts[4]).encode()),
+            (b"content-type", media_type(page).encode()),
             *common,
         ]
         await send({"type": "http.response.start", "status": 200, "headers": start})
         await send({"type": "http.response.body", "body": body})
         return True
-
-
-def _lang(query: bytes, accept: bytes) -> str | None:
-    """The language ``api.lang_of`` would choose; None for a query it should read."""
-    if query:
-        if query in (b"lang=zh", b"lang=en"):
-            return query[5:].decode()
-        return None
-    return "en" if accept.lower().startswith(b"en") else "zh"
 
 
 async def board_root(request: Request) -> Response:

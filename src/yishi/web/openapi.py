@@ -176,7 +176,7 @@ def document(title: str = "yishi 议事 API") -> dict[str, Any]:
     )
     board["get"]["responses"]["304"] = {"description": "not changed since the ETag given"}
     paths[f"{prefix}/board"] = board
-    day = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+    day = {"type": "string", "format": "date"}
     paths[f"{prefix}/stats"] = _get(
         "figures per council for a period (yishi-stats/1; docs/stats.md)",
         [

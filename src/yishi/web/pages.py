@@ -6,6 +6,7 @@ words next to the field it names, or above the form when it names none.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import urllib.parse
 from pathlib import Path
@@ -69,6 +70,8 @@ class Page:
             page=self,
             community=self.service.community.name,
             identity=self.identity,
+            # the person's name, never the account id
+            who=self.service.person_name(self.identity.actor) if self.identity else "",
             csrf=csrf,
             root=self.request.scope.get("root_path", ""),
             **context,
@@ -336,6 +339,18 @@ def _staff(page: Page) -> bool:
     return page.identity is not None and bool(page.identity.roles & STAFF_ROLES)
 
 
+def staff_only(page: Page) -> Response | None:
+    """The sign-in page for anyone who is not staff; None for staff."""
+    if _staff(page):
+        return None
+    return page.render(
+        "signin.html.j2",
+        403 if page.identity else 401,
+        account="",
+        general=[page_word(page, "need_signin")],
+    )
+
+
 async def console(request: Request) -> Response:
     page = Page(request)
     if not _staff(page):
@@ -346,34 +361,79 @@ async def console(request: Request) -> Response:
             general=[page_word(page, "need_signin")],
         )
 
-    def view(s: Any) -> dict[str, Any]:
-        state = s.engine.state
-        open_suggestions = [
-            queries.suggestion(s, i, page.lang)
-            for i, x in state.suggestions.items()
-            if x.status == "open"
-        ]
-        meetings = [m for m in state.meetings.values() if not m.closed]
-        return {
-            "suggestions": open_suggestions,
-            "matters": queries.matters(s, page.lang),
-            "meetings": [
-                {
-                    "id": m.id,
-                    "matter": m.matter,
-                    "date": m.date.isoformat(),
-                    "present": len(m.attendance),
-                }
-                for m in meetings
-            ],
-        }
-
-    data = await run_in_threadpool(page.service.cached, ("console", page.lang), view)
-    done = request.query_params.get("done", "")
-    commands = [(n, label(COMMAND_WORDS, n, page.lang)) for n in COMMANDS]
-    return page.render(
-        "console.html.j2", note=words(page.lang)["done"] if done else "", commands=commands, **data
+    roles = frozenset(page.identity.roles) if page.identity is not None else frozenset()
+    data = await run_in_threadpool(
+        page.service.cached,
+        ("console", page.lang, roles),
+        lambda s: console_view(s, page.lang, roles),
     )
+    done = request.query_params.get("done", "")
+    return page.render("console.html.j2", note=words(page.lang)["done"] if done else "", **data)
+
+
+def console_view(s: Any, lang: str, roles: frozenset[str]) -> dict[str, Any]:
+    """The console's lists: suggestions to review, and each matter in progress with
+    only the actions its current stage allows for these roles (web/actions.py)."""
+    from yishi.publish.privacy import mask_text
+    from yishi.web.actions import allowed, general_actions, matter_actions
+
+    state = s.engine.state
+    w = words(lang)
+
+    def offer(name: str, fields: dict[str, str], suffix: str = "") -> dict[str, Any]:
+        return {"name": name, "label": label(COMMAND_WORDS, name, lang) + suffix, "query": fields}
+
+    review = [
+        offer(n, {f: ""})
+        for n, f in (("merge_suggestions", "suggestions"), ("decline_suggestion", "suggestion"))
+        if allowed(n, roles)
+    ]
+    suggestions = [
+        {
+            "title": mask_text(x.title),
+            "submitted_on": x.submitted_on.isoformat(),
+            "actions": [{**a, "query": {k: x.id for k in a["query"]}} for a in review],
+        }
+        for x in state.suggestions.values()
+        if x.status == "open"
+    ]
+    in_progress, closed = [], []
+    for summary in queries.matters(s, lang):
+        matter = state.matters[summary["id"]]
+        if matter.status != "in_progress":
+            closed.append({"title": summary["title"], "status": w[matter.status]})
+            continue
+        ruleset = s.engine.rulesets[matter.procedure]
+        notes = []
+        meeting = matter.open_meeting(state)
+        if meeting is not None:
+            notes.append(
+                f"{w['meeting_on']} {meeting.date.isoformat()} · {w['checked_in']} {len(meeting.attendance)}"
+            )
+        notice = matter.open_disclosure(state)
+        if notice is not None:
+            notes.append(f"{w['posted_until']} {(notice.until - dt.timedelta(days=1)).isoformat()}")
+        actions = []
+        for name, fields in matter_actions(state, ruleset, matter, roles):
+            suffix = ""
+            if name == "answer_objection":
+                text = mask_text(state.objections[fields["objection"]].text)
+                suffix = "：" + (text if len(text) <= 20 else text[:20] + "……")
+            actions.append(offer(name, fields, suffix))
+        in_progress.append(
+            {
+                "title": summary["title"],
+                "stage_name": summary["stage_name"],
+                "notes": notes,
+                "actions": actions,
+            }
+        )
+    return {
+        "suggestions": suggestions,
+        "matters": in_progress,
+        "closed": closed,
+        "general": [offer(n, {}) for n in general_actions(roles)],
+    }
 
 
 async def console_command(request: Request) -> Response:

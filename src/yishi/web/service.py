@@ -135,7 +135,11 @@ class Service:
                 return hit[1], hit[2]
             out = Path(tempfile.mkdtemp(prefix="yishi-board-"))
             try:
-                options = BoardOptions(community=self.community.name, lang=lang)
+                # the English board is served under en/, each page linking to its counterpart
+                alternate = "../" if lang == "en" else "en/"
+                options = BoardOptions(
+                    community=self.community.name, lang=lang, alternate=alternate
+                )
                 engine = self.engine
                 write_board(out, engine.state, engine.rulesets, self.records, options)
                 files = {

@@ -7,6 +7,8 @@ the service already keeps, computed once per log position and period.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -28,19 +30,18 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
-async def stats(request: Request) -> Response:
-    web: WebState = request.app.state.web
-    slug = request.path_params["community"]
-    service = web.services.get(slug)
-    if service is None:
-        return error(404, "web_unknown_community", community=slug)
+def period(
+    service: Service, given: Mapping[str, str | None]
+) -> Span | tuple[str, str, dict[str, str]]:
+    """The period asked for (``from``/``to``, defaulting to this year where the
+    community is), or (field, message code, its parameters) saying what is wrong."""
     days: dict[str, dt.date | None] = {}
     for name in ("from", "to"):
-        value = request.query_params.get(name)
+        value = given.get(name)
         try:
-            days[name] = _day(value)
+            days[name] = _day(value or None)
         except ValueError:
-            return error(422, "stats_bad_date", field=name, option=name, value=value)
+            return name, "stats_bad_date", {"option": name, "value": value or ""}
     try:
         year = service.engine.now().year
     except RuntimeError:  # an engine a host built without a clock
@@ -48,17 +49,86 @@ async def stats(request: Request) -> Response:
     first = days["from"] or dt.date((days["to"] or dt.date(year, 1, 1)).year, 1, 1)
     last = days["to"] or dt.date((days["from"] or dt.date(year, 1, 1)).year, 12, 31)
     if first > last:
-        return error(
-            422, "stats_reversed", field="from", first=first.isoformat(), last=last.isoformat()
-        )
-    span = Span(first, last)
+        return "from", "stats_reversed", {"first": first.isoformat(), "last": last.isoformat()}
+    return Span(first, last)
 
-    def view(s: Service) -> bytes:
+
+def document(service: Service, span: Span) -> dict[str, Any]:
+    """The yishi-stats/1 document, once per log position and period."""
+
+    def view(s: Service) -> dict[str, Any]:
         events = (stored.event for stored in s.records)
-        return _json(compute(events, s.engine.rulesets, span))
+        return compute(events, s.engine.rulesets, span)
 
-    body = await run_in_threadpool(service.cached, ("stats", first, last), view)
+    result: dict[str, Any] = service.cached(("stats", span.first, span.last), view)
+    return result
+
+
+async def stats(request: Request) -> Response:
+    web: WebState = request.app.state.web
+    slug = request.path_params["community"]
+    service = web.services.get(slug)
+    if service is None:
+        return error(404, "web_unknown_community", community=slug)
+    span = period(service, request.query_params)
+    if not isinstance(span, Span):
+        field, code, params = span
+        return error(422, code, field=field, **params)
+    body = await run_in_threadpool(
+        service.cached, ("stats-json", span.first, span.last), lambda s: _json(document(s, span))
+    )
     return Response(body, media_type="application/json")
+
+
+async def stats_page(request: Request) -> Response:
+    """The same figures as a table for staff, with the period's fields."""
+    from yishi.i18n import message
+    from yishi.stats_output import DEFINITIONS, ROWS, cell
+    from yishi.web.pages import Page, staff_only
+
+    web: WebState = request.app.state.web
+    if request.path_params["community"] not in web.services:
+        return error(404, "web_unknown_community", community=request.path_params["community"])
+    page = Page(request)
+    refused = staff_only(page)
+    if refused is not None:
+        return refused
+    values = {k: request.query_params.get(k, "") for k in ("from", "to")}
+    span = period(page.service, values)
+    errors: dict[str, str] = {}
+    data: dict[str, Any] | None = None
+    if isinstance(span, Span):
+        data = await run_in_threadpool(document, page.service, span)
+    else:
+        field, code, params = span
+        errors[field] = message(code, page.lang, **params)
+    rows: list[list[str]] = []
+    columns: list[str] = []
+    bodies: list[list[str]] = []
+    if data is not None:
+        councils = data["councils"]
+        figures = [c["figures"] for c in councils] + [data["total"]["figures"]]
+        columns = [c["name"][page.lang] for c in councils]
+        for group, figure, rate_key, zh, en in ROWS:
+            label = en if page.lang == "en" else zh
+            rows.append([label, *(cell(f[group], figure, rate_key, page.lang) for f in figures)])
+        bodies = [
+            [c["name"][page.lang], b["name"][page.lang], *map(str, b["meetings"].values())]
+            for c in councils
+            for b in c["bodies"]
+        ]
+    return page.render(
+        "stats.html.j2",
+        400 if errors else 200,
+        values=values,
+        errors=errors,
+        general=[],
+        period=data["period"] if data else None,
+        columns=columns,
+        rows=rows,
+        bodies=bodies,
+        definitions=DEFINITIONS[1] if page.lang == "en" else DEFINITIONS[0],
+    )
 
 
 def _zone(service: Service) -> str:
@@ -66,4 +136,4 @@ def _zone(service: Service) -> str:
     return rulesets[0].timezone if rulesets else DEFAULT_ZONE
 
 
-ROUTES = [Route(PREFIX + "/stats", stats)]
+ROUTES = [Route(PREFIX + "/stats", stats), Route("/c/{community}/stats", stats_page)]

@@ -1,0 +1,117 @@
+"""The staff console offers only what the matter's current stage allows, for the
+signed-in person's web roles, and names matters by title, never by id."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.test_web_pages import sign_in
+from tests.web_fixtures import client, make_app
+from yishi.domain import commands as cmd
+from yishi.web.actions import general_actions, matter_actions
+
+STAFF = frozenset({"staff"})
+RESIDENT = frozenset({"resident"})
+
+
+@pytest.fixture
+def site(tmp_path):
+    app, engine, _ = make_app(tmp_path)
+    engine.execute(cmd.Suggest(actor="c003", suggestion="s1", person="c003", title="停车难"))
+    engine.execute(cmd.Suggest(actor="c011", suggestion="s2", person="c011", title="多种树"))
+    engine.execute(
+        cmd.MergeSuggestions(actor="k01", matter="m9", suggestions=("s1",), title="停车秩序整治")
+    )
+    return app, engine
+
+
+def offered(engine, roles=STAFF) -> list[str]:
+    matter = engine.state.matters["m9"]
+    return [
+        n for n, _ in matter_actions(engine.state, engine.rulesets["zhihui_yun"], matter, roles)
+    ]
+
+
+def test_each_stage_offers_its_own_actions(site):
+    _app, engine = site
+    # the offline deliberation (a meeting stage), not yet convened; the rule set has
+    # recorders, so a step held on paper may be entered instead
+    assert offered(engine) == ["convene_meeting", "declare_interest", "enter_record"]
+    engine.execute(
+        cmd.ConveneMeeting(
+            actor="k01", matter="m9", meeting="g1", date=dt.date(2026, 9, 5), method="show_of_hands"
+        )
+    )
+    # convened: the meeting's own steps, by what a show of hands records (a tally or ballots)
+    assert offered(engine) == [
+        "check_in",
+        "declare_interest",
+        "enter_hand_count",
+        "enter_ballots",
+        "close_meeting",
+    ]
+    engine.clock.at = dt.datetime(2026, 9, 5, 19)
+    engine.execute(
+        cmd.CheckIn(
+            actor="k01", meeting="g1", people=("k02", "c001", "c002", "c003", "c004", "c005")
+        )
+    )
+    engine.execute(cmd.EnterHandCount(actor="k01", meeting="g1", yes=6, no=0))
+    engine.execute(cmd.CloseMeeting(actor="k01", meeting="g1"))
+    # the online notice (a disclosure stage): publish, nothing about meetings
+    assert offered(engine) == ["publish", "enter_record"]
+    engine.execute(cmd.Publish(actor="k01", matter="m9", disclosure="d1"))
+    assert offered(engine) == []  # posted, no objection waiting: nothing but to wait
+    engine.clock.at = dt.datetime(2026, 9, 7, 10)
+    engine.execute(
+        cmd.RaiseObjection(
+            actor="c011", disclosure="d1", objection="o1", person="c011", text="车位太少"
+        )
+    )
+    [(name, fields)] = matter_actions(
+        engine.state, engine.rulesets["zhihui_yun"], engine.state.matters["m9"], STAFF
+    )
+    assert (name, fields) == ("answer_objection", {"objection": "o1"})
+
+
+def test_a_resident_is_offered_nothing_of_the_staffs(site):
+    _app, engine = site
+    assert offered(engine, RESIDENT) == []
+    assert general_actions(RESIDENT) == []
+    assert general_actions(STAFF) == ["propose_matter", "tick"]
+
+
+def test_the_console_page_shows_titles_and_only_the_stages_actions(site):
+    app, engine = site
+    c = client(app)
+    sign_in(c, "k01")
+    html = c.get("/c/main/console").text
+    assert "停车秩序整治" in html and "多种树" in html
+    assert "console/convene_meeting?matter=m9" in html
+    for other in (
+        "console/close_meeting",
+        "console/publish",
+        "console/complete_execution",
+        "console/close_evaluation",
+    ):
+        assert other not in html
+    # suggestions are reviewed by title; the form opens with the suggestion filled in
+    assert "console/merge_suggestions?suggestions=s2" in html
+    visible = html.split("<main", 1)[1]
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", visible)
+    for ident in ("m9", "s1", "s2", "g1", "offline_deliberation"):
+        assert not re.search(rf"(?<![\w/=?]){ident}(?!\w)", text), ident
+    engine.execute(
+        cmd.ConveneMeeting(
+            actor="k01", matter="m9", meeting="g1", date=dt.date(2026, 9, 5), method="show_of_hands"
+        )
+    )
+    html = c.get("/c/main/console?lang=en").text
+    assert (
+        "console/check_in?lang=en&amp;meeting=g1" in html and "console/convene_meeting" not in html
+    )
+    assert "meeting on 2026-09-05" in html

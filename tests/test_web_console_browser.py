@@ -1,0 +1,94 @@
+"""The narrowed staff console in a real browser (Playwright, Debian's Chromium):
+a matter's buttons follow its current stage, on a phone-sized window, with titles
+and no internal identifiers. Screenshots: build/screenshots/web-console-stage-*.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.test_web_browser import PHONE, browser, fits, shot, sign_in, submit  # noqa: F401
+from tests.web_fixtures import make_app
+from tests.web_server import serving
+from yishi.domain import commands as cmd
+
+IDS = ("m9", "s1", "s2", "g1", "d1", "k01", "k02", "offline_deliberation", "zhihui_yun")
+
+
+def no_ids(page) -> None:
+    text = page.inner_text("main")
+    for ident in IDS:
+        assert not re.search(rf"(?<!\w){ident}(?!\w)", text), (ident, text)
+
+
+def test_the_console_follows_the_matters_stage(browser, tmp_path):  # noqa: F811
+    app, engine, _ = make_app(tmp_path)
+    engine.execute(cmd.Suggest(actor="c003", suggestion="s1", person="c003", title="晚上乱停车"))
+    engine.execute(cmd.Suggest(actor="c011", suggestion="s2", person="c011", title="多种几棵树"))
+    engine.execute(
+        cmd.MergeSuggestions(
+            actor="k01", matter="m9", suggestions=("s1",), title="小区停车秩序整治"
+        )
+    )
+    with serving(app) as base:
+        context = browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN"
+        )
+        staff = context.new_page()
+        sign_in(staff, base, "k02")
+        assert "小区停车秩序整治" in staff.content()
+        assert "当前用户：何主任" in staff.inner_text("nav.top")  # a name, not the account id
+        matter = staff.locator("li.matter", has_text="小区停车秩序整治")
+        buttons = matter.locator("a.button").all_inner_texts()
+        assert (
+            buttons[0] == "召集会议并通知" and "签到" not in buttons and "张贴公示" not in buttons
+        )
+        fits(staff)
+        no_ids(staff)
+        shot(staff, "console-stage-meeting-to-convene")
+
+        # the button opens the form with the matter filled in; convening moves the buttons on
+        with staff.expect_navigation():
+            matter.locator("a.button", has_text="召集会议并通知").click()
+        staff.fill("#f-meeting", "g1")
+        staff.fill("#f-date", "2026-09-05")
+        staff.fill("#f-method", "show_of_hands")
+        submit(staff)
+        assert "已记录" in staff.content(), staff.content()[-1500:]
+        matter = staff.locator("li.matter", has_text="小区停车秩序整治")
+        buttons = matter.locator("a.button").all_inner_texts()
+        assert buttons[0] == "签到" and "召集会议并通知" not in buttons
+        assert "会议日期 2026-09-05" in matter.inner_text()
+        fits(staff)
+        no_ids(staff)
+        shot(staff, "console-stage-meeting-convened")
+
+        engine.clock.at = dt.datetime(2026, 9, 5, 19)
+        engine.execute(
+            cmd.CheckIn(actor="k02", meeting="g1", people=("k02", "c001", "c002", "c003", "c004"))
+        )
+        engine.execute(cmd.EnterHandCount(actor="k02", meeting="g1", yes=5, no=0))
+        engine.execute(cmd.CloseMeeting(actor="k02", meeting="g1"))
+        engine.execute(cmd.Publish(actor="k02", matter="m9", disclosure="d1"))
+        engine.clock.at = dt.datetime(2026, 9, 7, 10)
+        engine.execute(
+            cmd.RaiseObjection(
+                actor="c011", disclosure="d1", objection="o1", person="c011", text="东侧车位太少"
+            )
+        )
+        staff.goto(f"{base}/c/main/console")
+        matter = staff.locator("li.matter", has_text="小区停车秩序整治")
+        buttons = matter.locator("a.button").all_inner_texts()
+        assert buttons == ["答复异议：东侧车位太少"]
+        assert "公示至" in matter.inner_text()
+        fits(staff)
+        no_ids(staff)
+        shot(staff, "console-stage-notice-objection")
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _skip_without_playwright():
+    pytest.importorskip("playwright.sync_api")
