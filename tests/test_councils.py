@@ -401,3 +401,14 @@ def test_the_shipped_council_has_the_bodies_the_charter_names():
     assert not council.statutory
     quote = council.legal_basis[0].quote
     assert "需要提交村民会议或者村民代表会议的，应当召集会议讨论决定" in quote
+
+
+def test_a_matter_type_changes_only_a_meeting_outcome(tmp_path: Path):
+    text = COUNCIL + (
+        "\n[matter_types.village_environment.overrides.evaluate]\n"
+        'on_pass = { action = "goto", stage = "carry_out" }\n'
+    )
+    found = _check(text, tmp_path)
+    assert [(p.code, p.path) for p in found] == [
+        ("inconsistent", "matter_types.village_environment.overrides.evaluate.on_pass")
+    ]
