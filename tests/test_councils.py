@@ -412,3 +412,41 @@ def test_a_matter_type_changes_only_a_meeting_outcome(tmp_path: Path):
     assert [(p.code, p.path) for p in found] == [
         ("inconsistent", "matter_types.village_environment.overrides.evaluate.on_pass")
     ]
+
+
+def test_yishi_verify_rebuilds_a_handed_off_notice_as_posted(tmp_path: Path):
+    """A paper notice of 四议两公开 that carries the councils' decisions checks out
+    against the log: `yishi verify` prints it again under the same procedures."""
+    from yishi.publish.files import render_markdown
+    from yishi.publish.notice import build_notice
+
+    db = tmp_path / "log.db"
+    ran = CliRunner().invoke(main, ["run", str(BENCH.relative_to(ROOT)), "--db", str(db)])
+    assert ran.exit_code == 0, ran.output
+    engine = open_engine(db, rules=[EXAMPLES / "yuanluo_bandenghui.toml"])
+    try:
+        posted = engine.state.disclosures["m14-resolution"]
+        position = next(
+            s.position
+            for s in engine.store.read_all()
+            if getattr(s.event, "disclosure", None) == posted.id
+        )
+        siyi = engine.rulesets["siyi_liang_gongkai"]
+        notice = build_notice(posted, engine.state, siyi, position, engine.rulesets)
+    finally:
+        engine.store.close()
+    assert "〔古槐议事会（模板）〕" in notice.text
+    paper = tmp_path / "公示-m14.md"
+    text = render_markdown(notice)  # as the files publisher writes it
+    paper.write_text(text, encoding="utf-8")
+    checked = CliRunner().invoke(
+        main, ["verify", "--db", str(db), "--notices", str(paper), "--json"]
+    )
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(checked.output)
+    assert report["damage"] == []
+    paper.write_text(text.replace("〔古槐议事会（模板）〕", ""), encoding="utf-8")
+    changed = CliRunner().invoke(
+        main, ["verify", "--db", str(db), "--notices", str(paper), "--json"]
+    )
+    assert [d["code"] for d in json.loads(changed.output)["damage"]] == ["verify_notice_mismatch"]
