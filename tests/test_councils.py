@@ -450,3 +450,41 @@ def test_yishi_verify_rebuilds_a_handed_off_notice_as_posted(tmp_path: Path):
         main, ["verify", "--db", str(db), "--notices", str(paper), "--json"]
     )
     assert [d["code"] for d in json.loads(changed.output)["damage"]] == ["verify_notice_mismatch"]
+
+
+def test_a_council_meeting_entered_from_paper_hands_a_major_matter_on():
+    guhuai, siyi = find("guhuai_yishihui"), find("siyi_liang_gongkai")
+    engine = _community({guhuai.id: guhuai, siyi.id: siyi})
+    engine.execute(
+        c.ProposeMatter(
+            actor="v040", matter="m", title="修路", matter_type="public_welfare_consultation"
+        ),
+        AT,
+    )
+    engine.execute(
+        c.EnterRecord(
+            actor="p03",
+            matter="m",
+            stage="deliberate",
+            held_on=dt.date(2026, 4, 15),
+            outcome="passed",
+            minutes="古槐议事会四月例会记录第 3 页",
+            counts=(("present", 8), ("yes", 7), ("no", 1), ("abstain", 0)),
+        ),
+        AT,
+    )
+    matter = engine.state.matters["m"]
+    assert (matter.procedure, matter.stage, matter.matter_type) == (
+        "siyi_liang_gongkai",
+        "propose",
+        "public_welfare_project",
+    )
+    assert matter.recorded[0]["stage"] == "deliberate"
+    # the 四议两公开 notice names the council's paper meeting in the council's words
+    from yishi.domain.disclosure import disclosure_content
+    from yishi.publish.notice import recorded_lines
+
+    content = disclosure_content(engine.state, matter, "")
+    assert content["recorded"][0]["procedure"] == "guhuai_yishihui"
+    (line,) = recorded_lines(content["recorded"], siyi, "zh", engine.rulesets)[2:]
+    assert line.startswith("- 2026-04-15 〔古槐议事会（模板）〕古槐议事会协商（古槐议事会）：通过")
