@@ -488,3 +488,12 @@ def test_a_council_meeting_entered_from_paper_hands_a_major_matter_on():
     assert content["recorded"][0]["procedure"] == "guhuai_yishihui"
     (line,) = recorded_lines(content["recorded"], siyi, "zh", engine.rulesets)[2:]
     assert line.startswith("- 2026-04-15 〔古槐议事会（模板）〕古槐议事会协商（古槐议事会）：通过")
+
+
+def test_the_scenario_schema_offers_procedures_and_the_rule_set_schema_hand_off():
+    scenario = json.loads(CliRunner().invoke(main, ["schema", "--scenario"]).output)
+    procedures = scenario["properties"]["community"]["properties"]["procedures"]
+    assert procedures["required"] == ["use"] and "routes" in procedures["properties"]
+    assert "ruleset" not in scenario.get("required", [])
+    rules = CliRunner().invoke(main, ["schema"]).output
+    assert '"hand_off"' in rules and '"days_of_month"' in rules
