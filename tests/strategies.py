@@ -68,3 +68,15 @@ def hand_counts(present: int) -> st.SearchStrategy[tuple[int, int, int]]:
             )
         )
     )
+
+
+def sittings_days() -> st.SearchStrategy[tuple[int, ...]]:
+    """A council charter's sitting days of the month (domain/sittings.py), 1..31."""
+    return st.lists(st.integers(min_value=1, max_value=31), min_size=1, max_size=4).map(
+        lambda days: tuple(sorted(set(days)))
+    )
+
+
+def council_outcomes() -> st.SearchStrategy[str]:
+    """How a council meeting ends in a hand-off walk: passed, rejected or not quorate."""
+    return st.sampled_from(["passed", "passed", "rejected", "no_quorum"])

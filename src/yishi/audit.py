@@ -275,7 +275,9 @@ def _keep_notice(replay: _Replay, seq: int, event: ev.DisclosurePublished) -> No
     if disclosure is None or ruleset is None:
         return
     try:
-        notice = build_notice(disclosure, replay.state, ruleset, seq)
+        # a matter handed on prints earlier councils' decisions under their names
+        by_id = {rs.id: rs for rs in replay.rulesets.values()}
+        notice = build_notice(disclosure, replay.state, ruleset, seq, by_id)
     except Exception:  # a notice the renderer cannot make: compared as missing
         return
     point = (event.checkpoint.get("size"), event.checkpoint.get("head"))

@@ -194,10 +194,6 @@ class Engine:
         if isinstance(command, cmd.ProposeMatter) and len(self.rulesets) > 1:
             procedure = handoff.route(self.rulesets, self.routes, self.default, command.matter_type)
             return self.rulesets[procedure]
-        if isinstance(command, cmd.MergeSuggestions) and len(self.rulesets) > 1:
-            for suggestion in command.suggestions:  # merged where they were made
-                if suggestion in self.state.suggestions:
-                    return self.rulesets[self.state.suggestions[suggestion].procedure]
         matter_id = self._matter_of(command)
         if matter_id is not None:
             matter = self.state.matters.get(matter_id)

@@ -6,7 +6,6 @@ tests hold it stable.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,10 +16,10 @@ from yishi.domain import events as ev
 from yishi.domain.periods import Period, describe
 from yishi.domain.rules import RuleSet
 from yishi.domain.sittings import SITTING_WORDS, sitting_kind
-from yishi.domain.state import HandOff, Meeting
+from yishi.domain.state import Meeting
 from yishi.domain.tally import attendance_note
 from yishi.publish.notice import OUTCOMES, method_name, recorded_step_line, render_notice
-from yishi.publish.procedures import Procedures, handoff_text
+from yishi.publish.procedures import Procedures, handoff_json, handoff_text
 from yishi.publish.referral_words import REFERRAL_EVENTS, referrals_json
 from yishi.publish.referral_words import report_lines as referral_lines
 from yishi.scenario.run import RunReport
@@ -133,7 +132,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
                 for h in m.history
             ],
             # Added within yishi-run/1: each move to another council, when there was one.
-            **({"handoffs": [_handoff(h, rulesets) for h in m.handoffs]} if m.handoffs else {}),
+            **({"handoffs": [handoff_json(h, rulesets) for h in m.handoffs]} if m.handoffs else {}),
         }
         for m in state.matters.values()
     ]
@@ -181,33 +180,6 @@ def _sitting(rulesets: Mapping[str, RuleSet], meeting: Meeting) -> dict[str, Any
     body = ruleset.bodies.get(meeting.body) if ruleset is not None else None
     kind = sitting_kind(body.sittings if body is not None else None, meeting.date)
     return {"sitting": kind} if kind is not None else {}
-
-
-def _handoff(h: HandOff, rulesets: Mapping[str, RuleSet]) -> dict[str, Any]:
-    return {
-        "on": h.on.isoformat(),
-        "from": {"procedure": h.from_procedure, "stage": h.from_stage, "matter_type": h.from_type},
-        "to": {"procedure": h.procedure, "stage": h.stage, "matter_type": h.matter_type},
-        "reason": h.reason,
-        "text": {
-            "zh": handoff_text(_as_event(h), rulesets, "zh"),
-            "en": handoff_text(_as_event(h), rulesets, "en"),
-        },
-    }
-
-
-def _as_event(h: HandOff) -> ev.MatterHandedOff:
-    return ev.MatterHandedOff(
-        at=dt.datetime.combine(h.on, dt.time()),
-        actor="",
-        matter="",
-        from_procedure=h.from_procedure,
-        from_stage=h.from_stage,
-        procedure=h.procedure,
-        stage=h.stage,
-        reason=h.reason,
-        reason_en=h.reason_en,
-    )
 
 
 def _event_counts(events: list[ev.Event]) -> dict[str, int]:

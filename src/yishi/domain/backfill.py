@@ -26,7 +26,14 @@ from yishi.domain.counting import Base, check
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
-from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules, stage_bodies
+from yishi.domain.rules import (
+    EffectiveRules,
+    RuleSet,
+    StageSpec,
+    meeting_rules,
+    stage_bodies,
+    stage_outcome,
+)
 from yishi.domain.state import State
 
 # What a paper record may say happened, by stage kind. Elections and intake
@@ -99,7 +106,14 @@ def enter_record(
         body=body,
         counts=counts,
     )
-    transition = stage.on_reject if c.outcome == "rejected" else stage.on_pass
+    # a meeting's outcome as the matter's type has it (a 重大事项 is handed on)
+    transition = (
+        stage_outcome(ruleset, stage, matter.matter_type, "on_reject")
+        if c.outcome == "rejected"
+        else stage_outcome(ruleset, stage, matter.matter_type, "on_pass")
+        if stage.kind is StageKind.MEETING
+        else stage.on_pass
+    )
     zh_word, en_word = OUTCOME_WORDS[c.outcome]
     names_zh, names_en = ruleset.names("zh"), ruleset.names("en")
     zh = (

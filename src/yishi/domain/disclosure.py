@@ -125,7 +125,10 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
         "text": text,
         "decisions": decisions,
         # Steps entered from the paper record (补录): the notice says so.
-        "recorded": [dict(r) for r in matter.recorded],
+        "recorded": [
+            dict(r) | ({"procedure": p} if p != matter.procedure else {})
+            for r, p in zip(matter.recorded, matter.recorded_in, strict=True)
+        ],
         "recusals": [
             {"person": state.people[p].name, "reason": r} for p, r in matter.recused.items()
         ],

@@ -209,6 +209,7 @@ class Matter:
     # Earlier steps entered from the paper record (补录), in order: each the
     # StepRecorded's fields as JSON, plus when and by whom it was entered.
     recorded: list[dict[str, Any]] = attrs.Factory(list)
+    recorded_in: list[str] = attrs.Factory(list)  # the procedure of each step in ``recorded``
     # Moves to other procedures (domain/handoff.py), oldest first; the record of
     # each earlier procedure stays with the matter.
     handoffs: list[HandOff] = attrs.Factory(list)
@@ -620,6 +621,7 @@ def _(e: ev.StepRecorded, s: State) -> None:
             "entered_by": e.actor,
         }
     )
+    s.matters[e.matter].recorded_in.append(s.matters[e.matter].procedure)
 
 
 @_apply.register

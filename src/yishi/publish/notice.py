@@ -121,7 +121,7 @@ def render_notice(
     lines.append(("Matter: " if en else "事项：") + f"{c['title']}（{c['matter']}）")
     if c.get("text"):
         lines.append(c["text"])
-    lines += recorded_lines(c.get("recorded", ()), ruleset, lang)
+    lines += recorded_lines(c.get("recorded", ()), ruleset, lang, rulesets)
     if c["decisions"]:
         lines.append("")
         lines.append("Decisions:" if en else "决策过程：")
@@ -233,8 +233,11 @@ COUNT_WORDS = {
 }
 
 
-def recorded_step_line(r: Mapping[str, Any], ruleset: RuleSet, lang: str = "zh") -> str:
-    """One step entered from the paper record, saying that it was entered, not held here."""
+def recorded_step_line(
+    r: Mapping[str, Any], ruleset: RuleSet, lang: str = "zh", council: str = ""
+) -> str:
+    """One step entered from the paper record, saying that it was entered, not held here;
+    ``council`` names an earlier council that held it (see ``decided_under``)."""
     en = lang == "en"
     outcome = RECORDED_OUTCOMES.get(r["outcome"], (r["outcome"], r["outcome"]))[1 if en else 0]
     body = f"（{_body_name(ruleset, r['body'], lang)}）" if r.get("body") else ""
@@ -244,16 +247,19 @@ def recorded_step_line(r: Mapping[str, Any], ruleset: RuleSet, lang: str = "zh")
     numbers = ("; " if en else "；") + (", " if en else "，").join(counts) if counts else ""
     if en:
         return (
-            f"- {r['held_on']} {_stage_name(ruleset, r['stage'], lang)}{body}: {outcome}{numbers} "
+            f"- {r['held_on']} {council}{_stage_name(ruleset, r['stage'], lang)}{body}: {outcome}{numbers} "
             f"[entered from the paper record, not held in yishi; record: {r['minutes']}]"
         )
     return (
-        f"- {r['held_on']} {_stage_name(ruleset, r['stage'], lang)}{body}：{outcome}{numbers}"
+        f"- {r['held_on']} {council}{_stage_name(ruleset, r['stage'], lang)}{body}：{outcome}{numbers}"
         f"【补录：据书面记录录入，非本系统召开；记录：{r['minutes']}】"
     )
 
 
-def recorded_lines(recorded: Any, ruleset: RuleSet, lang: str = "zh") -> list[str]:
+def recorded_lines(
+    recorded: Any, ruleset: RuleSet, lang: str = "zh", rulesets: Mapping[str, RuleSet] | None = None
+) -> list[str]:
+    """Steps entered from paper; one an earlier council held is named as its council names it."""
     if not recorded:
         return []
     head = (
@@ -261,7 +267,11 @@ def recorded_lines(recorded: Any, ruleset: RuleSet, lang: str = "zh") -> list[st
         if lang == "en"
         else "此前步骤（据书面记录补录）："
     )
-    return ["", head, *(recorded_step_line(r, ruleset, lang) for r in recorded)]
+    lines = []
+    for r in recorded:
+        held, council = decided_under(r, ruleset, rulesets, lang)
+        lines.append(recorded_step_line(r, held, lang, council))
+    return ["", head, *lines]
 
 
 def period_lines(disclosure: Disclosure, lang: str = "zh") -> list[str]:

@@ -7,11 +7,14 @@ the time, and is described with that rule set's names of stages and bodies.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from yishi.domain import events as ev
 from yishi.domain.handoff import names
 from yishi.domain.rules import RuleSet
+from yishi.domain.state import HandOff
 
 
 class Procedures:
@@ -52,3 +55,31 @@ def handoff_text(event: ev.MatterHandedOff, rulesets: Mapping[str, RuleSet], lan
         return f"Handed on from '{origin}' to {where}"
     where = f"“{target}”" + (f"的“{stage}”" if stage else "")
     return f"由“{origin}”移交{where}"
+
+
+def handoff_json(h: HandOff, rulesets: Mapping[str, RuleSet]) -> dict[str, Any]:
+    """One move of a matter as `yishi run --json` gives it (matters[].handoffs)."""
+    return {
+        "on": h.on.isoformat(),
+        "from": {"procedure": h.from_procedure, "stage": h.from_stage, "matter_type": h.from_type},
+        "to": {"procedure": h.procedure, "stage": h.stage, "matter_type": h.matter_type},
+        "reason": h.reason,
+        "text": {
+            "zh": handoff_text(_as_event(h), rulesets, "zh"),
+            "en": handoff_text(_as_event(h), rulesets, "en"),
+        },
+    }
+
+
+def _as_event(h: HandOff) -> ev.MatterHandedOff:
+    return ev.MatterHandedOff(
+        at=dt.datetime.combine(h.on, dt.time()),
+        actor="",
+        matter="",
+        from_procedure=h.from_procedure,
+        from_stage=h.from_stage,
+        procedure=h.procedure,
+        stage=h.stage,
+        reason=h.reason,
+        reason_en=h.reason_en,
+    )

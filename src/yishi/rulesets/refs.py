@@ -114,8 +114,19 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
                     )
             for name in ("on_pass", "on_reject"):
                 taken = getattr(override, name)
-                if taken is not None:
-                    _transition(rs, taken, f"{where}.{name}", stage_ids, out)
+                if taken is None:
+                    continue
+                _transition(rs, taken, f"{where}.{name}", stage_ids, out)
+                if stage_id in stage_ids and rs.stage(stage_id).kind is not StageKind.MEETING:
+                    out.append(
+                        Problem(
+                            "inconsistent",
+                            f"{where}.{name}",
+                            expected="事项类型只能改变会议步骤的去向",
+                            expected_en="a matter type can change the outcome of a meeting stage only",
+                            found=rs.stage(stage_id).name,
+                        )
+                    )
             _bases(override.quorum, QUORUM_BASES, f"{where}.quorum", out)
             _bases(override.threshold, THRESHOLD_BASES, f"{where}.threshold", out)
     return out

@@ -115,10 +115,11 @@ def load_procedures(scenario: Scenario, plugins: PluginHost | None = None) -> di
             ]
             continue
         found.setdefault(ruleset.id, ruleset)
+    unloaded = bool(problems)  # a rule set that failed to load: its routes are not judged
     for matter_type, procedure in scenario.routes:
         where = f"community.procedures.routes.{matter_type}"
         target = found.get(procedure)
-        if target is None and not problems:
+        if target is None and not unloaded:
             problems.append(
                 Problem(
                     "bad_ref",
