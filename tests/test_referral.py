@@ -10,9 +10,9 @@ import attrs
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.conftest import ROOT
+from tests.strategies import referral_histories
 from yishi.cli import main
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
@@ -160,28 +160,8 @@ def test_a_second_send_waits_for_the_answer_and_the_answer_needs_a_document():
     assert bare.value.code == "referral_needs_document"
 
 
-_ACTS = st.lists(
-    st.tuples(
-        st.integers(min_value=0, max_value=30),  # days after the previous act
-        st.sampled_from(
-            [
-                "send",
-                "send_other",
-                "answer_yes",
-                "answer_no",
-                "tick",
-                "rate_low",
-                "rate_ok",
-                "close",
-            ]
-        ),
-    ),
-    max_size=14,
-)
-
-
 @settings(max_examples=60, deadline=None)
-@given(_ACTS)
+@given(referral_histories())
 def test_replay_equals_incremental_state_and_refusals_change_nothing(acts):
     state, events = _fresh()
     now = START
@@ -262,3 +242,28 @@ def test_the_flowchart_draws_both_answers_and_the_deadline():
     assert "13 个工作日内答复，逾期公开显示" in box.lines
     english = next(n for n in flow(RULESET, "en").nodes if n.id == "whistle")
     assert "Answer within 13 working days; overdue is shown" in english.lines
+
+
+def test_on_a_real_sqlite_log_a_refusal_writes_nothing_and_replay_agrees(tmp_path):
+    from yishi.engine import Engine
+    from yishi.store.sqlite import SQLiteStore
+
+    db = tmp_path / "community.db"
+    store = SQLiteStore(db)
+    report = run_scenario(load_scenario(ROOT / "examples" / "21_chuishao_baodao.toml"), store=store)
+    assert report.unexpected == []
+    before = len(list(store.read_all()))
+    engine = Engine(store, RULESET)
+    with pytest.raises(Refusal):
+        engine.execute(
+            cmd.AnswerReferral(actor="j03", matter="m21", document="迟到的答复", resolved=True),
+            dt.datetime(2026, 12, 20),
+        )
+    assert len(list(store.read_all())) == before
+    store.close()
+    reopened = SQLiteStore(db)
+    replayed = replay([s.event for s in reopened.read_all()])
+    assert replayed.referrals == report.engine.state.referrals
+    first = replayed.referrals["m21-r1"]
+    assert (first.overdue, first.late, first.resolved) == (True, True, False)
+    reopened.close()
