@@ -164,7 +164,16 @@ def test_covenant_is_adopted_by_the_villagers_assembly_with_statutory_rules():
 def test_service_order_poor_rating_goes_back_to_dispatch():
     doc = _run("23_fuwu_paidan.toml")
     stages = [h["stage"] for h in doc["matters"][0]["history"]]
-    assert stages == ["dispatch", "dispatch", "serve", "rate", "dispatch", "serve", "rate"]
+    assert stages == [
+        "dispatch",
+        "dispatch",  # the volunteer team declined: redispatched
+        "serve",
+        "rate",
+        "dispatch",  # unsatisfied: back to dispatch
+        "dispatch",  # not accepted in time: withdrawn by the tick, redispatched
+        "serve",
+        "rate",
+    ]
     low, ok = doc["evaluations"]
     assert (low["outcome"], ok["outcome"]) == ("rejected", "passed")
     assert doc["matters"][0]["status"] == "completed"
@@ -172,14 +181,20 @@ def test_service_order_poor_rating_goes_back_to_dispatch():
 
 def test_service_order_is_accepted_by_the_team_it_went_to():
     doc = _run("23_fuwu_paidan.toml")
-    declined, accepted, again = doc["matters"][0]["referrals"]
+    declined, accepted, unanswered, redispatched = doc["matters"][0]["referrals"]
     assert (declined["to"], declined["resolved"]) == ("志愿服务队", False)
     assert (accepted["to"], accepted["resolved"], accepted["due"]) == (
         "党员先锋服务队",
         True,
         "2026-05-12",  # 1 working day after Monday 11 May
     )
-    assert again["resolved"] is True
+    assert (unanswered["due"], unanswered["overdue"], unanswered["withdrawn"]) == (
+        "2026-05-15",
+        True,
+        True,
+    )
+    assert unanswered["answered_on"] is None
+    assert redispatched["resolved"] is True
     # the Party team's leader cannot accept an order sent to the volunteer team
     assert ("referral_answer", "2026-05-11T11:00:00") in _refused(doc)
 

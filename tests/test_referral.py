@@ -10,6 +10,7 @@ import attrs
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from tests.strategies import referral_histories
@@ -19,6 +20,7 @@ from yishi.domain import events as ev
 from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.periods import Counting
+from yishi.domain.rules import Action, Transition
 from yishi.domain.state import State, evolve, replay
 from yishi.rulesets import check_text
 from yishi.rulesets import load as load_ruleset
@@ -41,8 +43,10 @@ def _base() -> tuple[State, list[ev.Event]]:
 BASE_STATE, BASE_EVENTS = _base()
 
 
-def _apply(state: State, events: list[ev.Event], command: cmd.Command, now: dt.datetime):
-    new = decide(state, command, RULESET, now)
+def _apply(
+    state: State, events: list[ev.Event], command: cmd.Command, now: dt.datetime, rs=RULESET
+):
+    new = decide(state, command, rs, now)
     for event in new:
         evolve(state, event)
     events += new
@@ -161,8 +165,16 @@ def test_a_second_send_waits_for_the_answer_and_the_answer_needs_a_document():
 
 
 @settings(max_examples=60, deadline=None)
-@given(referral_histories())
-def test_replay_equals_incremental_state_and_refusals_change_nothing(acts):
+@given(referral_histories(), st.booleans())
+def test_replay_equals_incremental_state_and_refusals_change_nothing(acts, withdraw_when_overdue):
+    rs = RULESET
+    if withdraw_when_overdue:  # on_overdue: a tick withdraws the referral and re-enters the stage
+        stage = attrs.evolve(
+            RULESET.stage("whistle"), on_overdue=Transition(Action.GOTO, stage="whistle")
+        )
+        rs = attrs.evolve(
+            RULESET, stages=tuple(stage if s.id == "whistle" else s for s in RULESET.stages)
+        )
     state, events = _fresh()
     now = START
     for n, (days, act) in enumerate(acts):
@@ -185,7 +197,7 @@ def test_replay_equals_incremental_state_and_refusals_change_nothing(acts):
         }[act]
         before = copy.deepcopy(state)
         try:
-            _apply(state, events, command, now)
+            _apply(state, events, command, now, rs)
         except Refusal:
             assert state == before
     assert replay(events) == state
@@ -267,3 +279,53 @@ def test_on_a_real_sqlite_log_a_refusal_writes_nothing_and_replay_agrees(tmp_pat
     first = replayed.referrals["m21-r1"]
     assert (first.overdue, first.late, first.resolved) == (True, True, False)
     reopened.close()
+
+
+def test_on_overdue_withdraws_the_referral_and_moves_on():
+    stage = attrs.evolve(
+        RULESET.stage("whistle"), on_overdue=Transition(Action.GOTO, stage="whistle")
+    )
+    moving = attrs.evolve(
+        RULESET, stages=tuple(stage if s.id == "whistle" else s for s in RULESET.stages)
+    )
+    state, _ = _fresh()
+    sent = decide(
+        state,
+        cmd.SendReferral(actor="j03", matter="m21", referral="r1", to="城管"),
+        moving,
+        dt.datetime(2026, 11, 3, 9),
+    )
+    for event in sent:
+        evolve(state, event)
+    assert decide(state, cmd.Tick(actor="system"), moving, dt.datetime(2026, 11, 20, 23)) == []
+    overdue, entered = decide(state, cmd.Tick(actor="system"), moving, dt.datetime(2026, 11, 21))
+    assert overdue.withdrawn and entered.stage == "whistle"
+    assert "城管未在 2026-11-20 前答复" in entered.reason
+    for event in (overdue, entered):
+        evolve(state, event)
+    assert not state.referrals["r1"].open
+    # nothing waits any more: no answer to record, and it may be sent again at once
+    with pytest.raises(Refusal) as nothing:
+        decide(
+            state,
+            cmd.AnswerReferral(actor="j03", matter="m21", document="d", resolved=True),
+            moving,
+            dt.datetime(2026, 11, 22),
+        )
+    assert nothing.value.code == "referral_not_sent"
+    decide(
+        state,
+        cmd.SendReferral(actor="j03", matter="m21", referral="r2", to="住建委"),
+        moving,
+        dt.datetime(2026, 11, 22),
+    )
+
+
+def test_check_follows_on_overdue_to_a_real_stage():
+    source = (ROOT / "rulesets" / "fuwu_paidan.toml").read_text(encoding="utf-8")
+    bad = source.replace(
+        'on_overdue = { action = "goto", stage = "dispatch" }',
+        'on_overdue = { action = "goto", stage = "nowhere" }',
+    )
+    problems = _check(bad)
+    assert any("on_overdue" in p and "nowhere" in p for p in problems), problems

@@ -444,6 +444,8 @@ class ReferralOverdue(Event):
     matter: str
     referral: str
     due: dt.date
+    # The stage's on_overdue took the matter elsewhere: the referral is closed unanswered.
+    withdrawn: bool = False
 
 
 @attrs.frozen(kw_only=True)

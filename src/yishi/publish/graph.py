@@ -189,6 +189,7 @@ def flow(ruleset: RuleSet, lang: str = "zh") -> Flow:
             settled, unsettled = graph_outcomes(stage, lang)
             add(stage.on_pass, "pass", settled)
             add(stage.on_reject, "reject", unsettled)
+            add(stage.on_overdue, "no_quorum", "Overdue" if en else "逾期未答复")
         else:
             add(stage.on_pass, "pass", "Done" if en else "完成")
     done = Node(DONE, "Procedure complete" if en else "办结", kind="done")

@@ -190,6 +190,7 @@ STAGE = table(
         enum=tuple(c.value for c in Counting),
     ),
     responders=arr(s(), f"转办：录入答复的人（默认同 actors）：{REF_DOC}"),
+    on_overdue=TRANSITION,
     answer_words=table(
         "转办：两种答复的说法（默认“已办结”“未办结”）",
         settled=s("办结时的说法，如“审核通过”“准予备案”“接单”", required=True),

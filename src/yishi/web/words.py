@@ -50,7 +50,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "reason": ("理由", "reason"),
     "referral": ("转办编号", "referral id"),
     "reply": ("答复", "reply"),
-    "resolved": ("已解决（异议人接受、转办已办结）", "resolved (objection accepted, referral settled)"),
+    "resolved": (
+        "已解决（异议人接受、转办已办结）",
+        "resolved (objection accepted, referral settled)",
+    ),
     "suggestion": ("建议编号", "suggestion id"),
     "suggestions": ("合并的建议（每行一个编号）", "suggestions merged (one id per line)"),
     "text": ("内容", "text"),
