@@ -434,7 +434,7 @@ class ReferralSent(Event):
     to: str  # the recipient's name, as the rule set lists it (or as entered)
     text: str
     due: dt.date
-    periods: Mapping[str, Any] = attrs.field(factory=dict)  # {"answer": Period.to_json()}
+    periods: Mapping[str, Any] | None = None  # {"answer": Period.to_json()}
 
 
 @attrs.frozen(kw_only=True)

@@ -41,7 +41,7 @@ class Referral:
 @_apply.register
 def _(e: ev.ReferralSent, s: State) -> None:
     s.referrals[e.referral] = Referral(
-        e.referral, e.matter, e.stage, e.to, e.text, e.at.date(), e.due, dict(e.periods)
+        e.referral, e.matter, e.stage, e.to, e.text, e.at.date(), e.due, dict(e.periods or {})
     )
     s.matters[e.matter].referrals.append(e.referral)
 
