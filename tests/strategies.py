@@ -80,3 +80,25 @@ def sittings_days() -> st.SearchStrategy[tuple[int, ...]]:
 def council_outcomes() -> st.SearchStrategy[str]:
     """How a council meeting ends in a hand-off walk: passed, rejected or not quorate."""
     return st.sampled_from(["passed", "passed", "rejected", "no_quorum"])
+
+
+#: What can happen to a matter at a referral stage (domain/referral.py), with
+#: the days since the previous act: sent, answered either way, time passing,
+#: the resident rating after a settled answer.
+REFERRAL_ACTS = (
+    "send",
+    "send_other",
+    "answer_yes",
+    "answer_no",
+    "tick",
+    "rate_low",
+    "rate_ok",
+    "close",
+)
+
+
+def referral_histories(max_size: int = 14) -> st.SearchStrategy[list[tuple[int, str]]]:
+    return st.lists(
+        st.tuples(st.integers(min_value=0, max_value=30), st.sampled_from(REFERRAL_ACTS)),
+        max_size=max_size,
+    )

@@ -3,7 +3,10 @@ their TOML comments say, in the shipped example scenarios."""
 
 from __future__ import annotations
 
+import attrs
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from yishi.report import to_json
@@ -161,7 +164,16 @@ def test_covenant_is_adopted_by_the_villagers_assembly_with_statutory_rules():
 def test_service_order_poor_rating_goes_back_to_dispatch():
     doc = _run("23_fuwu_paidan.toml")
     stages = [h["stage"] for h in doc["matters"][0]["history"]]
-    assert stages == ["dispatch", "dispatch", "serve", "rate", "dispatch", "serve", "rate"]
+    assert stages == [
+        "dispatch",
+        "dispatch",  # the volunteer team declined: redispatched
+        "serve",
+        "rate",
+        "dispatch",  # unsatisfied: back to dispatch
+        "dispatch",  # not accepted in time: withdrawn by the tick, redispatched
+        "serve",
+        "rate",
+    ]
     low, ok = doc["evaluations"]
     assert (low["outcome"], ok["outcome"]) == ("rejected", "passed")
     assert doc["matters"][0]["status"] == "completed"
@@ -169,14 +181,20 @@ def test_service_order_poor_rating_goes_back_to_dispatch():
 
 def test_service_order_is_accepted_by_the_team_it_went_to():
     doc = _run("23_fuwu_paidan.toml")
-    declined, accepted, again = doc["matters"][0]["referrals"]
+    declined, accepted, unanswered, redispatched = doc["matters"][0]["referrals"]
     assert (declined["to"], declined["resolved"]) == ("志愿服务队", False)
     assert (accepted["to"], accepted["resolved"], accepted["due"]) == (
         "党员先锋服务队",
         True,
         "2026-05-12",  # 1 working day after Monday 11 May
     )
-    assert again["resolved"] is True
+    assert (unanswered["due"], unanswered["overdue"], unanswered["withdrawn"]) == (
+        "2026-05-15",
+        True,
+        True,
+    )
+    assert unanswered["answered_on"] is None
+    assert redispatched["resolved"] is True
     # the Party team's leader cannot accept an order sent to the volunteer team
     assert ("referral_answer", "2026-05-11T11:00:00") in _refused(doc)
 
@@ -194,3 +212,63 @@ def test_wishes_are_claimed_routed_or_declined_with_reason_and_published():
     assert [d["stage"] for d in doc["disclosures"]] == ["publish", "publish"]
     # someone outside the volunteer team cannot claim for it
     assert ("referral_answer", "2026-09-13T09:00:00") in _refused(doc)
+
+
+# -- 居民公约（城市社区）与可选的妇女到会门槛 -----------------------------------------------
+
+
+def test_urban_covenant_gate_stops_a_vote_with_too_few_women_then_it_passes():
+    doc = _run("25_jumin_gongyue.toml")
+    first = next(m for m in doc["meetings"] if m["meeting"] == "m25-adopt")
+    second = next(m for m in doc["meetings"] if m["meeting"] == "m25-adopt2")
+    (gate,) = first["result"]["quorum"]["gates"]
+    assert first["outcome"] == "no_quorum"
+    assert (gate["count"], gate["base_value"], gate["minimum"], gate["met"]) == (2, 8, 3, False)
+    assert "不能表决" in first["result"]["quorum"]["explanation"]["zh"]
+    assert second["outcome"] == "passed"
+    assert second["result"]["quorum"]["gates"][0]["met"] is True
+    assert [r["stage"] for r in doc["matters"][0]["referrals"]] == ["legality_check", "filing"]
+    assert doc["matters"][0]["status"] == "completed"
+
+
+def test_the_gate_is_optional():
+    """The village rule set sets no gate: its assembly votes whoever attends."""
+    village = load_ruleset(ROOT / "rulesets" / "cungui_minyue.toml")
+    urban = load_ruleset(ROOT / "rulesets" / "jumin_gongyue.toml")
+    assert village.stage("adopt").women_present is None
+    assert urban.stage("adopt").women_present is not None
+    doc = _run("22_cungui_minyue.toml")
+    adopt = next(m for m in doc["meetings"] if m["meeting"] == "m22-adopt")
+    assert "gates" not in adopt["result"]["quorum"]
+
+
+MEN = ["k13", "u001", "u003", "u005", "u007", "u009"]
+WOMEN = ["k12", "u002", "u004", "u006", "u008", "u010"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=2, max_value=6), st.integers(min_value=0, max_value=6))
+def test_women_gate_boundary_at_one_third_of_those_present(men: int, women: int):
+    """`>= 1/3` of those present: met exactly when 3 × women ≥ present (以上 includes the number)."""
+    present = men + women
+    scenario = load_scenario(ROOT / "examples" / "25_jumin_gongyue.toml")
+    steps = []
+    for step in scenario.steps:
+        if step.do == "check_in" and step.command.meeting == "m25-adopt":
+            step = attrs.evolve(
+                step, command=attrs.evolve(step.command, people=tuple(MEN[:men] + WOMEN[:women]))
+            )
+        steps.append(step)
+    doc = to_json(run_scenario(attrs.evolve(scenario, steps=tuple(steps))))
+    first = next(m for m in doc["meetings"] if m["meeting"] == "m25-adopt")
+    quorate = 3 * present >= 2 * 12  # the assembly's own quorum: 2/3 of 12 members
+    gate_met = 3 * women >= present
+    if first["result"] is None:
+        # the meeting could vote, so closing it without a count was refused (no_votes)
+        assert quorate and gate_met
+        return
+    if not quorate:
+        assert "gates" not in first["result"]["quorum"]
+    else:
+        assert first["result"]["quorum"]["gates"][0]["met"] is gate_met
+    assert (first["outcome"] == "no_quorum") is (not quorate or not gate_met)

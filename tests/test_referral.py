@@ -13,12 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
+from tests.strategies import referral_histories
 from yishi.cli import main
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.periods import Counting
+from yishi.domain.rules import Action, Transition
 from yishi.domain.state import State, evolve, replay
 from yishi.rulesets import check_text
 from yishi.rulesets import load as load_ruleset
@@ -41,8 +43,10 @@ def _base() -> tuple[State, list[ev.Event]]:
 BASE_STATE, BASE_EVENTS = _base()
 
 
-def _apply(state: State, events: list[ev.Event], command: cmd.Command, now: dt.datetime):
-    new = decide(state, command, RULESET, now)
+def _apply(
+    state: State, events: list[ev.Event], command: cmd.Command, now: dt.datetime, rs=RULESET
+):
+    new = decide(state, command, rs, now)
     for event in new:
         evolve(state, event)
     events += new
@@ -160,29 +164,17 @@ def test_a_second_send_waits_for_the_answer_and_the_answer_needs_a_document():
     assert bare.value.code == "referral_needs_document"
 
 
-_ACTS = st.lists(
-    st.tuples(
-        st.integers(min_value=0, max_value=30),  # days after the previous act
-        st.sampled_from(
-            [
-                "send",
-                "send_other",
-                "answer_yes",
-                "answer_no",
-                "tick",
-                "rate_low",
-                "rate_ok",
-                "close",
-            ]
-        ),
-    ),
-    max_size=14,
-)
-
-
 @settings(max_examples=60, deadline=None)
-@given(_ACTS)
-def test_replay_equals_incremental_state_and_refusals_change_nothing(acts):
+@given(referral_histories(), st.booleans())
+def test_replay_equals_incremental_state_and_refusals_change_nothing(acts, withdraw_when_overdue):
+    rs = RULESET
+    if withdraw_when_overdue:  # on_overdue: a tick withdraws the referral and re-enters the stage
+        stage = attrs.evolve(
+            RULESET.stage("whistle"), on_overdue=Transition(Action.GOTO, stage="whistle")
+        )
+        rs = attrs.evolve(
+            RULESET, stages=tuple(stage if s.id == "whistle" else s for s in RULESET.stages)
+        )
     state, events = _fresh()
     now = START
     for n, (days, act) in enumerate(acts):
@@ -205,7 +197,7 @@ def test_replay_equals_incremental_state_and_refusals_change_nothing(acts):
         }[act]
         before = copy.deepcopy(state)
         try:
-            _apply(state, events, command, now)
+            _apply(state, events, command, now, rs)
         except Refusal:
             assert state == before
     assert replay(events) == state
@@ -262,3 +254,78 @@ def test_the_flowchart_draws_both_answers_and_the_deadline():
     assert "13 个工作日内答复，逾期公开显示" in box.lines
     english = next(n for n in flow(RULESET, "en").nodes if n.id == "whistle")
     assert "Answer within 13 working days; overdue is shown" in english.lines
+
+
+def test_on_a_real_sqlite_log_a_refusal_writes_nothing_and_replay_agrees(tmp_path):
+    from yishi.engine import Engine
+    from yishi.store.sqlite import SQLiteStore
+
+    db = tmp_path / "community.db"
+    store = SQLiteStore(db)
+    report = run_scenario(load_scenario(ROOT / "examples" / "21_chuishao_baodao.toml"), store=store)
+    assert report.unexpected == []
+    before = len(list(store.read_all()))
+    engine = Engine(store, RULESET)
+    with pytest.raises(Refusal):
+        engine.execute(
+            cmd.AnswerReferral(actor="j03", matter="m21", document="迟到的答复", resolved=True),
+            dt.datetime(2026, 12, 20),
+        )
+    assert len(list(store.read_all())) == before
+    store.close()
+    reopened = SQLiteStore(db)
+    replayed = replay([s.event for s in reopened.read_all()])
+    assert replayed.referrals == report.engine.state.referrals
+    first = replayed.referrals["m21-r1"]
+    assert (first.overdue, first.late, first.resolved) == (True, True, False)
+    reopened.close()
+
+
+def test_on_overdue_withdraws_the_referral_and_moves_on():
+    stage = attrs.evolve(
+        RULESET.stage("whistle"), on_overdue=Transition(Action.GOTO, stage="whistle")
+    )
+    moving = attrs.evolve(
+        RULESET, stages=tuple(stage if s.id == "whistle" else s for s in RULESET.stages)
+    )
+    state, _ = _fresh()
+    sent = decide(
+        state,
+        cmd.SendReferral(actor="j03", matter="m21", referral="r1", to="城管"),
+        moving,
+        dt.datetime(2026, 11, 3, 9),
+    )
+    for event in sent:
+        evolve(state, event)
+    assert decide(state, cmd.Tick(actor="system"), moving, dt.datetime(2026, 11, 20, 23)) == []
+    overdue, entered = decide(state, cmd.Tick(actor="system"), moving, dt.datetime(2026, 11, 21))
+    assert overdue.withdrawn and entered.stage == "whistle"
+    assert "城管未在 2026-11-20 前答复" in entered.reason
+    for event in (overdue, entered):
+        evolve(state, event)
+    assert not state.referrals["r1"].open
+    # nothing waits any more: no answer to record, and it may be sent again at once
+    with pytest.raises(Refusal) as nothing:
+        decide(
+            state,
+            cmd.AnswerReferral(actor="j03", matter="m21", document="d", resolved=True),
+            moving,
+            dt.datetime(2026, 11, 22),
+        )
+    assert nothing.value.code == "referral_not_sent"
+    decide(
+        state,
+        cmd.SendReferral(actor="j03", matter="m21", referral="r2", to="住建委"),
+        moving,
+        dt.datetime(2026, 11, 22),
+    )
+
+
+def test_check_follows_on_overdue_to_a_real_stage():
+    source = (ROOT / "rulesets" / "fuwu_paidan.toml").read_text(encoding="utf-8")
+    bad = source.replace(
+        'on_overdue = { action = "goto", stage = "dispatch" }',
+        'on_overdue = { action = "goto", stage = "nowhere" }',
+    )
+    problems = _check(bad)
+    assert any("on_overdue" in p and "nowhere" in p for p in problems), problems

@@ -85,8 +85,8 @@ def yishi_register_stage_kinds(register: Callable[[Any], None]) -> None:
 
     Called once while a plugin host loads. Call ``register(spec)`` once per
     kind, with a :class:`yishi.plugins.StageKindSpec`. The domain implements
-    six behaviours (meeting, disclosure, execution, evaluation, intake,
-    election); a plugin's kind is a named variant that ``runs_as`` one of
+    seven behaviours (meeting, disclosure, execution, evaluation, intake,
+    election, referral); a plugin's kind is a named variant that ``runs_as`` one of
     them, with its own labels and documentation::
 
         register(StageKindSpec("hearing", "听证会", "hearing", "……", runs_as="meeting"))

@@ -5,7 +5,7 @@ string. The loader resolves each name against a :class:`Catalog` and puts the
 resolved values into the rule set, so the domain decides from what a method
 *records* (ballots, a tally, a consensus) and never from a fixed list of
 names. The built-in catalogue below is the one table of the methods and
-six kinds yishi ships with; the built-in plugins register it through the same
+seven kinds yishi ships with; the built-in plugins register it through the same
 hooks a third-party plugin uses (``yishi.plugins``), and a plugin host can
 extend it. This module stays pure: it knows nothing about plugins.
 """
@@ -38,7 +38,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class StageKind(str, enum.Enum):
-    """The six behaviours the domain implements for a stage."""
+    """The seven behaviours the domain implements for a stage."""
 
     MEETING = "meeting"  # a body meets, checks quorum and votes (议、决)
     DISCLOSURE = "disclosure"  # a notice is posted with an objection window (公开)
@@ -142,7 +142,7 @@ def _behaviour(instance: StageKindSpec, _attribute: attrs.Attribute[str], value:
 class StageKindSpec:
     """A stage kind (步骤类型) a rule set may name in ``stages[].kind``.
 
-    The domain implements six behaviours (:class:`StageKind`). A kind is either
+    The domain implements seven behaviours (:class:`StageKind`). A kind is either
     one of them or, when registered by a plugin, a named variant that
     ``runs_as`` one of them: a 听证会 (hearing) that runs as a meeting, say. The
     variant brings its own name, labels and documentation; the commands, checks

@@ -109,5 +109,5 @@ def tick(state: State, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
         if matter.status == "in_progress" and matter.procedure == ruleset.id:
             due += schedule.meetings_due(state, matter, now)
             due += disclosure.due(state, ruleset, matter, now)
-            due += referral.due(state, matter, now)
+            due += referral.due(state, ruleset, matter, now)
     return due

@@ -455,7 +455,7 @@ class ReferralSent(Event):
     to: str  # the recipient's name, as the rule set lists it (or as entered)
     text: str
     due: dt.date
-    periods: Mapping[str, Any] = attrs.field(factory=dict)  # {"answer": Period.to_json()}
+    periods: Mapping[str, Any] | None = None  # {"answer": Period.to_json()}
 
 
 @attrs.frozen(kw_only=True)
@@ -465,6 +465,8 @@ class ReferralOverdue(Event):
     matter: str
     referral: str
     due: dt.date
+    # The stage's on_overdue took the matter elsewhere: the referral is closed unanswered.
+    withdrawn: bool = False
 
 
 @attrs.frozen(kw_only=True)

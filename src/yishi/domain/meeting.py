@@ -9,6 +9,7 @@ from functools import partial
 from yishi.domain import canvass, secrecy
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain.attendance_gate import apply_gate
 from yishi.domain.authority import authorize_stage, name
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
@@ -551,6 +552,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     stage = ruleset.stage(meeting.stage)
     authorize_stage(state, ruleset, c, stage)
     result = outcome(state, ruleset, meeting)
+    result, quorum, gated = apply_gate(state, ruleset, meeting, result)
     if result.outcome != "no_quorum":
         voted = (
             meeting.tally is not None
@@ -567,7 +569,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         matter=matter.id,
         meeting=meeting.id,
         outcome=result.outcome,
-        quorum=result.quorum.as_dict(),
+        quorum=quorum,
         threshold=result.threshold.as_dict()
         if result.threshold
         else consensus_result(state, meeting, result),
@@ -583,6 +585,9 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
     elif result.outcome == "rejected":
         transition = stage_outcome(ruleset, stage, matter.matter_type, "on_reject")
         zh, en = "表决未通过", "rejected"
+    elif gated:
+        transition = stage.on_no_quorum
+        zh, en = "到会妇女未达到规定比例", "too few women present"
     elif result.quorum_lost_by_recusal and ruleset.recusal.on_quorum_lost is not None:
         transition = ruleset.recusal.on_quorum_lost
         zh, en = "回避后不足法定人数", "not quorate after recusal"

@@ -140,16 +140,33 @@ def answer(
     return [answered, *follow(ruleset, matter, transition, now, c.actor, zh, en)]
 
 
-def due(state: State, matter: Matter, now: dt.datetime) -> list[ev.Event]:
-    """A referral still unanswered after its last day is recorded as overdue, once."""
+def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> list[ev.Event]:
+    """A referral still unanswered after its last day is recorded as overdue, once;
+    where the stage says ``on_overdue``, it is withdrawn and the matter moves on."""
     waiting = open_referral(state, matter)
     if waiting is None:
         return []
     referral = state.referrals[waiting]
     if referral.overdue or now.date() <= referral.due:
         return []
-    return [
-        ev.ReferralOverdue(
-            at=now, actor="system", matter=matter.id, referral=waiting, due=referral.due
-        )
-    ]
+    stage = ruleset.stage(referral.stage)
+    overdue = ev.ReferralOverdue(
+        at=now,
+        actor="system",
+        matter=matter.id,
+        referral=waiting,
+        due=referral.due,
+        withdrawn=stage.on_overdue is not None,
+    )
+    if stage.on_overdue is None:
+        return [overdue]
+    names_zh, names_en = ruleset.names("zh"), ruleset.names("en")
+    zh = (
+        f"{stage.name}：{referral.to}未在 {referral.due.isoformat()} 前答复，"
+        f"{stage.on_overdue.describe('zh', names_zh)}"
+    )
+    en = (
+        f"{stage.name_en or stage.name}: no answer from {referral.to} by "
+        f"{referral.due.isoformat()}; {stage.on_overdue.describe('en', names_en)}"
+    )
+    return [overdue, *follow(ruleset, matter, stage.on_overdue, now, "system", zh, en)]

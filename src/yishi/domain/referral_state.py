@@ -31,16 +31,17 @@ class Referral:
     answer: str = ""
     resolved: bool | None = None
     late: bool = False
+    withdrawn: bool = False  # closed unanswered when the stage's on_overdue moved on
 
     @property
     def waiting(self) -> bool:
-        return self.answered_on is None
+        return self.answered_on is None and not self.withdrawn
 
 
 @_apply.register
 def _(e: ev.ReferralSent, s: State) -> None:
     s.referrals[e.referral] = Referral(
-        e.referral, e.matter, e.stage, e.to, e.text, e.at.date(), e.due, dict(e.periods)
+        e.referral, e.matter, e.stage, e.to, e.text, e.at.date(), e.due, dict(e.periods or {})
     )
     s.matters[e.matter].referrals.append(e.referral)
 
@@ -48,6 +49,7 @@ def _(e: ev.ReferralSent, s: State) -> None:
 @_apply.register
 def _(e: ev.ReferralOverdue, s: State) -> None:
     s.referrals[e.referral].overdue = True
+    s.referrals[e.referral].withdrawn = e.withdrawn
 
 
 @_apply.register
@@ -79,6 +81,7 @@ def referral_content(state: State, matter: Matter) -> list[dict[str, Any]]:
                 "answer": r.answer,
                 "resolved": r.resolved,
                 "late": r.late,
+                "withdrawn": r.withdrawn,
             }
         )
     return found

@@ -285,6 +285,11 @@ class StageSpec:
     answer_counting: Counting | None = None
     responders: tuple[str, ...] = ()
     answer_words: AnswerWords = AnswerWords()
+    # None: an overdue referral stays open and is only shown as overdue; else a
+    # tick withdraws it and follows this (a service order returned for redispatch).
+    on_overdue: Transition | None = None
+    # meeting: a share of those present who must be women (domain/attendance_gate.py)
+    women_present: Requirement | None = None
     # The kind as the rule set named it: one of the six, or a plugin's variant of one.
     kind_spec: StageKindSpec = attrs.field(
         default=attrs.Factory(lambda self: _builtin_kind(self.kind), takes_self=True)

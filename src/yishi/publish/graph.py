@@ -208,6 +208,7 @@ def flow(ruleset: RuleSet, lang: str = "zh", others: Mapping[str, RuleSet] | Non
             settled, unsettled = graph_outcomes(stage, lang)
             add(stage.on_pass, "pass", settled)
             add(stage.on_reject, "reject", unsettled)
+            add(stage.on_overdue, "no_quorum", "Overdue" if en else "逾期未答复")
         else:
             add(stage.on_pass, "pass", "Done" if en else "完成")
         for mt in ruleset.matter_types.values():  # a matter type's own outcome (重大事项)

@@ -35,10 +35,11 @@ def timeline_text(event: ev.Event, state: State, ruleset: RuleSet, lang: str) ->
     referral = state.referrals.get(getattr(event, "referral", ""))
     to = referral.to if referral is not None else ""
     if isinstance(event, ev.ReferralOverdue):
+        withdrawn = ("; withdrawn" if en else "，已收回") if event.withdrawn else ""
         return (
-            f"Overdue: no answer from {to} by {event.due}"
+            f"Overdue: no answer from {to} by {event.due}{withdrawn}"
             if en
-            else f"逾期：{to}未在 {event.due} 前答复"
+            else f"逾期：{to}未在 {event.due} 前答复{withdrawn}"
         )
     if isinstance(event, ev.ReferralAnswered):
         word = _words(ruleset, referral.stage if referral else "").word(event.resolved, lang)
@@ -97,6 +98,8 @@ def notice_lines(referrals: list[Mapping[str, Any]], ruleset: RuleSet, lang: str
             )
             if r["answer"]:
                 line += f": {r['answer']}" if en else f"：{r['answer']}"
+        elif r.get("withdrawn"):
+            line += "; overdue, withdrawn" if en else "；逾期未答复，已收回"
         elif r["overdue"]:
             line += "; overdue, not yet answered" if en else "；已逾期，尚未答复"
         lines.append(line)

@@ -441,6 +441,12 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         answer_counting=Counting(d["answer_counting"]) if "answer_counting" in d else None,
         responders=tuple(d.get("responders", ())),
         answer_words=_answer_words(d.get("answer_words")),
+        on_overdue=transition(d["on_overdue"], Transition(Action.NEXT))
+        if "on_overdue" in d
+        else None,
+        women_present=requirement({"base": "present", **d["women_present"]})
+        if "women_present" in d
+        else None,
     )
 
 

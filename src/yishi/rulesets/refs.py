@@ -285,6 +285,8 @@ def _stage(
         from yishi.rulesets.referral_checks import check_referral
 
         out += check_referral(where, stage)
+        if stage.on_overdue is not None:
+            _transition(rs, stage.on_overdue, f"{where}.on_overdue", stage_ids, out)
         for r, ref in enumerate(stage.responders):
             _ref(rs, ref, f"{where}.responders[{r}]", out)
         for r, recipient in enumerate(stage.recipients):

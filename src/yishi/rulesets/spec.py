@@ -186,6 +186,12 @@ STAGE = table(
     min_suggestions=i(minimum=1),
     seats=i("选举：应选名额", minimum=1),
     fills=s('选举：当选者加入的 "机构.职务"，如 "supervisors.supervisor"'),
+    women_present=table(
+        "会议：到会人员中妇女须占的比例（可选；不足则不能表决，按 on_no_quorum 处理）",
+        fraction=Field("fraction", '分数字符串，如 "1/3"', required=True),
+        cmp=s(required=True, enum=tuple(c.value for c in Comparator)),
+        note=s("说明（出处、取舍理由）"),
+    ),
     # referral (转办答复): domain/referral.py
     recipients=arr(
         table(
@@ -202,6 +208,7 @@ STAGE = table(
         enum=tuple(c.value for c in Counting),
     ),
     responders=arr(s(), f"转办：录入答复的人（默认同 actors）：{REF_DOC}"),
+    on_overdue=TRANSITION,
     answer_words=table(
         "转办：两种答复的说法（默认“已办结”“未办结”）",
         settled=s("办结时的说法，如“审核通过”“准予备案”“接单”", required=True),
