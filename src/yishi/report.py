@@ -22,7 +22,7 @@ FORMAT = "yishi-run/1"
 
 def to_json(report: RunReport) -> dict[str, Any]:
     state = report.engine.state
-    rs = report.ruleset
+    rs = report.rules
     steps = []
     for r in report.results:
         step = r.step
@@ -192,7 +192,7 @@ _DO = {
 def to_text(report: RunReport, lang: str = "zh") -> str:
     en = lang == "en"
     state = report.engine.state
-    rs = report.ruleset
+    rs = report.rules
 
     def name(pid: str) -> str:
         return state.people[pid].name if pid in state.people else pid
@@ -311,7 +311,7 @@ def _short(events: list[ev.Event], name: Any, lang: str) -> str:
 def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
     en = lang == "en"
     colon, comma = (": ", ", ") if en else ("：", "，")
-    rs = report.ruleset
+    rs = report.rules
     state = report.engine.state
     if isinstance(event, ev.MeetingConvened):
         method = method_name(rs, event.method, lang)

@@ -39,6 +39,14 @@ class HouseholdSpec:
 
 
 @attrs.frozen(kw_only=True)
+class GroupSpec:
+    """A 村民小组 (村组法 Art. 32): its households name it in ``group``."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
 class MemberSpec:
     person: str
     roles: tuple[str, ...] = ()
@@ -56,6 +64,7 @@ class SetUpCommunity(Command):
     people: tuple[PersonSpec, ...] = ()
     households: tuple[HouseholdSpec, ...] = ()
     bodies: tuple[BodySpecEntry, ...] = ()
+    groups: tuple[GroupSpec, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -67,6 +76,7 @@ class ProposeMatter(Command):
     merge_steps: bool = False
     # Co-signers of a proposal made by petition ([[petitions]]); the proposer counts too.
     cosigners: tuple[str, ...] = ()
+    group: str | None = None  # the 村民小组 the matter concerns; its meeting decides
 
 
 @attrs.frozen(kw_only=True)

@@ -21,6 +21,7 @@ from yishi.domain import (
     disclosure,
     election,
     execution,
+    groups,
     matters,
     meeting,
     paper,
@@ -70,6 +71,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
 def decide(
     state: State, command: cmd.Command, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
+    ruleset = groups.for_state(ruleset, state)
     if isinstance(command, cmd.Tick):
         return tick(state, ruleset, now)
     handler = HANDLERS.get(type(command))

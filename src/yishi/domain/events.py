@@ -74,6 +74,13 @@ class PersonRegistered(Event):
 
 
 @attrs.frozen(kw_only=True)
+class GroupRegistered(Event):
+    # Not named "group": that name is left out of the encoding when empty (codec).
+    village_group: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
 class HouseholdRegistered(Event):
     household: str
     name: str
@@ -105,6 +112,7 @@ class MatterProposed(Event):
     # A proposal made by petition: who co-signed, and the verdict that let it in.
     cosigners: tuple[str, ...] = ()
     petition: Mapping[str, Any] | None = None
+    group: str | None = None  # the 村民小组 it concerns
 
 
 @attrs.frozen(kw_only=True)

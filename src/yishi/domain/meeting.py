@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
-from yishi.domain import canvass, secrecy
+from yishi.domain import canvass, groups, secrecy
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
@@ -21,7 +21,7 @@ from yishi.domain.lookup import (
     rules_for,
     run_meeting,
 )
-from yishi.domain.membership import composition_problems, roster, votes_in
+from yishi.domain.membership import composition_problems, group_of, roster, votes_in
 from yishi.domain.periods import Counting
 from yishi.domain.rules import (
     Membership,
@@ -73,7 +73,10 @@ def convene(
         if matter.stage_body
         else stage_bodies(ruleset, stage, matter.matter_type)
     )
-    body_id = c.body or (allowed[0] if len(allowed) == 1 else None)
+    # A 村民小组's matter is decided by its own group's meeting (村组法 Art. 32).
+    allowed = tuple(groups.resolve(ruleset, b, matter.group, state.groups) for b in allowed)
+    wanted = groups.resolve(ruleset, c.body, matter.group, state.groups) if c.body else None
+    body_id = wanted or (allowed[0] if len(allowed) == 1 else None)
     if body_id is None or body_id not in allowed:
         known = ruleset.bodies.get(c.body or "")
         names = Text(
@@ -208,6 +211,9 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
         if person not in members and _observes(state, ruleset, meeting.body, person):
             pass  # 列席: recorded as present, never counted (tally counts members only)
         elif person not in members:
+            spec = ruleset.bodies[meeting.body]
+            if spec.group is not None and group_of(state, person) != spec.group:
+                raise Refusal("not_in_group", person=name(state, person), body=named(spec))
             born = state.people[person].born
             if ruleset.bodies[meeting.body].membership is Membership.ELIGIBLE_ADULTS and born:
                 raise Refusal(

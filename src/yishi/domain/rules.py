@@ -164,6 +164,9 @@ class BodySpec:
     observers: tuple[str, ...] = ()
     # An election committee: a member who is nominated, or whose close relative is, steps down.
     steps_down_if_relative_nominated: bool = False
+    # A template expanded into one body per 村民小组 ("village_group"; 村组法 Art. 32).
+    per: str | None = None
+    group: str | None = None  # set on an expanded body: the 村民小组 it is for
 
 
 @attrs.frozen

@@ -51,6 +51,12 @@ class Household:
 
 
 @attrs.define
+class Group:
+    id: str
+    name: str
+
+
+@attrs.define
 class Member:
     person: str
     roles: tuple[str, ...] = ()
@@ -181,6 +187,7 @@ class Matter:
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
+    group: str | None = None  # the 村民小组 it concerns
     # 一事一议 canvass: household -> (representative, signer, view), for the current plan.
     canvass: dict[str, tuple[str, str, str]] = attrs.Factory(dict)
     # Earlier steps entered from the paper record (补录), in order: each the
@@ -219,6 +226,7 @@ class Suggestion:
 class State:
     people: dict[str, Person] = attrs.Factory(dict)
     households: dict[str, Household] = attrs.Factory(dict)
+    groups: dict[str, Group] = attrs.Factory(dict)  # 村民小组
     bodies: dict[str, Body] = attrs.Factory(dict)
     matters: dict[str, Matter] = attrs.Factory(dict)
     meetings: dict[str, Meeting] = attrs.Factory(dict)
@@ -274,6 +282,11 @@ def _(e: ev.PersonRegistered, s: State) -> None:
 
 
 @_apply.register
+def _(e: ev.GroupRegistered, s: State) -> None:
+    s.groups[e.village_group] = Group(e.village_group, e.name)
+
+
+@_apply.register
 def _(e: ev.HouseholdRegistered, s: State) -> None:
     s.households[e.household] = Household(
         e.household, e.name, e.representative, e.represented_by, e.group
@@ -300,6 +313,7 @@ def _(e: ev.MatterProposed, s: State) -> None:
         description=e.description,
         merged=e.merged,
         suggestions=e.suggestions,
+        group=e.group,
     )
     for suggestion_id in e.suggestions:
         suggestion = s.suggestions[suggestion_id]

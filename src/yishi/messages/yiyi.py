@@ -45,6 +45,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this rule set takes no co-signed proposals; a proposer body must raise it",
     ),
     "petition_signed_twice": ("{person}重复联名", "{person} co-signed twice"),
+    "group_required": (
+        "{body}按村民小组召开：请在提出事项时写明所涉及的村民小组（group）",
+        "{body} meets per 村民小组: say which group the matter concerns (group) when proposing it",
+    ),
+    "unknown_group": (
+        "村庄档案中没有这个村民小组：{group}",
+        "no such 村民小组 in the community: {group}",
+    ),
+    "not_in_group": (
+        "{person}不属于这个村民小组，不是{body}的成员",
+        "{person} does not belong to this villager group and is not a member of {body}",
+    ),
     "canvass_twice": ("{household}已经签字", "{household} has already signed"),
     "canvass_view_required": (
         "请写明{household}的意见（同意、不同意或具体意见）",

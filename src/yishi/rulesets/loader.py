@@ -16,6 +16,7 @@ from typing import Any
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
+from yishi.domain.groups import per_group
 from yishi.domain.periods import Counting
 from yishi.domain.rules import (
     Action,
@@ -334,6 +335,7 @@ def _body(body_id: str, d: dict[str, Any], catalog: Catalog) -> BodySpec:
         excludes_relatives_of=tuple(d.get("excludes_relatives_of", ())),
         observers=tuple(d.get("observers", ())),
         steps_down_if_relative_nominated=d.get("steps_down_if_relative_nominated", False),
+        per=d.get("per"),
         roles=tuple(d.get("roles", ())),
         role_names=dict(d.get("role_names", {})),
         non_voting_party=tuple(d.get("non_voting_party", ())),
@@ -439,7 +441,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
             )
             for b in d.get("legal_basis", ())
         ),
-        bodies={k: _body(k, v, catalog) for k, v in d["bodies"].items()},
+        bodies=per_group({k: _body(k, v, catalog) for k, v in d["bodies"].items()}),
         stages=tuple(_stage(s, catalog) for s in d["stages"]),
         matter_types={
             k: MatterType(

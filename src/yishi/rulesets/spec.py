@@ -79,6 +79,11 @@ BODY = table(
     name=s("中文名称", required=True),
     name_en=s("English name"),
     membership=s("成员来源", enum=tuple(m.value for m in Membership)),
+    per=s(
+        '按村民小组生成：写 "village_group" 时，本机构是模板，为村庄档案中的每个村民小组各生成一个会议'
+        "（村组法第三十二条），成员为该小组的十八周岁以上村民",
+        enum=("village_group",),
+    ),
     statutory_kind=s("对应的法定机构类型，用于核对法定下限", enum=tuple(BODY_FLOORS)),
     urgent_notice=b("是否允许“遇有特殊情况”临时通知（须逐次写明理由，记入会议记录和公示）"),
     excludes_relatives_of=arr(s(), "其成员及其近亲属不得担任本机构成员的机构 id"),

@@ -23,6 +23,7 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "description": s(),
             "merge_steps": b(),
             "cosigners": arr(s(), '联名人 id 列表（联名提议时）；可写区间 "v001..v010"'),
+            "group": s("事项涉及的村民小组 id（由该小组的村民小组会议决定）"),
         },
     ),
     "convene": (

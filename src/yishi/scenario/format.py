@@ -57,6 +57,13 @@ SCENARIO = table(
     community_file=s("共用的村（社区）档案文件，相对本文件；其中的 [community] 与本文件的合并"),
     community=table(
         name=s(),
+        groups=arr(
+            table(
+                "村民小组（村组法第三十二条）；各户用 group 指明所属小组",
+                id=s(required=True),
+                name=s("名称，如“第三村民小组”", required=True),
+            )
+        ),
         households=arr(
             table(
                 id=s(required=True),
@@ -212,10 +219,10 @@ def load_scenario(path: str | Path) -> Scenario:
                 **{
                     k: v
                     for k, v in own.items()
-                    if k not in ("people", "households", "bodies", "generate")
+                    if k not in ("people", "households", "bodies", "generate", "groups")
                 },
             }
-            for key in ("people", "households", "bodies", "generate"):
+            for key in ("people", "households", "bodies", "generate", "groups"):
                 merged[key] = [*shared.get(key, []), *own.get(key, [])]
             document["community"] = merged
     if "community" not in document:
@@ -572,5 +579,11 @@ def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
             )
         )
     return cmd.SetUpCommunity(
-        actor="system", people=tuple(people), households=tuple(households), bodies=tuple(bodies)
+        actor="system",
+        people=tuple(people),
+        households=tuple(households),
+        bodies=tuple(bodies),
+        groups=tuple(
+            cmd.GroupSpec(id=g["id"], name=g["name"]) for g in community.get("groups", [])
+        ),
     )
