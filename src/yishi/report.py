@@ -12,6 +12,7 @@ import attrs
 
 from yishi import outcomes
 from yishi.domain import events as ev
+from yishi.domain.levy import summary as levy_summary
 from yishi.domain.periods import Period, describe
 from yishi.domain.tally import attendance_note
 from yishi.publish.notice import OUTCOMES, method_name, recorded_step_line, render_notice
@@ -177,6 +178,7 @@ _DO = {
     "sign_off": ("监督验收", "signs off"),
     "approve": ("录入批准文件", "records an outside approval"),
     "canvass": ("入户征求意见（农户签字）", "canvasses a household (signed)"),
+    "plan": ("录入筹资筹劳方案", "records the levy plan"),
     "complete": ("实施完成", "completes"),
     "rate": ("评价", "rates"),
     "ratings": ("评价", "rates"),
@@ -330,6 +332,9 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
                 else f"    临时通知（遇有特殊情况）：{event.urgent_reason}"
             )
         return lines
+    if isinstance(event, ev.LevyPlanRecorded) and rs.levy is not None:
+        plan = state.matters[event.matter].levy or {}
+        return ["    " + levy_summary(rs.levy, state, plan).get(lang)]
     if isinstance(event, ev.HouseholdCanvassed):
         household = state.households[event.household].name
         signer = state.people[event.signer].name

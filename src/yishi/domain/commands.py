@@ -303,3 +303,17 @@ class RecordCanvass(Command):
     view: str  # what the household said: 同意 / 不同意 / its words
     signer: str | None = None  # who signed for the household; None: its 户代表
     document: str = ""  # the signed sheet: "征求意见表第 3 页"
+
+
+@attrs.frozen(kw_only=True)
+class RecordLevyPlan(Command):
+    """一事一议's plan for one project: what each person pays and each worker gives
+    in a year, and who is exempt. Amounts are decimal strings ("12.50"), never floats."""
+
+    matter: str
+    year: int
+    money: str  # yuan per person
+    labour_days: str  # standard workdays per worker
+    budget: str = ""  # yuan, for the record
+    exemptions: tuple[tuple[str, str], ...] = ()  # (person, exemption id)
+    text: str = ""

@@ -22,6 +22,7 @@ from yishi.domain import (
     election,
     execution,
     groups,
+    levy,
     matters,
     meeting,
     paper,
@@ -65,6 +66,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.CloseEvaluation: execution.close_evaluation,
     cmd.EnterRecord: backfill.enter_record,
     cmd.RecordCanvass: canvass.record,
+    cmd.RecordLevyPlan: levy.record,
 }
 
 

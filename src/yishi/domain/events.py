@@ -442,3 +442,14 @@ class HouseholdCanvassed(Event):
     signer: str
     view: str
     document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class LevyPlanRecorded(Event):
+    matter: str
+    year: int
+    money: str
+    labour_days: str
+    budget: str = ""
+    exemptions: tuple[tuple[str, str], ...] = ()
+    text: str = ""

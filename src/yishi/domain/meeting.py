@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
-from yishi.domain import canvass, groups, secrecy
+from yishi.domain import canvass, groups, levy, secrecy
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
@@ -65,6 +65,7 @@ def convene(
     authorize_stage(state, ruleset, c, stage)
     if matter.open_meeting(state) is not None:
         raise Refusal("meeting_already_open", stage=named(stage))
+    levy.require_plan(state, ruleset, matter, stage)
     canvass.require_complete(state, ruleset, matter, stage)
     if c.meeting in state.meetings:
         raise Refusal("duplicate_id", id=c.meeting)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
+from fractions import Fraction
 
 import attrs
 
@@ -256,6 +257,32 @@ class Approval:
 
 
 @attrs.frozen
+class Exemption:
+    """Who is spared money, labour or both (一事一议 减免: 现役军人, 低保户 …)."""
+
+    id: str
+    name: str
+    money: bool = False
+    labour: bool = False
+    name_en: str = ""
+
+
+@attrs.frozen
+class Levy:
+    """一事一议 caps, set by the province: per person per year, in yuan, and labour
+    days per worker per year. Amounts are exact (``Fraction``), never floats."""
+
+    money_cap: Fraction
+    labour_cap: Fraction
+    exemptions: tuple[Exemption, ...] = ()
+    # Who owes labour: ages (inclusive) by gender, as the province sets them.
+    labour_ages: Mapping[str, tuple[int, int]] = attrs.field(factory=dict)
+
+    def exemption(self, category: str) -> Exemption | None:
+        return next((e for e in self.exemptions if e.id == category), None)
+
+
+@attrs.frozen
 class Petition:
     """A way for people outside the proposer bodies to raise a matter by co-signing
     (一事一议: 十分之一以上村民, or 五分之一以上村民代表)."""
@@ -299,6 +326,7 @@ class RuleSet:
     recorders: tuple[str, ...] = ()  # who may enter acts on someone else's behalf
     # Co-signed proposals accepted from people outside ``proposers`` ([[petitions]]).
     petitions: tuple[Petition, ...] = ()
+    levy: Levy | None = None  # 一事一议 caps and exemptions ([levy])
     # Field names no published disclosure shows ([privacy] withhold), e.g. "reason".
     privacy_withhold: tuple[str, ...] = ()
     title_en: str = ""

@@ -188,6 +188,8 @@ class Matter:
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
     group: str | None = None  # the 村民小组 it concerns
+    # 一事一议 plan: LevyPlanRecorded's fields (year, money, labour_days, …), if recorded.
+    levy: dict[str, Any] | None = None
     # 一事一议 canvass: household -> (representative, signer, view), for the current plan.
     canvass: dict[str, tuple[str, str, str]] = attrs.Factory(dict)
     # Earlier steps entered from the paper record (补录), in order: each the
@@ -585,3 +587,18 @@ def _(e: ev.SuggestionDeclined, s: State) -> None:
 @_apply.register
 def _(e: ev.HouseholdCanvassed, s: State) -> None:
     s.matters[e.matter].canvass[e.household] = (e.representative, e.signer, e.view)
+
+
+@_apply.register
+def _(e: ev.LevyPlanRecorded, s: State) -> None:
+    matter = s.matters[e.matter]
+    matter.levy = {
+        "year": e.year,
+        "money": e.money,
+        "labour_days": e.labour_days,
+        "budget": e.budget,
+        "exemptions": [list(x) for x in e.exemptions],
+        "text": e.text,
+    }
+    # The households signed the plan as it was: a new plan is canvassed again.
+    matter.canvass = {}

@@ -11,6 +11,7 @@ import copy
 import hashlib
 import re
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ from yishi.domain.rules import (
     Approval,
     BodySpec,
     CompositionRule,
+    Exemption,
     LegalBasis,
+    Levy,
     MatterType,
     MeetingRules,
     Membership,
@@ -419,6 +422,24 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
     )
 
 
+def _levy(d: dict[str, Any]) -> Levy:
+    return Levy(
+        money_cap=Fraction(d["money_cap"]),
+        labour_cap=Fraction(d["labour_cap"]),
+        labour_ages={k: (v[0], v[1]) for k, v in d.get("labour_ages", {}).items() if len(v) == 2},
+        exemptions=tuple(
+            Exemption(
+                id=e["id"],
+                name=e["name"],
+                name_en=e.get("name_en", ""),
+                money=e.get("money", False),
+                labour=e.get("labour", False),
+            )
+            for e in d.get("exemptions", ())
+        ),
+    )
+
+
 def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_CATALOG) -> RuleSet:
     recusal = d.get("recusal", {})
     ruleset_id = d["id"]
@@ -475,6 +496,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
         },
         proposers=tuple(d["proposers"]),
         recorders=tuple(d.get("recorders", ())),
+        levy=_levy(d["levy"]) if "levy" in d else None,
         petitions=tuple(
             Petition(
                 label=p["label"],

@@ -294,6 +294,38 @@ RULESET = table(
             ),
         ),
     ),
+    levy=table(
+        "一事一议筹资筹劳的上限与减免（上限由省规定）",
+        money_cap=Field(
+            "string",
+            '每人每年筹资上限（元），小数字符串，如 "15"',
+            required=True,
+            pattern=r"^\d{1,9}(\.\d{1,2})?$",
+        ),
+        labour_cap=Field(
+            "string",
+            '每个劳力每年筹劳上限（标准工日），如 "10"',
+            required=True,
+            pattern=r"^\d{1,9}(\.\d{1,2})?$",
+        ),
+        labour_ages=table(
+            "承担筹劳的年龄（含两端），按性别",
+            male=arr(i(minimum=0, maximum=150), "[最低, 最高]"),
+            female=arr(i(minimum=0, maximum=150), "[最低, 最高]"),
+        ),
+        exemptions=arr(
+            table(
+                id=s("减免类别 id", required=True, pattern=ID),
+                name=s("名称，如“现役军人”", required=True),
+                name_en=s(),
+                money=b("免筹资"),
+                labour=b("免筹劳"),
+                note=s("出处"),
+            ),
+            "减免类别",
+        ),
+        note=s(),
+    ),
     privacy=table(
         "公示中的个人信息保护（身份证号、电话号码总是打码）",
         withhold=arr(s(), "任何公示都不公开的字段名，如 reason（回避、请假的理由）"),

@@ -110,6 +110,18 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "document": s("签字的征求意见表"),
         },
     ),
+    "plan": (
+        cmd.RecordLevyPlan,
+        {
+            "matter": s(required=True),
+            "year": i("年度", required=True, minimum=1900, maximum=2200),
+            "money": s('每人筹资（元），小数字符串，如 "15" 或 "12.5"', required=True),
+            "labour_days": s('每个劳力筹劳（标准工日），如 "2"', required=True),
+            "budget": s('项目预算（元），如 "360000"'),
+            "exemptions": Field("map", "人员 id → 减免类别 id（规则 levy.exemptions）", values=s()),
+            "text": s("方案说明"),
+        },
+    ),
     "votes": (
         cmd.CastVote,
         {"meeting": s(required=True), "yes": PEOPLE, "no": PEOPLE, "abstain": PEOPLE},

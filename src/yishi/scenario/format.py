@@ -488,6 +488,8 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
         args["for_person"] = args.pop("for")
     if "people" in args:
         args["people"] = expand(args["people"])
+    if kind == "plan":
+        args["exemptions"] = tuple(args.get("exemptions", {}).items())
     if "cosigners" in args:
         args["cosigners"] = expand(args["cosigners"])
     for key in ("suggestions", "candidates"):
