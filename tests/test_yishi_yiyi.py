@@ -314,3 +314,40 @@ def test_vote_waits_for_the_plan(tmp_path: Path):
     report = run_scenario(load_scenario(scenario))
     codes = [r.refusal.code for r in report.results if r.refusal is not None]
     assert codes[0] == "levy_plan_missing"
+
+
+# -- township review, then county review within 7 working days ---------------------
+
+
+def _approvals(path: Path) -> list:
+    from yishi.domain import events as ev
+
+    report = run_scenario(load_scenario(path))
+    return [e for e in report.all_events() if isinstance(e, ev.ApprovalRecorded)]
+
+
+def test_county_reply_is_due_seven_working_days_after_the_township():
+    township, county = _approvals(ROOT / "examples" / "32_yiyi_petition_canvass_township.toml")
+    assert township.by.startswith("乡（镇）") and township.due == ""
+    # 2026-04-15 (Wed) + 7 working days, skipping the weekend of 18-19 April
+    assert county.by.startswith("县级") and county.due == "2026-04-24"
+
+
+def test_a_late_county_reply_is_recorded_with_its_due_date(tmp_path: Path):
+    text = (ROOT / "examples" / "32_yiyi_petition_canvass_township.toml").read_text(
+        encoding="utf-8"
+    )
+    late = text.replace("at = 2026-04-22T09:00:00", "at = 2026-04-27T09:00:00").replace(
+        "at = 2026-04-23T09:00:00", "at = 2026-04-28T09:00:00"
+    )
+    late = late.replace('community_file = "yiyi_village.toml"', 'community_file = "v.toml"')
+    (tmp_path / "v.toml").write_text(
+        (ROOT / "examples" / "yiyi_village.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "late.toml").write_text(late, encoding="utf-8")
+    county = _approvals(tmp_path / "late.toml")[-1]
+    assert county.due == "2026-04-24" and county.at.date() > dt.date(2026, 4, 24)
+    from yishi.report import to_text
+
+    report = run_scenario(load_scenario(tmp_path / "late.toml"))
+    assert "答复期限 2026-04-24，已逾期" in to_text(report)

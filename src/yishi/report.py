@@ -345,7 +345,14 @@ def _describe(event: ev.Event, report: RunReport, lang: str) -> list[str]:
         verdict = (
             ("approved" if en else "批准") if event.approved else ("refused" if en else "不予批准")
         )
-        return [f"    {event.by}{colon}{verdict}（{event.document}）"]
+        line = f"    {event.by}{colon}{verdict}（{event.document}）"
+        if event.due:
+            late = event.at.date().isoformat() > event.due
+            if en:
+                line += f" [reply due by {event.due}{', late' if late else ''}]"
+            else:
+                line += f"〔答复期限 {event.due}{'，已逾期' if late else '，按期答复'}〕"
+        return [line]
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
         lines = [f"    ── {'result' if en else '表决结果'}{colon}{outcome}"]

@@ -368,6 +368,7 @@ class ApprovalRecorded(Event):
     approved: bool
     document: str
     text: str = ""
+    due: str = ""  # ISO date the reply was due by (reply_working_days), if it had a limit
 
 
 @attrs.frozen(kw_only=True)

@@ -251,9 +251,19 @@ class Approval:
     before: str  # the stage id that waits for it
     by_en: str = ""
     note: str = ""
+    # The authority replies within this many working days of the approval before it
+    # (一事一议: the county reviews the township's approval and answers in 7 working days).
+    reply_working_days: int | None = None
 
     def label(self, lang: str = "zh") -> str:
         return (self.by_en or "outside approval") if lang == "en" else self.by
+
+
+def approvals_of(matter_type: MatterType | None) -> tuple[Approval, ...]:
+    """Every outside approval a matter type needs, in the order they are given."""
+    if matter_type is None or matter_type.approval is None:
+        return ()
+    return (matter_type.approval, *matter_type.further_approvals)
 
 
 @attrs.frozen
@@ -303,6 +313,8 @@ class MatterType:
     note: str = ""
     name_en: str = ""
     approval: Approval | None = None
+    # Further approvals after ``approval``, in order (乡镇审核, then 县级复审).
+    further_approvals: tuple[Approval, ...] = ()
     # Parts of this type's disclosures never published (a 低保 assessment: the counts).
     withhold: tuple[str, ...] = ()
 

@@ -183,6 +183,7 @@ class Matter:
     progress: list[tuple[dt.date, str, int | None]] = attrs.Factory(list)
     signed_off_by: list[str] = attrs.Factory(list)
     approved_by: list[str] = attrs.Factory(list)  # outside approvals received
+    approved_on: dict[str, dt.date] = attrs.Factory(dict)  # authority -> day it approved
     approvals: list[tuple[str, bool, str]] = attrs.Factory(list)  # (authority, approved, document)
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
@@ -532,6 +533,7 @@ def _(e: ev.ApprovalRecorded, s: State) -> None:
     s.matters[e.matter].approvals.append((e.by, e.approved, e.document))
     if e.approved:
         s.matters[e.matter].approved_by.append(e.by)
+        s.matters[e.matter].approved_on[e.by] = e.at.date()
 
 
 @_apply.register

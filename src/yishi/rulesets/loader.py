@@ -422,6 +422,16 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
     )
 
 
+def _approval(d: dict[str, Any]) -> Approval:
+    return Approval(
+        by=d["by"],
+        before=d["before"],
+        by_en=d.get("by_en", ""),
+        note=d.get("note", ""),
+        reply_working_days=d.get("reply_working_days"),
+    )
+
+
 def _levy(d: dict[str, Any]) -> Levy:
     return Levy(
         money_cap=Fraction(d["money_cap"]),
@@ -473,14 +483,8 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
                 note=v.get("note", ""),
                 withhold=tuple(v.get("withhold", ())),
                 name_en=v.get("name_en", ""),
-                approval=Approval(
-                    by=v["approval"]["by"],
-                    before=v["approval"]["before"],
-                    by_en=v["approval"].get("by_en", ""),
-                    note=v["approval"].get("note", ""),
-                )
-                if "approval" in v
-                else None,
+                approval=_approval(v["approval"]) if "approval" in v else None,
+                further_approvals=tuple(_approval(a) for a in v.get("further_approvals", ())),
                 overrides={
                     stage: StageOverride(
                         quorum=requirements(o.get("quorum"), "any_of"),

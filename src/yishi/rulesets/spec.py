@@ -190,6 +190,19 @@ STAGE = table(
     note=s(),
 )
 
+APPROVAL = table(
+    "决议后、实施前须经的外部批准（如报乡（镇）人民政府批准）",
+    by=s("批准机关", required=True),
+    by_en=s(),
+    before=s("等待批准的步骤 id（实施步骤）", required=True),
+    reply_working_days=i(
+        "须在前一道批准后多少个工作日内答复（如县级复审七个工作日内书面答复）",
+        minimum=1,
+        maximum=MAX_DAYS,
+    ),
+    note=s(),
+)
+
 OVERRIDE = table(
     quorum=QUORUM,
     threshold=THRESHOLD,
@@ -279,12 +292,9 @@ RULESET = table(
             name=s(required=True),
             name_en=s(),
             procedure=s("须遵循的规则 id（默认本规则）"),
-            approval=table(
-                "决议后、实施前须经的外部批准（如报乡（镇）人民政府批准）",
-                by=s("批准机关", required=True),
-                by_en=s(),
-                before=s("等待批准的步骤 id（实施步骤）", required=True),
-                note=s(),
+            approval=APPROVAL,
+            further_approvals=arr(
+                APPROVAL, "在 approval 之后依次须经的外部批准（如乡镇审核后县级复审）"
             ),
             statute=s("特别法", enum=tuple(MATTER_STATUTES)),
             note=s(),
