@@ -126,3 +126,21 @@ def test_household_in_an_unlisted_group_is_refused(tmp_path: Path):
     refusal = report.results[0].refusal
     assert refusal is not None and refusal.code == "unknown_ref"
     assert "households.h1.group" in refusal.message("zh")
+
+
+def test_flowchart_reads_quorum_alternatives_as_or():
+    """Art. 32's two ways of being quorate are alternatives: the chart says 或, not 且."""
+    from yishi.publish.graph import flow, to_mermaid
+
+    zh = to_mermaid(flow(load(RULESET), "zh"))
+    assert "十八周岁以上村（居）民三分之二以上（含本数），或户数三分之二以上（含本数）" in zh
+    assert " or " in to_mermaid(flow(load(RULESET), "en"))
+
+
+def test_flowchart_shows_the_household_condition_and_the_canvass():
+    from yishi.publish.graph import flow, to_mermaid
+
+    zh = to_mermaid(flow(load(ROOT / "rulesets" / "yishi_yiyi.toml"), "zh"))
+    assert "另须：到会代表所代表的户占本村（组）户数三分之二以上（含本数）" in zh
+    assert "表决前：村民代表逐户征求意见，每户签字" in zh
+    assert "须先报县级农民负担监督管理部门复审批准" in zh
