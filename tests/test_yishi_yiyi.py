@@ -9,6 +9,7 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -233,3 +234,120 @@ def test_canvass_resets_when_the_plan_goes_back_a_step():
     assert "h" in state.matters["m"].canvass  # reconvened: the signatures stand
     evolve(state, ev.StageEntered(at=at, actor="a", matter="m", stage="party_discuss"))
     assert state.matters["m"].canvass == {}  # sent back: canvass again
+
+
+# -- the plan and its caps --------------------------------------------------------
+
+
+def _levy_state() -> State:
+    from yishi.domain.state import Body, Member
+
+    state = State()
+    state.people["a1"] = Person("a1", "主任", adult=True)
+    state.bodies["village_committee"] = Body(
+        "village_committee", {"a1": Member("a1", ("director",))}
+    )
+    return state
+
+
+@given(cents=st.lists(st.integers(0, 2000), min_size=1, max_size=6))
+def test_a_years_plans_never_pass_the_money_cap_together(cents):
+    from yishi.domain import commands as cmd
+    from yishi.domain import levy
+    from yishi.domain.errors import Refusal
+    from yishi.domain.state import Matter, evolve
+
+    rs = load(RULESET)
+    state = _levy_state()
+    now = dt.datetime(2026, 3, 2, 9)
+    accepted = Fraction(0)
+    for i, c in enumerate(cents):
+        matter = Matter(f"m{i}", "t", "public_welfare_levy", rs.id, "", "a1", now.date())
+        matter.stage = "party_discuss"
+        state.matters[matter.id] = matter
+        money = f"{c // 100}.{c % 100:02d}"
+        command = cmd.RecordLevyPlan(
+            actor="a1", matter=matter.id, year=2026, money=money, labour_days="0"
+        )
+        own = Fraction(c, 100)
+        try:
+            events = levy.record(state, command, rs, now)
+        except Refusal as refusal:
+            assert refusal.code == "levy_above_cap"
+            assert accepted + own > 15
+            assert f"合计 {levy.show(accepted + own)} 元" in refusal.message("zh")
+            continue
+        assert accepted + own <= 15  # exactly 15 is allowed: 以下 includes the number
+        evolve(state, events[0])
+        accepted += own
+    assert accepted <= rs.levy.money_cap
+
+
+@given(whole=st.integers(0, 10**6), part=st.integers(0, 99))
+def test_amounts_are_exact_and_shown_as_written(whole, part):
+    from yishi.domain.levy import amount, show
+
+    value = amount(f"{whole}.{part:02d}")
+    assert value == Fraction(whole * 100 + part, 100)
+    assert amount(show(value)) == value
+
+
+@pytest.mark.parametrize("bad", ["1e3", "12.345", "-5", "15%", "", "1/2"])
+def test_amounts_other_than_plain_decimals_are_refused(bad):
+    from yishi.domain.levy import amount
+
+    with pytest.raises(ValueError):
+        amount(bad)
+
+
+def test_vote_waits_for_the_plan(tmp_path: Path):
+    text = (ROOT / "examples" / "30_yiyi_household_quorum_exact.toml").read_text(encoding="utf-8")
+    start = text.index("# 筹资筹劳方案")
+    end = text.index("# 村党组织研究讨论")
+    scenario = tmp_path / "no_plan.toml"
+    body = text[:start] + text[end:]
+    body = body.replace('community_file = "yiyi_village.toml"', 'community_file = "village.toml"')
+    scenario.write_text(body, encoding="utf-8")
+    (tmp_path / "village.toml").write_text(
+        (ROOT / "examples" / "yiyi_village.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = run_scenario(load_scenario(scenario))
+    codes = [r.refusal.code for r in report.results if r.refusal is not None]
+    assert codes[0] == "levy_plan_missing"
+
+
+# -- township review, then county review within 7 working days ---------------------
+
+
+def _approvals(path: Path) -> list:
+    from yishi.domain import events as ev
+
+    report = run_scenario(load_scenario(path))
+    return [e for e in report.all_events() if isinstance(e, ev.ApprovalRecorded)]
+
+
+def test_county_reply_is_due_seven_working_days_after_the_township():
+    township, county = _approvals(ROOT / "examples" / "32_yiyi_petition_canvass_township.toml")
+    assert township.by.startswith("乡（镇）") and township.due == ""
+    # 2026-04-15 (Wed) + 7 working days, skipping the weekend of 18-19 April
+    assert county.by.startswith("县级") and county.due == "2026-04-24"
+
+
+def test_a_late_county_reply_is_recorded_with_its_due_date(tmp_path: Path):
+    text = (ROOT / "examples" / "32_yiyi_petition_canvass_township.toml").read_text(
+        encoding="utf-8"
+    )
+    late = text.replace("at = 2026-04-22T09:00:00", "at = 2026-04-27T09:00:00").replace(
+        "at = 2026-04-23T09:00:00", "at = 2026-04-28T09:00:00"
+    )
+    late = late.replace('community_file = "yiyi_village.toml"', 'community_file = "v.toml"')
+    (tmp_path / "v.toml").write_text(
+        (ROOT / "examples" / "yiyi_village.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "late.toml").write_text(late, encoding="utf-8")
+    county = _approvals(tmp_path / "late.toml")[-1]
+    assert county.due == "2026-04-24" and county.at.date() > dt.date(2026, 4, 24)
+    from yishi.report import to_text
+
+    report = run_scenario(load_scenario(tmp_path / "late.toml"))
+    assert "答复期限 2026-04-24，已逾期" in to_text(report)

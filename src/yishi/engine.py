@@ -29,6 +29,7 @@ from yishi.domain import events as ev
 from yishi.domain import handoff
 from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
+from yishi.domain.groups import for_state
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
 from yishi.group_commit import GroupCommit, Request
@@ -82,9 +83,9 @@ class Engine:
             rulesets = {rulesets.id: rulesets}
         if not rulesets:
             raise ValueError("an engine needs at least one rule set")
-        self.rulesets = dict(rulesets)
-        self.default = default if default is not None else next(iter(self.rulesets))
-        if self.default not in self.rulesets:
+        self.declared = dict(rulesets)
+        self.default = default if default is not None else next(iter(self.declared))
+        if self.default not in self.declared:
             raise KeyError(self.default)
         # The community's 小微权力清单 routing: matter type -> procedure (domain/handoff.py).
         self.routes = dict(routes or {})
@@ -178,6 +179,13 @@ class Engine:
         if self.clock is None:
             raise RuntimeError("this engine has no clock: pass `now` or give it a clock")
         return self.clock.now()
+
+    @property
+    def rulesets(self) -> dict[str, RuleSet]:
+        """The rule sets, with any 村民小组 bodies named after the community's groups."""
+        if not self.state.groups:
+            return self.declared
+        return {k: for_state(rs, self.state) for k, rs in self.declared.items()}
 
     @property
     def catalog(self) -> Any:

@@ -13,6 +13,7 @@ import attrs
 
 from yishi import outcomes
 from yishi.domain import events as ev
+from yishi.domain.levy import summary as levy_summary
 from yishi.domain.periods import Period, describe
 from yishi.domain.rules import RuleSet
 from yishi.domain.sittings import SITTING_WORDS, sitting_kind
@@ -29,7 +30,7 @@ FORMAT = "yishi-run/1"
 
 def to_json(report: RunReport) -> dict[str, Any]:
     state = report.engine.state
-    rs = report.ruleset
+    rs = report.rules
     rulesets = report.rulesets
     moved = {m.id for m in state.matters.values() if m.handoffs}  # matters handed on
     steps = []
@@ -212,6 +213,7 @@ _DO = {
     "sign_off": ("监督验收", "signs off"),
     "approve": ("录入批准文件", "records an outside approval"),
     "canvass": ("入户征求意见（农户签字）", "canvasses a household (signed)"),
+    "plan": ("录入筹资筹劳方案", "records the levy plan"),
     "complete": ("实施完成", "completes"),
     "rate": ("评价", "rates"),
     "ratings": ("评价", "rates"),
@@ -229,7 +231,7 @@ _DO = {
 def to_text(report: RunReport, lang: str = "zh") -> str:
     en = lang == "en"
     state = report.engine.state
-    rs = report.ruleset
+    rs = report.rules
 
     def name(pid: str) -> str:
         return state.people[pid].name if pid in state.people else pid
@@ -381,6 +383,9 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
                 else f"    临时通知（遇有特殊情况）：{event.urgent_reason}"
             )
         return lines
+    if isinstance(event, ev.LevyPlanRecorded) and rs.levy is not None:
+        plan = state.matters[event.matter].levy or {}
+        return ["    " + levy_summary(rs.levy, state, plan).get(lang)]
     if isinstance(event, ev.HouseholdCanvassed):
         household = state.households[event.household].name
         signer = state.people[event.signer].name
@@ -391,7 +396,14 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
         verdict = (
             ("approved" if en else "批准") if event.approved else ("refused" if en else "不予批准")
         )
-        return [f"    {event.by}{colon}{verdict}（{event.document}）"]
+        line = f"    {event.by}{colon}{verdict}（{event.document}）"
+        if event.due:
+            late = event.at.date().isoformat() > event.due
+            if en:
+                line += f" [reply due by {event.due}{', late' if late else ''}]"
+            else:
+                line += f"〔答复期限 {event.due}{'，已逾期' if late else '，按期答复'}〕"
+        return [line]
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
         lines = [f"    ── {'result' if en else '表决结果'}{colon}{outcome}"]

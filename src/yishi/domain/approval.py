@@ -1,6 +1,11 @@
 """Outside approval of a decision before it is carried out (农村土地承包法 Art. 52:
 "并报乡（镇）人民政府批准"). A matter type names the authority and the stage that
-waits for it; the reply is entered as a record with its document."""
+waits for it; the reply is entered as a record with its document.
+
+A matter type may need several approvals in order (一事一议: the township reviews,
+then the county reviews again and answers in writing within 7 working days). An
+approval with ``reply_working_days`` is due that many working days after the one
+before it; a late reply is still recorded, with its due date, so the delay shows."""
 
 from __future__ import annotations
 
@@ -12,24 +17,50 @@ from yishi.domain.authority import authorize
 from yishi.domain.errors import Refusal, Text
 from yishi.domain.flow import follow
 from yishi.domain.lookup import get_matter
-from yishi.domain.rules import Action, Approval, RuleSet, StageKind, StageSpec, Transition
+from yishi.domain.periods import Counting, count
+from yishi.domain.rules import (
+    Action,
+    Approval,
+    RuleSet,
+    StageKind,
+    StageSpec,
+    Transition,
+    approvals_of,
+)
 from yishi.domain.state import Matter, State
 
 
 def approval_for(ruleset: RuleSet, matter: Matter) -> Approval | None:
-    mt = ruleset.matter_types.get(matter.matter_type or "")
-    return mt.approval if mt is not None else None
+    """The next approval the matter waits for (None: none needed, or all received)."""
+    chain = approvals_of(ruleset.matter_types.get(matter.matter_type or ""))
+    return next((a for a in chain if a.by not in matter.approved_by), None)
 
 
 def require_approval(state: State, ruleset: RuleSet, matter: Matter, stage: StageSpec) -> None:
-    """Refuse to act in ``stage`` while the approval it waits for is missing."""
-    needed = approval_for(ruleset, matter)
-    if needed is not None and needed.before == stage.id and needed.by not in matter.approved_by:
-        raise Refusal(
-            "step_missing",
-            rule=f"matter_types.{matter.matter_type}.approval",
-            step=Text(f"{needed.by}批准", f"{needed.label('en')} approval"),
-        )
+    """Refuse to act in ``stage`` while an approval it waits for is missing."""
+    for n, needed in enumerate(approvals_of(ruleset.matter_types.get(matter.matter_type or ""))):
+        if needed.before == stage.id and needed.by not in matter.approved_by:
+            key = "approval" if n == 0 else f"further_approvals[{n - 1}]"
+            raise Refusal(
+                "step_missing",
+                rule=f"matter_types.{matter.matter_type}.{key}",
+                step=Text(f"{needed.by}批准", f"{needed.label('en')} approval"),
+            )
+
+
+def due(ruleset: RuleSet, matter: Matter, needed: Approval) -> dt.date | None:
+    """When a reply with a working-day limit is due: counted from the approval before it."""
+    if needed.reply_working_days is None:
+        return None
+    chain = approvals_of(ruleset.matter_types.get(matter.matter_type or ""))
+    index = chain.index(needed)
+    if index == 0:
+        return None
+    start = matter.approved_on.get(chain[index - 1].by)
+    if start is None:
+        return None
+    period = count(start, needed.reply_working_days, Counting.WORKING_DAYS, ruleset.calendar)
+    return period.last_day
 
 
 def _deciding_stage(ruleset: RuleSet, before: str) -> StageSpec | None:
@@ -47,9 +78,12 @@ def record(
     state: State, c: cmd.RecordApproval, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
+    chain = approvals_of(ruleset.matter_types.get(matter.matter_type or ""))
+    if not chain:
+        raise Refusal("no_approval_needed", matter=matter.title)
     needed = approval_for(ruleset, matter)
     if needed is None:
-        raise Refusal("no_approval_needed", matter=matter.title)
+        raise Refusal("already_approved", by=chain[-1].by)
     if matter.status != "in_progress":
         raise Refusal("matter_closed", title=matter.title, matter=matter.id)
     waiting = ruleset.stage(needed.before)
@@ -62,8 +96,6 @@ def record(
         for m in matter.meetings
     ):
         raise Refusal("step_missing", step=Text(deciding.name, deciding.name_en or deciding.name))
-    if needed.by in matter.approved_by:
-        raise Refusal("already_approved", by=needed.by)
     if not c.document.strip():
         raise Refusal("reason_required")
     recorded = ev.ApprovalRecorded(
@@ -75,6 +107,7 @@ def record(
         approved=c.approved,
         document=c.document,
         text=c.text,
+        due=due_on.isoformat() if (due_on := due(ruleset, matter, needed)) else "",
     )
     if c.approved:
         return [recorded]

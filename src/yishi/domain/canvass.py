@@ -9,6 +9,7 @@ import datetime as dt
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain import groups
 from yishi.domain.authority import name
 from yishi.domain.errors import Refusal, named
 from yishi.domain.lookup import current_stage, get_matter
@@ -23,6 +24,8 @@ def scope(state: State, ruleset: RuleSet, matter: Matter, stage: StageSpec) -> s
     """Every household the vote concerns (a 村民小组's when its meeting decides)."""
     found: set[str] = set()
     for body in stage_bodies(ruleset, stage, matter.matter_type):
+        if matter.group is not None:
+            body = groups.resolve(ruleset, body, matter.group, state.groups)
         found |= households_in_scope(state, ruleset, body)
     return found
 

@@ -30,6 +30,7 @@ OMITTED_WHEN_EMPTY = (
     "group",
     "cosigners",
     "petition",
+    "due",
 )
 
 _Convert = Callable[[Any], Any]

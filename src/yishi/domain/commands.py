@@ -39,6 +39,14 @@ class HouseholdSpec:
 
 
 @attrs.frozen(kw_only=True)
+class GroupSpec:
+    """A 村民小组 (村组法 Art. 32): its households name it in ``group``."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
 class MemberSpec:
     person: str
     roles: tuple[str, ...] = ()
@@ -56,6 +64,7 @@ class SetUpCommunity(Command):
     people: tuple[PersonSpec, ...] = ()
     households: tuple[HouseholdSpec, ...] = ()
     bodies: tuple[BodySpecEntry, ...] = ()
+    groups: tuple[GroupSpec, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -67,6 +76,7 @@ class ProposeMatter(Command):
     merge_steps: bool = False
     # Co-signers of a proposal made by petition ([[petitions]]); the proposer counts too.
     cosigners: tuple[str, ...] = ()
+    group: str | None = None  # the 村民小组 the matter concerns; its meeting decides
 
 
 @attrs.frozen(kw_only=True)
@@ -313,3 +323,17 @@ class RecordCanvass(Command):
     view: str  # what the household said: 同意 / 不同意 / its words
     signer: str | None = None  # who signed for the household; None: its 户代表
     document: str = ""  # the signed sheet: "征求意见表第 3 页"
+
+
+@attrs.frozen(kw_only=True)
+class RecordLevyPlan(Command):
+    """一事一议's plan for one project: what each person pays and each worker gives
+    in a year, and who is exempt. Amounts are decimal strings ("12.50"), never floats."""
+
+    matter: str
+    year: int
+    money: str  # yuan per person
+    labour_days: str  # standard workdays per worker
+    budget: str = ""  # yuan, for the record
+    exemptions: tuple[tuple[str, str], ...] = ()  # (person, exemption id)
+    text: str = ""

@@ -22,6 +22,8 @@ def set_up(
 ) -> list[ev.Event]:
     people = {p.id for p in c.people} | set(state.people)
     households = {h.id for h in c.households} | set(state.households)
+    groups = {g.id for g in c.groups} | set(state.groups)
+    _unique("groups", [g.id for g in c.groups], state.groups)
     _unique("people", [p.id for p in c.people], state.people)
     _unique("households", [h.id for h in c.households], state.households)
     for p in c.people:
@@ -46,6 +48,8 @@ def set_up(
             raise Refusal(
                 "unknown_ref", field=f"households.{h.id}.representative", value=h.representative
             )
+        if h.group is not None and h.group not in groups:
+            raise Refusal("unknown_ref", field=f"households.{h.id}.group", value=h.group)
         if h.represented_by is not None and h.represented_by not in people:
             raise Refusal(
                 "unknown_ref", field=f"households.{h.id}.represented_by", value=h.represented_by
@@ -81,6 +85,7 @@ def set_up(
         )
     events: list[ev.Event] = []
     base: dict[str, Any] = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
+    events += [ev.GroupRegistered(**base, village_group=g.id, name=g.name) for g in c.groups]
     events += [
         ev.HouseholdRegistered(
             **base,

@@ -21,6 +21,8 @@ from yishi.domain import (
     disclosure,
     election,
     execution,
+    groups,
+    levy,
     matters,
     meeting,
     paper,
@@ -67,12 +69,14 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.SendReferral: referral.send,
     cmd.AnswerReferral: referral.answer,
     cmd.RecordCanvass: canvass.record,
+    cmd.RecordLevyPlan: levy.record,
 }
 
 
 def decide(
     state: State, command: cmd.Command, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
+    ruleset = groups.for_state(ruleset, state)
     if isinstance(command, cmd.Tick):
         return tick(state, ruleset, now)
     handler = HANDLERS.get(type(command))

@@ -74,6 +74,13 @@ class PersonRegistered(Event):
 
 
 @attrs.frozen(kw_only=True)
+class GroupRegistered(Event):
+    # Not named "group": that name is left out of the encoding when empty (codec).
+    village_group: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
 class HouseholdRegistered(Event):
     household: str
     name: str
@@ -105,6 +112,7 @@ class MatterProposed(Event):
     # A proposal made by petition: who co-signed, and the verdict that let it in.
     cosigners: tuple[str, ...] = ()
     petition: Mapping[str, Any] | None = None
+    group: str | None = None  # the 村民小组 it concerns
 
 
 @attrs.frozen(kw_only=True)
@@ -376,6 +384,7 @@ class ApprovalRecorded(Event):
     approved: bool
     document: str
     text: str = ""
+    due: str = ""  # ISO date the reply was due by (reply_working_days), if it had a limit
 
 
 @attrs.frozen(kw_only=True)
@@ -487,3 +496,14 @@ class HouseholdCanvassed(Event):
     signer: str
     view: str
     document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class LevyPlanRecorded(Event):
+    matter: str
+    year: int
+    money: str
+    labour_days: str
+    budget: str = ""
+    exemptions: tuple[tuple[str, str], ...] = ()
+    text: str = ""

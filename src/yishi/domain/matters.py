@@ -75,6 +75,10 @@ def propose(
     if not c.title.strip():
         raise Refusal("title_required")
     _check_type(ruleset, c.matter_type)
+    if c.group is not None:
+        if c.group not in state.groups:
+            raise Refusal("unknown_group", group=c.group)
+        extra["group"] = c.group
     first = ruleset.first_stage()
     if first.kind is StageKind.INTAKE:
         raise Refusal("intake_only", stage=named(first))

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
-from yishi.domain import canvass, secrecy
+from yishi.domain import canvass, groups, levy, secrecy
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.attendance_gate import apply_gate
@@ -22,7 +22,7 @@ from yishi.domain.lookup import (
     rules_for,
     run_meeting,
 )
-from yishi.domain.membership import composition_problems, roster, votes_in
+from yishi.domain.membership import composition_problems, group_of, roster, votes_in
 from yishi.domain.periods import Counting
 from yishi.domain.rules import (
     Membership,
@@ -67,6 +67,7 @@ def convene(
     authorize_stage(state, ruleset, c, stage)
     if matter.open_meeting(state) is not None:
         raise Refusal("meeting_already_open", stage=named(stage))
+    levy.require_plan(state, ruleset, matter, stage)
     canvass.require_complete(state, ruleset, matter, stage)
     if c.meeting in state.meetings:
         raise Refusal("duplicate_id", id=c.meeting)
@@ -75,7 +76,10 @@ def convene(
         if matter.stage_body
         else stage_bodies(ruleset, stage, matter.matter_type)
     )
-    body_id = c.body or (allowed[0] if len(allowed) == 1 else None)
+    # A 村民小组's matter is decided by its own group's meeting (村组法 Art. 32).
+    allowed = tuple(groups.resolve(ruleset, b, matter.group, state.groups) for b in allowed)
+    wanted = groups.resolve(ruleset, c.body, matter.group, state.groups) if c.body else None
+    body_id = wanted or (allowed[0] if len(allowed) == 1 else None)
     if body_id is None or body_id not in allowed:
         known = ruleset.bodies.get(c.body or "")
         names = Text(
@@ -210,6 +214,9 @@ def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -
         if person not in members and _observes(state, ruleset, meeting.body, person):
             pass  # 列席: recorded as present, never counted (tally counts members only)
         elif person not in members:
+            spec = ruleset.bodies[meeting.body]
+            if spec.group is not None and group_of(state, person) != spec.group:
+                raise Refusal("not_in_group", person=name(state, person), body=named(spec))
             born = state.people[person].born
             if ruleset.bodies[meeting.body].membership is Membership.ELIGIBLE_ADULTS and born:
                 raise Refusal(

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from yishi.domain.rules import Membership, RuleSet
-from yishi.domain.state import State
+from yishi.domain.state import Person, State
 
 
 def roster(state: State, ruleset: RuleSet, body_id: str, on: dt.date) -> dict[str, bool]:
     """Members of a body on a day, each with whether they may vote."""
     spec = ruleset.bodies[body_id]
     if spec.membership is Membership.ELIGIBLE_ADULTS:
-        return {p.id: True for p in state.people.values() if p.is_adult(on)}
+        return {p.id: True for p in in_group(state, spec.group) if p.is_adult(on)}
     if spec.membership is Membership.HOUSEHOLDS:
         return {h.representative: True for h in state.households.values() if h.representative}
     body = state.bodies.get(body_id)
@@ -34,7 +34,11 @@ def votes_in(state: State, ruleset: RuleSet, body_id: str, on: dt.date, person: 
     spec = ruleset.bodies[body_id]
     if spec.membership is Membership.ELIGIBLE_ADULTS:
         found = state.people.get(person)
-        return found is not None and found.is_adult(on)
+        return (
+            found is not None
+            and found.is_adult(on)
+            and (spec.group is None or group_of(state, person) == spec.group)
+        )
     if spec.membership is Membership.HOUSEHOLDS:
         found = state.people.get(person)
         own = state.households.get(found.household) if found and found.household else None
@@ -73,10 +77,26 @@ def composition_problems(state: State, ruleset: RuleSet, body_id: str, on: dt.da
     return problems
 
 
+def group_of(state: State, person: str) -> str | None:
+    """The 村民小组 of a person's household."""
+    household = state.people[person].household
+    found = state.households.get(household) if household else None
+    return found.group if found is not None else None
+
+
+def in_group(state: State, group: str | None) -> Iterable[Person]:
+    """Everyone on the register, or only the people of one 村民小组's households."""
+    if group is None:
+        return state.people.values()
+    return (p for p in state.people.values() if group_of(state, p.id) == group)
+
+
 def households_in_scope(state: State, ruleset: RuleSet, body_id: str) -> set[str]:
-    """The households a body's decision concerns: the whole village's. (Per-group
-    bodies, 村组法 Art. 32, would narrow this to the group's households.)"""
-    return set(state.households)
+    """The households a body's decision concerns: its 村民小组's, else the whole village's."""
+    group = ruleset.bodies[body_id].group
+    if group is None:
+        return set(state.households)
+    return {h.id for h in state.households.values() if h.group == group}
 
 
 def represented_households(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
+from fractions import Fraction
 
 import attrs
 
@@ -186,6 +187,9 @@ class BodySpec:
     steps_down_if_relative_nominated: bool = False
     # A standing council's regular sittings under its charter (domain/sittings.py).
     sittings: Sittings | None = None
+    # A template expanded into one body per 村民小组 ("village_group"; 村组法 Art. 32).
+    per: str | None = None
+    group: str | None = None  # set on an expanded body: the 村民小组 it is for
 
 
 @attrs.frozen
@@ -318,9 +322,45 @@ class Approval:
     before: str  # the stage id that waits for it
     by_en: str = ""
     note: str = ""
+    # The authority replies within this many working days of the approval before it
+    # (一事一议: the county reviews the township's approval and answers in 7 working days).
+    reply_working_days: int | None = None
 
     def label(self, lang: str = "zh") -> str:
         return (self.by_en or "outside approval") if lang == "en" else self.by
+
+
+def approvals_of(matter_type: MatterType | None) -> tuple[Approval, ...]:
+    """Every outside approval a matter type needs, in the order they are given."""
+    if matter_type is None or matter_type.approval is None:
+        return ()
+    return (matter_type.approval, *matter_type.further_approvals)
+
+
+@attrs.frozen
+class Exemption:
+    """Who is spared money, labour or both (一事一议 减免: 现役军人, 低保户 …)."""
+
+    id: str
+    name: str
+    money: bool = False
+    labour: bool = False
+    name_en: str = ""
+
+
+@attrs.frozen
+class Levy:
+    """一事一议 caps, set by the province: per person per year, in yuan, and labour
+    days per worker per year. Amounts are exact (``Fraction``), never floats."""
+
+    money_cap: Fraction
+    labour_cap: Fraction
+    exemptions: tuple[Exemption, ...] = ()
+    # Who owes labour: ages (inclusive) by gender, as the province sets them.
+    labour_ages: Mapping[str, tuple[int, int]] = attrs.field(factory=dict)
+
+    def exemption(self, category: str) -> Exemption | None:
+        return next((e for e in self.exemptions if e.id == category), None)
 
 
 @attrs.frozen
@@ -344,6 +384,8 @@ class MatterType:
     note: str = ""
     name_en: str = ""
     approval: Approval | None = None
+    # Further approvals after ``approval``, in order (乡镇审核, then 县级复审).
+    further_approvals: tuple[Approval, ...] = ()
     # Parts of this type's disclosures never published (a 低保 assessment: the counts).
     withhold: tuple[str, ...] = ()
 
@@ -367,6 +409,7 @@ class RuleSet:
     recorders: tuple[str, ...] = ()  # who may enter acts on someone else's behalf
     # Co-signed proposals accepted from people outside ``proposers`` ([[petitions]]).
     petitions: tuple[Petition, ...] = ()
+    levy: Levy | None = None  # 一事一议 caps and exemptions ([levy])
     # Field names no published disclosure shows ([privacy] withhold), e.g. "reason".
     privacy_withhold: tuple[str, ...] = ()
     title_en: str = ""

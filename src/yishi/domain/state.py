@@ -54,6 +54,12 @@ class Household:
 
 
 @attrs.define
+class Group:
+    id: str
+    name: str
+
+
+@attrs.define
 class Member:
     person: str
     roles: tuple[str, ...] = ()
@@ -199,11 +205,15 @@ class Matter:
     progress: list[tuple[dt.date, str, int | None]] = attrs.Factory(list)
     signed_off_by: list[str] = attrs.Factory(list)
     approved_by: list[str] = attrs.Factory(list)  # outside approvals received
+    approved_on: dict[str, dt.date] = attrs.Factory(dict)  # authority -> day it approved
     approvals: list[tuple[str, bool, str]] = attrs.Factory(list)  # (authority, approved, document)
     execution_done: bool = False
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
     referrals: list[str] = attrs.Factory(list)  # sent to outside bodies (domain/referral.py)
+    group: str | None = None  # the 村民小组 it concerns
+    # 一事一议 plan: LevyPlanRecorded's fields (year, money, labour_days, …), if recorded.
+    levy: dict[str, Any] | None = None
     # 一事一议 canvass: household -> (representative, signer, view), for the current plan.
     canvass: dict[str, tuple[str, str, str]] = attrs.Factory(dict)
     # Earlier steps entered from the paper record (补录), in order: each the
@@ -262,6 +272,7 @@ class Suggestion:
 class State:
     people: dict[str, Person] = attrs.Factory(dict)
     households: dict[str, Household] = attrs.Factory(dict)
+    groups: dict[str, Group] = attrs.Factory(dict)  # 村民小组
     bodies: dict[str, Body] = attrs.Factory(dict)
     matters: dict[str, Matter] = attrs.Factory(dict)
     meetings: dict[str, Meeting] = attrs.Factory(dict)
@@ -318,6 +329,11 @@ def _(e: ev.PersonRegistered, s: State) -> None:
 
 
 @_apply.register
+def _(e: ev.GroupRegistered, s: State) -> None:
+    s.groups[e.village_group] = Group(e.village_group, e.name)
+
+
+@_apply.register
 def _(e: ev.HouseholdRegistered, s: State) -> None:
     s.households[e.household] = Household(
         e.household, e.name, e.representative, e.represented_by, e.group
@@ -344,6 +360,7 @@ def _(e: ev.MatterProposed, s: State) -> None:
         description=e.description,
         merged=e.merged,
         suggestions=e.suggestions,
+        group=e.group,
     )
     for suggestion_id in e.suggestions:
         suggestion = s.suggestions[suggestion_id]
@@ -584,6 +601,7 @@ def _(e: ev.ApprovalRecorded, s: State) -> None:
     s.matters[e.matter].approvals.append((e.by, e.approved, e.document))
     if e.approved:
         s.matters[e.matter].approved_by.append(e.by)
+        s.matters[e.matter].approved_on[e.by] = e.at.date()
 
 
 @_apply.register
@@ -640,6 +658,21 @@ def _(e: ev.SuggestionDeclined, s: State) -> None:
 @_apply.register
 def _(e: ev.HouseholdCanvassed, s: State) -> None:
     s.matters[e.matter].canvass[e.household] = (e.representative, e.signer, e.view)
+
+
+@_apply.register
+def _(e: ev.LevyPlanRecorded, s: State) -> None:
+    matter = s.matters[e.matter]
+    matter.levy = {
+        "year": e.year,
+        "money": e.money,
+        "labour_days": e.labour_days,
+        "budget": e.budget,
+        "exemptions": [list(x) for x in e.exemptions],
+        "text": e.text,
+    }
+    # The households signed the plan as it was: a new plan is canvassed again.
+    matter.canvass = {}
 
 
 # The referral stage kind's record and folds live beside its handlers; importing

@@ -8,7 +8,12 @@ import attrs
 
 from yishi.domain.counting import Base, Verdict, evaluate
 from yishi.domain.lookup import rules_for
-from yishi.domain.membership import households_in_scope, represented_households, roster
+from yishi.domain.membership import (
+    households_in_scope,
+    in_group,
+    represented_households,
+    roster,
+)
 from yishi.domain.methods import CONSENSUS, YES_NO, MotionRule
 from yishi.domain.rules import EffectiveRules, Membership, RuleSet
 from yishi.domain.state import Meeting, State
@@ -46,11 +51,13 @@ def meeting_counts(
     present_members = (represented & set(members)) - removed
     # A roster body (a villager group, a courtyard) counts its own adults and
     # households; an assembly of the whole community counts the community's.
-    whole = ruleset.bodies[meeting.body].membership is not Membership.ROSTER
-    pool = state.people.values() if whole else (state.people[p] for p in members)
+    # A 村民小组's meeting made from a per-group template counts its group's.
+    spec = ruleset.bodies[meeting.body]
+    whole = spec.membership is not Membership.ROSTER
+    pool = in_group(state, spec.group) if whole else (state.people[p] for p in members)
     adults = {p.id for p in pool if p.is_adult(meeting.date)} - removed
     households = (
-        set(state.households)
+        households_in_scope(state, ruleset, meeting.body)
         if whole
         else {state.people[p].household for p in members if state.people[p].household}
     )

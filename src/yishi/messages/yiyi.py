@@ -45,6 +45,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this rule set takes no co-signed proposals; a proposer body must raise it",
     ),
     "petition_signed_twice": ("{person}重复联名", "{person} co-signed twice"),
+    "group_required": (
+        "{body}按村民小组召开：请在提出事项时写明所涉及的村民小组（group）",
+        "{body} meets per 村民小组: say which group the matter concerns (group) when proposing it",
+    ),
+    "unknown_group": (
+        "村庄档案中没有这个村民小组：{group}",
+        "no such 村民小组 in the community: {group}",
+    ),
+    "not_in_group": (
+        "{person}不属于这个村民小组，不是{body}的成员",
+        "{person} does not belong to this villager group and is not a member of {body}",
+    ),
+    "levy_above_cap": (
+        "{what}超过上限：本方案 {own} {unit}，本年度其他 {count} 个方案已有 {others} {unit}，"
+        "合计 {total} {unit}，上限 {cap} {unit}",
+        "{what} above the cap: this plan {own} {unit}, the year's {count} other plans {others} {unit}, "
+        "together {total} {unit}; the cap is {cap} {unit}",
+    ),
+    "levy_bad_amount": (
+        "{field} 的值“{value}”不是金额或工日数（写成“15”或“12.5”，最多两位小数）",
+        "{field}: '{value}' is not an amount (write 15 or 12.5, at most two decimals)",
+    ),
+    "levy_unknown_exemption": (
+        "没有“{category}”这一减免类别（可用：{allowed}）",
+        "no exemption category '{category}' (known: {allowed})",
+    ),
+    "levy_exempt_twice": ("{person}的减免登记了两次", "{person} is exempted twice"),
+    "levy_not_used": ("本规则没有筹资筹劳方案", "this rule set has no levy plan"),
+    "levy_after_vote": (
+        "“{stage}”已经开始，方案不能再改；修改后的方案须作为新事项提出",
+        "'{stage}' has begun; the plan is fixed; a changed plan is a new matter",
+    ),
+    "levy_plan_missing": (
+        "{stage}前须先录入筹资筹劳方案（每人筹资额、筹劳数和减免）",
+        "before {stage}, record the levy plan (money per person, labour days, exemptions)",
+    ),
     "canvass_twice": ("{household}已经签字", "{household} has already signed"),
     "canvass_view_required": (
         "请写明{household}的意见（同意、不同意或具体意见）",

@@ -15,10 +15,18 @@ from html import escape
 
 import attrs
 
-from yishi.domain.counting import BASE_NAMES, Requirement
+from yishi.domain.counting import BASE_NAMES, Base, Requirement
 from yishi.domain.handoff import names as handoff_names
 from yishi.domain.handoff import targets
-from yishi.domain.rules import Action, RuleSet, StageKind, StageSpec, Transition, meeting_rules
+from yishi.domain.rules import (
+    Action,
+    RuleSet,
+    StageKind,
+    StageSpec,
+    Transition,
+    approvals_of,
+    meeting_rules,
+)
 from yishi.publish.referral_words import graph_lines, graph_outcomes
 
 START, DONE, STOP = "_start", "_done", "_stop"
@@ -48,16 +56,21 @@ class Flow:
     edges: tuple[Edge, ...]
 
 
-def _words(reqs: tuple[Requirement, ...] | None, lang: str) -> str:
+def _words(reqs: tuple[Requirement, ...] | None, lang: str, *, either: bool = False) -> str:
+    """Conditions in words: all of them, or (``either``, a quorum's alternatives) any one."""
     if not reqs:
         return ""
     en = lang == "en"
     parts = [
         f"{r.wording_en()} of {BASE_NAMES[r.base][1]}"
+        + (" represented by those present" if r.base is Base.HOUSEHOLDS_REPRESENTED else "")
         if en
-        else f"{BASE_NAMES[r.base][0]}{r.wording_zh()}"
+        else ("到会代表所代表的户占" if r.base is Base.HOUSEHOLDS_REPRESENTED else "")
+        + f"{BASE_NAMES[r.base][0]}{r.wording_zh()}"
         for r in reqs
     ]
+    if either:
+        return (" or " if en else "，或").join(parts)
     return (" and " if en else "，且").join(parts)
 
 
@@ -86,8 +99,16 @@ def _stage_lines(ruleset: RuleSet, stage: StageSpec, lang: str) -> tuple[str, ..
                 if en
                 else f"提前 {rules.notice_days} 日通知"
             )
-        if quorum := _words(rules.quorum, lang):
+        if quorum := _words(rules.quorum, lang, either=True):
             lines.append(f"Quorum: {quorum}" if en else f"到会：{quorum}")
+        if also := _words(rules.quorum_also, lang):
+            lines.append(f"And also: {also}" if en else f"另须：{also}")
+        if stage.canvass:
+            lines.append(
+                "Before the vote: every household signs its view"
+                if en
+                else "表决前：村民代表逐户征求意见，每户签字"
+            )
         if threshold := _words(rules.threshold, lang):
             lines.append(f"Passes with: {threshold}" if en else f"通过：{threshold}")
         if stage.seats:
@@ -126,9 +147,10 @@ def _stage_lines(ruleset: RuleSet, stage: StageSpec, lang: str) -> tuple[str, ..
                 else f"异议 {stage.objections.reply_days} 日内答复"
             )
     approvals = [
-        (t.name_en or t.name, t.approval.by_en or t.approval.by) if en else (t.name, t.approval.by)
+        (t.name_en or t.name, a.by_en or a.by) if en else (t.name, a.by)
         for t in ruleset.matter_types.values()
-        if t.approval is not None and t.approval.before == stage.id
+        for a in approvals_of(t)
+        if a.before == stage.id
     ]
     for matter_type, by in approvals:  # 报批: the stage waits for an outside approval
         lines.append(

@@ -11,11 +11,13 @@ import copy
 import hashlib
 import re
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
+from yishi.domain.groups import per_group
 from yishi.domain.periods import Counting
 from yishi.domain.rules import (
     Action,
@@ -23,7 +25,9 @@ from yishi.domain.rules import (
     Approval,
     BodySpec,
     CompositionRule,
+    Exemption,
     LegalBasis,
+    Levy,
     MatterType,
     MeetingRules,
     Membership,
@@ -353,6 +357,7 @@ def _body(body_id: str, d: dict[str, Any], catalog: Catalog) -> BodySpec:
         observers=tuple(d.get("observers", ())),
         steps_down_if_relative_nominated=d.get("steps_down_if_relative_nominated", False),
         sittings=sittings(d.get("sittings")),
+        per=d.get("per"),
         roles=tuple(d.get("roles", ())),
         role_names=dict(d.get("role_names", {})),
         non_voting_party=tuple(d.get("non_voting_party", ())),
@@ -461,6 +466,34 @@ def _answer_words(d: dict[str, Any] | None) -> AnswerWords:
     )
 
 
+def _approval(d: dict[str, Any]) -> Approval:
+    return Approval(
+        by=d["by"],
+        before=d["before"],
+        by_en=d.get("by_en", ""),
+        note=d.get("note", ""),
+        reply_working_days=d.get("reply_working_days"),
+    )
+
+
+def _levy(d: dict[str, Any]) -> Levy:
+    return Levy(
+        money_cap=Fraction(d["money_cap"]),
+        labour_cap=Fraction(d["labour_cap"]),
+        labour_ages={k: (v[0], v[1]) for k, v in d.get("labour_ages", {}).items() if len(v) == 2},
+        exemptions=tuple(
+            Exemption(
+                id=e["id"],
+                name=e["name"],
+                name_en=e.get("name_en", ""),
+                money=e.get("money", False),
+                labour=e.get("labour", False),
+            )
+            for e in d.get("exemptions", ())
+        ),
+    )
+
+
 def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_CATALOG) -> RuleSet:
     recusal = d.get("recusal", {})
     ruleset_id = d["id"]
@@ -483,7 +516,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
             )
             for b in d.get("legal_basis", ())
         ),
-        bodies={k: _body(k, v, catalog) for k, v in d["bodies"].items()},
+        bodies=per_group({k: _body(k, v, catalog) for k, v in d["bodies"].items()}),
         stages=tuple(_stage(s, catalog) for s in d["stages"]),
         matter_types={
             k: MatterType(
@@ -494,14 +527,8 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
                 note=v.get("note", ""),
                 withhold=tuple(v.get("withhold", ())),
                 name_en=v.get("name_en", ""),
-                approval=Approval(
-                    by=v["approval"]["by"],
-                    before=v["approval"]["before"],
-                    by_en=v["approval"].get("by_en", ""),
-                    note=v["approval"].get("note", ""),
-                )
-                if "approval" in v
-                else None,
+                approval=_approval(v["approval"]) if "approval" in v else None,
+                further_approvals=tuple(_approval(a) for a in v.get("further_approvals", ())),
                 overrides={
                     stage: StageOverride(
                         quorum=requirements(o.get("quorum"), "any_of"),
@@ -523,6 +550,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
         },
         proposers=tuple(d["proposers"]),
         recorders=tuple(d.get("recorders", ())),
+        levy=_levy(d["levy"]) if "levy" in d else None,
         petitions=tuple(
             Petition(
                 label=p["label"],

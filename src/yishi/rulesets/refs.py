@@ -88,6 +88,26 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
     for index, stage in enumerate(rs.stages):
         _stage(rs, index, stage, stage_ids, out)
     for type_id, mt in rs.matter_types.items():
+        if mt.further_approvals and mt.approval is None:
+            out.append(
+                Problem(
+                    "missing",
+                    f"matter_types.{type_id}.approval",
+                    expected="further_approvals 之前的第一道批准 approval",
+                    expected_en="the first approval, before further_approvals",
+                )
+            )
+        for n, later in enumerate(mt.further_approvals):
+            if later.before not in stage_ids:
+                out.append(
+                    Problem(
+                        "bad_ref",
+                        f"matter_types.{type_id}.further_approvals[{n}].before",
+                        expected="步骤 id：" + "、".join(stage_ids),
+                        expected_en="a stage id",
+                        found=later.before,
+                    )
+                )
         if mt.approval is not None and mt.approval.before not in stage_ids:
             out.append(
                 Problem(

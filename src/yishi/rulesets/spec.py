@@ -84,6 +84,11 @@ BODY = table(
     name=s("中文名称", required=True),
     name_en=s("English name"),
     membership=s("成员来源", enum=tuple(m.value for m in Membership)),
+    per=s(
+        '按村民小组生成：写 "village_group" 时，本机构是模板，为村庄档案中的每个村民小组各生成一个会议'
+        "（村组法第三十二条），成员为该小组的十八周岁以上村民",
+        enum=("village_group",),
+    ),
     statutory_kind=s("对应的法定机构类型，用于核对法定下限", enum=tuple(BODY_FLOORS)),
     urgent_notice=b("是否允许“遇有特殊情况”临时通知（须逐次写明理由，记入会议记录和公示）"),
     excludes_relatives_of=arr(s(), "其成员及其近亲属不得担任本机构成员的机构 id"),
@@ -226,6 +231,19 @@ STAGE = table(
     note=s(),
 )
 
+APPROVAL = table(
+    "决议后、实施前须经的外部批准（如报乡（镇）人民政府批准）",
+    by=s("批准机关", required=True),
+    by_en=s(),
+    before=s("等待批准的步骤 id（实施步骤）", required=True),
+    reply_working_days=i(
+        "须在前一道批准后多少个工作日内答复（如县级复审七个工作日内书面答复）",
+        minimum=1,
+        maximum=MAX_DAYS,
+    ),
+    note=s(),
+)
+
 OVERRIDE = table(
     quorum=QUORUM,
     threshold=THRESHOLD,
@@ -317,12 +335,9 @@ RULESET = table(
             name=s(required=True),
             name_en=s(),
             procedure=s("须遵循的规则 id（默认本规则）"),
-            approval=table(
-                "决议后、实施前须经的外部批准（如报乡（镇）人民政府批准）",
-                by=s("批准机关", required=True),
-                by_en=s(),
-                before=s("等待批准的步骤 id（实施步骤）", required=True),
-                note=s(),
+            approval=APPROVAL,
+            further_approvals=arr(
+                APPROVAL, "在 approval 之后依次须经的外部批准（如乡镇审核后县级复审）"
             ),
             statute=s("特别法", enum=tuple(MATTER_STATUTES)),
             note=s(),
@@ -331,6 +346,38 @@ RULESET = table(
                 s(enum=DISCLOSURE_SECTIONS), "这类事项的公示不予公开的部分（如低保评议不公开票数）"
             ),
         ),
+    ),
+    levy=table(
+        "一事一议筹资筹劳的上限与减免（上限由省规定）",
+        money_cap=Field(
+            "string",
+            '每人每年筹资上限（元），小数字符串，如 "15"',
+            required=True,
+            pattern=r"^\d{1,9}(\.\d{1,2})?$",
+        ),
+        labour_cap=Field(
+            "string",
+            '每个劳力每年筹劳上限（标准工日），如 "10"',
+            required=True,
+            pattern=r"^\d{1,9}(\.\d{1,2})?$",
+        ),
+        labour_ages=table(
+            "承担筹劳的年龄（含两端），按性别",
+            male=arr(i(minimum=0, maximum=150), "[最低, 最高]"),
+            female=arr(i(minimum=0, maximum=150), "[最低, 最高]"),
+        ),
+        exemptions=arr(
+            table(
+                id=s("减免类别 id", required=True, pattern=ID),
+                name=s("名称，如“现役军人”", required=True),
+                name_en=s(),
+                money=b("免筹资"),
+                labour=b("免筹劳"),
+                note=s("出处"),
+            ),
+            "减免类别",
+        ),
+        note=s(),
     ),
     privacy=table(
         "公示中的个人信息保护（身份证号、电话号码总是打码）",

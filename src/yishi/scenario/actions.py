@@ -23,6 +23,7 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "description": s(),
             "merge_steps": b(),
             "cosigners": arr(s(), '联名人 id 列表（联名提议时）；可写区间 "v001..v010"'),
+            "group": s("事项涉及的村民小组 id（由该小组的村民小组会议决定）"),
         },
     ),
     "convene": (
@@ -107,6 +108,18 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
             "view": s("各户意见：同意、不同意或具体意见", required=True),
             "signer": s("签字人 id（只走访一户时可写；默认由户代表签字）"),
             "document": s("签字的征求意见表"),
+        },
+    ),
+    "plan": (
+        cmd.RecordLevyPlan,
+        {
+            "matter": s(required=True),
+            "year": i("年度", required=True, minimum=1900, maximum=2200),
+            "money": s('每人筹资（元），小数字符串，如 "15" 或 "12.5"', required=True),
+            "labour_days": s('每个劳力筹劳（标准工日），如 "2"', required=True),
+            "budget": s('项目预算（元），如 "360000"'),
+            "exemptions": Field("map", "人员 id → 减免类别 id（规则 levy.exemptions）", values=s()),
+            "text": s("方案说明"),
         },
     ),
     "votes": (

@@ -68,6 +68,13 @@ SCENARIO = table(
             ),
             routes=Field("map", "事项类型 → 办理它的规则 id（须是 use 中的一个）", values=s()),
         ),
+        groups=arr(
+            table(
+                "村民小组（村组法第三十二条）；各户用 group 指明所属小组",
+                id=s(required=True),
+                name=s("名称，如“第三村民小组”", required=True),
+            )
+        ),
         households=arr(
             table(
                 id=s(required=True),
@@ -228,10 +235,10 @@ def load_scenario(path: str | Path) -> Scenario:
                 **{
                     k: v
                     for k, v in own.items()
-                    if k not in ("people", "households", "bodies", "generate")
+                    if k not in ("people", "households", "bodies", "generate", "groups")
                 },
             }
-            for key in ("people", "households", "bodies", "generate"):
+            for key in ("people", "households", "bodies", "generate", "groups"):
                 merged[key] = [*shared.get(key, []), *own.get(key, [])]
             document["community"] = merged
     if "ruleset" not in document and not _uses(document):
@@ -518,6 +525,8 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
         args["for_person"] = args.pop("for")
     if "people" in args:
         args["people"] = expand(args["people"])
+    if kind == "plan":
+        args["exemptions"] = tuple(args.get("exemptions", {}).items())
     if "cosigners" in args:
         args["cosigners"] = expand(args["cosigners"])
     for key in ("suggestions", "candidates"):
@@ -609,5 +618,11 @@ def _setup(community: dict[str, Any]) -> cmd.SetUpCommunity:
             )
         )
     return cmd.SetUpCommunity(
-        actor="system", people=tuple(people), households=tuple(households), bodies=tuple(bodies)
+        actor="system",
+        people=tuple(people),
+        households=tuple(households),
+        bodies=tuple(bodies),
+        groups=tuple(
+            cmd.GroupSpec(id=g["id"], name=g["name"]) for g in community.get("groups", [])
+        ),
     )

@@ -50,6 +50,11 @@ class RunReport:
         return self.engine.rulesets
 
     @property
+    def rules(self) -> RuleSet:
+        """The rule set as the engine applies it (村民小组 bodies named after the groups)."""
+        return self.engine.rulesets.get(self.ruleset.id, self.ruleset)
+
+    @property
     def unexpected(self) -> list[StepResult]:
         return [r for r in self.results if r.unexpected]
 
