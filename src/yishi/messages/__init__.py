@@ -18,6 +18,7 @@ AREAS = (
     "web",
     "law_bodies",
     "counting",
+    "accounts",
 )
 
 

@@ -403,6 +403,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         if objections
         else None,
         supervisor=tuple(d.get("supervisor", ())),
+        accounts=bool(d.get("accounts", False)),
         reviewers=tuple(d.get("reviewers", ())),
         scale=tuple(d.get("scale", ())),
         satisfied=tuple(d.get("satisfied", ())),

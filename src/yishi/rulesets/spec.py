@@ -161,6 +161,9 @@ STAGE = table(
     ),
     reviewers=arr(s(), f"公示前审核并出具监督意见的人（如村务监督委员会）：{REF_DOC}"),
     supervisor=REFS,
+    accounts=b(
+        "实施：是否记账。为 true 时须先登记预算（出自决议或方案）才能完成实施，收支逐笔登记"
+    ),
     scale=arr(s(), "评价等级"),
     satisfied=arr(s(), "计为满意的等级"),
     raters=REFS,
