@@ -102,3 +102,20 @@ def referral_histories(max_size: int = 14) -> st.SearchStrategy[list[tuple[int, 
         st.tuples(st.integers(min_value=0, max_value=30), st.sampled_from(REFERRAL_ACTS)),
         max_size=max_size,
     )
+
+
+# -- money (yishi.domain.accounts) ------------------------------------------------
+
+
+def yuan_texts() -> st.SearchStrategy[str]:
+    """Amounts as a clerk types them: mostly valid sums in 元, some that must be refused
+    (three decimals, zero, negative, words, a sum beyond the limit)."""
+    valid = st.integers(1, 10**9).map(lambda fen: f"{fen // 100}.{fen % 100:02d}") | st.integers(
+        1, 10**6
+    ).map(str)
+    invalid = st.sampled_from(["1.234", "0", "0.00", "-5", "一万", "", "1e3", "99999999999999"])
+    return st.one_of(valid, valid, valid, invalid)
+
+
+def account_items() -> st.SearchStrategy[str]:
+    return st.sampled_from(["水泥砂石", "人工", "设计监理", "预算外杂项", " "])

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from strategies import hand_counts, subsets_of
+from strategies import account_items, hand_counts, subsets_of, yuan_texts
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.catalog import BUILTIN_VOTE_METHODS
@@ -126,6 +126,8 @@ class Run:
                 event(f"meeting {e.outcome}")
             elif isinstance(e, ev.MatterClosed):
                 event(f"matter {e.status}")
+            elif isinstance(e, ev.BudgetRecorded | ev.AccountEntryRecorded):
+                event(f"accounts: {e.type}")
         if self.check_replay:
             assert self.state.version == len(self.events)
             assert replay(self.events) == self.state, f"replay differs after {command!r}"
@@ -313,13 +315,34 @@ def guided(data: st.DataObject, run: Run) -> cmd.Command:
             resolved=data.draw(st.booleans(), label="resolved"),
         )
     if stage.kind is StageKind.EXECUTION:
-        what = pick(data, ["progress", "sign_off", "sign_off", "complete", "complete"])
+        what = pick(
+            data, ["progress", "budget", "entry", "entry", "sign_off", "sign_off", "complete"]
+        )
         if what == "sign_off":
             return cmd.SignOff(
                 actor=pick(data, holders(state, stage.supervisor), "supervisor"),
                 matter=matter.id,
             )
         actor = pick(data, holders(state, stage.actors), "actor")
+        if what == "budget":
+            lines = data.draw(
+                st.lists(
+                    st.builds(cmd.BudgetLine, item=account_items(), amount=yuan_texts()),
+                    max_size=3,
+                ),
+                label="budget lines",
+            )
+            return cmd.RecordBudget(
+                actor=actor, matter=matter.id, lines=tuple(lines), source="村民代表会议决议"
+            )
+        if what == "entry":
+            return cmd.RecordAccountEntry(
+                actor=actor,
+                matter=matter.id,
+                kind=pick(data, ["expenditure", "expenditure", "income", "refund"], "entry kind"),
+                item=data.draw(account_items(), label="item"),
+                amount=data.draw(yuan_texts(), label="amount"),
+            )
         if what == "progress":
             percent = data.draw(st.one_of(st.none(), st.integers(-5, 105)), label="percent")
             return cmd.RecordProgress(actor=actor, matter=matter.id, text="进展", percent=percent)

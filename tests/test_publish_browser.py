@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 from tests.browser import measure_width, screenshot
-from tests.publish_fixtures import hostile
+from tests.publish_fixtures import hostile, run
 from yishi.publish.board_cli import publish_all
 from yishi.publish.site import BoardOptions
 
@@ -74,6 +74,34 @@ def test_each_notice_has_its_sheet_size_and_fits_two_sheets(site, sheet):
         assert "110101199003077571" not in everything and "13812345678" not in everything.replace(
             " ", ""
         )
+
+
+@pytest.fixture(scope="module")
+def accounts_site(tmp_path_factory):
+    """Example 07: an implementation result with its accounts, one line over budget."""
+    out = tmp_path_factory.mktemp("accounts") / "board"
+    engine, records = run("07_community_elevator.toml")
+    published = publish_all(
+        out, engine.state, engine.rulesets, records, BoardOptions(community="和平里社区")
+    )
+    assert published.pdf_problem == ""
+    return out
+
+
+def test_the_accounts_fit_a_phone_and_are_looked_at(accounts_site):
+    page = accounts_site / "matters" / "m7.html"
+    viewport, widest, culprit = measure_width(page, 360)
+    assert widest <= viewport, f"{culprit} reaches {widest}px"
+    screenshot(page, "accounts-phone.png", 360, 3200)
+    screenshot(page, "accounts-desktop.png", 1280, 2400)
+    screenshot(accounts_site / "print" / "m7-d2-A4.html", "accounts-notice-A4.png", 794, 1123)
+
+
+def test_the_printed_accounts_mark_the_line_over_budget(accounts_site):
+    reader = pypdf.PdfReader(accounts_site / "print" / "m7-d2-A4.pdf")
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "井道土建" in text and "超支 6,000.00" in text
+    assert "420,000.00" in text and "412,000.00" in text
 
 
 def test_the_measurement_sees_an_overflow(tmp_path):

@@ -37,7 +37,12 @@ def test_every_publisher_is_registered_through_the_hook_by_the_builtin_plugin(
         assert hasattr(made, "yishi_disclosure_published")
 
 
-def _publish_all(out: Path, lang: str, templates: Path | None = None):
+def _publish_all(
+    out: Path,
+    lang: str,
+    templates: Path | None = None,
+    example: str = "04_objection_during_disclosure.toml",
+):
     kw = {"lang": lang, "templates": templates}
     publishers = [
         MarkdownPublisher(out / "md", **kw),
@@ -49,7 +54,7 @@ def _publish_all(out: Path, lang: str, templates: Path | None = None):
         ),
     ]
     engine, _ = run(
-        "04_objection_during_disclosure.toml",
+        example,
         plugins=PluginHost.load(publishers, entry_points=False),
     )
     assert engine.store.hook_failures() == []
@@ -67,10 +72,27 @@ GOLDEN_FILES = (
 )
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_golden_outputs(tmp_path, lang, update_golden):
-    _publish_all(tmp_path, lang)
-    for relative in GOLDEN_FILES:
+# 实施结果公开 with accounts against the budget (example 07): one line over budget.
+ACCOUNTS_FILES = (
+    "md/m7-d2.md",
+    "json/m7-d2.json",
+    "board/matters/m7.html",
+    "print/m7-d2-A4.html",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "example", "files"),
+    [
+        ("zh", "04_objection_during_disclosure.toml", GOLDEN_FILES),
+        ("en", "04_objection_during_disclosure.toml", GOLDEN_FILES),
+        ("zh", "07_community_elevator.toml", ACCOUNTS_FILES),
+        ("en", "07_community_elevator.toml", ACCOUNTS_FILES),
+    ],
+)
+def test_golden_outputs(tmp_path, lang, example, files, update_golden):
+    _publish_all(tmp_path, lang, example=example)
+    for relative in files:
         produced = (tmp_path / relative).read_text(encoding="utf-8")
         golden = GOLDEN / lang / relative
         if update_golden or not golden.exists():

@@ -211,6 +211,8 @@ _DO = {
     "answer": ("答复异议", "answers an objection"),
     "progress": ("记录实施进度", "records progress"),
     "sign_off": ("监督验收", "signs off"),
+    "budget": ("登记预算", "records the budget"),
+    "account_entry": ("登记一笔收支", "records income or expenditure"),
     "approve": ("录入批准文件", "records an outside approval"),
     "canvass": ("入户征求意见（农户签字）", "canvasses a household (signed)"),
     "plan": ("录入筹资筹劳方案", "records the levy plan"),

@@ -6,6 +6,7 @@ import datetime as dt
 
 import attrs
 
+from yishi.domain.accounts import amount_text
 from yishi.domain.evidence import Evidence
 
 
@@ -223,6 +224,33 @@ class RecordApproval(Command):
     matter: str
     approved: bool
     document: str  # the reply's reference: "××镇政府 2026-05-03 批复（×政复〔2026〕12 号）"
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class BudgetLine:
+    item: str
+    amount: str = attrs.field(converter=amount_text)  # 元, exact: "12000" or "12000.50"
+
+
+@attrs.frozen(kw_only=True)
+class RecordBudget(Command):
+    """The budget from the decision or plan, recorded once when the matter is carried out."""
+
+    matter: str
+    lines: tuple[BudgetLine, ...]
+    source: str  # which decision or plan: "村民代表会议 2026-04-02 决议"
+
+
+@attrs.frozen(kw_only=True)
+class RecordAccountEntry(Command):
+    """One income or expenditure line during execution (domain/accounts.py)."""
+
+    matter: str
+    item: str  # an expenditure names its budget line; another item is 预算外
+    amount: str = attrs.field(converter=amount_text)  # 元, exact: never a float
+    kind: str = "expenditure"  # or "income"
+    document: str = ""  # voucher or invoice reference (凭证号)
     text: str = ""
 
 

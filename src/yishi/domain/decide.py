@@ -16,6 +16,7 @@ import attrs
 from yishi.domain import (
     approval,
     backfill,
+    bookkeeping,
     canvass,
     community,
     disclosure,
@@ -61,6 +62,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.AnswerObjection: disclosure.answer_objection,
     cmd.RecordProgress: execution.record_progress,
     cmd.SignOff: execution.sign_off,
+    cmd.RecordBudget: bookkeeping.record_budget,
+    cmd.RecordAccountEntry: bookkeeping.record_entry,
     cmd.RecordApproval: approval.record,
     cmd.CompleteExecution: execution.complete,
     cmd.Rate: execution.rate,

@@ -401,6 +401,28 @@ class ExecutionCompleted(Event):
 
 
 @attrs.frozen(kw_only=True)
+class BudgetRecorded(Event):
+    """The budget a matter is carried out against, as its decision or plan set it
+    (domain/accounts.py): lines of (item, amount in 分)."""
+
+    matter: str
+    lines: tuple[tuple[str, int], ...]
+    source: str  # the decision or plan it comes from
+
+
+@attrs.frozen(kw_only=True)
+class AccountEntryRecorded(Event):
+    """One income or expenditure line during execution, in whole 分."""
+
+    matter: str
+    kind: str  # expenditure | income
+    item: str
+    amount_fen: int
+    document: str = ""  # voucher or invoice reference (凭证号)
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class RatingSubmitted(Event):
     matter: str
     person: str

@@ -80,6 +80,8 @@ def complete(
             rule=f"stages.{stage.id}.supervisor",
             who=describe(ruleset, stage.supervisor),
         )
+    if stage.accounts and matter.accounts.budget is None:
+        raise Refusal("needs_budget", rule=f"stages.{stage.id}.accounts")
     done = ev.ExecutionCompleted(
         at=now, actor=c.actor, on_behalf_of=c.on_behalf_of, matter=matter.id, text=c.text
     )

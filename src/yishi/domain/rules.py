@@ -269,6 +269,8 @@ class StageSpec:
     canvass: bool = False
     # execution
     supervisor: tuple[str, ...] = ()  # who must sign off completion ("body" or "body.role")
+    # Keeps accounts (domain/accounts.py): completion needs the budget recorded.
+    accounts: bool = False
     # evaluation
     scale: tuple[str, ...] = ()
     satisfied: tuple[str, ...] = ()  # which scale values count as satisfied

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from yishi.domain import events as ev
+from yishi.domain.accounts import Accounts, fold_budget, fold_entry
 from yishi.domain.errors import ReplayError
 
 if TYPE_CHECKING:
@@ -208,6 +209,7 @@ class Matter:
     approved_on: dict[str, dt.date] = attrs.Factory(dict)  # authority -> day it approved
     approvals: list[tuple[str, bool, str]] = attrs.Factory(list)  # (authority, approved, document)
     execution_done: bool = False
+    accounts: Accounts = attrs.Factory(Accounts)  # budget and income/expenditure lines
     ratings: dict[str, str] = attrs.Factory(dict)
     elected: dict[str, list[str]] = attrs.Factory(dict)  # election stage -> people elected
     referrals: list[str] = attrs.Factory(list)  # sent to outside bodies (domain/referral.py)
@@ -612,6 +614,19 @@ def _(e: ev.ExecutionSignedOff, s: State) -> None:
 @_apply.register
 def _(e: ev.ExecutionCompleted, s: State) -> None:
     s.matters[e.matter].execution_done = True
+
+
+@_apply.register
+def _(e: ev.BudgetRecorded, s: State) -> None:
+    accounts = s.matters[e.matter].accounts
+    if accounts.budget is not None:  # decide refuses a second budget; a replay must too
+        raise ReplayError(f"BudgetRecorded recorded twice for matter {e.matter}")
+    fold_budget(accounts, e)
+
+
+@_apply.register
+def _(e: ev.AccountEntryRecorded, s: State) -> None:
+    fold_entry(s.matters[e.matter].accounts, e)
 
 
 @_apply.register

@@ -23,6 +23,7 @@ AREAS = (
     "referral",
     "yiyi",
     "speed",
+    "accounts",
 )
 
 

@@ -13,9 +13,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from yishi.domain.events import ExecutionCompleted
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import Disclosure, State
 from yishi.publish.code import verification_code
+from yishi.publish.ledger import accounts_section
 from yishi.publish.notice import decided_under, method_name, sitting_word
 from yishi.publish.privacy import (
     WITHHELD,
@@ -190,7 +192,7 @@ def build_document(
         "supervision": _review(content, d, lang) + _supervision(own, state, ruleset, lang),
         "objecting": _objecting(d, lang),
         "objections": _objections(d, state, lang),
-        "implementation": _implementation(d, matter, own, lang),
+        "implementation": _implementation(d, matter, own, state, lang),
         "timeline": timeline(
             own, state, ruleset, lang, hidden, policy.withhold_fields, rulesets=rulesets
         ),
@@ -379,12 +381,13 @@ def _objections(d: Disclosure, state: State, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def _implementation(d: Disclosure, matter: Any, own: list[Any], lang: str) -> dict[str, Any] | None:
+def _implementation(
+    d: Disclosure, matter: Any, own: list[Any], state: State, lang: str
+) -> dict[str, Any] | None:
     """For 实施结果公开: what was done, the evidence, and the accounts where recorded."""
     if d.kind != "result":
         return None
-    en = lang == "en"
-    done = [e for e in own if type(e).__name__ == "ExecutionCompleted"]
+    done = [e for e in own if isinstance(e, ExecutionCompleted)]
     return {
         "progress": [
             {"date": day.isoformat(), "text": text, "percent": pct}
@@ -393,10 +396,6 @@ def _implementation(d: Disclosure, matter: Any, own: list[Any], lang: str) -> di
         "outcome": done[-1].text if done and done[-1].text else "",
         "completed": bool(done),
         "evidence": [row for e in own for row in evidence_of(e)],
-        # Accounts against the budget, where the record carries them (content["accounts"]:
-        # rows of item, budget, spent, in yuan as strings); none is invented here.
-        "accounts": list(d.content.get("accounts", [])),
-        "accounts_note": ""
-        if d.content.get("accounts")
-        else ("No accounts recorded." if en else "记录中未载明收支明细。"),
+        # Accounts against the budget (publish/ledger.py), as the record stood when posted.
+        **accounts_section(own, state, lang),
     }

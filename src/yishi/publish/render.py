@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from yishi.publish.ledger import grouped
 from yishi.publish.words import wording
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
@@ -46,6 +47,7 @@ class Templates:
             keep_trailing_newline=True,
         )
         self.env.filters["md"] = md_escape
+        self.env.filters["money"] = grouped  # publish/ledger.py
         self.words = wording(self.lang, self.folder)
 
     def render(self, name: str, **context: Any) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from yishi.domain import events as ev
+from yishi.domain.accounts import yuan
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 from yishi.publish.procedures import Procedures, handoff_text
@@ -173,6 +174,16 @@ def describe(
     if isinstance(event, ev.ProgressRecorded):
         pct = "" if event.percent is None else f" ({event.percent}%)"
         return f"Progress: {event.text}{pct}" if en else f"实施进展：{event.text}{pct}"
+    if isinstance(event, ev.BudgetRecorded):
+        total = yuan(sum(fen for _, fen in event.lines))
+        if en:
+            return f"Budget recorded: {total} yuan in {len(event.lines)} lines ({event.source})"
+        return f"登记预算：{len(event.lines)} 项，合计 {total} 元（依据：{event.source}）"
+    if isinstance(event, ev.AccountEntryRecorded):
+        spent = event.kind == "expenditure"
+        if en:
+            return f"{'Expenditure' if spent else 'Income'}: {event.item}, {yuan(event.amount_fen)} yuan"
+        return f"{'支出' if spent else '收入'}：{event.item} {yuan(event.amount_fen)} 元"
     if is_supervision(event):
         text = supervision_text(event)
         return (
@@ -212,7 +223,13 @@ SECTION_EVENTS: dict[str, tuple[type[ev.Event], ...]] = {
     "objections": (ev.ObjectionRaised, ev.ObjectionAnswered, ev.ObjectionEscalated),
     "counts": (ev.HandCountEntered, ev.ElectionCountEntered, ev.MeetingClosed),
     "recusals": (ev.InterestDeclared, ev.MemberExcused),
-    "implementation": (ev.ProgressRecorded, ev.ExecutionCompleted, ev.ExecutionSignedOff),
+    "implementation": (
+        ev.ProgressRecorded,
+        ev.ExecutionCompleted,
+        ev.ExecutionSignedOff,
+        ev.BudgetRecorded,
+        ev.AccountEntryRecorded,
+    ),
     "decisions": (
         ev.HandCountEntered,
         ev.ElectionCountEntered,

@@ -430,6 +430,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         else None,
         canvass=d.get("canvass", False),
         supervisor=tuple(d.get("supervisor", ())),
+        accounts=bool(d.get("accounts", False)),
         reviewers=tuple(d.get("reviewers", ())),
         scale=tuple(d.get("scale", ())),
         satisfied=tuple(d.get("satisfied", ())),

@@ -185,6 +185,9 @@ STAGE = table(
         "会议步骤：表决前须由村民代表逐户征求意见并由每户签字（一事一议），缺一户不得召集表决"
     ),
     supervisor=REFS,
+    accounts=b(
+        "实施：是否记账。为 true 时须先登记预算（出自决议或方案）才能完成实施，收支逐笔登记"
+    ),
     scale=arr(s(), "评价等级"),
     satisfied=arr(s(), "计为满意的等级"),
     raters=REFS,

@@ -7,7 +7,8 @@ touches one table, and ``docs/scenarios.md`` can be checked against it.
 from __future__ import annotations
 
 from yishi.domain import commands as cmd
-from yishi.rulesets.fields import Field, arr, b, i, s
+from yishi.rulesets.fields import Field, arr, b, i, s, table
+from yishi.scenario.money import MONEY
 
 ANY_DATE = Field("string", "日期或日期时间，如 2026-03-02 或 2026-03-02T09:00:00")
 PEOPLE = arr(s(), '人员 id 列表；可写区间 "v001..v040"')
@@ -206,6 +207,29 @@ ACTIONS: dict[str, tuple[type[cmd.Command], dict[str, Field]]] = {
     "progress": (
         cmd.RecordProgress,
         {"matter": s(required=True), "text": s(required=True), "percent": i()},
+    ),
+    "budget": (
+        cmd.RecordBudget,
+        {
+            "matter": s(required=True),
+            "lines": arr(
+                table(item=s("预算项目", required=True), amount=MONEY),
+                '预算项目与金额，如 [{ item = "水泥砂石", amount = "8000" }]',
+                required=True,
+            ),
+            "source": s("预算出自哪项决议或方案，如“村民代表会议 2026-04-02 决议”", required=True),
+        },
+    ),
+    "account_entry": (
+        cmd.RecordAccountEntry,
+        {
+            "matter": s(required=True),
+            "kind": s("expenditure（支出，默认）或 income（收入）", enum=("expenditure", "income")),
+            "item": s("项目：支出写预算项目名称，其他名称记为预算外", required=True),
+            "amount": MONEY,
+            "document": s("凭证号或发票号"),
+            "text": s(),
+        },
     ),
     "sign_off": (cmd.SignOff, {"matter": s(required=True), "text": s()}),
     "complete": (cmd.CompleteExecution, {"matter": s(required=True), "text": s()}),

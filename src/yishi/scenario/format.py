@@ -24,6 +24,7 @@ from yishi.rulesets.reading import read_limited
 from yishi.scenario import limits
 from yishi.scenario.actions import ACTIONS, ANY_DATE, PEOPLE
 from yishi.scenario.files import check_evidence_path
+from yishi.scenario.money import check_amounts
 
 COMMON = {
     "at": Field("string", "日期或日期时间", required=True),
@@ -285,6 +286,7 @@ def load_scenario(path: str | Path) -> Scenario:
             if key in raw:
                 _check_dates(raw[key], ("actions", index, key), problems)
         _check_evidence(raw, index, Path(path).resolve().parent, problems)
+        check_amounts(raw, index, problems)
         if len(problems) == before and kind in ACTIONS and not oversized:
             made = _steps(index, raw, kind, Path(path).resolve().parent)
             if not made:
@@ -540,6 +542,8 @@ def _steps(index: int, raw: dict[str, Any], kind: str, base_dir: Path) -> list[S
         held = args["held_on"]
         args["held_on"] = held.date() if isinstance(held, dt.datetime) else held
         args["counts"] = tuple(args.get("counts", {}).items())
+    if kind == "budget":
+        args["lines"] = tuple(cmd.BudgetLine(**line) for line in args["lines"])
     if kind == "convene" and "date" not in args:
         args["date"] = at.date()
     return [make(klass(**base, **args))]

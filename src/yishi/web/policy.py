@@ -54,6 +54,8 @@ POLICY: dict[type[cmd.Command], Gate] = {
     cmd.AnswerObjection: Gate(STAFF),
     cmd.RecordProgress: Gate(STAFF),
     cmd.SignOff: Gate(STAFF),
+    cmd.RecordBudget: Gate(STAFF),
+    cmd.RecordAccountEntry: Gate(STAFF),
     cmd.CompleteExecution: Gate(STAFF),
     cmd.CloseEvaluation: Gate(STAFF),
     cmd.RecordApproval: Gate(STAFF),

@@ -102,6 +102,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "record_consensus": ("记录协商一致", "Record consensus"),
     "record_approval": ("录入上级批复", "Record an outside approval"),
     "record_progress": ("记录执行进度", "Record progress"),
+    "record_budget": ("登记预算", "Record the budget"),
+    "record_account_entry": ("登记一笔收支", "Record income or expenditure"),
     "register_proxy": ("登记委托投票", "Register a proxy"),
     "send_referral": ("转交外部机构限期答复", "Refer to an outside body"),
     "set_up_community": ("登记居民与组织", "Register residents and bodies"),
