@@ -95,3 +95,14 @@ def test_an_unreadable_cache_only_means_loading_the_plugins(tmp_path):
     shown = _run(tmp_path, "-c", PROBE)
     assert "hello-cache" in shown.stdout
     assert "LOADED ['cache_plugin', 'yishi.plugins.host']" in shown.stderr
+
+
+def test_a_cache_folder_that_cannot_be_made_only_means_loading_the_plugins(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    _install(site, "说明")
+    (tmp_path / "cache").write_text("a file where the folder should be", "utf-8")
+    for _ in range(2):  # nothing is written, so both runs load the plugins
+        shown = _run(tmp_path, "-c", PROBE)
+        assert "hello-cache" in shown.stdout
+        assert "LOADED ['cache_plugin', 'yishi.plugins.host']" in shown.stderr

@@ -48,7 +48,7 @@ class _Commands(click.Group):
         try:
             files = [] if PLUGINS is not _UNLOADED or _autoload_off() else cache.declared()
             key = cache.key(files) if files else ""
-        except OSError:
+        except Exception:  # an odd entry on sys.path: load the plugins, as without a cache
             key = ""
         remembered = cache.read(key) if key else None
         if remembered is None:

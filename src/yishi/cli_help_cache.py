@@ -113,7 +113,7 @@ def read(wanted: str) -> dict[str, dict[str, object]] | None:
     """The remembered commands (name → help fields), or None on any miss."""
     try:
         data = json.loads(cache_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: no home directory
         return None
     if not isinstance(data, dict) or data.get("key") != wanted:
         return None
@@ -123,11 +123,11 @@ def read(wanted: str) -> dict[str, dict[str, object]] | None:
 
 def write(wanted: str, commands: dict[str, dict[str, object]]) -> None:
     """Best effort: a read-only home only means the next ``--help`` loads again."""
-    path = cache_file()
     try:
+        path = cache_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps({"key": wanted, "commands": commands}), encoding="utf-8")
         os.replace(temporary, path)
-    except OSError:
+    except (OSError, RuntimeError):
         pass
