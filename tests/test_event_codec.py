@@ -130,7 +130,7 @@ def events_of(cls: type[ev.Event], mappings: st.SearchStrategy[Any]) -> st.Searc
     # An empty trust field is left out of the record, so it reads back as its
     # default: draw it empty only as that default.
     for f in attrs.fields(cls):
-        if f.name in OMITTED_WHEN_EMPTY:
+        if f.name in OMITTED_WHEN_EMPTY and f.default is not attrs.NOTHING:
             empty = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default  # type: ignore[arg-type]
             fields[f.name] = st.one_of(st.just(empty), fields[f.name].filter(bool))
     return st.builds(cls, **fields)

@@ -94,9 +94,11 @@ DEADLINES: tuple[Deadline, ...] = (
 )
 
 
-# Events that repeat a due day another event opened (the tick's "overdue"
-# marker): they open no deadline of their own.
-RESTATES_DUE: tuple[type[ev.Event], ...] = (ev.ReferralOverdue,)
+# Events with a due day that open no deadline of the council's own: the tick's
+# "overdue" marker repeats one a referral opened, and an outside authority's
+# approval records, with its reply, the day that reply was due (the township's
+# lateness is not the council's).
+RESTATES_DUE: tuple[type[ev.Event], ...] = (ev.ReferralOverdue, ev.ApprovalRecorded)
 
 
 @attrs.define
