@@ -497,3 +497,52 @@ def test_the_scenario_schema_offers_procedures_and_the_rule_set_schema_hand_off(
     assert "ruleset" not in scenario.get("required", [])
     rules = CliRunner().invoke(main, ["schema"]).output
     assert '"hand_off"' in rules and '"days_of_month"' in rules
+
+
+def test_a_meeting_left_open_in_the_earlier_procedure_cannot_go_on():
+    """Both councils call their step "deliberate": a meeting convened under the first
+    is not the second's, even though the stage ids match."""
+    from yishi.domain.decide import decide
+
+    guhuai = find("guhuai_yishihui")
+    setup = load_scenario(SMALL).setup
+    state = replay([])
+    log = decide(state, setup, guhuai, AT)
+    state = replay(log)
+    moves = [
+        ev.MatterProposed(
+            at=AT,
+            actor="v040",
+            matter="m",
+            title="t",
+            matter_type=None,
+            procedure="earlier_council",
+            ruleset_digest="",
+        ),
+        ev.StageEntered(at=AT, actor="v040", matter="m", stage="deliberate"),
+        ev.MeetingConvened(
+            at=AT,
+            actor="p04",
+            matter="m",
+            meeting="k",
+            stage="deliberate",
+            body="guhuai_council",
+            date=AT.date(),
+            method="hand_count",
+        ),
+        ev.MatterHandedOff(
+            at=AT,
+            actor="p04",
+            matter="m",
+            from_procedure="earlier_council",
+            from_stage="deliberate",
+            procedure="guhuai_yishihui",
+            stage="deliberate",
+        ),
+        ev.StageEntered(at=AT, actor="p04", matter="m", stage="deliberate"),
+    ]
+    state = replay([*log, *moves])
+    with pytest.raises(Refusal) as refused:
+        decide(state, c.CheckIn(actor="p04", meeting="k", people=("p03",)), guhuai, AT)
+    assert refused.value.code == "meeting_of_earlier_procedure"
+    assert state.matters["m"].open_meeting(state) is None
