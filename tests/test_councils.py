@@ -233,7 +233,11 @@ def test_scenario_routes_are_checked_with_their_location(tmp_path: Path):
     assert result.exit_code != 0
     assert "community.procedures.routes.village_environment" in result.output
     assert "community.procedures.routes.homestead_allocation" in result.output
-    assert "s.toml" in result.output
+    # both point at the line of the routes table in the scenario file
+    routes_line = (
+        text.splitlines().index(next(x for x in text.splitlines() if x.startswith("routes"))) + 1
+    )
+    assert result.output.count(f"s.toml:{routes_line}:") == 2, result.output
 
 
 def test_a_scenario_needs_a_ruleset_or_procedures(tmp_path: Path):
