@@ -550,3 +550,20 @@ def test_a_meeting_left_open_in_the_earlier_procedure_cannot_go_on():
         decide(state, c.CheckIn(actor="p04", meeting="k", people=("p03",)), guhuai, AT)
     assert refused.value.code == "meeting_of_earlier_procedure"
     assert state.matters["m"].open_meeting(state) is None
+
+
+def test_an_unknown_procedure_in_use_is_named_where_it_is_written(tmp_path: Path):
+    text = SMALL.read_text(encoding="utf-8").replace(
+        'use = ["guhuai_yishihui", "siyi_liang_gongkai"]',
+        'use = ["guhuai_yishihui", "no_such_council"]',
+    )
+    (tmp_path / "guhuai_village.toml").write_text(
+        (EXAMPLES / "guhuai_village.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(scenario)])
+    line = text.splitlines().index('use = ["guhuai_yishihui", "no_such_council"]') + 1
+    assert result.exit_code == 1
+    assert f"s.toml:{line}: 错误: community.procedures.use[1]:" in result.output
+    assert "实际为：no_such_council" in result.output

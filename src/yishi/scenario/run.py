@@ -110,9 +110,19 @@ def load_procedures(scenario: Scenario, plugins: PluginHost | None = None) -> di
         try:
             ruleset = find(ref, scenario.base_dir, catalog)
         except RuleSetError as exc:
-            # A problem with no file of its own is about the scenario's `ruleset` key.
+            # A problem with no file of its own is about the scenario's `ruleset` key,
+            # or the entry of `use` that names it.
+            listed = ref in scenario.use and not (
+                ref == scenario.ruleset and scenario.ruleset_line != scenario.use_line
+            )
             problems += [
-                p if p.file else p.located(scenario.file, scenario.ruleset_line)
+                p
+                if p.file
+                else attrs.evolve(
+                    p, path=f"community.procedures.use[{scenario.use.index(ref)}]"
+                ).located(scenario.file, scenario.use_line)
+                if listed
+                else p.located(scenario.file, scenario.ruleset_line)
                 for p in exc.problems
             ]
             continue
