@@ -233,7 +233,11 @@ def test_scenario_routes_are_checked_with_their_location(tmp_path: Path):
     assert result.exit_code != 0
     assert "community.procedures.routes.village_environment" in result.output
     assert "community.procedures.routes.homestead_allocation" in result.output
-    assert "s.toml" in result.output
+    # both point at the line of the routes table in the scenario file
+    routes_line = (
+        text.splitlines().index(next(x for x in text.splitlines() if x.startswith("routes"))) + 1
+    )
+    assert result.output.count(f"s.toml:{routes_line}:") == 2, result.output
 
 
 def test_a_scenario_needs_a_ruleset_or_procedures(tmp_path: Path):
@@ -497,3 +501,69 @@ def test_the_scenario_schema_offers_procedures_and_the_rule_set_schema_hand_off(
     assert "ruleset" not in scenario.get("required", [])
     rules = CliRunner().invoke(main, ["schema"]).output
     assert '"hand_off"' in rules and '"days_of_month"' in rules
+
+
+def test_a_meeting_left_open_in_the_earlier_procedure_cannot_go_on():
+    """Both councils call their step "deliberate": a meeting convened under the first
+    is not the second's, even though the stage ids match."""
+    from yishi.domain.decide import decide
+
+    guhuai = find("guhuai_yishihui")
+    setup = load_scenario(SMALL).setup
+    state = replay([])
+    log = decide(state, setup, guhuai, AT)
+    state = replay(log)
+    moves = [
+        ev.MatterProposed(
+            at=AT,
+            actor="v040",
+            matter="m",
+            title="t",
+            matter_type=None,
+            procedure="earlier_council",
+            ruleset_digest="",
+        ),
+        ev.StageEntered(at=AT, actor="v040", matter="m", stage="deliberate"),
+        ev.MeetingConvened(
+            at=AT,
+            actor="p04",
+            matter="m",
+            meeting="k",
+            stage="deliberate",
+            body="guhuai_council",
+            date=AT.date(),
+            method="hand_count",
+        ),
+        ev.MatterHandedOff(
+            at=AT,
+            actor="p04",
+            matter="m",
+            from_procedure="earlier_council",
+            from_stage="deliberate",
+            procedure="guhuai_yishihui",
+            stage="deliberate",
+        ),
+        ev.StageEntered(at=AT, actor="p04", matter="m", stage="deliberate"),
+    ]
+    state = replay([*log, *moves])
+    with pytest.raises(Refusal) as refused:
+        decide(state, c.CheckIn(actor="p04", meeting="k", people=("p03",)), guhuai, AT)
+    assert refused.value.code == "meeting_of_earlier_procedure"
+    assert state.matters["m"].open_meeting(state) is None
+
+
+def test_an_unknown_procedure_in_use_is_named_where_it_is_written(tmp_path: Path):
+    text = SMALL.read_text(encoding="utf-8").replace(
+        'use = ["guhuai_yishihui", "siyi_liang_gongkai"]',
+        'use = ["guhuai_yishihui", "no_such_council"]',
+    )
+    (tmp_path / "guhuai_village.toml").write_text(
+        (EXAMPLES / "guhuai_village.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(scenario)])
+    line = text.splitlines().index('use = ["guhuai_yishihui", "no_such_council"]') + 1
+    assert result.exit_code == 1
+    assert f"s.toml:{line}: 错误: community.procedures.use[1]:" in result.output
+    assert "实际为：no_such_council" in result.output

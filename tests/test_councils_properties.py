@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 from tests.strategies import council_outcomes, sittings_days
 from yishi.domain import commands as c
 from yishi.domain.errors import Refusal
+from yishi.domain.handoff import route
 from yishi.domain.rules import StageKind
 from yishi.domain.sittings import Sittings
 from yishi.domain.state import replay
@@ -126,3 +127,29 @@ def test_every_month_has_its_charter_days_and_no_others(days, year, month) -> No
     regular = {d for d in range(1, length + 1) if sittings.regular(dt.date(year, month, d))}
     assert regular == {min(d, length) for d in days}
     assert regular  # never a month without a sitting
+
+
+TYPES = sorted({t for rs in RULESETS.values() for t in rs.matter_types} | {"unlisted"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    matter_type=st.none() | st.sampled_from(TYPES),
+    routes=st.dictionaries(st.sampled_from(TYPES), st.sampled_from(sorted(RULESETS))),
+    default=st.sampled_from(sorted(RULESETS)),
+)
+def test_a_matter_goes_where_the_community_routes_it(matter_type, routes, default) -> None:
+    """The community's route wins; else the one catalogue that lists the type;
+    else the default. The answer is always a procedure the community uses."""
+    found = route(RULESETS, routes, default, matter_type)
+    assert found in RULESETS
+    if matter_type is None:
+        assert found == default
+    elif matter_type in routes:
+        assert found == routes[matter_type]
+    else:
+        listing = {p for p, rs in RULESETS.items() if matter_type in rs.matter_types}
+        if len(listing) == 1:
+            assert found == listing.pop()
+        elif not listing:
+            assert found == default

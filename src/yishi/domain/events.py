@@ -147,8 +147,10 @@ class MatterHandedOff(Event):
     stage: str  # its entry stage there
     ruleset_digest: str = ""  # the target rule set's digest, filled in by the engine
     matter_type: str | None = None  # the type it takes there; None: unchanged
-    reason: str = ""
+    reason: str = ""  # the outcome that moved it, and the rule's words
     reason_en: str = ""
+    note: str = ""  # the rule's own words (its ``note``), for a short line
+    note_en: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -77,6 +77,8 @@ def _handed_off(
         matter_type=t.matter_type,
         reason=why,
         reason_en=why_en,
+        note=t.note,
+        note_en=t.note_en,
     )
     entered = _entered(
         matter,

@@ -36,6 +36,9 @@ def open_meeting(state: State, ruleset: RuleSet, meeting_id: str) -> tuple[Meeti
     matter = state.matters[meeting.matter]
     if meeting.closed:
         raise Refusal("meeting_closed", meeting=meeting_id)
+    if meeting.procedure and meeting.procedure != matter.procedure:
+        # left open when the matter was handed to another council: its rules no longer apply
+        raise Refusal("meeting_of_earlier_procedure", meeting=meeting_id, title=matter.title)
     current_stage(ruleset, matter)
     return meeting, matter
 

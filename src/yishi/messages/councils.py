@@ -9,6 +9,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this rule hands the matter to another procedure (rule file {procedure}.toml), which this "
         "community has not loaded; list it in procedures.use of the scenario or community file",
     ),
+    "meeting_of_earlier_procedure": (
+        "会议 {meeting} 属于事项“{title}”此前所在的议事程序；事项已移交，此会不能再进行",
+        "meeting {meeting} belongs to the procedure '{title}' was in before it was handed on; "
+        "it can no longer be held",
+    ),
     "handoff_stage_missing": (
         "移交的目标程序“{procedure}”中没有步骤“{stage}”",
         "the procedure '{procedure}' the matter is handed to has no stage '{stage}'",

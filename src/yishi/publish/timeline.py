@@ -88,7 +88,9 @@ def describe(
     if isinstance(event, ev.MatterHandedOff):
         # the earlier council's record stays above this line, the new one's follows
         moved = handoff_text(event, rulesets or {ruleset.id: ruleset}, lang)
-        reason = (event.reason_en or event.reason) if en else event.reason
+        # the rule's own words where it gave them; else the outcome that moved it
+        why = (event.note_en or event.note) if en else event.note
+        reason = why or ((event.reason_en or event.reason) if en else event.reason)
         return moved + ((f" ({reason})" if en else f"（{reason}）") if reason else "")
     if isinstance(event, ev.StageEntered):
         name = stage_name(ruleset, event.stage, lang)

@@ -163,6 +163,8 @@ class Scenario:
     # have ``(ruleset,)`` and no routes.
     procedures: tuple[str, ...] = ()
     routes: tuple[tuple[str, str], ...] = ()
+    use: tuple[str, ...] = ()  # community.procedures.use as written, for locating problems
+    use_line: int | None = None
 
 
 def _when(value: Any) -> dt.datetime:
@@ -341,6 +343,8 @@ def load_scenario(path: str | Path) -> Scenario:
         ruleset_line=find_line(lines, ("ruleset",))
         or find_line(lines, ("community", "procedures", "use")),
         procedures=tuple(dict.fromkeys([default, *used])),
+        use=tuple(used),
+        use_line=find_line(lines, ("community", "procedures", "use")),
         routes=tuple(sorted(community.get("procedures", {}).get("routes", {}).items())),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -11,6 +12,7 @@ from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
+from yishi.rulesets.locate import find_line, key_lines
 from yishi.rulesets.problems import Problem, RuleSetError
 from yishi.rulesets.registry import find
 from yishi.scenario.format import Scenario, Step
@@ -113,9 +115,19 @@ def load_procedures(scenario: Scenario, plugins: PluginHost | None = None) -> di
         try:
             ruleset = find(ref, scenario.base_dir, catalog)
         except RuleSetError as exc:
-            # A problem with no file of its own is about the scenario's `ruleset` key.
+            # A problem with no file of its own is about the scenario's `ruleset` key,
+            # or the entry of `use` that names it.
+            listed = ref in scenario.use and not (
+                ref == scenario.ruleset and scenario.ruleset_line != scenario.use_line
+            )
             problems += [
-                p if p.file else p.located(scenario.file, scenario.ruleset_line)
+                p
+                if p.file
+                else attrs.evolve(
+                    p, path=f"community.procedures.use[{scenario.use.index(ref)}]"
+                ).located(scenario.file, scenario.use_line)
+                if listed
+                else p.located(scenario.file, scenario.ruleset_line)
                 for p in exc.problems
             ]
             continue
@@ -148,10 +160,27 @@ def load_procedures(scenario: Scenario, plugins: PluginHost | None = None) -> di
                 )
             )
     if problems:
+        lines = _lines(scenario.file)
         raise RuleSetError(
-            [p if p.file else p.located(scenario.file, scenario.ruleset_line) for p in problems]
+            [
+                p
+                if p.file
+                else p.located(
+                    scenario.file,
+                    find_line(lines, tuple(p.path.split("."))) or scenario.ruleset_line,
+                )
+                for p in problems
+            ]
         )
     return found
+
+
+def _lines(file: str) -> dict[Any, int]:
+    """The scenario's key lines, to point at a route (the file was read once already)."""
+    try:
+        return key_lines(Path(file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def _with_evidence(step: Step, store: EventStore) -> Any:
