@@ -50,6 +50,10 @@ def open_referral(state: State, matter: Matter) -> str | None:
     return None
 
 
+def _label_en(stage: StageSpec, to: str) -> str:
+    return next((r.label("en") for r in stage.recipients if r.name == to), to)
+
+
 def _recipient(stage: StageSpec, to: str) -> str:
     to = to.strip()
     if not to:
@@ -133,7 +137,7 @@ def answer(
         f"（{c.document}）{when_zh}，{transition.describe('zh', names_zh)}"
     )
     en = (
-        f"{stage.name_en or stage.name}: {referral.to} answered "
+        f"{stage.name_en or stage.name}: {_label_en(stage, referral.to)} answered "
         f"{words.word(c.resolved, 'en')} ({c.document}){when_en}; "
         f"{transition.describe('en', names_en)}"
     )
@@ -166,7 +170,7 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
         f"{stage.on_overdue.describe('zh', names_zh)}"
     )
     en = (
-        f"{stage.name_en or stage.name}: no answer from {referral.to} by "
+        f"{stage.name_en or stage.name}: no answer from {_label_en(stage, referral.to)} by "
         f"{referral.due.isoformat()}; {stage.on_overdue.describe('en', names_en)}"
     )
     return [overdue, *follow(ruleset, matter, stage.on_overdue, now, "system", zh, en)]
