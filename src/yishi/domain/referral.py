@@ -41,6 +41,15 @@ def _in_stage(state: State, ruleset: RuleSet, matter_id: str) -> tuple[Matter, S
     return matter, stage
 
 
+def answer_days(ruleset: RuleSet, stage: StageSpec, matter: Matter) -> int:
+    """The stage's time to answer, or the matter type's own (a 应急哨 is answered sooner)."""
+    matter_type = ruleset.matter_types.get(matter.matter_type or "")
+    override = matter_type.overrides.get(stage.id) if matter_type is not None else None
+    if override is not None and override.answer_days is not None:
+        return override.answer_days
+    return stage.answer_days
+
+
 def open_referral(state: State, matter: Matter) -> str | None:
     """The referral of the matter's current stage still waiting for its answer."""
     for referral_id in reversed(matter.referrals):
@@ -82,7 +91,10 @@ def send(state: State, c: cmd.SendReferral, ruleset: RuleSet, now: dt.datetime) 
         raise Refusal("referral_waiting", to=referral.to, due=referral.due.isoformat())
     to = _recipient(stage, c.to)
     period = count(
-        now.date(), stage.answer_days, stage.answer_counting or ruleset.counting, ruleset.calendar
+        now.date(),
+        answer_days(ruleset, stage, matter),
+        stage.answer_counting or ruleset.counting,
+        ruleset.calendar,
     )
     return [
         ev.ReferralSent(

@@ -276,6 +276,7 @@ class StageOverride:
     bodies: tuple[str, ...] | None = None
     vote_methods: tuple[VoteMethodSpec, ...] | None = None
     notice_days: int | None = None
+    answer_days: int | None = None  # a referral stage's time to answer, for this type
 
 
 @attrs.frozen

@@ -489,6 +489,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
                         bodies=tuple(o["bodies"]) if "bodies" in o else None,
                         vote_methods=_methods(o.get("vote_methods"), catalog),
                         notice_days=o.get("notice_days"),
+                        answer_days=o.get("answer_days"),
                     )
                     for stage, o in v.get("overrides", {}).items()
                 },

@@ -214,6 +214,7 @@ OVERRIDE = table(
     bodies=arr(s()),
     vote_methods=METHODS,
     notice_days=i(maximum=MAX_DAYS),
+    answer_days=i("转办：此类事项的答复期限（天）", minimum=1, maximum=MAX_DAYS),
     note=s(),
 )
 
