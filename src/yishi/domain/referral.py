@@ -54,7 +54,7 @@ def open_referral(state: State, matter: Matter) -> str | None:
     """The referral of the matter's current stage still waiting for its answer."""
     for referral_id in reversed(matter.referrals):
         referral = state.referrals[referral_id]
-        if referral.stage == matter.stage and referral.open:
+        if referral.stage == matter.stage and referral.waiting:
             return referral_id
     return None
 

@@ -34,7 +34,7 @@ class Referral:
     withdrawn: bool = False  # closed unanswered when the stage's on_overdue moved on
 
     @property
-    def open(self) -> bool:
+    def waiting(self) -> bool:
         return self.answered_on is None and not self.withdrawn
 
 
