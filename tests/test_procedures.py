@@ -272,3 +272,13 @@ def test_women_gate_boundary_at_one_third_of_those_present(men: int, women: int)
     else:
         assert first["result"]["quorum"]["gates"][0]["met"] is gate_met
     assert (first["outcome"] == "no_quorum") is (not quorate or not gate_met)
+
+
+def test_english_output_names_listed_recipients_in_english():
+    from yishi.cli import main
+
+    english = CliRunner().invoke(main, ["run", "examples/23_fuwu_paidan.toml", "--lang", "en"])
+    assert "Referred to Volunteer team; answer due by 2026-05-12 (inclusive)" in english.output
+    assert "Overdue: no answer from Volunteer team by 2026-05-15; withdrawn" in english.output
+    doc = _run("22_cungui_minyue.toml")
+    assert "sent to county legal adviser" in doc["disclosures"][0]["text"]["en"]

@@ -329,3 +329,49 @@ def test_check_follows_on_overdue_to_a_real_stage():
     )
     problems = _check(bad)
     assert any("on_overdue" in p and "nowhere" in p for p in problems), problems
+
+
+def test_a_matter_type_sets_its_own_time_to_answer():
+    """应急哨 (template: 1 working day) against the stage's 13 working days."""
+    state, events = _fresh()
+    now = dt.datetime(2026, 11, 5, 9)  # a Thursday
+    _apply(
+        state,
+        events,
+        cmd.Suggest(actor="h005", suggestion="s9", person="h005", title="燃气泄漏"),
+        now,
+    )
+    _apply(
+        state,
+        events,
+        cmd.MergeSuggestions(
+            actor="j01",
+            matter="m99",
+            suggestions=("s9",),
+            title="燃气管道泄漏",
+            matter_type="emergency",
+        ),
+        now,
+    )
+    (sent,) = _apply(
+        state,
+        events,
+        cmd.SendReferral(actor="j03", matter="m99", referral="e1", to="燃气公司"),
+        now,
+    )
+    assert sent.due == dt.date(2026, 11, 6)
+    (routine,) = _send(state, events, now)  # m21 has no type: the stage's own 13 working days
+    assert routine.due == dt.date(2026, 11, 24)
+
+
+def test_check_refuses_answer_days_on_a_stage_that_is_not_a_referral():
+    source = (ROOT / "rulesets" / "chuishao_baodao.toml").read_text(encoding="utf-8")
+    bad = source.replace(
+        "[matter_types.tough.overrides.whistle]", "[matter_types.tough.overrides.rate]"
+    )
+    bad = bad.replace(
+        "matter_types.tough.overrides.whistle.answer_days",
+        "matter_types.tough.overrides.rate.answer_days",
+    )
+    (problem,) = _check(bad)
+    assert "只能用于转办（referral）步骤" in problem and "overrides.rate.answer_days" in problem

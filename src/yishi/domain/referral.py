@@ -41,6 +41,15 @@ def _in_stage(state: State, ruleset: RuleSet, matter_id: str) -> tuple[Matter, S
     return matter, stage
 
 
+def answer_days(ruleset: RuleSet, stage: StageSpec, matter: Matter) -> int:
+    """The stage's time to answer, or the matter type's own (a 应急哨 is answered sooner)."""
+    matter_type = ruleset.matter_types.get(matter.matter_type or "")
+    override = matter_type.overrides.get(stage.id) if matter_type is not None else None
+    if override is not None and override.answer_days is not None:
+        return override.answer_days
+    return stage.answer_days
+
+
 def open_referral(state: State, matter: Matter) -> str | None:
     """The referral of the matter's current stage still waiting for its answer."""
     for referral_id in reversed(matter.referrals):
@@ -48,6 +57,10 @@ def open_referral(state: State, matter: Matter) -> str | None:
         if referral.stage == matter.stage and referral.waiting:
             return referral_id
     return None
+
+
+def _label_en(stage: StageSpec, to: str) -> str:
+    return next((r.label("en") for r in stage.recipients if r.name == to), to)
 
 
 def _recipient(stage: StageSpec, to: str) -> str:
@@ -78,7 +91,10 @@ def send(state: State, c: cmd.SendReferral, ruleset: RuleSet, now: dt.datetime) 
         raise Refusal("referral_waiting", to=referral.to, due=referral.due.isoformat())
     to = _recipient(stage, c.to)
     period = count(
-        now.date(), stage.answer_days, stage.answer_counting or ruleset.counting, ruleset.calendar
+        now.date(),
+        answer_days(ruleset, stage, matter),
+        stage.answer_counting or ruleset.counting,
+        ruleset.calendar,
     )
     return [
         ev.ReferralSent(
@@ -133,7 +149,7 @@ def answer(
         f"（{c.document}）{when_zh}，{transition.describe('zh', names_zh)}"
     )
     en = (
-        f"{stage.name_en or stage.name}: {referral.to} answered "
+        f"{stage.name_en or stage.name}: {_label_en(stage, referral.to)} answered "
         f"{words.word(c.resolved, 'en')} ({c.document}){when_en}; "
         f"{transition.describe('en', names_en)}"
     )
@@ -166,7 +182,7 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
         f"{stage.on_overdue.describe('zh', names_zh)}"
     )
     en = (
-        f"{stage.name_en or stage.name}: no answer from {referral.to} by "
+        f"{stage.name_en or stage.name}: no answer from {_label_en(stage, referral.to)} by "
         f"{referral.due.isoformat()}; {stage.on_overdue.describe('en', names_en)}"
     )
     return [overdue, *follow(ruleset, matter, stage.on_overdue, now, "system", zh, en)]

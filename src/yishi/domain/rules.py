@@ -313,6 +313,7 @@ class StageOverride:
     # council is handed to 四议两公开 where another matter would be settled there.
     on_pass: Transition | None = None
     on_reject: Transition | None = None
+    answer_days: int | None = None  # a referral stage's time to answer, for this type
 
 
 @attrs.frozen

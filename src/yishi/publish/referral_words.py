@@ -23,17 +23,28 @@ def _words(ruleset: RuleSet, stage_id: str) -> AnswerWords:
     return AnswerWords()
 
 
+def recipient_label(ruleset: RuleSet, stage_id: str, to: str, lang: str) -> str:
+    """The recipient as the rule set names it in ``lang`` (its ``name_en`` in English)."""
+    for stage in ruleset.stages:
+        if stage.id == stage_id:
+            for recipient in stage.recipients:
+                if recipient.name == to:
+                    return recipient.label(lang)
+    return to
+
+
 def timeline_text(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> str | None:
     """One line of a matter's public timeline, or None for other events."""
     en = lang == "en"
     if isinstance(event, ev.ReferralSent):
+        sent_to = recipient_label(ruleset, event.stage, event.to, lang)
         return (
-            f"Referred to {event.to}; answer due by {event.due} (inclusive)"
+            f"Referred to {sent_to}; answer due by {event.due} (inclusive)"
             if en
-            else f"送交{event.to}，限 {event.due}（含当日）前答复"
+            else f"送交{sent_to}，限 {event.due}（含当日）前答复"
         )
     referral = state.referrals.get(getattr(event, "referral", ""))
-    to = referral.to if referral is not None else ""
+    to = recipient_label(ruleset, referral.stage, referral.to, lang) if referral else ""
     if isinstance(event, ev.ReferralOverdue):
         withdrawn = ("; withdrawn" if en else "，已收回") if event.withdrawn else ""
         return (
@@ -83,10 +94,11 @@ def notice_lines(referrals: list[Mapping[str, Any]], ruleset: RuleSet, lang: str
     names = ruleset.names(lang)
     for r in referrals:
         stage = names.get(r["stage"], "")
+        to = recipient_label(ruleset, r["stage"], r["to"], lang)
         line = (
-            f"- {r['sent_on']} {stage}: sent to {r['to']}, answer due {r['due']}"
+            f"- {r['sent_on']} {stage}: sent to {to}, answer due {r['due']}"
             if en
-            else f"- {r['sent_on']} {stage}：送交{r['to']}，答复期限 {r['due']}"
+            else f"- {r['sent_on']} {stage}：送交{to}，答复期限 {r['due']}"
         )
         if r["answered_on"]:
             word = _words(ruleset, r["stage"]).word(bool(r["resolved"]), lang)

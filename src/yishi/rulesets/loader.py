@@ -543,6 +543,7 @@ def build(d: dict[str, Any], file: str, digest: str, catalog: Catalog = BUILTIN_
                         on_reject=transition(o["on_reject"], Transition(Action.ABANDON))
                         if "on_reject" in o
                         else None,
+                        answer_days=o.get("answer_days"),
                     )
                     for stage, o in v.get("overrides", {}).items()
                 },

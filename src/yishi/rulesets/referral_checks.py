@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yishi.domain.rules import StageSpec
+from yishi.domain.rules import StageKind, StageSpec
 from yishi.rulesets.problems import Problem
 
 
@@ -39,3 +39,18 @@ def check_referral(where: str, stage: StageSpec) -> list[Problem]:
                 )
             )
     return out
+
+
+def check_answer_override(where: str, stage: StageSpec) -> list[Problem]:
+    """A matter type's ``answer_days`` only means something on a referral stage."""
+    if stage.kind is StageKind.REFERRAL:
+        return []
+    return [
+        Problem(
+            "inconsistent",
+            f"{where}.answer_days",
+            expected=f"只能用于转办（referral）步骤；“{stage.name}”是{stage.kind_spec.label_zh}",
+            expected_en=f"only for a referral stage; '{stage.name_en or stage.name}' is a {stage.kind_spec.label_en}",
+            found=str(stage.kind_spec.name),
+        )
+    ]

@@ -149,6 +149,10 @@ def check_references(document: dict[str, Any], rs: RuleSet) -> list[Problem]:
                     )
             _bases(override.quorum, QUORUM_BASES, f"{where}.quorum", out)
             _bases(override.threshold, THRESHOLD_BASES, f"{where}.threshold", out)
+            if override.answer_days is not None:
+                from yishi.rulesets.referral_checks import check_answer_override
+
+                out += check_answer_override(where, rs.stage(stage_id))
     return out
 
 

@@ -255,6 +255,7 @@ OVERRIDE = table(
     notice_days=i(maximum=MAX_DAYS),
     on_pass=TRANSITION,
     on_reject=TRANSITION,
+    answer_days=i("转办：此类事项的答复期限（天）", minimum=1, maximum=MAX_DAYS),
     note=s(),
 )
 
