@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from strategies import household_assignments
 from tests.conftest import ROOT
 from yishi.domain.counting import Base, Comparator, Requirement, check
 from yishi.domain.membership import represented_households
@@ -50,15 +51,9 @@ def test_exactly_two_thirds_of_households_is_quorate_and_one_fewer_is_not(househ
     assert Fraction(needed, households) >= Fraction(2, 3) > Fraction(needed - 1, households)
 
 
-@given(
-    data=st.data(),
-    reps=st.integers(min_value=1, max_value=12),
-    households=st.integers(min_value=1, max_value=90),
-)
-def test_households_are_counted_once_through_their_own_representative(data, reps, households):
-    assignment = data.draw(
-        st.lists(st.integers(-1, reps - 1), min_size=households, max_size=households)
-    )
+@given(data=st.data(), village=household_assignments())
+def test_households_are_counted_once_through_their_own_representative(data, village):
+    reps, assignment = village
     present = data.draw(st.sets(st.integers(0, reps - 1)))
     state = _village(assignment, reps)
     here = [f"r{r}" for r in present]
