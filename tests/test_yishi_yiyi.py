@@ -346,3 +346,21 @@ def test_a_late_county_reply_is_recorded_with_its_due_date(tmp_path: Path):
 
     report = run_scenario(load_scenario(tmp_path / "late.toml"))
     assert "答复期限 2026-04-24，已逾期" in to_text(report)
+
+
+def test_a_paper_record_short_of_the_households_is_refused():
+    """补录: a vote held on paper is checked against the same household condition."""
+    from yishi.domain.backfill import _check_against_rules
+    from yishi.domain.errors import Refusal
+    from yishi.domain.rules import meeting_rules
+
+    rs = load(RULESET)
+    rules = meeting_rules(rs, rs.stage("vote"), "representatives_assembly", None)
+    counts = {"present": 10, "composition": 15, "yes": 8, "scope_households": 60}
+    _check_against_rules(rules, {**counts, "households_represented": 40})
+    with pytest.raises(Refusal) as refused:
+        _check_against_rules(rules, {**counts, "households_represented": 39})
+    assert refused.value.code == "record_households_not_met"
+    assert "只有 39 户" in refused.value.message("zh") and "至少 40 户" in refused.value.message(
+        "zh"
+    )

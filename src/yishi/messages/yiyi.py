@@ -81,6 +81,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{stage}前须先录入筹资筹劳方案（每人筹资额、筹劳数和减免）",
         "before {stage}, record the levy plan (money per person, labour days, exemptions)",
     ),
+    "record_households_not_met": (
+        "书面记录写“通过”，但到会代表所代表的只有 {count} 户（共 {base_value} 户，须至少 {minimum} 户）",
+        "the record says passed, but the representatives present answer for only {count} "
+        "households ({minimum} of {base_value} needed)",
+    ),
     "canvass_twice": ("{household}已经签字", "{household} has already signed"),
     "canvass_view_required": (
         "请写明{household}的意见（同意、不同意或具体意见）",
