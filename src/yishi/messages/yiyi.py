@@ -63,6 +63,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{what} above the cap: this plan {own} {unit}, the year's {count} other plans {others} {unit}, "
         "together {total} {unit}; the cap is {cap} {unit}",
     ),
+    "levy_above_cap_alone": (
+        "{what}超过上限：本方案 {own} {unit}，上限 {cap} {unit}（本年度没有其他方案）",
+        "{what} above the cap: this plan {own} {unit}; the cap is {cap} {unit} "
+        "(no other plans this year)",
+    ),
     "levy_bad_amount": (
         "{field} 的值“{value}”不是金额或工日数（写成“15”或“12.5”，最多两位小数）",
         "{field}: '{value}' is not an amount (write 15 or 12.5, at most two decimals)",
