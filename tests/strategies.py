@@ -119,3 +119,19 @@ def yuan_texts() -> st.SearchStrategy[str]:
 
 def account_items() -> st.SearchStrategy[str]:
     return st.sampled_from(["水泥砂石", "人工", "设计监理", "预算外杂项", " "])
+
+
+# -- households and their representatives (一事一议, tests/test_yishi_yiyi.py) ----
+
+
+def household_assignments(
+    max_households: int = 90, max_reps: int = 12
+) -> st.SearchStrategy[tuple[int, list[int]]]:
+    """(number of representatives, for each household the index of its 村民代表 or -1
+    when none is on record)."""
+    return st.integers(min_value=1, max_value=max_reps).flatmap(
+        lambda reps: st.tuples(
+            st.just(reps),
+            st.lists(st.integers(-1, reps - 1), min_size=1, max_size=max_households),
+        )
+    )

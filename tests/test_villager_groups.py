@@ -144,3 +144,16 @@ def test_flowchart_shows_the_household_condition_and_the_canvass():
     assert "另须：到会代表所代表的户占本村（组）户数三分之二以上（含本数）" in zh
     assert "表决前：村民代表逐户征求意见，每户签字" in zh
     assert "须先报县级农民负担监督管理部门复审批准" in zh
+
+
+@given(
+    group=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=12),
+    name=st.text(min_size=1, max_size=8),
+)
+def test_any_group_id_resolves_to_its_own_meeting(group, name):
+    rs = load(RULESET)
+    body_id = instance_id("villager_group", group)
+    assert body_id in rs.bodies and body_id not in list(rs.bodies)
+    named = for_state(rs, State(groups={group: Group(group, name)})).bodies[body_id]
+    assert named.group == group and named.id == body_id and name in named.name
+    assert named.membership is rs.bodies["villager_group"].membership

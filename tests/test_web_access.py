@@ -69,6 +69,8 @@ def body_for(name: str, me: str) -> dict:
         "rate": {"matter": "m", "person": me, "rating": "满意"},
         "record_consensus": {"meeting": "x", "reached": True},
         "record_approval": {"matter": "m", "approved": True, "document": "镇政府批复"},
+        "record_canvass": {"matter": "m", "household": "h1", "representative": me, "view": "同意"},
+        "record_levy_plan": {"matter": "m", "year": 2026, "money": "15", "labour_days": "2"},
         "record_progress": {"matter": "m", "text": "t"},
         "register_proxy": {"meeting": "x", "grantor": me, "holder": "c001"},
         "set_up_community": {"people": [{"id": "z1", "name": "新居民", "adult": True}]},

@@ -185,7 +185,14 @@ class Engine:
         """The rule sets, with any 村民小组 bodies named after the community's groups."""
         if not self.state.groups:
             return self.declared
-        return {k: for_state(rs, self.state) for k, rs in self.declared.items()}
+        # Asked for on every command: rebuilt only when the groups change.
+        key = tuple((g.id, g.name) for g in self.state.groups.values())
+        cached = self.__dict__.get("_named")
+        if cached is None or cached[0] != key:
+            cached = (key, {k: for_state(rs, self.state) for k, rs in self.declared.items()})
+            self.__dict__["_named"] = cached
+        named: dict[str, RuleSet] = cached[1]
+        return named
 
     @property
     def catalog(self) -> Any:

@@ -121,6 +121,14 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "merged": list(m.merged),
             **({"approved_by": list(m.approved_by)} if m.approved_by else {}),
             **({"referrals": referrals_json(state, m)} if m.referrals else {}),
+            # 一事一议 and 村民小组 facts, only where a matter has them.
+            **({"group": m.group} if m.group else {}),
+            **({"levy": m.levy} if m.levy is not None else {}),
+            **(
+                {"canvassed": {h: {"view": v, "signer": s} for h, (_, s, v) in m.canvass.items()}}
+                if m.canvass
+                else {}
+            ),
             "recorded": m.recorded,
             "history": [
                 {
@@ -386,7 +394,13 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
             )
         return lines
     if isinstance(event, ev.LevyPlanRecorded) and rs.levy is not None:
-        plan = state.matters[event.matter].levy or {}
+        # The plan as this record gave it (a later plan may have replaced it).
+        plan = {
+            "year": event.year,
+            "money": event.money,
+            "labour_days": event.labour_days,
+            "exemptions": [list(x) for x in event.exemptions],
+        }
         return ["    " + levy_summary(rs.levy, state, plan).get(lang)]
     if isinstance(event, ev.HouseholdCanvassed):
         household = state.households[event.household].name

@@ -179,6 +179,7 @@ _QUORUM = {
     Base.PRESENT: ("present", "present"),
     Base.ELIGIBLE_ADULTS: ("present", "eligible_adults"),
     Base.HOUSEHOLDS: ("households_present", "households"),
+    Base.HOUSEHOLDS_REPRESENTED: ("households_represented", "scope_households"),
 }
 _THRESHOLD = {
     Base.COMPOSITION: "composition",
@@ -211,6 +212,18 @@ def _check_against_rules(rules: EffectiveRules, counts: dict[str, int]) -> None:
             minimum=q.minimum,
             base_value=q.base_value,
         )
+    for r in rules.quorum_also:  # must hold as well (一事一议: households represented)
+        count_key, base_key = _QUORUM.get(r.base, ("", ""))
+        if count_key in known and base_key in known:
+            also = check(r, "quorum", known[count_key], known[base_key])
+            if not also.met:
+                raise Refusal(
+                    "record_households_not_met",
+                    rule=f"bodies.{rules.body.id}.quorum_also",
+                    count=also.count,
+                    minimum=also.minimum,
+                    base_value=also.base_value,
+                )
     for r in rules.threshold:
         base_key = _THRESHOLD.get(r.base, "")
         if base_key not in known:

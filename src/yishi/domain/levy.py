@@ -72,7 +72,7 @@ def _cap_check(
     total = own + earlier
     if total > cap:
         raise Refusal(
-            "levy_above_cap",
+            "levy_above_cap" if others else "levy_above_cap_alone",
             rule=f"levy.{'money_cap' if key == 'money' else 'labour_cap'}",
             what=what,
             own=show(own),

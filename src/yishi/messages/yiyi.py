@@ -63,6 +63,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{what} above the cap: this plan {own} {unit}, the year's {count} other plans {others} {unit}, "
         "together {total} {unit}; the cap is {cap} {unit}",
     ),
+    "levy_above_cap_alone": (
+        "{what}超过上限：本方案 {own} {unit}，上限 {cap} {unit}（本年度没有其他方案）",
+        "{what} above the cap: this plan {own} {unit}; the cap is {cap} {unit} "
+        "(no other plans this year)",
+    ),
     "levy_bad_amount": (
         "{field} 的值“{value}”不是金额或工日数（写成“15”或“12.5”，最多两位小数）",
         "{field}: '{value}' is not an amount (write 15 or 12.5, at most two decimals)",
@@ -80,6 +85,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "levy_plan_missing": (
         "{stage}前须先录入筹资筹劳方案（每人筹资额、筹劳数和减免）",
         "before {stage}, record the levy plan (money per person, labour days, exemptions)",
+    ),
+    "record_households_not_met": (
+        "书面记录写“通过”，但到会代表所代表的只有 {count} 户（共 {base_value} 户，须至少 {minimum} 户）",
+        "the record says passed, but the representatives present answer for only {count} "
+        "households ({minimum} of {base_value} needed)",
     ),
     "canvass_twice": ("{household}已经签字", "{household} has already signed"),
     "canvass_view_required": (

@@ -61,6 +61,10 @@ POLICY: dict[type[cmd.Command], Gate] = {
     cmd.RecordApproval: Gate(STAFF),
     cmd.SendReferral: Gate(STAFF),
     cmd.AnswerReferral: Gate(STAFF),
+    # 一事一议: the plan, and each household's signed view, entered by staff (the
+    # engine also holds the representative to the households he answers for).
+    cmd.RecordLevyPlan: Gate(STAFF),
+    cmd.RecordCanvass: Gate(STAFF),
     # Backfilling a paper record: the engine also requires one of the rule set's recorders.
     cmd.EnterRecord: Gate(STAFF),
     cmd.Tick: Gate(frozenset({"staff", "registrar"})),

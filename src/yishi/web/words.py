@@ -75,6 +75,18 @@ FIELDS: dict[str, tuple[str, str]] = {
     "review": ("审核意见", "review"),
     "approved": ("已批准", "approved"),
     "evidence": ("附件（照片、扫描件）", "attachments (photos, scans)"),
+    "cosigners": ("联名人（每行一个编号）", "co-signers (one id per line)"),
+    "group": ("所涉及的村民小组编号", "villager group id"),
+    "groups": ("村民小组（JSON）", "villager groups (JSON)"),
+    "household": ("户编号", "household id"),
+    "representative": ("走访的村民代表编号", "representative who asked (id)"),
+    "signer": ("签字人编号（不填为户代表）", "who signed (id; default the household head)"),
+    "view": ("该户意见", "the household's view"),
+    "year": ("年度", "year"),
+    "money": ("每人筹资（元）", "money per person (yuan)"),
+    "labour_days": ("每个劳力筹劳（标准工日）", "labour per worker (standard workdays)"),
+    "budget": ("项目预算（元）", "budget (yuan)"),
+    "exemptions": ("减免（每行：人员编号 减免类别）", "exemptions (one per line: person category)"),
 }
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -101,6 +113,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rate": ("满意度评价", "Rate"),
     "record_consensus": ("记录协商一致", "Record consensus"),
     "record_approval": ("录入上级批复", "Record an outside approval"),
+    "record_canvass": ("录入入户征求意见（农户签字）", "Record a household's signed view"),
+    "record_levy_plan": ("录入筹资筹劳方案", "Record the levy plan"),
     "record_progress": ("记录执行进度", "Record progress"),
     "record_budget": ("登记预算", "Record the budget"),
     "record_account_entry": ("登记一笔收支", "Record income or expenditure"),
