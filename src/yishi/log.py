@@ -39,29 +39,6 @@ def procedures(store: SQLiteStore) -> list[str]:
     return list(found)
 
 
-def log_rulesets(
-    store: SQLiteStore,
-    path: str | Path,
-    *,
-    plugins: PluginHost | None = None,
-    rules: Iterable[str | Path] = (),
-) -> dict[str, RuleSet]:
-    """The rule set of each procedure the log names: from ``rules`` (local rule
-    files), else ``<id>.toml`` beside the log, else the shipped rule set of that id."""
-    catalog = plugins.catalog if plugins is not None else None
-    given = {r.id: r for r in (load(p, catalog=catalog) for p in rules)}
-    rulesets: dict[str, RuleSet] = {}
-    for ruleset_id in procedures(store) or [DEFAULT_PROCEDURE]:
-        beside = Path(path).parent / f"{ruleset_id}.toml"
-        if ruleset_id in given:
-            rulesets[ruleset_id] = given[ruleset_id]
-        elif beside.is_file():
-            rulesets[ruleset_id] = load(beside, catalog=catalog)
-        else:
-            rulesets[ruleset_id] = find(ruleset_id, catalog=catalog)
-    return rulesets
-
-
 def open_engine(
     path: str | Path,
     *,
@@ -73,9 +50,19 @@ def open_engine(
     """An engine over the log at ``path``. Each procedure the log names is taken
     from ``rules`` (local rule files), else ``<id>.toml`` beside the log, else the
     shipped rule set of that id."""
+    catalog = plugins.catalog if plugins is not None else None
+    given = {r.id: r for r in (load(p, catalog=catalog) for p in rules)}
     store = SQLiteStore(path)
     try:
-        rulesets = log_rulesets(store, path, plugins=plugins, rules=rules)
+        rulesets: dict[str, RuleSet] = {}
+        for ruleset_id in procedures(store) or [DEFAULT_PROCEDURE]:
+            beside = Path(path).parent / f"{ruleset_id}.toml"
+            if ruleset_id in given:
+                rulesets[ruleset_id] = given[ruleset_id]
+            elif beside.is_file():
+                rulesets[ruleset_id] = load(beside, catalog=catalog)
+            else:
+                rulesets[ruleset_id] = find(ruleset_id, catalog=catalog)
     except BaseException:
         store.close()
         raise
