@@ -456,14 +456,14 @@ async def console_command(request: Request) -> Response:
             "command.html.j2",
             title=title,
             name=name,
-            fields=fields_of(cls, page.lang, values),
+            fields=_fixed(page, fields_of(cls, page.lang, values)),
             errors={},
             general=[],
         )
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         if not page.checks_form(form):
-            fields = fields_of(cls, page.lang, values)
+            fields = _fixed(page, fields_of(cls, page.lang, values))
             return page.render(
                 "command.html.j2",
                 403,
@@ -486,10 +486,30 @@ async def console_command(request: Request) -> Response:
         status,
         title=title,
         name=name,
-        fields=fields_of(cls, page.lang, values),
+        fields=_fixed(page, fields_of(cls, page.lang, values)),
         errors=errors,
         general=general,
     )
+
+
+def _fixed(page: Page, fields: list[Any]) -> list[Any]:
+    """Reference fields the console filled in (the matter, meeting, objection …) shown
+    by what they name, with the value carried hidden, rather than as an id to edit."""
+    import attrs
+
+    from yishi.web.actions import described
+
+    engine = page.service.engine
+
+    def look(fields: list[Any]) -> list[Any]:
+        out = []
+        for f in fields:
+            shown = described(engine.state, engine.rulesets.__getitem__, f.name, f.value.strip())
+            out.append(attrs.evolve(f, shown=shown) if shown else f)
+        return out
+
+    found: list[Any] = page.service.read(lambda s: look(fields))
+    return found
 
 
 def communities(request: Request) -> Response:
