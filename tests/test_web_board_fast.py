@@ -111,3 +111,56 @@ def test_the_served_board_is_unchanged_through_the_app(tmp_path):
         ).status_code
         == 304
     )
+
+
+# -- API reads (yishi.web.fast_reads.ReadFastPath) ------------------------------------
+
+
+def _reads(tmp_path) -> tuple[Any, Any, list[str]]:
+    from yishi.domain import commands as cmd
+    from yishi.web.app import security_headers
+    from yishi.web.fast_reads import ReadFastPath
+
+    app, engine, _ = make_app(tmp_path)
+    engine.execute(cmd.Suggest(actor="c003", suggestion="s1", person="c003", title="停车"))
+    engine.execute(
+        cmd.MergeSuggestions(actor="k01", matter="m9", suggestions=("s1",), title="停车")
+    )
+    config = WebConfig(communities={"main": Community(slug="main", engine=engine)})
+    passed: list[str] = []
+
+    async def downstream(scope, receive, send):
+        passed.append(scope["path"])
+        await send({"type": "http.response.start", "status": 599, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    fast = ReadFastPath(downstream, app.state.web, security_headers(config))
+    return client(app), fast, passed
+
+
+def test_a_cached_api_read_is_answered_from_memory_like_the_app(tmp_path):
+    c, fast, passed = _reads(tmp_path)
+    for path in ("/api/v1/c/main/matters/m9", "/api/v1/c/main/suggestions/s1"):
+        full = c.get(path)  # computes and caches the view's JSON
+        assert full.status_code == 200
+        start, body = _get(fast, path)
+        assert passed == [] and start["status"] == 200 and body["body"] == full.content
+        headers = {k.decode(): v.decode() for k, v in start["headers"]}
+        for name in ("content-type", "content-security-policy", "x-content-type-options"):
+            assert headers[name] == full.headers[name], name
+    english = _get(fast, "/api/v1/c/main/matters/m9", query=b"lang=en")
+    assert english[0]["status"] == 599  # not computed in English yet: the app does it
+    c.get("/api/v1/c/main/matters/m9?lang=en")
+    assert _get(fast, "/api/v1/c/main/matters/m9", query=b"lang=en")[0]["status"] == 200
+
+
+def test_other_reads_go_on_to_the_app(tmp_path):
+    c, fast, passed = _reads(tmp_path)
+    c.get("/api/v1/c/main/matters/m9")
+    _get(fast, "/api/v1/c/main/matters/m9", headers=((b"authorization", b"Bearer x"),))
+    _get(fast, "/api/v1/c/main/matters/m9", headers=((b"origin", b"https://other.example"),))
+    _get(fast, "/api/v1/c/main/matters/m9", query=b"limit=1")
+    _get(fast, "/api/v1/c/main/matters/nope")
+    _get(fast, "/api/v1/c/main/matters")
+    _get(fast, "/api/v1/c/main/matters/m9/timeline")
+    assert len(passed) == 6

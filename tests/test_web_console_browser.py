@@ -52,6 +52,11 @@ def test_the_console_follows_the_matters_stage(browser, tmp_path):  # noqa: F811
         # the button opens the form with the matter filled in; convening moves the buttons on
         with staff.expect_navigation():
             matter.locator("a.button", has_text="召集会议并通知").click()
+        # the matter is shown by its title and carried hidden, not offered as an id to edit
+        assert "事项：小区停车秩序整治" in staff.inner_text("main")
+        assert staff.locator("#f-matter").count() == 0
+        no_ids(staff)
+        shot(staff, "console-stage-convene-form")
         staff.fill("#f-meeting", "g1")
         staff.fill("#f-date", "2026-09-05")
         staff.fill("#f-method", "show_of_hands")

@@ -87,10 +87,9 @@ def stats(
 ) -> None:
     from yishi.cli_errors import reported
     from yishi.clock import DEFAULT_ZONE, SystemClock
-    from yishi.log import log_rulesets
+    from yishi.log import open_engine
     from yishi.rulesets.problems import RuleSetError
     from yishi.stats import compute
-    from yishi.store.sqlite import SQLiteStore
 
     from_day = parse_day(first, "--from", lang)
     to_day = parse_day(last, "--to", lang)
@@ -98,15 +97,20 @@ def stats(
     if not path.is_file():
         click.echo(message("stats_no_log", lang, path=path), err=True)
         sys.exit(2)
-    with reported(path, lang), SQLiteStore(path) as store:
+    with reported(path, lang):
         try:
-            rulesets = log_rulesets(store, path, plugins=_plugins(), rules=rules)
+            # the rule sets the log's matters name, found as every command finds them
+            engine = open_engine(path, plugins=_plugins(), rules=rules)
         except RuleSetError as exc:
             click.echo(exc.render(lang), err=True)
             sys.exit(1)
-        zone = next(iter(rulesets.values())).timezone if rulesets else DEFAULT_ZONE
-        span = period(from_day, to_day, SystemClock(zone).year, lang)
-        document = compute((s.event for s in store.read_all()), rulesets, span)
+        try:
+            rulesets = engine.rulesets
+            zone = next(iter(rulesets.values())).timezone if rulesets else DEFAULT_ZONE
+            span = period(from_day, to_day, SystemClock(zone).year, lang)
+            document = compute((s.event for s in engine.store.read_all()), rulesets, span)
+        finally:
+            engine.store.close()
     if output == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return

@@ -46,39 +46,6 @@ def procedures(store: SQLiteStore) -> list[str]:
     return list(found)
 
 
-def log_rulesets(
-    store: SQLiteStore,
-    path: str | Path,
-    *,
-    plugins: PluginHost | None = None,
-    rules: Iterable[str | Path] = (),
-) -> dict[str, RuleSet]:
-    """The rule set of each procedure the log names: from ``rules`` (local rule
-    files), else ``<id>.toml`` beside the log, else the shipped rule set of that id."""
-    catalog = plugins.catalog if plugins is not None else None
-    given = {r.id: r for r in (load(p, catalog=catalog) for p in rules)}
-    rulesets: dict[str, RuleSet] = {}
-    named = procedures(store) or [DEFAULT_PROCEDURE]
-    wanted = list(named)
-    for ruleset_id in wanted:  # grows: the procedures their rules hand matters to
-        beside = Path(path).parent / f"{ruleset_id}.toml"
-        try:
-            if ruleset_id in given:
-                rulesets[ruleset_id] = given[ruleset_id]
-            elif beside.is_file():
-                rulesets[ruleset_id] = load(beside, catalog=catalog)
-            else:
-                rulesets[ruleset_id] = find(ruleset_id, catalog=catalog)
-        except RuleSetError:
-            if ruleset_id in named:
-                raise
-            continue  # a hand-off not yet taken: refused, with its reason, if it is
-        for _, t in handoff.targets(rulesets[ruleset_id]):
-            if t.procedure is not None and t.procedure not in wanted:
-                wanted.append(t.procedure)
-    return rulesets
-
-
 def open_engine(
     path: str | Path,
     *,
@@ -90,9 +57,29 @@ def open_engine(
     """An engine over the log at ``path``. Each procedure the log names is taken
     from ``rules`` (local rule files), else ``<id>.toml`` beside the log, else the
     shipped rule set of that id."""
+    catalog = plugins.catalog if plugins is not None else None
+    given = {r.id: r for r in (load(p, catalog=catalog) for p in rules)}
     store = SQLiteStore(path)
     try:
-        rulesets = log_rulesets(store, path, plugins=plugins, rules=rules)
+        rulesets: dict[str, RuleSet] = {}
+        named = procedures(store) or [DEFAULT_PROCEDURE]
+        wanted = list(named)
+        for ruleset_id in wanted:  # grows: the procedures their rules hand matters to
+            beside = Path(path).parent / f"{ruleset_id}.toml"
+            try:
+                if ruleset_id in given:
+                    rulesets[ruleset_id] = given[ruleset_id]
+                elif beside.is_file():
+                    rulesets[ruleset_id] = load(beside, catalog=catalog)
+                else:
+                    rulesets[ruleset_id] = find(ruleset_id, catalog=catalog)
+            except RuleSetError:
+                if ruleset_id in named:
+                    raise
+                continue  # a hand-off not yet taken: refused, with its reason, if it is
+            for _, t in handoff.targets(rulesets[ruleset_id]):
+                if t.procedure is not None and t.procedure not in wanted:
+                    wanted.append(t.procedure)
     except BaseException:
         store.close()
         raise

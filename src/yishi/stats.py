@@ -60,15 +60,19 @@ class Deadline:
     """A time limit the log records: an event that sets a due day (the last day
     allowed, included) on something with an id, and the events that settle it.
 
-    Every event type with a ``*_due`` date field must have a row in
-    :data:`DEADLINES` (a test checks it), so a deadline added to the domain
-    is counted, not silently left out of "on time"."""
+    Event types are named, not imported, so that a row for an event another part
+    of yishi adds is simply inert where that event does not exist. Every event
+    type with a ``due`` or ``*_due`` field must be an opener or an echo in
+    :data:`DEADLINES` (a test checks it), so a deadline added to the domain is
+    counted, not silently left out of "on time"."""
 
-    opened_by: type[ev.Event]
-    due: str  # the field holding the due day
-    key: str  # the field naming what is due (shared with the settling events)
-    settled_by: tuple[type[ev.Event], ...]
+    opened_by: str  # the event type that sets the due day
+    due: str  # its field holding the due day (a date, or an ISO date, "" for none)
+    key: str  # the field naming what is due, shared with the settling events;
+    # "" when the opening event settles itself (a reply recorded with the day it was due by)
+    settled_by: tuple[str, ...]
     name: tuple[str, str]  # zh, en
+    echoes: tuple[str, ...] = ()  # events that repeat the due day without setting it
 
 
 DEADLINES: tuple[Deadline, ...] = (
@@ -76,29 +80,25 @@ DEADLINES: tuple[Deadline, ...] = (
     # An escalation settles it too: on time when the notice was suspended with
     # the objection still in its limit, late when the tick escalated it unanswered.
     Deadline(
-        ev.ObjectionRaised,
+        "ObjectionRaised",
         "reply_due",
         "objection",
-        (ev.ObjectionAnswered, ev.ObjectionEscalated),
+        ("ObjectionAnswered", "ObjectionEscalated"),
         ("异议答复", "objection replies"),
     ),
-    # An outside body (department, township) must answer a referral by its due
-    # day; its answer settles it, late or not (domain/referral.py).
+    # A matter referred to an outside body (吹哨、接诉即办、备案) that must answer by a
+    # day: answered in time, or late, or found overdue by the tick.
     Deadline(
-        ev.ReferralSent,
+        "ReferralSent",
         "due",
         "referral",
-        (ev.ReferralAnswered,),
+        ("ReferralAnswered", "ReferralOverdue"),
         ("转办答复", "referral answers"),
+        echoes=("ReferralOverdue",),
     ),
+    # An outside approval recorded with the day its reply was due by.
+    Deadline("ApprovalRecorded", "due", "", (), ("批复", "approval replies")),
 )
-
-
-# Events with a due day that open no deadline of the council's own: the tick's
-# "overdue" marker repeats one a referral opened, and an outside authority's
-# approval records, with its reply, the day that reply was due (the township's
-# lateness is not the council's).
-RESTATES_DUE: tuple[type[ev.Event], ...] = (ev.ReferralOverdue, ev.ApprovalRecorded)
 
 
 @attrs.define
@@ -277,6 +277,10 @@ def _answer(
         suggestions[suggestion] = (found[0], found[1], how)
 
 
+_OPENS = {d.opened_by: d for d in DEADLINES}
+_SETTLES = {name: d for d in DEADLINES for name in d.settled_by}
+
+
 def _deadlines(
     event: ev.Event,
     day: dt.date,
@@ -284,20 +288,28 @@ def _deadlines(
     dues: dict[tuple[str, str], _Due],
     by_matter: dict[str, list[_Due]],
 ) -> None:
-    for rule in DEADLINES:
-        if isinstance(event, rule.opened_by):
-            matter: str = getattr(event, "matter", "")
-            if matter not in matters:
-                continue  # a deadline on no matter this log knows: no council to count it for
-            key = (rule.key, getattr(event, rule.key))
-            opened = dues[key] = _Due(
-                matters[matter].council, matter, day, getattr(event, rule.due)
-            )
-            by_matter.setdefault(matter, []).append(opened)
-        elif isinstance(event, rule.settled_by):
-            found = dues.get((rule.key, getattr(event, rule.key)))
-            if found is not None and found.settled is None:
-                found.settled = day
+    kind = type(event).__name__
+    rule = _SETTLES.get(kind)
+    if rule is not None:
+        found = dues.get((rule.opened_by, getattr(event, rule.key, "")))
+        if found is not None and found.settled is None:
+            found.settled = day
+    rule = _OPENS.get(kind)
+    if rule is None:
+        return
+    matter: str = getattr(event, "matter", "")
+    due = getattr(event, rule.due, None)
+    if isinstance(due, str):
+        due = dt.date.fromisoformat(due) if due else None
+    if matter not in matters or not isinstance(due, dt.date):
+        return  # no council to count it for, or no limit was set
+    opened = _Due(matters[matter].council, matter, day, due)
+    if rule.key:
+        dues[(rule.opened_by, getattr(event, rule.key))] = opened
+    else:
+        opened.settled = day  # the event is the reply itself
+        dues[(rule.opened_by, f"#{len(dues)}")] = opened
+    by_matter.setdefault(matter, []).append(opened)
 
 
 def _on_time(done: dt.date, dues: Iterable[_Due]) -> bool:

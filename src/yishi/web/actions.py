@@ -10,7 +10,7 @@ action is filtered by the web roles of the person signed in (``policy.POLICY``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from yishi.domain.backfill import OUTCOMES
 from yishi.domain.catalog import StageKind
@@ -114,3 +114,29 @@ def _in_meeting(ruleset: RuleSet, meeting: Meeting, behaviour: StageKind) -> lis
                 found.append((name, at))
     found.append(("close_meeting", at))
     return found
+
+
+def described(state: State, ruleset_of: Callable[[str], RuleSet], field: str, value: str) -> str:
+    """What a form's reference field names, in words (a title, a meeting's day), or
+    "" when it names nothing known (then the form shows the field to be filled in)."""
+    from yishi.publish.privacy import mask_text
+
+    if field == "matter" and value in state.matters:
+        return mask_text(state.matters[value].title)
+    if field in ("suggestion", "suggestions") and value in state.suggestions:
+        return mask_text(state.suggestions[value].title)
+    if field == "disclosure" and value in state.disclosures:
+        return mask_text(state.disclosures[value].title)
+    if field == "objection" and value in state.objections:
+        text = mask_text(state.objections[value].text)
+        return text if len(text) <= 40 else text[:40] + "……"
+    if field == "meeting" and value in state.meetings:
+        meeting = state.meetings[value]
+        matter = state.matters[meeting.matter]
+        try:
+            stage = ruleset_of(matter.procedure).stage(meeting.stage).name
+        except KeyError:
+            stage = ""
+        parts = [mask_text(matter.title), stage, meeting.date.isoformat()]
+        return " · ".join(p for p in parts if p)
+    return ""

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from yishi.engine import Engine
 from yishi.web import api, board, embed, pages, sse, stats
 from yishi.web.config import Community, WebConfig
+from yishi.web.fast_reads import ReadFastPath
 from yishi.web.openapi import document
 from yishi.web.state import WebState
 
@@ -66,8 +67,9 @@ def create_app(
         *pages.ROUTES,
     ]
     middleware = [
-        # current board pages from memory, before the layers below (bench/web.py)
+        # current board pages and API reads from memory, before the layers below (bench/web.py)
         Middleware(board.BoardFastPath, web=web, security=security_headers(config)),
+        Middleware(ReadFastPath, web=web, security=security_headers(config)),
         Middleware(SecurityHeaders, config=config),
         Middleware(
             CORSMiddleware,

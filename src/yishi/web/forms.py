@@ -30,6 +30,9 @@ class FormField:
     widget: str  # text | textarea | number | date | checkbox | json | lines | pairs
     required: bool
     value: str = ""
+    # Set when the value names a known matter, meeting, notice, objection or
+    # suggestion: the form carries the value hidden and shows this instead of an id.
+    shown: str = ""
 
 
 def _unwrap(hint: Any) -> tuple[Any, bool]:

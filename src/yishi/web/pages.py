@@ -6,7 +6,6 @@ words next to the field it names, or above the form when it names none.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import urllib.parse
 from pathlib import Path
@@ -23,6 +22,7 @@ from yishi.domain import commands as cmd
 from yishi.web import queries
 from yishi.web.api import lang_of, submit, uploads
 from yishi.web.auth import Identity, csrf_ok, csrf_token, identify
+from yishi.web.console import console_view, fixed_fields
 from yishi.web.forms import fields_of, to_json
 from yishi.web.schema import COMMANDS
 from yishi.web.state import WebState
@@ -371,71 +371,6 @@ async def console(request: Request) -> Response:
     return page.render("console.html.j2", note=words(page.lang)["done"] if done else "", **data)
 
 
-def console_view(s: Any, lang: str, roles: frozenset[str]) -> dict[str, Any]:
-    """The console's lists: suggestions to review, and each matter in progress with
-    only the actions its current stage allows for these roles (web/actions.py)."""
-    from yishi.publish.privacy import mask_text
-    from yishi.web.actions import allowed, general_actions, matter_actions
-
-    state = s.engine.state
-    w = words(lang)
-
-    def offer(name: str, fields: dict[str, str], suffix: str = "") -> dict[str, Any]:
-        return {"name": name, "label": label(COMMAND_WORDS, name, lang) + suffix, "query": fields}
-
-    review = [
-        offer(n, {f: ""})
-        for n, f in (("merge_suggestions", "suggestions"), ("decline_suggestion", "suggestion"))
-        if allowed(n, roles)
-    ]
-    suggestions = [
-        {
-            "title": mask_text(x.title),
-            "submitted_on": x.submitted_on.isoformat(),
-            "actions": [{**a, "query": {k: x.id for k in a["query"]}} for a in review],
-        }
-        for x in state.suggestions.values()
-        if x.status == "open"
-    ]
-    in_progress, closed = [], []
-    for summary in queries.matters(s, lang):
-        matter = state.matters[summary["id"]]
-        if matter.status != "in_progress":
-            closed.append({"title": summary["title"], "status": w[matter.status]})
-            continue
-        ruleset = s.engine.rulesets[matter.procedure]
-        notes = []
-        meeting = matter.open_meeting(state)
-        if meeting is not None:
-            notes.append(
-                f"{w['meeting_on']} {meeting.date.isoformat()} · {w['checked_in']} {len(meeting.attendance)}"
-            )
-        notice = matter.open_disclosure(state)
-        if notice is not None:
-            notes.append(f"{w['posted_until']} {(notice.until - dt.timedelta(days=1)).isoformat()}")
-        actions = []
-        for name, fields in matter_actions(state, ruleset, matter, roles):
-            suffix = ""
-            if name == "answer_objection":
-                text = mask_text(state.objections[fields["objection"]].text)
-                suffix = "：" + (text if len(text) <= 20 else text[:20] + "……")
-            actions.append(offer(name, fields, suffix))
-        in_progress.append(
-            {
-                "title": summary["title"],
-                "stage_name": summary["stage_name"],
-                "notes": notes,
-                "actions": actions,
-            }
-        )
-    return {
-        "suggestions": suggestions,
-        "matters": in_progress,
-        "closed": closed,
-        "general": [offer(n, {}) for n in general_actions(roles)],
-    }
-
-
 async def console_command(request: Request) -> Response:
     page = Page(request)
     name = request.path_params["command"]
@@ -456,14 +391,14 @@ async def console_command(request: Request) -> Response:
             "command.html.j2",
             title=title,
             name=name,
-            fields=fields_of(cls, page.lang, values),
+            fields=fixed_fields(page.service, fields_of(cls, page.lang, values)),
             errors={},
             general=[],
         )
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         if not page.checks_form(form):
-            fields = fields_of(cls, page.lang, values)
+            fields = fixed_fields(page.service, fields_of(cls, page.lang, values))
             return page.render(
                 "command.html.j2",
                 403,
@@ -486,7 +421,7 @@ async def console_command(request: Request) -> Response:
         status,
         title=title,
         name=name,
-        fields=fields_of(cls, page.lang, values),
+        fields=fixed_fields(page.service, fields_of(cls, page.lang, values)),
         errors=errors,
         general=general,
     )
