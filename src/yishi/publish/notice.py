@@ -12,6 +12,7 @@ from yishi.domain.catalog import BUILTIN_VOTE_METHODS
 from yishi.domain.periods import Period, posting_note
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import Disclosure, State
+from yishi.publish.ledger import account_lines
 
 
 @attrs.frozen
@@ -147,6 +148,9 @@ def render_notice(disclosure: Disclosure, state: State, ruleset: RuleSet, lang: 
             + (f"（{p['percent']}%）" if p["percent"] is not None else "")
             for p in c["progress"]
         ]
+    if c.get("accounts"):
+        lines.append("")
+        lines += account_lines(c["accounts"], lang)
     lines.append("")
     last_day = disclosure.until.toordinal() - 1
     from datetime import date
