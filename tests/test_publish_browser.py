@@ -12,6 +12,7 @@ import pypdf
 import pytest
 
 from tests.browser import measure_width, screenshot
+from tests.conftest import EXAMPLES
 from tests.publish_fixtures import hostile, run
 from yishi.publish.board_cli import publish_all
 from yishi.publish.site import BoardOptions
@@ -102,6 +103,42 @@ def test_the_printed_accounts_mark_the_line_over_budget(accounts_site):
     text = "".join(p.extract_text() for p in reader.pages)
     assert "井道土建" in text and "超支 6,000.00" in text
     assert "420,000.00" in text and "412,000.00" in text
+
+
+def test_a_notice_longer_than_a_sheet_runs_on_numbered_continuation_sheets(tmp_path):
+    """A genuinely long notice loses nothing: every sheet is numbered, the second on
+    carries the title and （续）, and the signature block is on the last only."""
+    from yishi.plugins.host import PluginHost
+    from yishi.publish.channels import PrintPublisher
+
+    source = (EXAMPLES / "04_objection_during_disclosure.toml").read_text(encoding="utf-8")
+    long_text = (
+        "方案说明第{}条：道路硬化按村民代表会议决议施工，材料与人工按户分摊，账目按季度公开。"
+    )
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "guhuai_village.toml").write_bytes((EXAMPLES / "guhuai_village.toml").read_bytes())
+    marker = 'text = "第三、四组村内道路硬化 1.2 公里，宽 3.5 米，每户筹劳 2 个工日，不能出工的每工日折资 100 元。"'
+    assert marker in source
+    longer = source.replace(
+        marker, 'text = "' + "".join(long_text.format(n) for n in range(1, 60)) + '"'
+    )
+    (folder / "s.toml").write_text(longer, encoding="utf-8")
+    out = tmp_path / "print"
+    host = PluginHost.load(
+        [PrintPublisher(out, community="古槐村", publisher="古槐村民委员会")], entry_points=False
+    )
+    from yishi.scenario import load_scenario, run_scenario
+
+    run_scenario(load_scenario(folder / "s.toml"), plugins=host)
+    reader = pypdf.PdfReader(out / "m4-d1-A4.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert f"第 {number} 页，共 {len(pages)} 页" in text
+        assert ("（续）" in text) is (number > 1)
+        assert ("公示单位" in text) is (number == len(pages))
+    assert "方案说明第59条" in "".join(pages)
 
 
 def test_the_measurement_sees_an_overflow(tmp_path):

@@ -25,7 +25,12 @@ def test_the_demo_writes_the_board_and_notices_and_says_where(tmp_path):
     ]
     for pdf in pdfs:
         assert f"张贴用公示：{pdf.resolve().as_uri()}" in result.output
-        assert len(pypdf.PdfReader(pdf).pages) <= 2
+        # one sheet each, A4 included (docs/publishing.md: 一张纸为准)
+        assert len(pypdf.PdfReader(pdf).pages) == 1, pdf.name
+    result = "".join(
+        p.extract_text() for p in pypdf.PdfReader(board / "print" / "2026-01-result-A4.pdf").pages
+    )
+    assert "超支 200.00" in result and "3,800.00" in result and "公示单位" in result
     page = (board / "matters" / "2026-01.html").read_text(encoding="utf-8")
     assert "<svg" in page and "print/2026-01-resolution-A4.pdf" in page
     # the code printed on the notice checks out against the demo's log

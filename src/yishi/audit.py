@@ -34,6 +34,7 @@ from typing import Any
 
 import attrs
 
+from yishi import notice_check
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.decide import decide
@@ -80,6 +81,10 @@ class _Replay:
     unchecked: list[tuple[int, str]] = attrs.Factory(list)
     notices: dict[tuple[int, str], tuple[int, Any]] = attrs.Factory(dict)  # checkpoint -> notice
     keep_notices: bool = False  # only when notice files are to be compared
+    # For JSON, HTML and PDF notices (notice_check.py): checkpoint -> (seq, disclosure),
+    # and the events, from which each notice's document is rebuilt.
+    points: dict[tuple[int, str], tuple[int, str]] = attrs.Factory(dict)
+    events: list[ev.Event] = attrs.Factory(list)
 
 
 def audit(
@@ -110,7 +115,12 @@ def audit(
     damage = replay.damage + _commands(commands, by_command)
     checked = 0
     for path in notice_files:
-        damage += _notice(path, replay.notices)
+        if path.suffix.lower() in (".json", ".html", ".htm", ".pdf"):
+            damage += notice_check.check(
+                path, replay.points, replay.state, replay.rulesets, replay.events
+            )
+        else:
+            damage += _notice(path, replay.notices)
         checked += 1
     damage.sort(key=lambda d: d.seq)
     return AuditReport(tuple(damage), replay.verdicts, tuple(replay.unchecked), checked)
@@ -134,8 +144,10 @@ def _step(replay: _Replay, seq: int, event: ev.Event) -> None:
         reason = f"{type(exc).__name__}: {exc}"
         replay.damage.append(Damage(seq, "verify_replay_refused", {"reason": reason}))
         return
-    if replay.keep_notices and isinstance(event, ev.DisclosurePublished) and event.checkpoint:
-        _keep_notice(replay, seq, event)
+    if replay.keep_notices:
+        replay.events.append(event)
+        if isinstance(event, ev.DisclosurePublished) and event.checkpoint:
+            _keep_notice(replay, seq, event)
 
 
 def _ruleset(replay: _Replay, matter_id: str) -> tuple[RuleSet | None, str]:
@@ -282,6 +294,7 @@ def _keep_notice(replay: _Replay, seq: int, event: ev.DisclosurePublished) -> No
         return
     point = (event.checkpoint.get("size"), event.checkpoint.get("head"))
     replay.notices[point] = (seq, notice)  # type: ignore[index]
+    replay.points[point] = (seq, event.disclosure)  # type: ignore[index]
 
 
 def _notice(path: Path, notices: Mapping[tuple[int, str], tuple[int, Any]]) -> list[Damage]:
@@ -360,11 +373,17 @@ def _rows(db: Any, sql: str) -> Iterable[Sequence[Any]]:
 
 
 def notice_paths(given: Iterable[Path]) -> list[Path]:
-    """The notice files named: files as given, folders by their ``*.md`` files."""
+    """The notice files named: files as given; folders by their ``*.md`` files, and
+    the JSON, HTML and PDF notices anywhere below them (a published board)."""
     found: list[Path] = []
     for path in given:
         if path.is_dir():
             found += sorted(p for p in path.glob("*.md") if p.is_file())
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not p.is_symlink() and notice_check.is_notice_file(p)
+            )
         else:
             found.append(path)
     return found

@@ -457,6 +457,56 @@ def build_story(village: Village, attach: Attach) -> Story:
             percent=50,
         ),
     )
+    # Accounts against the budget the resolution set (实施结果公开 prints them):
+    # the survey came in over its line, and the notice marks it.
+    add(
+        _at("04-08", "10:30"),
+        "budget",
+        cmd.RecordBudget(
+            actor=cast.director,
+            matter=MATTER,
+            lines=(
+                cmd.BudgetLine(item="地块测绘与界桩", amount="3000"),
+                cmd.BudgetLine(item="合同公证", amount="800"),
+            ),
+            source="村民代表会议 2026-03-19 决议",
+        ),
+    )
+    add(
+        _at("04-10", "11:00"),
+        "account_entry",
+        cmd.RecordAccountEntry(
+            actor=cast.director,
+            matter=MATTER,
+            item="地块测绘与界桩",
+            amount="3200",
+            document="发票 No.00283741",
+            text="界桩比附图多埋 2 根，经监委会现场确认",
+        ),
+    )
+    add(
+        _at("04-10", "11:10"),
+        "account_entry",
+        cmd.RecordAccountEntry(
+            actor=cast.director,
+            matter=MATTER,
+            item="合同公证",
+            amount="600",
+            document="公证费发票 No.00911",
+        ),
+    )
+    add(
+        _at("04-11", "14:50"),
+        "account_entry",
+        cmd.RecordAccountEntry(
+            actor=cast.director,
+            matter=MATTER,
+            kind="income",
+            item="首年租金（56 亩 × 900 元）",
+            amount="50400",
+            document="银行回单 2026-04-03",
+        ),
+    )
     add(
         _at("04-11", "15:00"),
         "progress",

@@ -185,3 +185,17 @@ def _line(item: str, planned: int | None, used: int) -> dict[str, Any]:
         "remaining": max(-over, 0) if planned is not None else 0,
         "unbudgeted": planned is None,
     }
+
+
+def accounts_content(accounts: Accounts) -> dict[str, Any]:
+    """The summary a disclosure records with its content: lines and totals in 分."""
+    summary = summarize(accounts)
+    return {
+        "source": summary["source"],
+        "lines": [
+            {k: line[k] for k in ("item", "budget", "spent", "over", "remaining", "unbudgeted")}
+            for line in summary["lines"]
+        ],
+        "total": {k: summary["total"][k] for k in ("budget", "spent", "over", "remaining")},
+        "income": summary["income"],
+    }

@@ -7,6 +7,7 @@ from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain.accounts import accounts_content
 from yishi.domain.authority import authorize, authorize_stage, describe, name
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
@@ -157,6 +158,9 @@ def disclosure_content(state: State, matter: Matter, text: str) -> dict[str, Any
             else {}
         ),
         **({"referrals": referral_content(state, matter)} if matter.referrals else {}),
+        # The accounts as they stood when posted, in 分 (domain/accounts.py): the
+        # record itself then carries the figures the notice printed.
+        **({"accounts": accounts_content(matter.accounts)} if matter.accounts.kept else {}),
     }
 
 

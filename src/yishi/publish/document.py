@@ -370,6 +370,7 @@ def _objections(d: Disclosure, state: State, lang: str) -> list[dict[str, Any]]:
                 status = ("pending", "待答复")
             out.append(
                 {
+                    "disclosure": disclosure_id,  # the notice it was raised against
                     "raised_on": o.raised_on.isoformat(),
                     "text": o.text,
                     "reply": o.reply,

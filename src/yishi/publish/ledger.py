@@ -89,3 +89,45 @@ def accounts_section(own: list[Any], state: State, lang: str) -> dict[str, Any]:
             for e in summary["entries"]
         ],
     }
+
+
+def account_lines(recorded: Any, lang: str) -> list[str]:
+    """The accounts a disclosure recorded (``content["accounts"]``, in 分) as plain text
+    lines for the text notice, over-budget lines marked in words."""
+    en = lang == "en"
+    unit = " yuan" if en else " 元"
+
+    def amount(fen: int) -> str:
+        return grouped(yuan(fen)) + unit
+
+    source = recorded.get("source", "")
+    head = "Accounts against the budget" if en else "收支情况（对照预算"
+    if source:
+        head += f" (budget from {source})" if en else f"，预算依据：{source}"
+    head += "" if en else "）"
+    out = [head + (":" if en else "：")]
+    rows = [*recorded.get("lines", ()), {"item": "", **recorded.get("total", {})}]
+    for row in rows:
+        item = row["item"] or ("Total" if en else "合计")
+        budget = row.get("budget")
+        if row.get("unbudgeted"):
+            verdict = "▲ not in the budget" if en else "▲ 预算外支出"
+        elif row.get("over"):
+            verdict = f"▲ over by {amount(row['over'])}" if en else f"▲ 超支 {amount(row['over'])}"
+        else:
+            verdict = (
+                f"left {amount(row['remaining'])}" if en else f"结余 {amount(row['remaining'])}"
+            )
+        planned = amount(budget) if budget is not None else "—"
+        out.append(
+            f"- {item}: budget {planned}, spent {amount(row['spent'])}, {verdict}"
+            if en
+            else f"- {item}：预算 {planned}，实际 {amount(row['spent'])}，{verdict}"
+        )
+    if recorded.get("income"):
+        out.append(
+            f"- Income in total: {amount(recorded['income'])}"
+            if en
+            else f"- 收入合计：{amount(recorded['income'])}"
+        )
+    return out

@@ -13,6 +13,7 @@ from yishi.domain.periods import Period, posting_note
 from yishi.domain.rules import RuleSet
 from yishi.domain.sittings import SITTING_WORDS, sitting_kind
 from yishi.domain.state import Disclosure, State
+from yishi.publish.ledger import account_lines
 from yishi.publish.referral_words import notice_lines as referral_notice_lines
 
 
@@ -191,6 +192,9 @@ def render_notice(
             + (f"（{p['percent']}%）" if p["percent"] is not None else "")
             for p in c["progress"]
         ]
+    if c.get("accounts"):
+        lines.append("")
+        lines += account_lines(c["accounts"], lang)
     lines.append("")
     last_day = disclosure.until.toordinal() - 1
     from datetime import date

@@ -1,4 +1,5 @@
-"""Files a scenario names (evidence attachments): confined to the scenario's folder.
+"""Files a scenario names (evidence attachments, a shared community file): confined to
+the scenario's folder.
 
 A scenario is often written by someone else (a township template, a file sent
 over WeChat). Its attachments are copied into the log's evidence store and
@@ -32,6 +33,26 @@ def check_evidence_path(base_dir: Path, name: str, path: PathKey, out: list[Prob
                 hint_en="keep attachments in the scenario's folder (or below it), named by relative path",
             )
         )
+
+
+def check_community_path(base_dir: Path, name: str, path: PathKey, out: list[Problem]) -> bool:
+    """Like :func:`check_evidence_path`, for ``community_file``: a scenario sent by
+    someone else must not read a file from elsewhere on the machine into the log
+    (names, birth dates) by pointing outside its folder. True when it may be read."""
+    reason = _problem(base_dir, name)
+    if reason is None:
+        return True
+    zh, en = reason
+    out.append(
+        Problem(
+            "unreadable",
+            dotted(path),
+            detail=f"{name}: {zh} / {en}",
+            hint="共用的村（社区）名单文件须放在场景文件所在的文件夹（或其子文件夹）中，用相对路径书写",
+            hint_en="keep the shared community file in the scenario's folder (or below it), named by relative path",
+        )
+    )
+    return False
 
 
 def _problem(base_dir: Path, name: str) -> tuple[str, str] | None:

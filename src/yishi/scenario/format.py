@@ -23,7 +23,7 @@ from yishi.rulesets.problems import Problem, RuleSetError
 from yishi.rulesets.reading import read_limited
 from yishi.scenario import limits
 from yishi.scenario.actions import ACTIONS, ANY_DATE, PEOPLE
-from yishi.scenario.files import check_evidence_path
+from yishi.scenario.files import check_community_path, check_evidence_path
 from yishi.scenario.money import check_amounts
 
 COMMON = {
@@ -225,7 +225,9 @@ def load_scenario(path: str | Path) -> Scenario:
     document, text, problems = parse_toml(data, file)
     if document is None:
         raise RuleSetError(problems)
-    if isinstance(document.get("community_file"), str):
+    if isinstance(document.get("community_file"), str) and check_community_path(
+        Path(path).resolve().parent, document["community_file"], ("community_file",), problems
+    ):
         shared_path = Path(path).resolve().parent / document["community_file"]
         shared, problems, shared_lines = _shared_community(shared_path)
         if shared is not None:

@@ -33,6 +33,7 @@ from yishi.store.chain import GENESIS
 from yishi.store.evidence import EvidenceStore
 from yishi.store.layout import COLUMNS as LAYOUT_COLUMNS
 from yishi.store.layout import SCHEMA, prepare
+from yishi.store.locked import typed_locks
 from yishi.store.records import make_records
 from yishi.store.writer_lock import WriterLock
 
@@ -45,8 +46,30 @@ RECORD_COLUMNS = LAYOUT_COLUMNS
 INSERT_EVENTS = f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
+@typed_locks(
+    "__init__",
+    "append",
+    "begin_write",
+    "write",
+    "commit_write",
+    "sealed_ballots",
+    "head",
+    "stream_version",
+    "read_all",
+    "read_stream",
+    "payloads_of",
+    "raw_records",
+    "raw_commands",
+    "recorded",
+    "integrity_check",
+    "record_hook_failure",
+    "hook_failures",
+    "hook_retried",
+)
 class SQLiteStore:
-    """An event log in one SQLite file; evidence files go in ``evidence/`` beside it."""
+    """An event log in one SQLite file; evidence files go in ``evidence/`` beside it.
+
+    SQLite's "database is locked" reaches callers as :class:`~yishi.store.locked.StoreLocked`."""
 
     def __init__(
         self,
