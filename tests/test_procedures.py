@@ -4,6 +4,7 @@ their TOML comments say, in the shipped example scenarios."""
 from __future__ import annotations
 
 import attrs
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -282,3 +283,24 @@ def test_english_output_names_listed_recipients_in_english():
     assert "Overdue: no answer from Volunteer team by 2026-05-15; withdrawn" in english.output
     doc = _run("22_cungui_minyue.toml")
     assert "sent to county legal adviser" in doc["disclosures"][0]["text"]["en"]
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "20_wumin.toml",
+        "21_chuishao_baodao.toml",
+        "22_cungui_minyue.toml",
+        "23_fuwu_paidan.toml",
+        "24_weixinyuan.toml",
+        "25_jumin_gongyue.toml",
+    ],
+)
+def test_every_suggestion_is_answered_and_every_matter_closes(example):
+    doc = _run(example)
+    assert doc["suggestions"] and all(s["status"] != "open" for s in doc["suggestions"])
+    assert all(
+        s["declined_reason"].strip() for s in doc["suggestions"] if s["status"] == "declined"
+    )
+    assert all(m["status"] == "completed" for m in doc["matters"])
+    assert doc["summary"]["unexpected"] == 0

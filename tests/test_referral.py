@@ -375,3 +375,10 @@ def test_check_refuses_answer_days_on_a_stage_that_is_not_a_referral():
     )
     (problem,) = _check(bad)
     assert "只能用于转办（referral）步骤" in problem and "overrides.rate.answer_days" in problem
+
+
+def test_check_refuses_a_recipient_body_that_is_not_defined():
+    source = (ROOT / "rulesets" / "fuwu_paidan.toml").read_text(encoding="utf-8")
+    bad = source.replace('body = "volunteer_team"', 'body = "volunteers"')
+    problems = _check(bad)
+    assert any("recipients[1].body" in p and "volunteers" in p for p in problems), problems

@@ -70,6 +70,10 @@ def report_lines(event: ev.Event, state: State, ruleset: RuleSet, lang: str) -> 
     if line is None:
         return []
     lines = [f"    {line}"]
+    if isinstance(event, ev.ReferralSent) and event.text:
+        lines.append(
+            f"    request: {event.text}" if lang == "en" else f"    送交内容：{event.text}"
+        )
     if isinstance(event, ev.ReferralSent):
         answer = (event.periods or {}).get("answer")
         if answer:
