@@ -105,8 +105,9 @@ def test_check_shipped_rulesets_pass_with_visible_warnings():
     assert result.output.count("通过：") == len(files)
     # law_version = "2025": the floors are the 2025 texts', so no "unverified" warning ...
     assert "已被取代" not in result.output
-    # ... and the three local templates name every value a community must set
-    assert result.output.count("模板数值") == 6 + 5 + 4
+    # ... and the three local templates name every value a community must set, as do
+    # yishi_yiyi (caps, labour ages, notice: 4) and villager_group (notice: 1)
+    assert result.output.count("模板数值") == 6 + 5 + 4 + 4 + 1
 
 
 def test_schema_is_json():
