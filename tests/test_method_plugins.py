@@ -15,6 +15,7 @@ from fractions import Fraction
 from click.testing import CliRunner
 
 import yishi.cli
+from rule_texts import committee_and_assembly
 from yishi import hookimpl
 from yishi.domain.methods import ElectionContext, ElectionCount, ElectionRule, MotionRule
 from yishi.plugins import PluginHost, VoteMethodSpec
@@ -79,30 +80,14 @@ class BordaPlugin:
         )
 
 
-RULES = """
-schema_version = 1
-id = "borda_test"
-title = "波达计分选举（测试）"
-statutory = false
-proposers = ["committee"]
-
-[bodies.committee]
-name = "委员会"
-roles = ["director"]
-quorum = { base = "composition", fraction = "1/2", cmp = ">" }
-threshold = { base = "present", fraction = "1/2", cmp = ">" }
-vote_methods = ["four_levels"]
-
-[bodies.assembly]
-name = "代表会议"
-quorum = { base = "composition", fraction = "1/2", cmp = ">" }
-threshold = { base = "votes_cast", fraction = "1/2", cmp = ">" }
-vote_methods = ["borda"]
-
-[bodies.board]
-name = "理事会"
-roles = ["member"]
-
+RULES = (
+    committee_and_assembly(
+        "borda_test",
+        "波达计分选举（测试）",
+        committee_methods='"four_levels"',
+        assembly_methods='"borda"',
+    )
+    + """
 [[stages]]
 id = "rate"
 kind = "meeting"
@@ -120,6 +105,7 @@ seats = 1
 fills = "board.member"
 on_pass = "complete"
 """
+)
 
 SCENARIO = """
 schema_version = 1

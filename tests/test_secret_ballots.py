@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rule_texts import committee_and_assembly
 from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
@@ -32,30 +33,14 @@ from yishi.rulesets.loader import check_text
 from yishi.store.ballot_box import SLOT
 from yishi.store.sqlite import SQLiteStore
 
-RULES = """
-schema_version = 1
-id = "secret_test"
-title = "无记名投票（测试）"
-statutory = false
-proposers = ["committee"]
-
-[bodies.committee]
-name = "委员会"
-roles = ["director"]
-quorum = { base = "composition", fraction = "1/2", cmp = ">" }
-threshold = { base = "present", fraction = "1/2", cmp = ">" }
-vote_methods = ["secret"]
-
-[bodies.assembly]
-name = "代表会议"
-quorum = { base = "composition", fraction = "1/2", cmp = ">" }
-threshold = { base = "votes_cast", fraction = "1/2", cmp = ">" }
-vote_methods = ["secret"]
-
-[bodies.board]
-name = "理事会"
-roles = ["member"]
-
+RULES = (
+    committee_and_assembly(
+        "secret_test",
+        "无记名投票（测试）",
+        committee_methods='"secret"',
+        assembly_methods='"secret"',
+    )
+    + """
 [[stages]]
 id = "vote"
 kind = "election"
@@ -75,6 +60,7 @@ bodies = ["assembly"]
 actors = ["committee.director"]
 on_pass = "complete"
 """
+)
 
 VOTERS = tuple(f"v{i:02d}" for i in range(30))
 CANDIDATES = ("k1", "k2", "k3", "k4", "k5")
@@ -196,11 +182,31 @@ def test_log_and_idempotency_table_hold_no_choice(tmp_path):
     assert Path(f"{path}-wal").stat().st_size == 0
 
 
-def test_file_order_of_sealed_ballots_does_not_follow_the_casting_order(tmp_path):
-    """Before close the box is in the file: its physical order is its random keys'."""
+class _SeededDraws:
+    """Stands in for ``secrets`` in the ballot box, so that a statistical test draws
+    the same slots on every run (it once failed by bad luck, and could not be replayed)."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+
+    def token_bytes(self, n: int) -> bytes:
+        return self._rng.randbytes(n)
+
+    def randbelow(self, n: int) -> int:
+        return self._rng.randrange(n)
+
+
+def test_file_order_of_sealed_ballots_does_not_follow_the_casting_order(tmp_path, monkeypatch):
+    """Before close the box is in the file: where a ballot lands is the box's random
+    draw (a slot among the empty ones), not the casting order. The draws are
+    seeded here, so the statistical verdict is the same on every run; production
+    draws from ``secrets``."""
+    from yishi.store import ballot_box
+
     taus = []
     exact = 0
     for trial in range(4):
+        monkeypatch.setattr(ballot_box, "secrets", _SeededDraws(1000 + trial))
         path = tmp_path / f"log{trial}.sqlite"
         engine = open_engine(path)
         setup(engine)

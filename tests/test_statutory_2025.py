@@ -127,20 +127,9 @@ def test_without_the_override_the_engine_still_reserves_the_homestead_plan():
     )
     engine = _engine(rs)
     _to_resolve(engine, "homestead_allocation")
-    with pytest.raises(Refusal) as found:
-        engine.execute(
-            c.ConveneMeeting(
-                actor="p03",
-                matter="m1",
-                meeting="m1-resolve",
-                body="representatives_assembly",
-                date=dt.date(2026, 3, 20),
-                method="show_of_hands",
-            ),
-            dt.datetime(2026, 3, 10, 9),
-        )
-    assert found.value.code == "statute_reserves_matter"
-    assert "宅基地使用方案" in found.value.message("zh")
+    refusal = _refused(engine, _convene("m1-resolve", 20), dt.datetime(2026, 3, 10, 9))
+    assert refusal.code == "statute_reserves_matter"
+    assert "宅基地使用方案" in refusal.message("zh")
 
 
 def test_the_engine_holds_the_floor_even_for_a_rule_set_that_skipped_the_check():
@@ -239,32 +228,32 @@ def _to_resolve(engine: Engine, matter_type: str | None = None) -> None:
             engine.execute(step.command, step.at)
 
 
+def _convene(meeting: str, day: int, *, actor: str = "p03", **kw: object) -> c.ConveneMeeting:
+    """The village's representative assembly on m1, called by show of hands on March ``day``."""
+    fields: dict[str, object] = {
+        "matter": "m1",
+        "body": "representatives_assembly",
+        "method": "show_of_hands",
+    }
+    return c.ConveneMeeting(
+        actor=actor, meeting=meeting, date=dt.date(2026, 3, day), **(fields | kw)
+    )  # type: ignore[arg-type]
+
+
+def _refused(engine: Engine, command: c.Command, at: dt.datetime) -> Refusal:
+    with pytest.raises(Refusal) as found:
+        engine.execute(command, at)
+    return found.value
+
+
 def test_short_notice_needs_a_recorded_special_circumstance():
     engine = _engine()
     _to_resolve(engine)
     now = dt.datetime(2026, 3, 10, 9)
-    convene = c.ConveneMeeting(
-        actor="p03",
-        matter="m1",
-        meeting="m1-va",
-        body="villagers_assembly",
-        date=dt.date(2026, 3, 13),
-        method="show_of_hands",
-    )
-    with pytest.raises(Refusal) as found:
-        engine.execute(convene, now)
-    assert found.value.code == "notice_too_short"
-    with pytest.raises(Refusal) as found:
-        engine.execute(
-            attrs.evolve(
-                convene,
-                body="representatives_assembly",
-                date=dt.date(2026, 3, 11),
-                urgent_reason="汛期",
-            ),
-            now,
-        )
-    assert found.value.code == "urgent_notice_not_allowed"
+    convene = _convene("m1-va", 13, body="villagers_assembly")
+    assert _refused(engine, convene, now).code == "notice_too_short"
+    representatives = _convene("m1-va", 11, urgent_reason="汛期")
+    assert _refused(engine, representatives, now).code == "urgent_notice_not_allowed"
     events = engine.execute(
         attrs.evolve(convene, urgent_reason="汛期临近，须在雨季前定下排涝渠线"), now
     )
@@ -319,21 +308,10 @@ def test_skipping_ahead_names_the_missing_step_before_permission():
     engine = _engine()
     engine.execute(c.ProposeMatter(actor="p01", matter="m1", title="x"), dt.datetime(2026, 3, 2, 9))
     # p10 may not convene anything; the matter has not even been proposed in a meeting
-    with pytest.raises(Refusal) as found:
-        engine.execute(
-            c.ConveneMeeting(
-                actor="p10",
-                matter="m1",
-                meeting="m1-r",
-                body="representatives_assembly",
-                date=dt.date(2026, 3, 20),
-                method="show_of_hands",
-            ),
-            dt.datetime(2026, 3, 2, 10),
-        )
-    assert found.value.code == "step_missing"
-    assert found.value.message("zh").startswith("须先完成：党组织提议")
-    assert found.value.message("en").startswith("first complete: Party branch proposes")
+    refusal = _refused(engine, _convene("m1-r", 20, actor="p10"), dt.datetime(2026, 3, 2, 10))
+    assert refusal.code == "step_missing"
+    assert refusal.message("zh").startswith("须先完成：党组织提议")
+    assert refusal.message("en").startswith("first complete: Party branch proposes")
 
 
 def test_an_election_committee_member_steps_down_when_a_relative_stands():

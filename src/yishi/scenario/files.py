@@ -21,35 +21,40 @@ from yishi.store.evidence import MAX_EVIDENCE_BYTES
 
 def check_evidence_path(base_dir: Path, name: str, path: PathKey, out: list[Problem]) -> None:
     """Append a located problem unless ``name`` is a regular file inside ``base_dir``."""
-    reason = _problem(base_dir, name)
-    if reason is not None:
-        zh, en = reason
-        out.append(
-            Problem(
-                "unreadable",
-                dotted(path),
-                detail=f"{name}: {zh} / {en}",
-                hint="附件须放在场景文件所在的文件夹（或其子文件夹）中，用相对路径书写",
-                hint_en="keep attachments in the scenario's folder (or below it), named by relative path",
-            )
-        )
+    _check(
+        base_dir,
+        name,
+        path,
+        out,
+        "附件须放在场景文件所在的文件夹（或其子文件夹）中，用相对路径书写",
+        "keep attachments in the scenario's folder (or below it), named by relative path",
+    )
 
 
 def check_community_path(base_dir: Path, name: str, path: PathKey, out: list[Problem]) -> bool:
     """Like :func:`check_evidence_path`, for ``community_file``: a scenario sent by
     someone else must not read a file from elsewhere on the machine into the log
     (names, birth dates) by pointing outside its folder. True when it may be read."""
+    return _check(
+        base_dir,
+        name,
+        path,
+        out,
+        "共用的村（社区）名单文件须放在场景文件所在的文件夹（或其子文件夹）中，用相对路径书写",
+        "keep the shared community file in the scenario's folder (or below it), named by relative path",
+    )
+
+
+def _check(
+    base_dir: Path, name: str, path: PathKey, out: list[Problem], hint: str, hint_en: str
+) -> bool:
     reason = _problem(base_dir, name)
     if reason is None:
         return True
     zh, en = reason
     out.append(
         Problem(
-            "unreadable",
-            dotted(path),
-            detail=f"{name}: {zh} / {en}",
-            hint="共用的村（社区）名单文件须放在场景文件所在的文件夹（或其子文件夹）中，用相对路径书写",
-            hint_en="keep the shared community file in the scenario's folder (or below it), named by relative path",
+            "unreadable", dotted(path), detail=f"{name}: {zh} / {en}", hint=hint, hint_en=hint_en
         )
     )
     return False

@@ -40,6 +40,13 @@ def _is_lock(exc: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _translated(self: Any, exc: sqlite3.OperationalError) -> sqlite3.OperationalError:
+    """SQLite's lock error as :class:`StoreLocked`; any other error as it was."""
+    if isinstance(exc, StoreLocked) or not _is_lock(exc):
+        return exc
+    return StoreLocked(getattr(self, "path", "?"), str(exc))
+
+
 def _typed(function: Callable[..., Any]) -> Callable[..., Any]:
     if inspect.isgeneratorfunction(function):
 
@@ -47,12 +54,8 @@ def _typed(function: Callable[..., Any]) -> Callable[..., Any]:
         def generator(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
             try:
                 yield from function(self, *args, **kwargs)
-            except StoreLocked:
-                raise
             except sqlite3.OperationalError as exc:
-                if _is_lock(exc):
-                    raise StoreLocked(getattr(self, "path", "?"), str(exc)) from exc
-                raise
+                raise _translated(self, exc) from exc
 
         return generator
 
@@ -60,12 +63,8 @@ def _typed(function: Callable[..., Any]) -> Callable[..., Any]:
     def plain(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return function(self, *args, **kwargs)
-        except StoreLocked:
-            raise
         except sqlite3.OperationalError as exc:
-            if _is_lock(exc):
-                raise StoreLocked(getattr(self, "path", "?"), str(exc)) from exc
-            raise
+            raise _translated(self, exc) from exc
 
     return plain
 
