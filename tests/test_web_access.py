@@ -69,6 +69,12 @@ def body_for(name: str, me: str) -> dict:
         "rate": {"matter": "m", "person": me, "rating": "满意"},
         "record_consensus": {"meeting": "x", "reached": True},
         "record_approval": {"matter": "m", "approved": True, "document": "镇政府批复"},
+        "record_account_entry": {"matter": "m", "item": "材料", "amount": "1200.50"},
+        "record_budget": {
+            "matter": "m",
+            "lines": [{"item": "材料", "amount": "12000"}],
+            "source": "村民代表会议决议",
+        },
         "record_canvass": {"matter": "m", "household": "h1", "representative": me, "view": "同意"},
         "record_levy_plan": {"matter": "m", "year": 2026, "money": "15", "labour_days": "2"},
         "record_progress": {"matter": "m", "text": "t"},
