@@ -101,7 +101,7 @@ def test_a_whole_consultation_through_the_api(site):
         {"objection": "o1", "reply": "再增加 4 个", "resolved": True},
     )
     assert r.status_code == 201, r.json()
-    at(engine, 2026, 9, 20, 9)
+    at(engine, 2026, 9, 24, 9)  # the 15-day posting (居委会组织法 Art. 34) ended on 9-23
     assert post(c, t, "k01", "tick", {}).status_code == 201
     assert (
         post(

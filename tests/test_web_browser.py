@@ -186,7 +186,7 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
         staff.check("input[name=resolved]")
         submit(staff)
         assert "已记录" in staff.content()
-        clock.at = dt.datetime(2026, 9, 20, 9)
+        clock.at = dt.datetime(2026, 9, 22, 9)  # after the 15-day posting (Art. 34)
         console_do(staff, base, "tick", {})
         console_do(
             staff, base, "record_progress", {"text": "道闸安装完成", "percent": "100"}, "?matter=m9"
