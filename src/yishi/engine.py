@@ -90,7 +90,9 @@ class Engine:
         # The community's 小微权力清单 routing: matter type -> procedure (domain/handoff.py).
         self.routes = dict(routes or {})
         for matter_type, procedure in self.routes.items():
-            if procedure not in self.rulesets:
+            # ``declared``, not ``rulesets``: that property reads the folded state,
+            # which does not exist yet (a procedure's id is the same in both).
+            if procedure not in self.declared:
                 raise KeyError(f"{matter_type} -> {procedure}")
         self.store = store
         self.plugins = plugins
