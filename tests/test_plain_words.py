@@ -101,3 +101,29 @@ def test_every_timeline_reads_without_identifiers(path, lang: str) -> None:
     lines = to_text(report, lang).splitlines()[2:]
     leaks = {line: _leaks(line, ids) for line in lines if _leaks(line, ids)}
     assert leaks == {}
+
+
+def _with_objections(node: object) -> list[dict]:
+    if isinstance(node, dict):
+        here = (
+            [node] if node.get("objections") and isinstance(node.get("explanation"), dict) else []
+        )
+        return here + [d for v in node.values() for d in _with_objections(v)]
+    if isinstance(node, list):
+        return [d for v in node for d in _with_objections(v)]
+    return []
+
+
+@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
+def test_a_consensus_names_its_objectors_in_both_languages(path) -> None:
+    """The English explanation of a consensus listed objectors by person id
+    ("v002: ...") while the Chinese one named them; both name them now."""
+
+    from yishi.report import to_json
+
+    report = to_json(run_scenario(load_scenario(path)))
+    for result in _with_objections(report):
+        for objection in result["objections"]:
+            bare = re.compile(rf"(?<![\w]){re.escape(objection['person'])}(?![\w])")
+            for lang in ("zh", "en"):
+                assert not bare.search(result["explanation"][lang]), result["explanation"][lang]
