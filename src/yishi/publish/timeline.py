@@ -115,7 +115,8 @@ def describe(
         return (
             f"Meeting of the {body} called for {event.date}{place}"
             if en
-            else f"召集{body}会议，定于 {event.date}{place}"
+            # 村民代表会议、党员大会 are meetings already: not 召集村民代表会议会议
+            else f"召集{body}{'' if body.endswith(('会议', '大会')) else '会议'}，定于 {event.date}{place}"
         )
     if isinstance(event, ev.MeetingNoticeCompleted):
         return (
