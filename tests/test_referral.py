@@ -303,7 +303,7 @@ def test_on_overdue_withdraws_the_referral_and_moves_on():
     assert "城管未在 2026-11-20 前答复" in entered.reason
     for event in (overdue, entered):
         evolve(state, event)
-    assert not state.referrals["r1"].open
+    assert not state.referrals["r1"].waiting
     # nothing waits any more: no answer to record, and it may be sent again at once
     with pytest.raises(Refusal) as nothing:
         decide(
