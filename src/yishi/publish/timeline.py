@@ -7,6 +7,7 @@ meeting closed with, so no line of a public timeline ties a choice to a name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -72,6 +73,13 @@ def supervision_text(event: ev.Event) -> str:
     return ""
 
 
+def _meeting_word(body: str) -> str:
+    """村民代表会议、党员大会、村民小组会议（第三村民小组） are meetings already:
+    召集 them, not 召集村民代表会议会议; a committee is called to 会议."""
+    bare = re.sub(r"（[^（）]*）$", "", body)
+    return "" if bare.endswith(("会议", "大会")) else "会议"
+
+
 def describe(
     event: ev.Event,
     state: State,
@@ -134,8 +142,7 @@ def describe(
         return (
             f"Meeting of the {body} called for {event.date}{place}"
             if en
-            # 村民代表会议、党员大会 are meetings already: not 召集村民代表会议会议
-            else f"召集{body}{'' if body.endswith(('会议', '大会')) else '会议'}，定于 {event.date}{place}"
+            else f"召集{body}{_meeting_word(body)}，定于 {event.date}{place}"
         )
     if isinstance(event, ev.MeetingNoticeCompleted):
         return (
