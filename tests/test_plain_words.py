@@ -188,3 +188,18 @@ def test_the_published_board_shows_no_identifier(path, tmp_path) -> None:
         if found:
             bad[page.relative_to(site).as_posix()] = sorted(found)
     assert bad == {}
+
+
+@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
+def test_a_posted_notice_names_its_matter_not_its_id(path) -> None:
+    """The notice text sent to channels and webhooks read "事项：…（m15）"; and its
+    English decisions line used Chinese brackets and commas."""
+    from yishi.report import to_json
+
+    report = to_json(run_scenario(load_scenario(path)))
+    for notice in report["disclosures"]:
+        matter = re.compile(rf"(?<![\w-]){re.escape(notice['matter'])}(?![\w-])")
+        for lang in ("zh", "en"):
+            assert not matter.search(notice["text"][lang]), notice["text"][lang]
+        english = re.compile(r"^- \d{4}-\d\d-\d\d [A-Z][^（]*（[A-Za-z].*）：")
+        assert not [x for x in notice["text"]["en"].splitlines() if english.match(x)]
