@@ -545,3 +545,20 @@ def test_schema_checks_shape_only(
     document = tomllib.loads((BROKEN / name).read_text(encoding="utf-8"))
     assert not list(schema_validator.iter_errors(document))
     assert check_text((BROKEN / name).read_bytes(), name)[0] is None
+
+
+@pytest.mark.parametrize("zone", ["publish_result", "Mars/Olympus", "../../etc/passwd", ""])
+def test_an_unknown_time_zone_is_refused_at_its_line(zone: str) -> None:
+    """Found by the mutation campaign: ``timezone = "publish_result"`` passed check,
+    the scenario ran, and ``yishi stats`` on its log raised ZoneInfoNotFoundError."""
+    source = (Path(__file__).resolve().parents[1] / "rulesets" / "villager_group.toml").read_text(
+        encoding="utf-8"
+    )
+    assert 'timezone = "Asia/Shanghai"' in source
+    line = source.splitlines().index('timezone = "Asia/Shanghai"') + 1
+    mutated = source.replace('timezone = "Asia/Shanghai"', f'timezone = "{zone}"')
+    ruleset, problems = check_text(mutated.encode("utf-8"), "vg.toml")
+    assert ruleset is None
+    (problem,) = [p for p in problems if p.severity == "error"]
+    assert (problem.path, problem.line, problem.code) == ("timezone", line, "bad_value")
+    assert check_text(source.replace("Asia/Shanghai", "Asia/Urumqi").encode("utf-8"))[0]

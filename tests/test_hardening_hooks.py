@@ -178,3 +178,25 @@ def test_system_exit_while_loading_a_plugin_skips_that_plugin_only():
     more = PluginHost.load([ExitsAddingCommands()], entry_points=False)
     problems = more.register_commands(group)
     assert [p.plugin for p in problems] == ["ExitsAddingCommands"]
+
+
+def test_quick_hooks_give_back_a_callers_timer_less_only_the_time_they_took():
+    """A caller's own SIGALRM timer (a test harness's per-case timeout, a server's
+    request limit) must survive many quick hook calls: each call hands back what
+    is left of it, not what is left minus the whole budget."""
+    import signal
+
+    from yishi.plugins.budget import call_with_budget
+
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        for _ in range(20):  # 20 calls x a 10 s budget: 200 s more than the timer has
+            call_with_budget(lambda: None, {}, 10.0, set(), "Quick")
+        left, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
+        assert not fired
+        assert 25.0 < left <= 30.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -236,6 +236,29 @@ def test_a_large_file_is_refused_by_its_size(tmp_path):
     assert "1999" in info.value.problems[0].detail
 
 
+@pytest.mark.parametrize(
+    "key, path", [("community_file", "yiyi_village.toml"), ("ruleset", "yishi_yiyi")]
+)
+def test_a_path_with_a_nul_character_is_refused_with_its_key(tmp_path, key, path):
+    """A NUL written as \\u0000 in a path read from a file (found by the mutation
+    campaign): a located message, not ValueError from os.open."""
+    scenario = tmp_path / "s.toml"
+    (tmp_path / "yiyi_village.toml").write_bytes((EXAMPLES / "yiyi_village.toml").read_bytes())
+    text = (EXAMPLES / "32_yiyi_petition_canvass_township.toml").read_text(encoding="utf-8")
+    scenario.write_text(
+        text.replace(f'{key} = "{path}"', f'{key} = "a\\u0000b.toml"'), encoding="utf-8"
+    )
+    for lang, words in (("zh", "空字符"), ("en", "NUL character")):
+        result = CliRunner().invoke(main, ["run", "--lang", lang, str(scenario)])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert words in result.output and "a\\0b.toml" in result.output
+    from yishi.rulesets.reading import read_limited
+
+    with pytest.raises(RuleSetError):
+        read_limited(tmp_path / "a\x00b.toml")
+
+
 # -- 5. files ----------------------------------------------------------------------
 
 

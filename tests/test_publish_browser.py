@@ -32,7 +32,8 @@ def site(tmp_path_factory):
     return out
 
 
-PAGES = ("index.html", "matters/m4.html", "verify.html")
+# the print page too: residents open the A4 link on their phones
+PAGES = ("index.html", "matters/m4.html", "verify.html", "print/m4-d1-A4.html")
 
 
 @pytest.mark.parametrize("page", PAGES)

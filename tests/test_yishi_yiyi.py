@@ -367,3 +367,27 @@ def test_a_paper_record_short_of_the_households_is_refused():
     assert "只有 39 户" in refused.value.message("zh") and "至少 40 户" in refused.value.message(
         "zh"
     )
+
+
+def test_the_board_tells_the_petition_the_plan_and_the_canvass_without_views():
+    """The public timeline of example 32 lacked the 联名 petition, the levy plan and
+    the 入户征求意见 altogether. It now gives the petition's count, the plan's
+    figures and each day's signatures as one count: no household's view."""
+    from yishi.publish.timeline import matter_events, timeline
+
+    report = run_scenario(
+        load_scenario(ROOT / "examples" / "32_yiyi_petition_canvass_township.toml")
+    )
+    state, rs = report.engine.state, report.ruleset
+    events = matter_events(report.all_events(), "m32")
+    rows = {lang: [r["text"] for r in timeline(events, state, rs, lang)] for lang in ("zh", "en")}
+    zh = rows["zh"]
+    assert any(t.startswith("提出事项") and "联名 3 人" in t and "达到" in t for t in zh)
+    assert any(
+        t.startswith("筹资筹劳方案") and "每人筹资 10 元" in t and "免筹资 2 人" in t for t in zh
+    )
+    canvass = [t for t in zh if t.startswith("入户征求意见")]
+    assert canvass == ["入户征求意见：55 户签字", "入户征求意见：5 户签字"]
+    assert not any("同意" in t for t in canvass)
+    assert "Households canvassed: 55 signed" in rows["en"]
+    assert any(t.startswith("Levy plan:") for t in rows["en"])

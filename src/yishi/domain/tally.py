@@ -190,7 +190,7 @@ def consensus_result(state: State, meeting: Meeting, result: Outcome) -> dict[st
         (state.people[p].name if p in state.people else p, t) for p, t in meeting.objections
     ]
     zh = CONSENSUS.explain(meeting.consensus, present, objections, "zh")
-    en = CONSENSUS.explain(meeting.consensus, present, list(meeting.objections), "en")
+    en = CONSENSUS.explain(meeting.consensus, present, objections, "en")
     return {
         "consensus": meeting.consensus,
         "objections": [{"person": p, "objection": t} for p, t in meeting.objections],

@@ -99,6 +99,15 @@ def _counting_note(disclosure: Any, lang: str) -> str:
     return ("; " if lang == "en" else "；").join(notes)
 
 
+def notice_number(state: State, disclosure_id: str, lang: str = "zh") -> str:
+    """The notice's number as residents read it: its place among the community's
+    notices in the order they were posted ("第 3 号"). The disclosure's id
+    ("m32-plan") is built from a matter id and a stage id, which a notice must
+    not show; the order of the log never changes, so neither does the number."""
+    number = list(state.disclosures).index(disclosure_id) + 1
+    return str(number) if lang == "en" else f"第 {number} 号"
+
+
 def summary(state: State, ruleset: RuleSet, disclosure_id: str, lang: str = "zh") -> dict[str, Any]:
     """The few fields of a document an index or a list shows, at a fraction of its
     cost; the same keys as :func:`build_document`, with the same masking."""
@@ -108,6 +117,7 @@ def summary(state: State, ruleset: RuleSet, disclosure_id: str, lang: str = "zh"
     return {
         "disclosure": {
             "id": d.id,
+            "number": notice_number(state, d.id, lang),
             "kind": d.kind,
             "kind_label": KINDS.get(d.kind, (d.kind, d.kind))[1 if en else 0],
             "title": mask_all(d.title),
@@ -156,6 +166,7 @@ def build_document(
         "lang": lang,
         "disclosure": {
             "id": d.id,
+            "number": notice_number(state, d.id, lang),
             "kind": d.kind,
             "kind_label": KINDS.get(d.kind, (d.kind, d.kind))[1 if en else 0],
             "title": d.title,

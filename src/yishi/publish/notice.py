@@ -119,7 +119,8 @@ def render_notice(
     en = lang == "en"
     c = disclosure.content
     lines = [("NOTICE: " if en else "公示：") + disclosure.title, ""]
-    lines.append(("Matter: " if en else "事项：") + f"{c['title']}（{c['matter']}）")
+    # the matter's title, not its id: a posted notice shows no internal identifier
+    lines.append(("Matter: " if en else "事项：") + c["title"])
     if c.get("text"):
         lines.append(c["text"])
     lines += recorded_lines(c.get("recorded", ()), ruleset, lang, rulesets)
@@ -132,7 +133,12 @@ def render_notice(
             outcome = OUTCOMES.get(d["outcome"], (d["outcome"], d["outcome"]))[1 if en else 0]
             counts = d["counts"]
             lines.append(
-                f"- {d['date']} {council}{_stage_name(held, d['stage'], lang)}（{_body_name(held, d['body'], lang)}，{method}）：{outcome}"
+                f"- {d['date']} {council}{_stage_name(held, d['stage'], lang)}"
+                + (
+                    f" ({_body_name(held, d['body'], lang)}, {method}): {outcome}"
+                    if en
+                    else f"（{_body_name(held, d['body'], lang)}，{method}）：{outcome}"
+                )
             )
             if d.get("urgent_notice"):
                 # 临时通知: the law's exception, recorded with its reason (村组法 Art. 25).

@@ -7,6 +7,7 @@ meeting closed with, so no line of a public timeline ties a choice to a name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ import attrs
 
 from yishi.domain import events as ev
 from yishi.domain.accounts import yuan
+from yishi.domain.levy import summary as levy_summary
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 from yishi.publish.procedures import Procedures, handoff_text
@@ -71,6 +73,13 @@ def supervision_text(event: ev.Event) -> str:
     return ""
 
 
+def _meeting_word(body: str) -> str:
+    """村民代表会议、党员大会、村民小组会议（第三村民小组） are meetings already:
+    召集 them, not 召集村民代表会议会议; a committee is called to 会议."""
+    bare = re.sub(r"（[^（）]*）$", "", body)
+    return "" if bare.endswith(("会议", "大会")) else "会议"
+
+
 def describe(
     event: ev.Event,
     state: State,
@@ -84,7 +93,25 @@ def describe(
     if isinstance(event, PRIVATE):
         return None
     if isinstance(event, ev.MatterProposed):
-        return f"Matter proposed: {event.title}" if en else f"提出事项：{event.title}"
+        line = f"Matter proposed: {event.title}" if en else f"提出事项：{event.title}"
+        if event.petition:  # 联名提议: the count against the threshold, no names
+            line += (
+                f" ({event.petition['explanation'][lang]})"
+                if en
+                else f"（{event.petition['explanation'][lang]}）"
+            )
+        return line
+    if isinstance(event, ev.LevyPlanRecorded):  # 一事一议 筹资筹劳方案: figures, no names
+        plan = state.matters[event.matter].levy if event.matter in state.matters else None
+        if ruleset.levy is None or not plan:
+            return "Levy plan recorded" if en else "录入筹资筹劳方案"
+        text = levy_summary(ruleset.levy, state, plan).get(lang)
+        return f"Levy plan: {text}" if en else f"筹资筹劳方案：{text}"
+    if isinstance(event, ev.HouseholdCanvassed):
+        # which household signed, not what it said: no line ties a view to a name
+        household = state.households.get(event.household)
+        name = household.name if household is not None else ""
+        return f"Household canvassed: {name} (signed)" if en else f"入户征求意见：{name}（已签字）"
     if isinstance(event, ev.MatterHandedOff):
         # the earlier council's record stays above this line, the new one's follows
         moved = handoff_text(event, rulesets or {ruleset.id: ruleset}, lang)
@@ -117,7 +144,7 @@ def describe(
         return (
             f"Meeting of the {body} called for {event.date}{place}"
             if en
-            else f"召集{body}会议，定于 {event.date}{place}"
+            else f"召集{body}{_meeting_word(body)}，定于 {event.date}{place}"
         )
     if isinstance(event, ev.MeetingNoticeCompleted):
         return (
@@ -257,7 +284,8 @@ def timeline(
     A matter handed from one council to another is read with ``rulesets``: each
     event in the words of the procedure it was decided under."""
     left_out = tuple(t for section in hidden for t in SECTION_EVENTS.get(section, ()))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    signed: dict[int, int] = {}  # row index -> households folded into it
     under = Procedures(rulesets or {}, ruleset)
     for event in events:
         decided_under = under.see(event) if rulesets else ruleset
@@ -270,6 +298,10 @@ def timeline(
         text = describe(event, state, decided_under, lang, rulesets)
         if text is None:
             continue
+        if isinstance(event, ev.HouseholdCanvassed) and _more_canvass(
+            rows, signed, event, ruleset, lang
+        ):
+            continue
         rows.append(
             {
                 "date": _local_date(event.at, ruleset).isoformat(),
@@ -279,6 +311,23 @@ def timeline(
             }
         )
     return rows
+
+
+def _more_canvass(
+    rows: list[dict[str, Any]], signed: dict[int, int], event: ev.Event, ruleset: RuleSet, lang: str
+) -> bool:
+    """Fold a day's household signatures into one line ("入户征求意见：60 户签字"):
+    a village of two hundred households is not two hundred lines on a phone."""
+    day = _local_date(event.at, ruleset).isoformat()
+    last = rows[-1] if rows else None
+    if last is None or last["type"] != event.type or last["date"] != day:
+        return False
+    n = signed[len(rows) - 1] = signed.get(len(rows) - 1, 1) + 1
+    last["text"] = (
+        f"Households canvassed: {n} signed" if lang == "en" else f"入户征求意见：{n} 户签字"
+    )
+    last["evidence"] += evidence_of(event)
+    return True
 
 
 def _local_date(at: dt.datetime, ruleset: RuleSet) -> dt.date:

@@ -153,6 +153,7 @@ def check_text(
             ruleset = build(document, file, hashlib.sha256(data).hexdigest(), catalog)
             problems += check_references(document, ruleset)
             problems += template_problems(document)
+            problems += _timezone_problems(ruleset)
             if follow:  # the targets of its hand-offs, read once (not their own targets)
                 problems += check_handoffs(ruleset, file, catalog)
             if not errors(problems):
@@ -163,6 +164,29 @@ def check_text(
     located = [p.located(file, find_line(lines, _path_key(p.path)) or 1) for p in problems]
     located.sort(key=lambda p: (p.line or 0, p.path))
     return (ruleset if not errors(located) else None), located
+
+
+def _timezone_problems(ruleset: RuleSet) -> list[Problem]:
+    """A time zone the tz database knows (Asia/Shanghai always, as the clock has a
+    fixed-offset stand-in for it): an unknown one passed check and broke
+    ``yishi stats`` on the log it ran."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if ruleset.timezone == "Asia/Shanghai":
+        return []
+    try:
+        ZoneInfo(ruleset.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [
+            Problem(
+                "bad_value",
+                "timezone",
+                expected="IANA 时区名，如 Asia/Shanghai",
+                expected_en="an IANA time zone name, such as Asia/Shanghai",
+                found=ruleset.timezone,
+            )
+        ]
+    return []
 
 
 # -- cross-references of a document that also has structural errors ----------

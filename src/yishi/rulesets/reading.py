@@ -16,6 +16,9 @@ from yishi.rulesets.problems import Problem, RuleSetError
 MAX_FILE_BYTES = 8 * 1024 * 1024  # docs/limits.md
 
 
+NUL_DETAIL = "路径含有空字符 / the path contains a NUL character"
+
+
 def read_limited(path: str | os.PathLike[str], key: str = "", limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; otherwise a
     :class:`RuleSetError` naming the file (``key``: the setting that named it)."""
@@ -25,6 +28,8 @@ def read_limited(path: str | os.PathLike[str], key: str = "", limit: int = MAX_F
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise _error(file, key, exc.strerror or str(exc)) from None
+    except ValueError:  # a NUL character: no file can have such a name
+        raise _error(file.replace("\x00", "\\0"), key, NUL_DETAIL) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise _error(file, key, "不是普通文件 / not a regular file")
