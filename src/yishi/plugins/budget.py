@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -71,18 +70,17 @@ def _with_alarm(function: Callable[..., Any], kwargs: dict[str, Any], budget: fl
 
     previous = signal.signal(signal.SIGALRM, expired)
     earlier = signal.setitimer(signal.ITIMER_REAL, budget)
-    started = time.monotonic()
     try:
         function(**kwargs)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        ours = signal.setitimer(signal.ITIMER_REAL, 0)[0]  # what was left of the budget
         signal.signal(signal.SIGALRM, previous)
         if earlier[0] > 0:
             # Someone else's timer was running: give it back what is left of it,
             # less the time the hook actually took (not the whole budget, which
             # would make a caller's timeout fire early after a few quick hooks).
-            left = earlier[0] - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), earlier[1])
+            took = budget - ours if ours > 0 else budget
+            signal.setitimer(signal.ITIMER_REAL, max(earlier[0] - took, 0.001), earlier[1])
 
 
 def _in_thread(
