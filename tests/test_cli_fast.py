@@ -174,3 +174,54 @@ def test_other_arguments_go_to_click(tmp_path):
     sub = _run(tmp_path, "fast", "check", "--help")
     assert sub.returncode == 0 and b"Usage: yishi check" in sub.stdout
     assert not (tmp_path / "cache" / "yishi" / "help-check.txt").exists()
+
+
+def test_python_m_yishi_help_imports_no_click_once_remembered(tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "COLUMNS": "80",
+        "PYTHONIOENCODING": "utf-8",
+    }
+    runs = [
+        subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "yishi", "--help"],
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+        for _ in range(2)
+    ]
+    assert [_imported_click(done) for done in runs] == [True, False]
+    assert runs[1].returncode == 0 and runs[1].stdout == runs[0].stdout
+    assert runs[1].stdout.startswith(b"Usage: python -m yishi [OPTIONS]")
+
+
+WHERE_DEFINED = """
+import inspect, sys
+from pathlib import Path
+from yishi import cli, cli_fast
+cli.loaded_plugins()  # the built-in plugins add commands too
+watched = cli_fast.key(["--help"])
+source = Path(cli.__file__).resolve().parent
+checked = 0
+for name, command in cli.main.commands.items():
+    where = Path(inspect.getsourcefile(inspect.unwrap(command.callback)) or "").resolve()
+    if source in where.parents:
+        checked += 1
+        if f"{where}:" not in watched:
+            print("UNWATCHED", name, where)
+print("CHECKED", checked)
+"""
+
+
+def test_every_built_in_command_is_defined_in_a_file_the_key_watches(tmp_path):
+    """A command defined elsewhere would keep old help words in a working copy."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "YISHI_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", WHERE_DEFINED], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "UNWATCHED" not in done.stdout, done.stdout
+    assert int(done.stdout.split("CHECKED")[1]) >= 10, done.stdout
