@@ -153,7 +153,7 @@ def _is_cli(name: str) -> bool:
 def read(wanted: str, request: list[str]) -> tuple[int, str] | None:
     """(exit status, text) remembered for ``wanted``, or None on any miss."""
     try:
-        with open(_cache_file(request), encoding="utf-8") as file:
+        with open(_cache_file(request), encoding="utf-8", newline="") as file:
             stored, sep, rest = file.read().partition("\0")
     except (OSError, ValueError):  # ValueError: not UTF-8
         return None
@@ -169,7 +169,7 @@ def write(wanted: str, request: list[str], status: int, text: str) -> None:
         path = _cache_file(request)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         temporary = f"{path}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as file:
+        with open(temporary, "w", encoding="utf-8", newline="") as file:
             file.write(f"{wanted}\0{status}\0{text}")
         os.replace(temporary, path)
     except (OSError, RuntimeError):
