@@ -161,7 +161,9 @@ def startup(rounds: int) -> tuple[float, float]:
     """Median wall time of ``python -c pass`` and of ``yishi --help``, interleaved."""
     script = shutil.which("yishi", path=str(Path(sys.executable).parent)) or "yishi"
     bare, helped = [], []
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # bytecode cached, as in an installed yishi (pip compiles it; an editable
+    # install writes it on first use): without it every run compiles yishi's modules
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
     def timed(argv: list[str]) -> float:
         started = time.perf_counter()

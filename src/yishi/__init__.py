@@ -3,7 +3,8 @@
 The public API. Everything else is private to the package and may change.
 """
 
-from typing import TYPE_CHECKING
+# not ``typing.TYPE_CHECKING``: importing typing would slow ``yishi --help``
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from yishi.clock import Clock, FixedClock, SystemClock

@@ -1,3 +1,3 @@
-from yishi.cli import main
+from yishi.cli_fast import main
 
 main()

@@ -27,8 +27,9 @@ VERSION = 1  # of the file's layout
 
 
 def cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "yishi" / "plugin-commands.json"
+    from yishi.cli_fast import cache_folder  # beside the remembered help text
+
+    return Path(cache_folder()) / "plugin-commands.json"
 
 
 def declared() -> list[Path]:
