@@ -54,7 +54,12 @@ def _check(
     zh, en = reason
     out.append(
         Problem(
-            "unreadable", dotted(path), detail=f"{name}: {zh} / {en}", hint=hint, hint_en=hint_en
+            "unreadable",
+            dotted(path),
+            # a NUL is shown, not printed: it would cut the line in a terminal
+            detail=f"{name.replace(chr(0), chr(92) + '0')}: {zh} / {en}",
+            hint=hint,
+            hint_en=hint_en,
         )
     )
     return False
