@@ -115,3 +115,79 @@ def test_the_console_page_shows_titles_and_only_the_stages_actions(site):
         "console/check_in?lang=en&amp;meeting=g1" in html and "console/convene_meeting" not in html
     )
     assert "meeting on 2026-09-05" in html
+
+
+def _visible(html: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
+
+
+def test_the_convene_form_asks_no_id_and_offers_methods_by_name(site):
+    from tests.test_web_pages import csrf_of
+    from yishi.web.console_forms import NEW_IDS
+
+    app, engine = site
+    c = client(app)
+    sign_in(c, "k01")
+    form = c.get("/c/main/console/convene_meeting?matter=m9").text
+    # no id to type: neither the meeting's nor the matter's
+    assert 'name="meeting"' not in form and 'id="f-matter"' not in form
+    assert 'name="candidates"' not in form  # a meeting stage elects no one
+    # the method is a choice, shown by its Chinese name, carrying the internal name hidden
+    assert '<select id="f-method" name="method">' in form
+    assert '<option value="show_of_hands"' in form and "举手表决" in form
+    ruleset = engine.rulesets["zhihui_yun"]
+    for name in ruleset.catalog.vote_methods:
+        assert name not in _visible(form), name
+    english = c.get("/c/main/console/convene_meeting?matter=m9&lang=en").text
+    assert "show of hands" in _visible(english).lower() and "举手" not in _visible(english)
+    r = c.post(
+        "/c/main/console/convene_meeting",
+        data={
+            "matter": "m9",
+            "date": "2026-09-05",
+            "method": "show_of_hands",
+            "place": "会议室",
+            "csrf": csrf_of(form),
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    meeting = engine.state.matters["m9"].open_meeting(engine.state)
+    assert meeting is not None and meeting.method == "show_of_hands"
+    assert meeting.id.isascii() and meeting.id.startswith("m9-")
+    assert "meeting" in NEW_IDS["convene_meeting"]
+
+
+def test_new_ids_are_unique_in_the_state_and_explicit_ids_are_kept(site):
+    from yishi.web.console_forms import new_id, with_new_id
+
+    _app, engine = site
+    state = engine.state
+    first = new_id(state, "convene_meeting", "m9")
+    engine.execute(
+        cmd.ConveneMeeting(
+            actor="k01",
+            matter="m9",
+            meeting=first,
+            date=dt.date(2026, 9, 5),
+            method="show_of_hands",
+        )
+    )
+    second = new_id(engine.state, "convene_meeting", "m9")
+    assert second != first and second not in engine.state.meetings
+    assert with_new_id(engine.state, "convene_meeting", {"matter": "m9", "meeting": "g7"}) == {
+        "matter": "m9",
+        "meeting": "g7",
+    }
+    assert with_new_id(engine.state, "publish", {"matter": "m9"})["disclosure"].startswith("m9-")
+    assert with_new_id(engine.state, "check_in", {"meeting": first}) == {"meeting": first}
+
+
+def test_the_publish_form_asks_no_notice_id(site):
+    app, _engine = site
+    c = client(app)
+    sign_in(c, "k01")
+    form = c.get("/c/main/console/publish?matter=m9").text
+    assert 'name="disclosure"' not in form and 'name="title"' in form

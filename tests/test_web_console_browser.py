@@ -55,11 +55,15 @@ def test_the_console_follows_the_matters_stage(browser, tmp_path):  # noqa: F811
         # the matter is shown by its title and carried hidden, not offered as an id to edit
         assert "事项：小区停车秩序整治" in staff.inner_text("main")
         assert staff.locator("#f-matter").count() == 0
+        # no meeting id to type; the method is chosen by its name, not typed
+        assert staff.locator("[name=meeting]").count() == 0
+        assert "举手表决" in staff.locator("#f-method").inner_text()
+        assert "show_of_hands" not in staff.inner_text("main")
+        fits(staff)
         no_ids(staff)
         shot(staff, "console-stage-convene-form")
-        staff.fill("#f-meeting", "g1")
         staff.fill("#f-date", "2026-09-05")
-        staff.fill("#f-method", "show_of_hands")
+        staff.select_option("#f-method", label="举手表决")
         submit(staff)
         assert "已记录" in staff.content(), staff.content()[-1500:]
         matter = staff.locator("li.matter", has_text="小区停车秩序整治")
@@ -70,12 +74,13 @@ def test_the_console_follows_the_matters_stage(browser, tmp_path):  # noqa: F811
         no_ids(staff)
         shot(staff, "console-stage-meeting-convened")
 
+        g1 = engine.state.matters["m9"].open_meeting(engine.state).id  # the console named it
         engine.clock.at = dt.datetime(2026, 9, 5, 19)
         engine.execute(
-            cmd.CheckIn(actor="k02", meeting="g1", people=("k02", "c001", "c002", "c003", "c004"))
+            cmd.CheckIn(actor="k02", meeting=g1, people=("k02", "c001", "c002", "c003", "c004"))
         )
-        engine.execute(cmd.EnterHandCount(actor="k02", meeting="g1", yes=5, no=0))
-        engine.execute(cmd.CloseMeeting(actor="k02", meeting="g1"))
+        engine.execute(cmd.EnterHandCount(actor="k02", meeting=g1, yes=5, no=0))
+        engine.execute(cmd.CloseMeeting(actor="k02", meeting=g1))
         engine.execute(cmd.Publish(actor="k02", matter="m9", disclosure="d1"))
         engine.clock.at = dt.datetime(2026, 9, 7, 10)
         engine.execute(

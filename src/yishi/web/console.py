@@ -11,6 +11,7 @@ import attrs
 from yishi.publish.privacy import mask_text
 from yishi.web import queries
 from yishi.web.actions import allowed, described, general_actions, matter_actions
+from yishi.web.console_forms import console_fields
 from yishi.web.service import Service
 from yishi.web.words import COMMANDS as COMMAND_WORDS
 from yishi.web.words import label, words
@@ -78,13 +79,18 @@ def console_view(s: Any, lang: str, roles: frozenset[str]) -> dict[str, Any]:
     }
 
 
-def fixed_fields(service: Service, fields: list[Any]) -> list[Any]:
+def fixed_fields(
+    service: Service, fields: list[Any], command: str = "", lang: str = "zh"
+) -> list[Any]:
     """Reference fields the console filled in (the matter, meeting, objection …) shown
-    by what they name, with the value carried hidden, rather than as an id to edit."""
+    by what they name, with the value carried hidden, rather than as an id to edit;
+    no field for an id the console names itself, and choices by name
+    (web/console_forms.py)."""
     engine = service.engine
 
     def look(fields: list[Any]) -> list[Any]:
         out = []
+        fields = console_fields(engine.state, engine.rulesets.__getitem__, command, fields, lang)
         for f in fields:
             shown = described(engine.state, engine.rulesets.__getitem__, f.name, f.value.strip())
             out.append(attrs.evolve(f, shown=shown) if shown else f)

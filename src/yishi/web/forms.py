@@ -27,12 +27,14 @@ _SPLIT = re.compile(r"[\s,，、]+")
 class FormField:
     name: str
     label: str
-    widget: str  # text | textarea | number | date | checkbox | json | lines | pairs
+    widget: str  # text | textarea | number | date | checkbox | json | lines | pairs | select
     required: bool
     value: str = ""
     # Set when the value names a known matter, meeting, notice, objection or
     # suggestion: the form carries the value hidden and shows this instead of an id.
     shown: str = ""
+    # A select's (value, name shown) pairs: the value an internal name, never shown.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 def _unwrap(hint: Any) -> tuple[Any, bool]:

@@ -23,6 +23,7 @@ from yishi.web import queries
 from yishi.web.api import lang_of, submit, uploads
 from yishi.web.auth import Identity, csrf_ok, csrf_token, identify
 from yishi.web.console import console_view, fixed_fields
+from yishi.web.console_forms import with_new_id
 from yishi.web.forms import fields_of, to_json
 from yishi.web.schema import COMMANDS
 from yishi.web.state import WebState
@@ -391,14 +392,14 @@ async def console_command(request: Request) -> Response:
             "command.html.j2",
             title=title,
             name=name,
-            fields=fixed_fields(page.service, fields_of(cls, page.lang, values)),
+            fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
             errors={},
             general=[],
         )
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         if not page.checks_form(form):
-            fields = fixed_fields(page.service, fields_of(cls, page.lang, values))
+            fields = fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang)
             return page.render(
                 "command.html.j2",
                 403,
@@ -410,8 +411,10 @@ async def console_command(request: Request) -> Response:
             )
         files = await uploads(form)
     assert page.identity is not None
+    # the new meeting's or notice's id is the console's to name, not the person's to type
+    sent = page.service.read(lambda s: with_new_id(s.engine.state, name, values))
     status, body, _ = await submit(
-        request, page.web, page.slug, cls, to_json(cls, values), files, page.identity
+        request, page.web, page.slug, cls, to_json(cls, sent), files, page.identity
     )
     if status == 201:
         return RedirectResponse(page.url("console", done=name), 303)
@@ -421,7 +424,7 @@ async def console_command(request: Request) -> Response:
         status,
         title=title,
         name=name,
-        fields=fixed_fields(page.service, fields_of(cls, page.lang, values)),
+        fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
         errors=errors,
         general=general,
     )
