@@ -5,7 +5,10 @@ leads to it. Pages never show an internal identifier in either language."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -147,3 +150,40 @@ def test_a_phone_switches_the_board_to_english_and_back(tmp_path):
             page.click("p.lang a")
         assert page.url.endswith("/board/matters/m9.html")
         browser.close()
+
+
+# 07 posts two notices, so the second updates the board in place (index, verification
+# page, feed and the one matter's page, in each language).
+@pytest.mark.parametrize("example", ["05_recusal.toml", "07_community_elevator.toml"])
+def test_the_board_publisher_writes_the_board_yishi_publish_writes(tmp_path, example):
+    """The board publisher, configured as a user does (YISHI_PUBLISHERS), keeps the
+    board in both languages up to date notice by notice; the result is the board
+    `yishi publish --to` writes from the same SQLite log. Nothing on the board is
+    time-dependent; what legitimately differs is named: `yishi publish` also writes the
+    printed notices (print/) and links them from the Chinese matter pages, which the
+    board publisher leaves to the print publisher; and progress after the last notice
+    reaches the plugin's board only with the next notice, so the scenario is one whose
+    matter does not move after its last notice."""
+    db, plugin, cli = tmp_path / "yishi.db", tmp_path / "plugin", tmp_path / "cli"
+    # A process of its own: the CLI reads YISHI_PUBLISHERS once per process.
+    env = {**os.environ, "YISHI_PUBLISHERS": f"board={plugin}"}
+    run = [sys.executable, "-m", "yishi", "run", str(EXAMPLES / example), "--db", str(db)]
+    done = subprocess.run(run, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    publish(db, cli)
+    printed = re.compile(r'<p class="print-links">.*?</p>')
+
+    def files(root: Path) -> list[Path]:
+        return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+
+    made = files(plugin)
+    assert len(list((plugin / "notices").iterdir())) == (2 if example.startswith("07") else 1)
+    assert made == [p for p in files(cli) if p.parts[0] != "print"]
+    assert Path("en/index.html") in made and any(p.parts[:2] == ("en", "matters") for p in made)
+    for relative in made:
+        theirs = (cli / relative).read_text(encoding="utf-8")
+        assert (plugin / relative).read_text(encoding="utf-8") == printed.sub("", theirs), relative
+    lang, link = switch(plugin / "index.html")
+    assert lang == "zh-CN" and link["href"] == "en/index.html"
+    back_lang, back = switch(plugin / "en" / "index.html")
+    assert back_lang == "en" and back["href"] == "../index.html"

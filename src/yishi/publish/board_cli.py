@@ -11,7 +11,7 @@ import attrs
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 from yishi.publish.printed import SHEETS, PdfUnavailable
-from yishi.publish.site import BoardOptions, documents, slug, write_board
+from yishi.publish.site import BoardOptions, documents, slug, write_boards
 
 
 @attrs.frozen
@@ -62,17 +62,5 @@ def publish_all(
             (f"{sheet} {ext.upper()}", f"print/{stem}-{sheet}.{ext}") for sheet in SHEETS
         ]
         made += [f for f in files if f.suffix == f".{ext}"]
-    other = "en" if options.lang != "en" else "zh"
-    # The same board in the other language beside it, each page linking to its counterpart.
-    write_board(
-        out,
-        state,
-        rulesets,
-        events,
-        attrs.evolve(options, alternate=f"{other}/"),
-        print_links=links,
-    )
-    write_board(
-        out / other, state, rulesets, events, attrs.evolve(options, lang=other, alternate="../")
-    )
+    write_boards(out, state, rulesets, events, options, print_links=links)
     return Published(out, out / "index.html", out / "verify.html", tuple(made), problem)

@@ -22,7 +22,7 @@ from yishi.publish.notice import Notice
 from yishi.publish.printed import SHEETS, notice_html, write_pdf
 from yishi.publish.privacy import PrivacyPolicy
 from yishi.publish.render import Templates
-from yishi.publish.site import BoardOptions, slug, write_board
+from yishi.publish.site import OTHER, BoardOptions, slug, write_boards
 
 
 def document_for(engine: Any, notice: Notice, lang: str, policy: PrivacyPolicy) -> dict[str, Any]:
@@ -150,8 +150,9 @@ class PrintPublisher(_Publisher):
 
 
 class BoardPublisher(_Publisher):
-    """The community's static board (index, matter pages, verification page, Atom feed),
-    rebuilt whole from the log at every disclosure."""
+    """The community's static board (index, matter pages, verification page, Atom feed)
+    in both languages, the other one under ``en/`` (``zh/``), updated from the log at
+    every disclosure."""
 
     kind = "board"
 
@@ -178,10 +179,14 @@ class BoardPublisher(_Publisher):
 
     @hookimpl
     def yishi_disclosure_published(self, engine: Any, notice: Notice) -> None:
-        # The first notice (or a board whose pages are missing) writes every page; after
-        # that, the index, the verification page, the feed and this matter's page.
-        whole = not (self.directory / "index.html").is_file()
-        self.written = write_board(
+        # Both languages, as `yishi publish` writes them. The first notice (or a board
+        # whose pages are missing) writes every page; after that, the index, the
+        # verification page, the feed and this matter's page, in each language.
+        other = OTHER["en" if self.lang == "en" else "zh"][0]
+        whole = not all(
+            (d / "index.html").is_file() for d in (self.directory, self.directory / other)
+        )
+        self.written = write_boards(
             self.directory,
             engine.state,
             engine.rulesets,

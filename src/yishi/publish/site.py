@@ -61,6 +61,48 @@ def alternate_link(options: BoardOptions, root: str, relative: str) -> dict[str,
     return {"href": f"{root}{options.alternate}{relative}", "lang": lang, "label": label}
 
 
+def write_boards(
+    out: Path,
+    state: State,
+    rulesets: Mapping[str, RuleSet],
+    events: Iterable[Any],
+    options: BoardOptions = BoardOptions(),
+    print_links: Mapping[str, list[tuple[str, str]]] | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    templates: Templates | None = None,
+) -> list[Path]:
+    """The board in ``options.lang`` into ``out`` and the same board in the other
+    language into ``out/en`` (or ``out/zh``), each page linking to its counterpart.
+
+    ``yishi publish`` and the board publisher both write through here, so a board
+    kept up to date notice by notice is the one ``yishi publish`` writes. The
+    printed notices are linked from the first board only; ``only`` and
+    ``templates`` are as for :func:`write_board` (``templates`` for the first)."""
+    events = list(events)
+    only = None if only is None else list(only)
+    other = OTHER["en" if options.lang == "en" else "zh"][0]
+    written = write_board(
+        out,
+        state,
+        rulesets,
+        events,
+        attrs.evolve(options, alternate=f"{other}/"),
+        print_links,
+        only=only,
+        templates=templates,
+    )
+    written += write_board(
+        out / other,
+        state,
+        rulesets,
+        events,
+        attrs.evolve(options, lang=other, alternate="../"),
+        only=only,
+    )
+    return written
+
+
 def by_matter(events: Iterable[Any]) -> dict[str, list[Any]]:
     """The log's events grouped by matter, in log order: read once, not once per notice."""
     grouped: dict[str, list[Any]] = {}
