@@ -84,10 +84,14 @@ def sign_in(page, base: str, who: str) -> None:
     submit(page)
 
 
-def console_do(page, base: str, command: str, fields: dict, query: str = "", files=None) -> None:
+def console_do(
+    page, base: str, command: str, fields: dict, query: str = "", files=None, choices=None
+) -> None:
     page.goto(f"{base}/c/main/console/{command}{query}")
     for name, value in fields.items():
         page.fill(f"#f-{name}", value)
+    for name, label in (choices or {}).items():  # a drop-down, chosen by what it shows
+        page.select_option(f"#f-{name}", label=label)
     if files:
         page.set_input_files("#f-evidence", files)
         page.fill("input[name=note]", "计票单")
@@ -140,33 +144,36 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
             staff,
             base,
             "convene_meeting",
-            {
-                "meeting": "m9-g",
-                "date": "2026-09-04",
-                "method": "show_of_hands",
-                "place": "社区活动室",
-            },
+            {"date": "2026-09-04", "place": "社区活动室"},
             "?matter=m9",
+            choices={"method": "举手表决"},
         )
+        # the console names the meeting itself; staff never type an id
+        (meeting,) = [m.id for m in engine.state.meetings.values() if m.matter == "m9"]
         clock.at = dt.datetime(2026, 9, 4, 19)
         console_do(
             staff,
             base,
             "check_in",
             {"people": "k02\nc001\nc002\nc003\nc004\nc005"},
-            "?meeting=m9-g",
+            f"?meeting={meeting}",
         )
         photo = {"name": "计票单.png", "mimeType": "image/png", "buffer": png()}
         console_do(
-            staff, base, "enter_hand_count", {"yes": "5", "no": "1"}, "?meeting=m9-g", files=[photo]
+            staff,
+            base,
+            "enter_hand_count",
+            {"yes": "5", "no": "1"},
+            f"?meeting={meeting}",
+            files=[photo],
         )
-        console_do(staff, base, "close_meeting", {}, "?meeting=m9-g")
+        console_do(staff, base, "close_meeting", {}, f"?meeting={meeting}")
         clock.at = dt.datetime(2026, 9, 5, 9)
         console_do(
             staff,
             base,
             "publish",
-            {"disclosure": "m9-d1", "text": "东侧空地改建 18 个停车位"},
+            {"text": "东侧空地改建 18 个停车位"},
             "?matter=m9",
         )
         shot(staff, "console-after-publish")
