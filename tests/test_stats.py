@@ -450,6 +450,7 @@ def _empty() -> Any:
 
 
 def test_the_web_serves_the_same_document(logs):
+    pytest.importorskip("starlette", reason="the web extra is not installed")
     from starlette.testclient import TestClient
 
     from yishi.log import open_engine

@@ -19,6 +19,12 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # docs/limits.md
 NUL_DETAIL = "路径含有空字符 / the path contains a NUL character"
 
 
+def shown(path: str) -> str:
+    """A path as a message prints it: a NUL shown as ``\\0``, which printed raw
+    would cut the line in a terminal."""
+    return path.replace("\x00", "\\0")
+
+
 def read_limited(path: str | os.PathLike[str], key: str = "", limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; otherwise a
     :class:`RuleSetError` naming the file (``key``: the setting that named it)."""
@@ -29,7 +35,7 @@ def read_limited(path: str | os.PathLike[str], key: str = "", limit: int = MAX_F
     except OSError as exc:
         raise _error(file, key, exc.strerror or str(exc)) from None
     except ValueError:  # a NUL character: no file can have such a name
-        raise _error(file.replace("\x00", "\\0"), key, NUL_DETAIL) from None
+        raise _error(shown(file), key, NUL_DETAIL) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise _error(file, key, "不是普通文件 / not a regular file")

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from yishi.rulesets.locate import PathKey, dotted
 from yishi.rulesets.problems import Problem
+from yishi.rulesets.reading import shown
 from yishi.store.evidence import MAX_EVIDENCE_BYTES
 
 
@@ -56,8 +57,7 @@ def _check(
         Problem(
             "unreadable",
             dotted(path),
-            # a NUL is shown, not printed: it would cut the line in a terminal
-            detail=f"{name.replace(chr(0), chr(92) + '0')}: {zh} / {en}",
+            detail=f"{shown(name)}: {zh} / {en}",
             hint=hint,
             hint_en=hint_en,
         )
