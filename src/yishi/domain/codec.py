@@ -92,13 +92,14 @@ class _Decoder(typing.NamedTuple):
     defaults: dict[str, Any]  # plain defaults, merged under the data
     factories: tuple[tuple[str, Callable[[], Any]], ...]  # defaults made afresh
     setters: tuple[tuple[str, Callable[[Any, Any], None]], ...] | None  # None: use __init__
+    required: tuple[str, ...]  # fields dropped when empty that have no default
 
 
 def decode(cls: type, data: Mapping[str, Any]) -> Any:
     """An instance of ``cls`` from the JSON form of its fields. Keys the class
     does not have (a record written by another version) are ignored, and
     absent fields take their defaults."""
-    converters, defaults, factories, setters = _DECODERS.get(cls) or _decoder_for(cls)
+    converters, defaults, factories, setters, _required = _DECODERS.get(cls) or _decoder_for(cls)
     fields = {**defaults, **data}
     for name, convert in converters:
         value = data.get(name)
@@ -138,7 +139,10 @@ def _decoder_for(cls: type) -> _Decoder:
         if _fill_directly(cls)
         else None
     )
-    _DECODERS[cls] = plan = _Decoder(converters, defaults, tuple(factories), setters)
+    required = tuple(
+        f.name for f in fields if f.name in OMITTED_WHEN_EMPTY and f.default is attrs.NOTHING
+    )
+    _DECODERS[cls] = plan = _Decoder(converters, defaults, tuple(factories), setters, required)
     return plan
 
 
@@ -190,6 +194,14 @@ def _converter(hint: Any) -> _Convert | None:
     return None
 
 
+def converted_fields(cls: type) -> frozenset[str]:
+    """The fields of ``cls`` that a reader converts from their JSON form (dates,
+    tuples, nested values): the ones whose encoding can fail to read back."""
+    return frozenset(
+        name for name, _convert in (_DECODERS.get(cls) or _decoder_for(cls)).converters
+    )
+
+
 def encode_fields(value: Any) -> dict[str, Any]:
     """The fields of an attrs value as JSON-ready data, in field order."""
     cls = type(value)
@@ -217,8 +229,11 @@ def check_round_trip(cls: type, data: Mapping[str, Any], source: Any = None) -> 
     Given ``source``, the value ``data`` was encoded from, a field that holds a
     date or date-time of exactly its annotated type is taken as read back.
     """
-    converters = (_DECODERS.get(cls) or _decoder_for(cls)).converters
-    for name, convert in converters:
+    plan = _DECODERS.get(cls) or _decoder_for(cls)
+    for name in plan.required:
+        if name not in data:  # dropped as empty, but a reader cannot do without it
+            raise ValueError(f"{name}: empty, and {cls.__name__} has no default for it")
+    for name, convert in plan.converters:
         value = data.get(name)
         if value is None:
             continue

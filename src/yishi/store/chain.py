@@ -53,7 +53,8 @@ def canonical(value: Any) -> str:
 _STREAMS: dict[str, str] = {}  # stream name -> its JSON string; a log has few streams
 
 
-def _stream_text(stream: str) -> str:
+def stream_text(stream: str) -> str:
+    """The stream name's JSON string, remembered: a log has few streams."""
     text = _STREAMS.get(stream)
     if text is None:
         text = canonical(stream)
@@ -79,7 +80,7 @@ def record_text(
         + '","seq":'
         + str(seq)
         + ',"stream":'
-        + (_stream_text(stream) if type(stream) is str else canonical(stream))
+        + (stream_text(stream) if type(stream) is str else canonical(stream))
         + ',"version":'
         + str(version)
         + "}"

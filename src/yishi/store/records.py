@@ -7,14 +7,15 @@ ready to insert, hashes included.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import NamedTuple
 
-from yishi.domain.codec import check_round_trip
-from yishi.domain.events import Event
-from yishi.domain.uniqueness import unique_key
-from yishi.store.base import Batch, ConcurrencyError, Head, StoredEvent, UnencodableEvent
-from yishi.store.chain import canonical, record_hash
+from yishi.domain.uniqueness import KEYS
+from yishi.store.base import Batch, ConcurrencyError, Head, StoredEvent
+from yishi.store.chain import LEAF_PREFIX, canonical, stream_text
+from yishi.store.encoding import encode_checked
+from yishi.store.runs import encode_all
 
 
 class Record(NamedTuple):
@@ -43,17 +44,37 @@ def make_records(
     prev = head.hash
     seq = head.size
     add_record, add_stored = records.append, stored.append
-    for stream, expected, event in batch:
+    payloads = encode_all([event for _stream, _expected, event in batch])
+    # ``record_hash`` written out (the same text, docs/integrity.md §2): a bulk
+    # command hashes thousands of records, and the call costs as much as the hash.
+    opening = '{"command":' + ("null" if command is None else canonical(command)) + ',"event":'
+    sha, new, keys = hashlib.sha256, tuple.__new__, KEYS.get
+    for (stream, expected, event), payload in zip(batch, payloads, strict=True):
         current = versions[stream] if stream in versions else current_version(stream)
         if current != expected:
             raise ConcurrencyError(f"{stream}: expected version {expected}, found {current}")
         version = versions[stream] = current + 1
         seq += 1
-        payload = encode_checked(event)
-        digest = record_hash(seq, stream, version, prev, command, payload)
+        named = stream_text(stream) if type(stream) is str else canonical(stream)
+        text = (
+            f'{opening}{payload},"prev":"{prev}","seq":{seq},"stream":{named},"version":{version}}}'
+        )
+        digest = sha(LEAF_PREFIX + text.encode()).hexdigest()
+        once = keys(type(event))
         add_record(
-            Record(
-                seq, stream, version, event.type, payload, command, unique_key(event), prev, digest
+            new(
+                Record,
+                (
+                    seq,
+                    stream,
+                    version,
+                    event.type,
+                    payload,
+                    command,
+                    None if once is None else once(event),
+                    prev,
+                    digest,
+                ),
             )
         )
         add_stored(StoredEvent(seq, stream, version, event, digest, prev, command))
@@ -61,21 +82,4 @@ def make_records(
     return records, stored
 
 
-def encode_checked(event: Event) -> str:
-    """The event's canonical JSON, after checking that it reads back as the same event.
-
-    Every backend appends only what this returns, so a record that a reader
-    (``open``, ``verify``, a replay) could not decode is never written: the
-    append fails whole, before the transaction writes anything. Only the fields
-    a reader converts (dates, tuples, attachments) are decoded and encoded
-    again (``codec.check_round_trip``); the rest is JSON as it stands. A property
-    test (tests/test_hardening_codec.py) holds this to a full decode.
-    """
-    try:
-        data = event.to_dict()
-        payload = canonical(data)
-        check_round_trip(type(event), data, event)
-        payload.encode("utf-8")  # a lone surrogate has no UTF-8 form to hash
-    except (TypeError, ValueError, KeyError, OverflowError, RecursionError) as exc:
-        raise UnencodableEvent(event.type, f"{type(exc).__name__}: {exc}") from None
-    return payload
+__all__ = ["Record", "encode_checked", "make_records"]
