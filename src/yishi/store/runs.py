@@ -42,7 +42,7 @@ from yishi.store.encoding import encode_checked
 
 # Below this, a run is not worth its template (a command's usual one to five events).
 RUN_MIN = 16
-_quote: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_quote: Any = json.encoder.encode_basestring
 
 
 def encode_all(events: Sequence[Event]) -> list[str]:
