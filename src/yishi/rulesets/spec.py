@@ -23,6 +23,7 @@ from yishi.rulesets.fields import ID, MAX_DAYS, Field, arr, b, i, s, table, vali
 
 __all__ = [
     "RULESET",
+    "SCHEMA_VERSION",
     "Field",
     "arr",
     "b",
@@ -34,6 +35,8 @@ __all__ = [
     "validate",
 ]
 
+# The one format version this yishi reads; the loader refuses any other.
+SCHEMA_VERSION = 1
 
 REF_DOC = '"residents"、机构 id 或 "机构.职务"，如 "village_committee.director"'
 

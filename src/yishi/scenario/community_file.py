@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from yishi.rulesets.loader import parse_toml
 from yishi.rulesets.locate import dotted, find_line, key_lines
+from yishi.rulesets.parsing import parse_toml
 from yishi.rulesets.problems import Problem, RuleSetError
 from yishi.rulesets.reading import read_limited
 from yishi.scenario.files import check_community_path

@@ -19,8 +19,8 @@ import attrs
 
 from yishi.domain import commands as cmd
 from yishi.rulesets.fields import Field, validate
-from yishi.rulesets.loader import parse_toml
 from yishi.rulesets.locate import dotted, find_line, key_lines
+from yishi.rulesets.parsing import parse_toml
 from yishi.rulesets.problems import Problem, RuleSetError
 from yishi.rulesets.reading import read_limited
 from yishi.scenario import limits
