@@ -9,10 +9,11 @@ import datetime as dt
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
+from yishi.domain.bodies import Membership
 from yishi.domain.errors import Refusal, named
 from yishi.domain.lookup import open_meeting, require_held, rules_for
 from yishi.domain.membership import group_of, roster
-from yishi.domain.rules import Membership, RuleSet
+from yishi.domain.rules import RuleSet
 from yishi.domain.secrecy import has_voted
 from yishi.domain.state import State
 

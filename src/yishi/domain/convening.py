@@ -16,19 +16,13 @@ from yishi.domain import canvass, groups, levy
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.authority import authorize_stage, name
+from yishi.domain.bodies import Membership
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.kinship import check_exclusions, check_steps_down
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.membership import composition_problems
 from yishi.domain.periods import Counting
-from yishi.domain.rules import (
-    Membership,
-    RuleSet,
-    StageKind,
-    meeting_rules,
-    stage_bodies,
-    statute_forbids,
-)
+from yishi.domain.rules import RuleSet, StageKind, meeting_rules, stage_bodies, statute_forbids
 from yishi.domain.state import State
 from yishi.domain.steps import KIND_NAMES, body_later, stage_name, wrong_step
 

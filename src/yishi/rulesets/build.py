@@ -9,35 +9,30 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from yishi.domain.bodies import BodySpec, CompositionRule, MeetingRules, Membership, ProxyPolicy
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
 from yishi.domain.groups import per_group
 from yishi.domain.periods import Counting
 from yishi.domain.rules import (
-    Action,
     AnswerWords,
     Approval,
-    BodySpec,
-    CompositionRule,
     Exemption,
     LegalBasis,
     Levy,
     MatterType,
-    MeetingRules,
-    Membership,
     MergeRule,
     ObjectionRules,
     Petition,
-    ProxyPolicy,
     Recipient,
     RecusalPolicy,
     RuleSet,
     StageOverride,
     StageSpec,
-    Transition,
     VoteMethodSpec,
 )
 from yishi.domain.sittings import sittings
+from yishi.domain.transitions import Action, Transition
 from yishi.rulesets.calendar import CALENDARS
 
 
