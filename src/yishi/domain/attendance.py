@@ -5,6 +5,7 @@ body's rules allow."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
@@ -15,7 +16,7 @@ from yishi.domain.lookup import open_meeting, require_held, rules_for
 from yishi.domain.membership import group_of, roster
 from yishi.domain.rules import RuleSet
 from yishi.domain.secrecy import has_voted
-from yishi.domain.state import State
+from yishi.domain.state import Meeting, State
 
 
 def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
@@ -73,6 +74,21 @@ def _observes(state: State, ruleset: RuleSet, body_id: str, person: str) -> bool
     )
 
 
+def _require_voting(
+    state: State, ruleset: RuleSet, meeting: Meeting, members: Mapping[str, bool], person: str
+) -> None:
+    """Only a member with a vote is excused, gives a proxy or holds one; ``members``
+    is the meeting's roster (person → votes), computed once by the caller."""
+    if person not in state.people:
+        raise Refusal("unknown_person", person=person)
+    if not members.get(person, False):
+        raise Refusal(
+            "not_voting_member",
+            person=name(state, person),
+            body=named(ruleset.bodies[meeting.body]),
+        )
+
+
 def excuse_member(
     state: State, c: cmd.ExcuseMember, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
@@ -86,14 +102,7 @@ def excuse_member(
             body=named(ruleset.bodies[meeting.body]),
         )
     members = roster(state, ruleset, meeting.body, meeting.date)
-    if c.person not in state.people:
-        raise Refusal("unknown_person", person=c.person)
-    if not members.get(c.person, False):
-        raise Refusal(
-            "not_voting_member",
-            person=name(state, c.person),
-            body=named(ruleset.bodies[meeting.body]),
-        )
+    _require_voting(state, ruleset, meeting, members, c.person)
     if c.person in meeting.excused:
         raise Refusal("already_excused", person=name(state, c.person))
     if c.person in meeting.attendance:
@@ -126,14 +135,7 @@ def register_proxy(
         raise Refusal("proxy_not_allowed", rule=rule, body=named(ruleset.bodies[meeting.body]))
     members = roster(state, ruleset, meeting.body, meeting.date)
     for person in (c.grantor, c.holder):
-        if person not in state.people:
-            raise Refusal("unknown_person", person=person)
-        if not members.get(person, False):
-            raise Refusal(
-                "not_voting_member",
-                person=name(state, person),
-                body=named(ruleset.bodies[meeting.body]),
-            )
+        _require_voting(state, ruleset, meeting, members, person)
     if c.grantor == c.holder:
         raise Refusal("proxy_self")
     if c.grantor in meeting.proxies:
