@@ -48,6 +48,9 @@ def test_the_web_decides_nothing_itself():
             "yishi.domain.counting",
             "yishi.domain.tally",
             "yishi.domain.meeting",
+            "yishi.domain.convening",
+            "yishi.domain.attendance",
+            "yishi.domain.recusal",
         ):
             assert banned not in imported, f"{path.name} imports {banned}"
 

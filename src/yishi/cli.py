@@ -133,7 +133,7 @@ def schema(scenario: bool) -> None:
     from yishi.rulesets.spec import json_schema
 
     if scenario:
-        from yishi.scenario.format import SCENARIO_FOR_EDITORS
+        from yishi.scenario.schema import SCENARIO_FOR_EDITORS
 
         document = json_schema(SCENARIO_FOR_EDITORS, "scenario")
     else:

@@ -18,16 +18,9 @@ from yishi.domain.errors import Refusal, Text
 from yishi.domain.flow import follow
 from yishi.domain.lookup import get_matter
 from yishi.domain.periods import Counting, count
-from yishi.domain.rules import (
-    Action,
-    Approval,
-    RuleSet,
-    StageKind,
-    StageSpec,
-    Transition,
-    approvals_of,
-)
+from yishi.domain.rules import Approval, RuleSet, StageKind, StageSpec, approvals_of
 from yishi.domain.state import Matter, State
+from yishi.domain.transitions import Action, Transition
 
 
 def approval_for(ruleset: RuleSet, matter: Matter) -> Approval | None:

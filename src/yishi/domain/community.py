@@ -8,9 +8,10 @@ from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain.bodies import Membership
 from yishi.domain.errors import Refusal, named
 from yishi.domain.kinship import check_exclusions
-from yishi.domain.rules import Membership, RuleSet
+from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 
 GENDERS = ("", "male", "female")

@@ -13,9 +13,10 @@ from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.referral_state import referral_content
-from yishi.domain.rules import RuleSet, StageKind, StageSpec, Transition
+from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Disclosure, Matter, Objection, State
 from yishi.domain.steps import wrong_step
+from yishi.domain.transitions import Transition
 
 
 def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:

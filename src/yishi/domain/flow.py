@@ -7,8 +7,9 @@ import datetime as dt
 import attrs
 
 from yishi.domain import events as ev
-from yishi.domain.rules import Action, RuleSet, StageSpec, Transition
+from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import Matter
+from yishi.domain.transitions import Action, Transition
 
 
 def absorbing_stage(ruleset: RuleSet, matter: Matter, stage: StageSpec) -> StageSpec:

@@ -17,8 +17,9 @@ from collections.abc import Collection, Iterator, Mapping
 
 import attrs
 
+from yishi.domain.bodies import BodySpec
 from yishi.domain.errors import Refusal, named
-from yishi.domain.rules import BodySpec, RuleSet
+from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 
 VILLAGE_GROUP = "village_group"

@@ -18,7 +18,8 @@ import attrs
 
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
-from yishi.domain.rules import Action, RuleSet, Transition
+from yishi.domain.rules import RuleSet
+from yishi.domain.transitions import Action, Transition
 
 
 def resolve(events: list[ev.Event], rulesets: Mapping[str, RuleSet]) -> list[ev.Event]:

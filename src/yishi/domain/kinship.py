@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from yishi.domain.bodies import BodySpec
 from yishi.domain.errors import Refusal, Text
-from yishi.domain.rules import BodySpec, RuleSet
+from yishi.domain.rules import RuleSet
 
 
 def related(relatives: Mapping[str, Sequence[str]], a: str, b: str) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 
-from yishi.domain.rules import Membership, RuleSet
+from yishi.domain.bodies import Membership
+from yishi.domain.rules import RuleSet
 from yishi.domain.state import Person, State
 
 

@@ -1,20 +1,21 @@
 """The rule-set model: frozen values that the TOML loader builds and decide() reads.
 
 A rule set is the whole procedure of one kind of council: its bodies and how
-they meet, its stages in order, what happens on each outcome, and the catalogue
-of matter types that must follow it. The engine knows no procedure by name;
-everything specific to 四议两公开, a 板凳会 or a 智慧云 consultation is here.
+they meet (``domain/bodies.py``), its stages in order, what happens on each
+outcome (``domain/transitions.py``), and the catalogue of matter types that must
+follow it. The engine knows no procedure by name; everything specific to
+四议两公开, a 板凳会 or a 智慧云 consultation is here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping
 from fractions import Fraction
 
 import attrs
 
+from yishi.domain.bodies import BodySpec, Membership, ProxyPolicy
 from yishi.domain.catalog import (
     BUILTIN_CATALOG,
     Catalog,
@@ -24,7 +25,6 @@ from yishi.domain.catalog import (
 )
 from yishi.domain.counting import Requirement
 from yishi.domain.periods import Calendar, Counting, Period, count
-from yishi.domain.sittings import Sittings
 from yishi.domain.statutory import (
     ASSEMBLY_KINDS,
     BODY_FLOORS,
@@ -33,25 +33,7 @@ from yishi.domain.statutory import (
     strengthen_quorum,
     strengthen_threshold,
 )
-
-
-class Action(str, enum.Enum):
-    NEXT = "next"  # go on to the following stage
-    GOTO = "goto"  # go to a named stage
-    REVISE_AND_RESTART = "revise_and_restart"  # revise the plan, restart at a named stage
-    ABANDON = "abandon"  # the matter ends without implementation
-    RECONVENE = "reconvene"  # hold the meeting again, with fresh notice
-    ESCALATE = "escalate"  # hold the stage again before a larger body
-    COMPLETE = "complete"  # the procedure is finished
-    # hand the matter, with its whole record, to another procedure (村组法 2025 Art. 33:
-    # what a consultation cannot settle goes to the assembly); see domain/handoff.py
-    HAND_OFF = "hand_off"
-
-
-class Membership(str, enum.Enum):
-    ROSTER = "roster"  # the members listed for the body in the community
-    ELIGIBLE_ADULTS = "eligible_adults"  # every resident aged 18 or over on the meeting day
-    HOUSEHOLDS = "households"  # one representative per household
+from yishi.domain.transitions import Action, Transition
 
 
 def _builtin_kind(kind: StageKind) -> StageKindSpec:
@@ -68,74 +50,6 @@ class LegalBasis:
 
 
 @attrs.frozen
-class Transition:
-    action: Action
-    stage: str | None = None  # for goto / revise_and_restart
-    body: str | None = None  # for escalate
-    notice_days: int | None = None  # for reconvene; None = the body's own notice
-    # for hand_off: the rule set the matter moves to (stage: its entry stage), the
-    # matter type it takes there (None: it keeps its own), and why, in words
-    procedure: str | None = None
-    matter_type: str | None = None
-    note: str = ""
-    note_en: str = ""
-
-    def describe(self, lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
-        """The transition in words; ``names`` maps stage and body ids to their names."""
-        stage = (names or {}).get(self.stage or "", self.stage)
-        body = (names or {}).get(self.body or "", self.body)
-        target = target_en = ""
-        if self.action is Action.HAND_OFF:  # names of another rule set: domain/handoff.py
-            title = (names or {}).get(f"procedure:{self.procedure}")
-            into = (names or {}).get(f"{self.procedure}.{self.stage}")
-            target = (f"“{title}”" if title else "其他议事程序") + (f"的“{into}”" if into else "")
-            target_en = (f"'{title}'" if title else "another procedure") + (
-                f" at '{into}'" if into else ""
-            )
-        zh = {
-            Action.NEXT: "进入下一步",
-            Action.GOTO: f"转入“{stage}”",
-            Action.REVISE_AND_RESTART: f"修改方案后从“{stage}”重新开始",
-            Action.ABANDON: "终止，不得实施",
-            Action.RECONVENE: "重新通知后再次召开",
-            Action.ESCALATE: f"提交{body}",
-            Action.COMPLETE: "程序完成",
-            Action.HAND_OFF: f"移交{target}",
-        }
-        en = {
-            Action.NEXT: "go on to the next stage",
-            Action.GOTO: f"go to '{stage}'",
-            Action.REVISE_AND_RESTART: f"revise and restart at '{stage}'",
-            Action.ABANDON: "abandon; not to be implemented",
-            Action.RECONVENE: "reconvene with fresh notice",
-            Action.ESCALATE: f"escalate to {body}",
-            Action.COMPLETE: "procedure complete",
-            Action.HAND_OFF: f"hand off to {target_en}",
-        }
-        return (en if lang == "en" else zh)[self.action]
-
-
-@attrs.frozen
-class CompositionRule:
-    """A share of the body that members with a role (and gender) must make up."""
-
-    label: str
-    role: str
-    requirement: Requirement  # base is always composition
-    gender: str | None = None
-
-
-@attrs.frozen
-class ProxyPolicy:
-    """Written proxies (委托投票, domain.md §7.2); off unless a rule set allows them."""
-
-    allowed: bool = False
-    holder: str = "close_relative"  # close_relative | same_household | any_member
-    max_per_holder: int = 1
-    absent_only: bool = True  # the grantor must not be checked in himself
-
-
-@attrs.frozen
 class RecusalPolicy:
     """How a declared interest (回避) is handled; domain.md §7.4 default, a local rule."""
 
@@ -146,50 +60,6 @@ class RecusalPolicy:
     statutory: bool = False
     # A member whose close relative (近亲属) has the interest may be recused for it.
     relatives: bool = False
-
-
-@attrs.frozen
-class MeetingRules:
-    """How one body meets: notice, quorum alternatives, cumulative thresholds."""
-
-    notice_days: int = 0
-    quorum: tuple[Requirement, ...] = ()  # any one suffices
-    threshold: tuple[Requirement, ...] = ()  # all must be met
-    vote_methods: tuple[VoteMethodSpec, ...] = ()
-    proxies: ProxyPolicy = ProxyPolicy()
-    # Attendance conditions that must hold besides the quorum (一事一议: the
-    # representatives present represent 2/3 of households, on top of Art. 30).
-    quorum_also: tuple[Requirement, ...] = ()
-    # Members may be left out of 应到会 with approval (long absent, incapacitated;
-    # domain.md §2.8): off unless the rule set allows it.
-    excusal: bool = False
-
-
-@attrs.frozen
-class BodySpec:
-    id: str
-    name: str
-    name_en: str = ""
-    membership: Membership = Membership.ROSTER
-    statutory_kind: str | None = None
-    roles: tuple[str, ...] = ()
-    role_names: Mapping[str, str] = attrs.field(factory=dict)  # role id -> 书记, 主任 …
-    non_voting_party: tuple[str, ...] = ()  # party statuses that attend without a vote
-    composition: tuple[CompositionRule, ...] = ()
-    rules: MeetingRules = MeetingRules()
-    # 临时通知 "遇有特殊情况": a shorter notice, chosen per meeting with its reason recorded.
-    urgent_notice: bool = False
-    # Bodies whose members and their close relatives (近亲属) may not sit on this one.
-    excludes_relatives_of: tuple[str, ...] = ()
-    # Bodies whose members may attend this one's meetings without a vote (列席).
-    observers: tuple[str, ...] = ()
-    # An election committee: a member who is nominated, or whose close relative is, steps down.
-    steps_down_if_relative_nominated: bool = False
-    # A standing council's regular sittings under its charter (domain/sittings.py).
-    sittings: Sittings | None = None
-    # A template expanded into one body per 村民小组 ("village_group"; 村组法 Art. 32).
-    per: str | None = None
-    group: str | None = None  # set on an expanded body: the 村民小组 it is for
 
 
 @attrs.frozen

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from yishi.domain.bodies import Membership
 from yishi.domain.counting import Base, Verdict, evaluate
 from yishi.domain.lookup import rules_for
 from yishi.domain.membership import (
@@ -15,7 +16,7 @@ from yishi.domain.membership import (
     roster,
 )
 from yishi.domain.methods import CONSENSUS, YES_NO, MotionRule
-from yishi.domain.rules import EffectiveRules, Membership, RuleSet
+from yishi.domain.rules import EffectiveRules, RuleSet
 from yishi.domain.state import Meeting, State
 
 CHOICES = YES_NO.choices

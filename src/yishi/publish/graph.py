@@ -18,15 +18,8 @@ import attrs
 from yishi.domain.counting import BASE_NAMES, Base, Requirement
 from yishi.domain.handoff import names as handoff_names
 from yishi.domain.handoff import targets
-from yishi.domain.rules import (
-    Action,
-    RuleSet,
-    StageKind,
-    StageSpec,
-    Transition,
-    approvals_of,
-    meeting_rules,
-)
+from yishi.domain.rules import RuleSet, StageKind, StageSpec, approvals_of, meeting_rules
+from yishi.domain.transitions import Action, Transition
 from yishi.publish.referral_words import graph_lines, graph_outcomes
 
 START, DONE, STOP = "_start", "_done", "_stop"

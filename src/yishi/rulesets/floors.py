@@ -6,15 +6,9 @@ from collections.abc import Sequence
 
 import attrs
 
+from yishi.domain.bodies import Membership
 from yishi.domain.counting import Requirement
-from yishi.domain.rules import (
-    EffectiveRules,
-    Membership,
-    RuleSet,
-    StageKind,
-    meeting_rules,
-    stage_bodies,
-)
+from yishi.domain.rules import EffectiveRules, RuleSet, StageKind, meeting_rules, stage_bodies
 from yishi.domain.statutory import (
     ASSEMBLY_KINDS,
     BODY_FLOORS,

@@ -85,3 +85,11 @@ def dotted(path: PathKey) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def undotted(path: str) -> PathKey:
+    """The key path a :func:`dotted` string names: ``stages[2].id`` → ``("stages", 2, "id")``."""
+    out: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        out.append(int(index) if index else name)
+    return tuple(out)

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from yishi.domain.bodies import MeetingRules, Membership
 from yishi.domain.counting import Base
-from yishi.domain.rules import (
-    Action,
-    MeetingRules,
-    Membership,
-    RuleSet,
-    StageKind,
-    StageSpec,
-    Transition,
-    meeting_rules,
-)
+from yishi.domain.rules import RuleSet, StageKind, StageSpec, meeting_rules
+from yishi.domain.transitions import Action, Transition
 from yishi.rulesets.problems import Problem
 
 QUORUM_BASES = {

@@ -13,16 +13,19 @@ from typing import Any
 
 import attrs
 
+from yishi.domain.bodies import Membership
 from yishi.domain.catalog import BUILTIN_CATALOG, Catalog
 from yishi.domain.counting import Base, Comparator
 from yishi.domain.periods import Counting
-from yishi.domain.rules import DISCLOSURE_SECTIONS, Action, Membership
+from yishi.domain.rules import DISCLOSURE_SECTIONS
 from yishi.domain.statutory import BODY_FLOORS, MATTER_STATUTES
+from yishi.domain.transitions import Action
 from yishi.rulesets import fields
 from yishi.rulesets.fields import ID, MAX_DAYS, Field, arr, b, i, s, table, validate
 
 __all__ = [
     "RULESET",
+    "SCHEMA_VERSION",
     "Field",
     "arr",
     "b",
@@ -34,6 +37,8 @@ __all__ = [
     "validate",
 ]
 
+# The one format version this yishi reads; the loader refuses any other.
+SCHEMA_VERSION = 1
 
 REF_DOC = '"residents"、机构 id 或 "机构.职务"，如 "village_committee.director"'
 

@@ -50,10 +50,25 @@ def range_size(item: str) -> int:
     return 1
 
 
+def expand(ids: list[str]) -> tuple[str, ...]:
+    """Every id the list stands for, each range "v001..v010" written out."""
+    out: list[str] = []
+    for item in ids:
+        found = RANGE.match(item)
+        # A range past the limit stays one (unknown) id: the loader has reported it.
+        if found and found.group(1) == found.group(3) and range_size(item) <= MAX_RANGE:
+            width = len(found.group(2))
+            lo, hi = int(found.group(2)), int(found.group(4))
+            out += [f"{found.group(1)}{n:0{width}d}" for n in range(lo, hi + 1)]
+        else:
+            out.append(item)
+    return tuple(out)
+
+
 def check_date(value: Any, path: PathKey, out: list[Problem]) -> None:
     """A TOML date of the kind the key needs, inside [EARLIEST, LATEST]."""
     key = path[-1] if path else ""
-    value = getattr(value, "value", value)  # format._Date keeps the date in .value
+    value = getattr(value, "value", value)  # dates._Date keeps the date in .value
     if not isinstance(value, dt.date):
         out.append(
             Problem(
