@@ -32,6 +32,7 @@ from yishi.domain.errors import Refusal
 from yishi.domain.groups import for_state
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
+from yishi.gc_pause import collector_paused
 from yishi.group_commit import GroupCommit, Request
 from yishi.plugins.readonly import EngineView, readonly
 from yishi.store.base import (
@@ -380,32 +381,36 @@ class Engine:
         its answer; a failure of the transaction itself is every request's answer."""
         store: Any = self.store
         with self.lock:
-            try:
-                changed = store.begin_write()
-            except BaseException as exc:  # no transaction was opened
-                for request in batch:
-                    request.error = exc
-                raise
-            try:
-                if changed or self._reread:
-                    if self._reread:
-                        self._forget()
-                    self._catch_up()
-                receipts: dict[str, Request] = {}
-                for request in batch:
-                    self._decide_and_write(store, request, receipts)
-            except BaseException as exc:
-                store.rollback_write()
-                self._fail(batch, exc)
-                raise
-            try:
-                store.commit_write()
-            except BaseException as exc:
-                self._fail(batch, exc)
-                raise
+            with collector_paused():  # plugins, after the commit, run with it as it was
+                self._write_batch(store, batch)
             for request in batch:
                 if request.stored:
                     self._after_commit(request.stored)
+
+    def _write_batch(self, store: Any, batch: list[Request]) -> None:
+        try:
+            changed = store.begin_write()
+        except BaseException as exc:  # no transaction was opened
+            for request in batch:
+                request.error = exc
+            raise
+        try:
+            if changed or self._reread:
+                if self._reread:
+                    self._forget()
+                self._catch_up()
+            receipts: dict[str, Request] = {}
+            for request in batch:
+                self._decide_and_write(store, request, receipts)
+        except BaseException as exc:
+            store.rollback_write()
+            self._fail(batch, exc)
+            raise
+        try:
+            store.commit_write()
+        except BaseException as exc:
+            self._fail(batch, exc)
+            raise
 
     def _fail(self, batch: list[Request], exc: BaseException) -> None:
         # The state holds the batch's events, durable or not (a failed COMMIT may

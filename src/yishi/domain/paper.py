@@ -13,7 +13,7 @@ check looks up one person, never the whole roster.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from yishi.domain import commands as cmd
@@ -42,60 +42,78 @@ def enter_ballots(
         raise Refusal("no_ballots", meeting=meeting.id)
     voting = _voting(state, ruleset, meeting)
     secret = is_secret(ruleset, meeting)
-    plain = _plain_ballot(state, ruleset, meeting, voting)
-    seen: set[str] = set()
-    events: list[ev.Event] = []
-    cast = partial(
-        ev.BallotCast,
-        at=now,
-        actor=c.actor,
-        on_behalf_of=c.on_behalf_of,
-        matter=matter.id,
-        meeting=meeting.id,
-    )
-    for number, (voter, choice) in enumerate(c.ballots, 1):
-        if voter in seen or not plain(voter, choice):
-            _refuse(state, ruleset, meeting, voter, choice, voting, number, voter in seen)
+    ballots = c.ballots
+    plain = _plain_stretch(state, ruleset, meeting, voting, ballots)
+    seen = {voter for voter, _choice in ballots[:plain]}
+    for number, (voter, choice) in enumerate(ballots[plain:], plain + 1):
+        # The first ballot the stretch stopped at, and all after it, one by one,
+        # as a ballot cast alone is checked: the refusal and its words are that one's.
+        _check(state, ruleset, meeting, voter, choice, voting, number, voter in seen)
         seen.add(voter)
-        if secret:
+    if secret:
+        events: list[ev.Event] = []
+        for voter, choice in ballots:
             events += secrecy.cast(meeting, matter.id, voter, choice, now, c.actor, c.on_behalf_of)
-        else:
-            events.append(cast(voter=voter, choice=choice))
-    return events
+        return events
+    at, actor, on_behalf_of, matter_id, meeting_id = (
+        now,
+        c.actor,
+        c.on_behalf_of,
+        matter.id,
+        meeting.id,
+    )
+    return [
+        ev.BallotCast(
+            at=at,
+            actor=actor,
+            on_behalf_of=on_behalf_of,
+            matter=matter_id,
+            meeting=meeting_id,
+            voter=voter,
+            choice=choice,
+        )
+        for voter, choice in ballots
+    ]
 
 
-def _plain_ballot(
-    state: State, ruleset: RuleSet, meeting: Meeting, voting: Callable[[str], bool]
-) -> Callable[[str, str], bool]:
-    """Whether a ballot in one's own name passes :func:`check_ballot`, asked in
-    a few look-ups: the same checks, with what is the same for every ballot of
-    the stack taken once. It only ever says no where ``check_ballot`` refuses
-    (tests/test_paper_ballots.py holds it to that); a no goes to ``check_ballot``
-    for the refusal and its wording."""
+def _plain_stretch(
+    state: State,
+    ruleset: RuleSet,
+    meeting: Meeting,
+    voting: Callable[[str], bool],
+    ballots: Sequence[tuple[str, str]],
+) -> int:
+    """How many ballots from the top of the stack pass :func:`check_ballot`, asked
+    in a few look-ups each: the same checks, with what is the same for every
+    ballot taken once, and no voter twice. It may stop early, never late
+    (tests/test_paper_ballots.py holds it to ``check_ballot``); from where it
+    stops, the ballots are checked one by one."""
     rule = motion_rule(ruleset, meeting)
     people, present, proxies = state.people, meeting.present, meeting.proxies
     recused = state.matters[meeting.matter].recused
-    voted = (meeting.ballots, meeting.received, meeting.election_ballots)
-    valid: dict[str, bool] = {}
-
-    def plain(voter: str, choice: str) -> bool:
-        ok = valid.get(choice)
-        if ok is None:
-            ok = valid[choice] = rule.invalid(choice) is None
-        return (
-            ok
+    cast, received, elected = meeting.ballots, meeting.received, meeting.election_ballots
+    valid = {choice: rule.invalid(choice) is None for choice in rule.choices}
+    seen: set[str] = set()
+    add = seen.add
+    for count, (voter, choice) in enumerate(ballots):
+        if not (
+            valid.get(choice, False)
             and voter in people
             and voter in present
+            and voter not in seen
             and voter not in recused
             and voter not in proxies
-            and not any(voter in box for box in voted)
+            and voter not in cast  # has_voted, written out
+            and voter not in received
+            and voter not in elected
             and voting(voter)
-        )
+        ):
+            return count
+        add(voter)
+    return len(ballots)
 
-    return plain
 
-
-def _refuse(
+def _check(
     state: State,
     ruleset: RuleSet,
     meeting: Meeting,
@@ -105,8 +123,8 @@ def _refuse(
     number: int,
     twice: bool,
 ) -> None:
-    """Raise the refusal of the stack's ``number``-th ballot, worded as a ballot
-    cast alone would be refused."""
+    """Check the stack's ``number``-th ballot as a ballot cast alone is checked;
+    refuse the stack, naming it, if it fails."""
     try:
         if twice:
             raise Refusal("ballot_twice", person=name(state, voter))

@@ -74,8 +74,6 @@ class _Template:
         self.cls = cls
         self.shared = attrgetter(*shared) if shared else (lambda _event: ())
         self.names = varying
-        self.varying = attrgetter(*varying)
-        self.single = len(varying) == 1
         self.parts: list[str] = []
         self.order: list[int] = []  # the varying fields' indexes, in text order
 
@@ -120,26 +118,26 @@ class _Template:
             start = position + len(quoted[index])
         parts.append(text[start:])
         self.parts = parts
+        self.in_order = attrgetter(*(self.names[index] for index in self.order))
         self.reference = self.shared(first)
         # The template must give back the first event's own payload, exactly.
         return self._payload(first) == encode_checked(first)
 
     def _payload(self, event: Event) -> str:
-        values = self.varying(event)
-        if self.single:
-            values = (values,)
-        parts, order = self.parts, self.order
-        text = parts[0]
-        for slot, index in enumerate(order):
-            value = values[index]
+        values = self.in_order(event)
+        parts = self.parts
+        if len(parts) == 2:  # one varying field: attrgetter gave the value itself
+            if type(values) is not str:
+                raise _Misfit
+            _utf8(event, values)
+            return parts[0] + _quote(values) + parts[1]
+        for value in values:
             if type(value) is not str:
                 raise _Misfit
-            try:
-                value.encode("utf-8")  # a lone surrogate has no UTF-8 form to hash
-            except UnicodeEncodeError as exc:
-                raise UnencodableEvent(event.type, f"{type(exc).__name__}: {exc}") from None
-            text += _quote(value) + parts[slot + 1]
-        return text
+            _utf8(event, value)
+        if len(parts) == 3:  # the ballots' voter and choice
+            return parts[0] + _quote(values[0]) + parts[1] + _quote(values[1]) + parts[2]
+        return parts[0] + "".join(_quote(v) + p for v, p in zip(values, parts[1:], strict=True))
 
     def fill(self, events: Sequence[Event], at: int, payloads: list[str]) -> int:
         """Append the payloads of the run that starts at ``at``; return where it ends."""
@@ -156,6 +154,16 @@ class _Template:
                 break
             at += 1
         return at
+
+
+def _utf8(event: Event, value: str) -> None:
+    """Refuse a lone surrogate, which has no UTF-8 form to hash (``isascii`` is a
+    flag read: the usual id or choice costs nothing more)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UnencodableEvent(event.type, f"{type(exc).__name__}: {exc}") from None
 
 
 class _Misfit(Exception):
