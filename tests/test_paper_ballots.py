@@ -19,7 +19,9 @@ from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.membership import roster, votes_in
+from yishi.domain.paper import _voting
 from yishi.domain.rules import RuleSet
+from yishi.domain.state import Meeting
 from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
 from yishi.rulesets.loader import check_text, load
@@ -330,11 +332,16 @@ def test_votes_in_agrees_with_the_roster_for_every_kind_of_body():
     for body_id in siyi.bodies:
         for on in (dt.date(2000, 1, 1), DAY.date()):
             members = roster(state, siyi, body_id, on)
+            meeting = Meeting(
+                id="m", matter="x", stage="s", body=body_id, date=on, convened_on=on, method="m"
+            )
+            stack = _voting(state, siyi, meeting)
             for person in [*state.people, "nobody"]:
                 assert votes_in(state, siyi, body_id, on, person) == members.get(person, False), (
                     body_id,
                     person,
                 )
+                assert stack(person) == members.get(person, False), (body_id, person)
 
 
 # -- the scenario action -------------------------------------------------------------
@@ -414,3 +421,31 @@ expect = "refused"
     assert results[1].refusal is not None and results[1].refusal.params["number"] == 2
     assert not report.unexpected
     assert report.engine.state.meetings[MEETING].ballots["v09"] == "abstain"
+
+
+# -- the age cutoff a stack of ballots is checked against ----------------------------
+
+DATES = st.dates(min_value=dt.date(1904, 1, 1), max_value=dt.date(2096, 12, 31))
+LEAP_DAYS = (
+    st.integers(min_value=1904, max_value=2096)
+    .filter(lambda y: y % 4 == 0)
+    .map(lambda y: dt.date(y, 2, 29))
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(born=DATES | LEAP_DAYS, on=DATES | LEAP_DAYS | LEAP_DAYS.map(lambda d: d.replace(day=28)))
+def test_the_cutoff_is_is_adult(born, on):
+    from yishi.domain.state import Person, adult_cutoff
+
+    assert (born <= adult_cutoff(on)) == Person(id="p", name="甲", born=born).is_adult(on)
+
+
+@pytest.mark.parametrize(
+    ("on", "adult"),
+    [(dt.date(2026, 2, 28), False), (dt.date(2026, 3, 1), True), (dt.date(2028, 2, 29), True)],
+)
+def test_one_born_on_29_february_turns_18_on_1_march(on, adult):
+    from yishi.domain.state import adult_cutoff
+
+    assert (dt.date(2008, 2, 29) <= adult_cutoff(on)) is adult

@@ -26,7 +26,7 @@ from yishi.domain.meeting import check_ballot
 from yishi.domain.membership import roster, votes_in
 from yishi.domain.rules import Membership, RuleSet
 from yishi.domain.secrecy import is_secret
-from yishi.domain.state import Meeting, State
+from yishi.domain.state import Meeting, State, adult_cutoff
 from yishi.domain.tally import motion_rule
 
 
@@ -144,4 +144,16 @@ def _voting(state: State, ruleset: RuleSet, meeting: Meeting) -> Callable[[str],
         # households: take it once for the batch, not once per ballot.
         members = roster(state, ruleset, meeting.body, meeting.date)
         return lambda person: members.get(person, False)
+    spec = ruleset.bodies[meeting.body]
+    if spec.membership is Membership.ELIGIBLE_ADULTS and spec.group is None:
+        # ``votes_in`` for a body of every adult, with the age cutoff taken once.
+        people, cutoff = state.people, adult_cutoff(meeting.date)
+
+        def adult(person: str) -> bool:
+            found = people.get(person)
+            if found is None:
+                return False
+            return found.born <= cutoff if found.born is not None else bool(found.adult)
+
+        return adult
     return partial(votes_in, state, ruleset, meeting.body, meeting.date)

@@ -45,6 +45,17 @@ class Person:
         return bool(self.adult)
 
 
+def adult_cutoff(on: dt.date) -> dt.date:
+    """The last birth date of someone who is 18 on ``on``: ``born <= adult_cutoff(on)``
+    is ``is_adult(on)`` for everyone with a birth date, asked without a date built
+    per person. One born on 29 February turns 18 on 1 March (``is_adult``), so the
+    cutoff on 28 February excludes them and on 1 March includes them."""
+    try:
+        return on.replace(year=on.year - 18)
+    except ValueError:  # ``on`` is 29 February: the day 18 years before has none
+        return dt.date(on.year - 18, 2, 28)
+
+
 @attrs.define
 class Household:
     id: str
