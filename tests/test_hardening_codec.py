@@ -68,3 +68,18 @@ def test_the_values_that_broke_the_log_are_refused(field, value):
     fields[field] = value
     with pytest.raises(UnencodableEvent):
         encode_checked(PersonRegistered(**fields))
+
+
+@pytest.mark.parametrize("kind", ["ReferralOverdue", "ReferralSent", "ApprovalOverdue"])
+def test_a_required_due_day_left_empty_is_refused_not_written_unreadable(kind):
+    """The codec leaves an empty ``due`` out; a class that requires it could not read
+    the record back, so it is refused before anything is written."""
+    cls = EVENT_TYPES[kind]
+    fields = {
+        f.name: None if f.name == "due" else "x"
+        for f in attrs.fields(cls)
+        if f.default is attrs.NOTHING
+    }
+    event = cls(**{**fields, "at": dt.datetime(2026, 5, 1)})
+    with pytest.raises(UnencodableEvent, match="due"):
+        encode_checked(event)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from yishi.domain.codec import decode, encode_tagged
+from yishi.domain.codec import OMITTED_WHEN_EMPTY, decode, encode_tagged
 from yishi.domain.evidence import Evidence
 
 EVENT_TYPES: dict[str, type[Event]] = {}
@@ -50,7 +50,28 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The canonical encoding, which the hash chain is computed over: its
         output for an existing event must never change."""
-        return encode_tagged(self)  # {"type": self.type, **encode_fields(self)}
+        data = encode_tagged(self)  # {"type": self.type, **encode_fields(self)}
+        required = _REQUIRED_OMITTED.get(type(self))
+        for name in _required_omitted(type(self)) if required is None else required:
+            if name not in data:
+                raise ValueError(f"{name}: required, but empty")
+        return data
+
+
+# Per event class, its fields that have no default but that the codec leaves out
+# of the encoding when empty (a ``due`` of None): such a record could not be read
+# back, so encoding it fails (store/records.py turns that into UnencodableEvent).
+_REQUIRED_OMITTED: dict[type, tuple[str, ...]] = {}
+
+
+def _required_omitted(cls: type) -> tuple[str, ...]:
+    found = tuple(
+        f.name
+        for f in attrs.fields(cls)
+        if f.name in OMITTED_WHEN_EMPTY and f.default is attrs.NOTHING
+    )
+    _REQUIRED_OMITTED[cls] = found
+    return found
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
@@ -387,6 +408,17 @@ class ApprovalRecorded(Event):
     document: str
     text: str = ""
     due: str = ""  # ISO date the reply was due by (reply_working_days), if it had a limit
+
+
+@attrs.frozen(kw_only=True)
+class ApprovalOverdue(Event):
+    """A tick found an approval with a working-day limit (一事一议's county review)
+    still unanswered after its last day. Recorded once; the reply, when it comes,
+    is recorded as late."""
+
+    matter: str
+    by: str  # the authority, as the rule set names it
+    due: dt.date
 
 
 @attrs.frozen(kw_only=True)

@@ -208,6 +208,9 @@ class Matter:
     approved_by: list[str] = attrs.Factory(list)  # outside approvals received
     approved_on: dict[str, dt.date] = attrs.Factory(dict)  # authority -> day it approved
     approvals: list[tuple[str, bool, str]] = attrs.Factory(list)  # (authority, approved, document)
+    # Replies with a working-day limit (一事一议's county review), by authority: the
+    # day due, whether a tick found it overdue, when it came and whether it was late.
+    approval_deadlines: dict[str, dict[str, Any]] = attrs.Factory(dict)
     execution_done: bool = False
     accounts: Accounts = attrs.Factory(Accounts)  # budget and income/expenditure lines
     ratings: dict[str, str] = attrs.Factory(dict)
