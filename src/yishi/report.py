@@ -22,7 +22,7 @@ from yishi.domain.tally import attendance_note
 from yishi.publish.approval_words import APPROVAL_EVENTS
 from yishi.publish.approval_words import report_lines as approval_lines
 from yishi.publish.notice import OUTCOMES, method_name, recorded_step_line, render_notice
-from yishi.publish.procedures import Procedures, handoff_json, handoff_text
+from yishi.publish.procedures import Procedures, handoff_json, handoff_text, routes_lines
 from yishi.publish.referral_words import REFERRAL_EVENTS, referrals_json
 from yishi.publish.referral_words import report_lines as referral_lines
 from yishi.scenario.run import RunReport
@@ -416,6 +416,8 @@ def _describe(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
         return [f"    {household}{colon}{event.view}（{'signed by ' if en else '签字：'}{signer}）"]
     if isinstance(event, ev.MatterProposed) and event.petition:
         return ["    " + event.petition["explanation"][lang]]
+    if isinstance(event, ev.ProceduresRecorded):
+        return routes_lines(event, report.rulesets, lang)
     if isinstance(event, APPROVAL_EVENTS):
         return approval_lines(event, state, rs, lang)
     if isinstance(event, ev.MeetingClosed):

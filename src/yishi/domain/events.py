@@ -117,6 +117,17 @@ class BodyConstituted(Event):
     members: tuple[tuple[str, tuple[str, ...], bool], ...]
 
 
+@attrs.frozen(kw_only=True)
+class ProceduresRecorded(Event):
+    """The procedures (rule sets) the community runs, the default first, and its
+    routing of matter types to them (小微权力清单, ``[community.procedures]``), so
+    that a replay of the log alone raises each new matter where the community
+    sends it. Recorded at set-up, and again whenever they change."""
+
+    procedures: tuple[str, ...]
+    routes: Mapping[str, str] = attrs.field(factory=dict)  # matter type -> procedure
+
+
 # -- matters ---------------------------------------------------------------
 
 

@@ -285,6 +285,10 @@ class State:
     objections: dict[str, Objection] = attrs.Factory(dict)
     suggestions: dict[str, Suggestion] = attrs.Factory(dict)
     referrals: dict[str, Referral] = attrs.Factory(dict)
+    # The community's procedures (the default first) and routes, as last recorded;
+    # empty in a log that never recorded them (a one-procedure community).
+    procedures: tuple[str, ...] = ()
+    routes: dict[str, str] = attrs.Factory(dict)
     version: int = 0  # number of events folded
 
 
@@ -331,6 +335,12 @@ def _(e: ev.PersonRegistered, s: State) -> None:
     s.people[e.person] = Person(
         e.person, e.name, e.gender, e.born, e.adult, e.household, e.party, e.relatives
     )
+
+
+@_apply.register
+def _(e: ev.ProceduresRecorded, s: State) -> None:
+    s.procedures = tuple(e.procedures)
+    s.routes = dict(e.routes)
 
 
 @_apply.register
