@@ -48,6 +48,7 @@ from yishi.rulesets.calendar import CALENDARS
 from yishi.rulesets.floors import check_floors
 from yishi.rulesets.handoffs import check_handoffs
 from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines
+from yishi.rulesets.postings import check_postings
 from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.refs import check_references
 from yishi.rulesets.spec import Field, ruleset_spec, validate
@@ -158,6 +159,7 @@ def check_text(
                 problems += check_handoffs(ruleset, file, catalog)
             if not errors(problems):
                 problems += check_floors(ruleset)
+                problems += check_postings(ruleset)
     else:
         problems += _references_despite(document, problems, root, catalog)
     lines = key_lines(text)
@@ -441,6 +443,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         else None,
         disclosure_days=d.get("disclosure_days", 0),
         disclosure_kind=d.get("disclosure_kind", "other"),
+        statutory_posting=d.get("statutory_posting"),
         channels=tuple(d.get("channels", ())),
         objections=ObjectionRules(
             window_days=objections.get("window_days"),
