@@ -181,3 +181,16 @@ def test_the_shipped_example_replies_in_time_and_meets_its_deadline():
     report = run_scenario(load_scenario(EXAMPLE))  # ticks daily up to 20 May
     assert not [e for e in report.all_events() if isinstance(e, ev.ApprovalOverdue)]
     assert _stats(report)["met"] == 1
+
+
+def test_the_console_offers_the_county_reply_once_the_township_has_reviewed(tmp_path: Path):
+    pytest.importorskip("starlette")
+    from yishi.web.actions import matter_actions
+
+    report = _after_township(tmp_path, "2026-04-15")
+    state, rs = report.engine.state, report.engine.rulesets["yishi_yiyi"]
+    offered = [name for name, _ in matter_actions(state, rs, state.matters["m32"], ["staff"])]
+    assert "record_approval" in offered  # the county's review is still awaited
+    _reply(report, dt.date(2026, 4, 22))
+    offered = [name for name, _ in matter_actions(state, rs, state.matters["m32"], ["staff"])]
+    assert "record_approval" not in offered
