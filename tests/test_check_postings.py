@@ -129,3 +129,15 @@ def test_every_shipped_local_procedure_posts_what_it_settled_for_15_days_or_more
         for stage in rs.stages:
             if stage.disclosure_kind in ("resolution", "result"):
                 assert stage.disclosure_days >= 15, (ruleset_id, stage.id)
+
+
+def test_a_rule_set_following_the_2018_texts_is_warned_and_still_loads():
+    """The 2018 texts list no consultations and set no period: a rule set that follows
+    them (no law_version, or "2018") still loads, and the logs decided under it with
+    it, with a warning pointing at the text in force."""
+    old = _days(BENCH, 7).replace('law_version = "2025"\n', "", 1)
+    ruleset, problems = check_text(old.encode(), "old.toml")
+    assert ruleset is not None and ruleset.law_version == "2018" and not errors(problems)
+    (warned,) = [p for p in problems if p.code == "below_floor"]
+    assert (warned.severity, warned.path) == ("warning", "stages[1].disclosure_days")
+    assert 'law_version = "2025"' in warned.message("zh") and "2026-01-01" in warned.message("en")

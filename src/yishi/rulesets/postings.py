@@ -15,15 +15,22 @@ Which postings are the committee's is read from the stage: a ``resolution`` or
 ``other`` one (a plan posted for comment) is not, and ``statutory_posting``
 says so explicitly either way: ``false`` for a posting that is not one the
 committee must make (an owners' committee's or the property manager's own
-notice), ``true`` for an ``other`` posting that is. A statutory rule set is held to the floor on every posting
-(rulesets/floors.py), so ``statutory_posting = false`` has no place in it.
+notice), ``true`` for an ``other`` posting that is. A statutory rule set is
+held to the floor on every posting (rulesets/floors.py), so
+``statutory_posting = false`` has no place in it.
+
+The item and the period are new in the 2025 texts (in force 2026-01-01), which
+a rule set declares with ``law_version = "2025"``: such a rule set is refused
+below the floor. One that follows the superseded 2018 texts (the default when
+``law_version`` is not written), which have neither, is warned instead, so that
+a local rule set written before, and every log decided under it, still loads.
 """
 
 from __future__ import annotations
 
 from yishi.domain.catalog import StageKind
 from yishi.domain.rules import RuleSet
-from yishi.domain.statutory import disclosure_floor
+from yishi.domain.statutory import VERIFIED_VERSIONS, DisclosureFloor, disclosure_floor
 from yishi.rulesets.problems import Problem
 
 # Postings that are, by their kind, what a consultation settled and how it was carried out.
@@ -60,23 +67,47 @@ def check_postings(rs: RuleSet) -> list[Problem]:
             else stage.statutory_posting
         )
         if posted and stage.disclosure_days < floor.days:
-            out.append(
-                Problem(
-                    "below_floor",
-                    f"{where}.disclosure_days",
-                    expected=f"≥ {floor.days} 日（{floor.consultation_citation}："
-                    f"{floor.consultation_quote}）",
-                    expected_en=f">= {floor.days} days ({floor.consultation_citation_en}: what a "
-                    "consultation the committee organised settled, and how it was carried out, "
-                    f"is posted for at least {floor.days} days)",
-                    found=f"{stage.disclosure_days}（{stage.name}）",
-                    hint="本地程序也不例外：协商确定的事项由村（居）委会公布，期限不得少于十五日；"
-                    "如此步骤公布的不是村（居）委会依法须公布的事项（如业主委员会、物业自己的公告），"
-                    "在该步骤写 statutory_posting = false 并在 note 中说明",
-                    hint_en="a local procedure too: what a consultation settled is posted by the "
-                    f"committee for at least {floor.days} days; if this stage posts something the "
-                    "committee need not publish (an owners' committee's or the property manager's "
-                    "own notice), write statutory_posting = false on it and say why in its note",
-                )
-            )
+            out.append(_below(rs, index, floor))
     return out
+
+
+def _below(rs: RuleSet, index: int, floor: DisclosureFloor) -> Problem:
+    stage, days = rs.stages[index], floor.days
+    hint = (
+        "本地程序也不例外：协商确定的事项由村（居）委会公布，期限不得少于十五日；"
+        "如此步骤公布的不是村（居）委会依法须公布的事项（如业主委员会、物业自己的公告），"
+        "在该步骤写 statutory_posting = false 并在 note 中说明"
+    )
+    hint_en = (
+        "a local procedure too: what a consultation settled is posted by the committee for at "
+        f"least {days} days; if this stage posts something the committee need not publish (an "
+        "owners' committee's or the property manager's own notice), write "
+        "statutory_posting = false on it and say why in its note"
+    )
+    current = rs.law_version in VERIFIED_VERSIONS
+    if not current:
+        # The superseded texts have neither the item nor the period: a rule set written
+        # against them (and the logs decided under it) still loads, with this warning.
+        hint = (
+            f"本规则依据 {rs.law_version} 年文本（未写 law_version 的按 2018 年），该文本无此规定；"
+            f'按 2026-01-01 施行的 2025 年文本须不少于十五日：请设 law_version = "2025" '
+            f"并改为 {days} 日以上。" + hint
+        )
+        hint_en = (
+            f"this rule set follows the {rs.law_version} texts (2018 when law_version is not "
+            f"written), which have no such rule; under the 2025 texts in force since 2026-01-01 "
+            f'it is {days} days: set law_version = "2025" and post for {days} days or more. '
+            + hint_en
+        )
+    return Problem(
+        "below_floor",
+        f"stages[{index}].disclosure_days",
+        expected=f"≥ {days} 日（{floor.consultation_citation}：{floor.consultation_quote}）",
+        expected_en=f">= {days} days ({floor.consultation_citation_en}: what a consultation "
+        "the committee organised settled, and how it was carried out, is posted for at least "
+        f"{days} days)",
+        found=f"{stage.disclosure_days}（{stage.name}）",
+        hint=hint,
+        hint_en=hint_en,
+        severity="error" if current else "warning",
+    )
