@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -310,6 +311,114 @@ def test_a_stored_log_reopens_with_the_procedures_its_rules_hand_to(tmp_path: Pa
         }
         assert engine.state == state
         assert engine.state.matters["m14"].ruleset_digest == find("siyi_liang_gongkai").digest
+    finally:
+        engine.store.close()
+
+
+# -- the routes are in the log --------------------------------------------------------
+
+
+def test_a_log_replayed_without_the_scenario_routes_a_new_matter_the_same_way(tmp_path: Path):
+    path = tmp_path / "log.db"
+    store = SQLiteStore(path)
+    scenario = load_scenario(BENCH)
+    report = run_scenario(scenario, store=store)
+    store.close()
+    # Only the log, and the local rule set kept beside it as `yishi run --db` keeps it.
+    (tmp_path / "yuanluo_bandenghui.toml").write_bytes(
+        (EXAMPLES / "yuanluo_bandenghui.toml").read_bytes()
+    )
+    engine = open_engine(path)
+    try:
+        assert engine.state.routes == dict(scenario.routes) and scenario.routes
+        assert engine.state.procedures == (
+            "yuanluo_bandenghui",
+            "guhuai_yishihui",
+            "siyi_liang_gongkai",
+        )
+        assert engine.default == report.engine.default == "yuanluo_bandenghui"
+        for matter_type, procedure in scenario.routes:
+            new = c.ProposeMatter(actor="v040", matter="n", title="t", matter_type=matter_type)
+            assert engine.ruleset_for(new).id == report.engine.ruleset_for(new).id == procedure
+        untyped = c.ProposeMatter(actor="v011", matter="n", title="t")
+        assert engine.ruleset_for(untyped).id == "yuanluo_bandenghui"
+        engine.execute(
+            c.ProposeMatter(
+                actor="v040", matter="n1", title="清理柴草", matter_type="village_environment"
+            ),
+            dt.datetime(2026, 6, 1, 9),
+        )
+        assert engine.state.matters["n1"].procedure == "guhuai_yishihui"
+    finally:
+        engine.store.close()
+
+
+def _gongyue_community(path: Path, routes: tuple = ()) -> None:
+    """A village and community both offering 议定公约 (yishi_yiyue): only a route decides."""
+    store = SQLiteStore(path)
+    procedures = ("siyi_liang_gongkai", "cungui_minyue", "jumin_gongyue")
+    engine = Engine(store, {p: find(p) for p in procedures}, routes=dict(routes))
+    setup = load_scenario(SMALL).setup
+    if routes:
+        setup = attrs.evolve(setup, procedures=procedures, routes=routes)
+    engine.execute(setup, AT)
+    store.close()
+
+
+def test_a_recorded_route_decides_where_the_catalogue_alone_would_not(tmp_path: Path):
+    routed, plain = tmp_path / "routed.db", tmp_path / "plain.db"
+    _gongyue_community(routed, (("yishi_yiyue", "jumin_gongyue"),))
+    _gongyue_community(plain)
+    new = c.ProposeMatter(actor="p01", matter="g", title="修订公约", matter_type="yishi_yiyue")
+    reopened = open_engine(routed)
+    try:
+        assert reopened.ruleset_for(new).id == "jumin_gongyue"  # the route, read from the log
+    finally:
+        reopened.store.close()
+    # Without the route, both procedures offer the type and the first by id is taken.
+    procedures = ("siyi_liang_gongkai", "cungui_minyue", "jumin_gongyue")
+    unrouted = Engine(MemoryStore(), {p: find(p) for p in procedures})
+    assert unrouted.ruleset_for(new).id == "cungui_minyue"
+    # A log that recorded nothing of the kind (as every log before the record existed):
+    # it reopens knowing only the procedures its matters name, here none but the default.
+    reopened = open_engine(plain)
+    try:
+        assert reopened.state.routes == {} and reopened.state.procedures == ()
+        assert list(reopened.rulesets) == ["siyi_liang_gongkai"]
+    finally:
+        reopened.store.close()
+
+
+def test_setting_up_again_records_the_routes_only_when_they_change():
+    siyi, guhuai = find("siyi_liang_gongkai"), find("guhuai_yishihui")
+    engine = Engine(MemoryStore(), {siyi.id: siyi, guhuai.id: guhuai})
+    procedures = (siyi.id, guhuai.id)
+    first = c.SetUpCommunity(
+        actor="a", procedures=procedures, routes=(("village_environment", guhuai.id),)
+    )
+    assert [e.type for e in engine.execute(first, AT)] == ["ProceduresRecorded"]
+    assert engine.execute(first, AT) == []  # the same again: nothing new to record
+    changed = attrs.evolve(first, routes=(("village_environment", siyi.id),))
+    assert [e.type for e in engine.execute(changed, AT)] == ["ProceduresRecorded"]
+    assert engine.state.routes == {"village_environment": siyi.id}
+    # A route must name one of the community's procedures.
+    with pytest.raises(Refusal) as refused:
+        engine.execute(attrs.evolve(first, routes=(("village_environment", "bandenghui"),)), AT)
+    assert refused.value.code == "unknown_ref"
+    assert "routes.village_environment" in refused.value.message("en")
+
+
+def test_a_one_procedure_log_records_no_routes_and_reopens_as_before(tmp_path: Path):
+    path = tmp_path / "log.db"
+    store = SQLiteStore(path)
+    report = run_scenario(load_scenario(EXAMPLES / "01_land_lease_passes.toml"), store=store)
+    assert not [e for e in report.all_events() if e.type == "ProceduresRecorded"]
+    store.close()
+    engine = open_engine(path)
+    try:
+        assert engine.head_hash == report.engine.head_hash
+        assert engine.state.matters == report.engine.state.matters
+        assert engine.routes == {} and engine.default == "siyi_liang_gongkai"
     finally:
         engine.store.close()
 

@@ -329,6 +329,34 @@ def test_a_reply_recorded_with_its_due_day_settles_itself():
     assert figures["matters"]["done_on_time"] == 2  # m2 and m3; m1's reply came a day late
 
 
+def test_an_approval_found_overdue_is_one_missed_deadline_per_matter_even_when_answered():
+    """ApprovalOverdue opens the deadline; the late reply settles it and opens none."""
+    by, due = "县级复审", dt.date(2026, 5, 4)
+
+    def overdue(matter: str) -> ev.Event:
+        return ev.ApprovalOverdue(
+            at=dt.datetime(2026, 5, 5), actor="system", matter=matter, by=by, due=due
+        )
+
+    def reply(matter: str, day: int) -> ev.Event:
+        at = dt.datetime(2026, 5, day, 9)
+        return ev.ApprovalRecorded(
+            at=at, actor="a", matter=matter, by=by, approved=True, document="d", due=due.isoformat()
+        )
+
+    events = [
+        *(_proposed(m) for m in ("m1", "m2", "m3")),
+        overdue("m1"),
+        overdue("m2"),  # the same authority on another matter: its own deadline
+        reply("m1", 7),  # late: settles m1's, opens no second one
+        reply("m3", 4),  # on its last day: met
+        *(_closed(m, dt.date(2026, 5, 20)) for m in ("m1", "m2", "m3")),
+    ]
+    figures = compute(events, {}, Span.year(2026))["total"]["figures"]
+    assert figures["deadlines"] == {**figures["deadlines"], "due": 3, "met": 1, "missed": 2}
+    assert figures["matters"]["done_on_time"] == 1  # m3 only
+
+
 # -- shapes -----------------------------------------------------------------------------
 
 

@@ -28,22 +28,37 @@ DEFAULT_PROCEDURE = "siyi_liang_gongkai"
 
 
 def procedures(store: SQLiteStore) -> list[str]:
-    """The rule-set ids the log's matters and suggestions name, in order of first use.
+    """The rule-set ids the log names: the community's procedures as last recorded
+    (the default first), then those its matters and suggestions name, in order of
+    first use.
 
     Only those records are read (SQLite finds them by their ``type`` column), so
     opening a log decodes it once, in the engine's catch-up, not twice."""
+    return _read(store)[0]
+
+
+def _read(store: SQLiteStore) -> tuple[list[str], dict[str, str]]:
+    """The procedures the log names (see ``procedures``) and its routes as last recorded."""
+    recorded: list[str] = []
+    routes: dict[str, str] = {}
     found: dict[str, None] = {}
     # a hand-off names its target as "procedure" too
     types = (
+        ev.ProceduresRecorded.__name__,
         ev.MatterProposed.__name__,
         ev.SuggestionSubmitted.__name__,
         ev.MatterHandedOff.__name__,
     )
     for payload in store.payloads_of(types):
-        procedure = json.loads(payload).get("procedure")
+        data = json.loads(payload)
+        if data.get("type") == ev.ProceduresRecorded.__name__:
+            recorded = [p for p in data.get("procedures", ()) if isinstance(p, str)]
+            routes = {k: v for k, v in (data.get("routes") or {}).items() if isinstance(v, str)}
+            continue
+        procedure = data.get("procedure")
         if isinstance(procedure, str):
             found.setdefault(procedure)
-    return list(found)
+    return list(dict.fromkeys([*recorded, *found])), routes
 
 
 def open_engine(
@@ -62,7 +77,8 @@ def open_engine(
     store = SQLiteStore(path)
     try:
         rulesets: dict[str, RuleSet] = {}
-        named = procedures(store) or [DEFAULT_PROCEDURE]
+        named, routes = _read(store)
+        named = named or [DEFAULT_PROCEDURE]
         wanted = list(named)
         for ruleset_id in wanted:  # grows: the procedures their rules hand matters to
             beside = Path(path).parent / f"{ruleset_id}.toml"
@@ -91,7 +107,15 @@ def open_engine(
             progress(done, total)
 
     try:
-        return Engine(store, rulesets, plugins=plugins, clock=clock or SystemClock(), progress=told)
+        # The routes the log records: a new matter goes where the community sends it.
+        return Engine(
+            store,
+            rulesets,
+            plugins=plugins,
+            clock=clock or SystemClock(),
+            progress=told,
+            routes=routes,
+        )
     except BaseException:
         store.close()
         raise

@@ -98,6 +98,9 @@ DEADLINES: tuple[Deadline, ...] = (
     ),
     # An outside approval recorded with the day its reply was due by.
     Deadline("ApprovalRecorded", "due", "", (), ("批复", "approval replies")),
+    # The same reply found overdue by the tick before it came: the reply, when
+    # recorded, settles this deadline (late) rather than opening one of its own.
+    Deadline("ApprovalOverdue", "due", "by", ("ApprovalRecorded",), ("批复", "approval replies")),
 )
 
 
@@ -169,7 +172,7 @@ def compute(
     matters: dict[str, _Matter] = {}
     suggestions: dict[str, tuple[str, dt.date, str | None]] = {}  # procedure, day, answer
     meetings: dict[str, str] = {}  # meeting -> body
-    dues: dict[tuple[str, str], _Due] = {}
+    dues: dict[tuple[str, str, str], _Due] = {}
     by_matter: dict[str, list[_Due]] = {}  # the same deadlines, by the matter they are on
     counts: dict[str, _Counts] = {}
     backdated: dict[str, tuple[dt.datetime, dt.date]] = {}  # matter -> (entered at, held on)
@@ -285,19 +288,23 @@ def _deadlines(
     event: ev.Event,
     day: dt.date,
     matters: Mapping[str, _Matter],
-    dues: dict[tuple[str, str], _Due],
+    dues: dict[tuple[str, str, str], _Due],
     by_matter: dict[str, list[_Due]],
 ) -> None:
     kind = type(event).__name__
+    matter: str = getattr(event, "matter", "")
+    settled_one = False
     rule = _SETTLES.get(kind)
     if rule is not None:
-        found = dues.get((rule.opened_by, getattr(event, rule.key, "")))
+        found = dues.get((rule.opened_by, matter, getattr(event, rule.key, "")))
         if found is not None and found.settled is None:
             found.settled = day
+            settled_one = True
     rule = _OPENS.get(kind)
     if rule is None:
         return
-    matter: str = getattr(event, "matter", "")
+    if settled_one and not rule.key:
+        return  # a reply that settles a deadline already opened is not another one
     due = getattr(event, rule.due, None)
     if isinstance(due, str):
         due = dt.date.fromisoformat(due) if due else None
@@ -305,10 +312,10 @@ def _deadlines(
         return  # no council to count it for, or no limit was set
     opened = _Due(matters[matter].council, matter, day, due)
     if rule.key:
-        dues[(rule.opened_by, getattr(event, rule.key))] = opened
+        dues[(rule.opened_by, matter, getattr(event, rule.key))] = opened
     else:
         opened.settled = day  # the event is the reply itself
-        dues[(rule.opened_by, f"#{len(dues)}")] = opened
+        dues[(rule.opened_by, matter, f"#{len(dues)}")] = opened
     by_matter.setdefault(matter, []).append(opened)
 
 

@@ -5,7 +5,10 @@ waits for it; the reply is entered as a record with its document.
 A matter type may need several approvals in order (一事一议: the township reviews,
 then the county reviews again and answers in writing within 7 working days). An
 approval with ``reply_working_days`` is due that many working days after the one
-before it; a late reply is still recorded, with its due date, so the delay shows."""
+before it, counted by the rule set's ``[periods]`` calendar (weekends, public
+holidays and 调休 working days). A ``tick`` after that day records the reply as
+overdue, once, as a referral's is (domain/referral.py); a late reply is still
+recorded, with its due date, so the delay shows."""
 
 from __future__ import annotations
 
@@ -54,6 +57,19 @@ def due(ruleset: RuleSet, matter: Matter, needed: Approval) -> dt.date | None:
         return None
     period = count(start, needed.reply_working_days, Counting.WORKING_DAYS, ruleset.calendar)
     return period.last_day
+
+
+def overdue(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> list[ev.Event]:
+    """The reply the matter waits for, found missing after its last day: recorded once."""
+    needed = approval_for(ruleset, matter)
+    if needed is None or needed.by in matter.approval_deadlines:
+        return []  # nothing awaited, or already found overdue
+    last_day = due(ruleset, matter, needed)
+    if last_day is None or now.date() <= last_day:
+        return []
+    return [
+        ev.ApprovalOverdue(at=now, actor="system", matter=matter.id, by=needed.by, due=last_day)
+    ]
 
 
 def _deciding_stage(ruleset: RuleSet, before: str) -> StageSpec | None:

@@ -66,6 +66,10 @@ class SetUpCommunity(Command):
     households: tuple[HouseholdSpec, ...] = ()
     bodies: tuple[BodySpecEntry, ...] = ()
     groups: tuple[GroupSpec, ...] = ()
+    # The community's procedures (rule-set ids, the default first) and its routing
+    # of matter types to them; recorded in the log when given and changed.
+    procedures: tuple[str, ...] = ()
+    routes: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True)

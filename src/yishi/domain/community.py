@@ -86,6 +86,9 @@ def set_up(
         )
     events: list[ev.Event] = []
     base: dict[str, Any] = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
+    recorded = _procedures(state, c)
+    if recorded is not None:
+        events.append(ev.ProceduresRecorded(**base, procedures=recorded[0], routes=recorded[1]))
     events += [ev.GroupRegistered(**base, village_group=g.id, name=g.name) for g in c.groups]
     events += [
         ev.HouseholdRegistered(
@@ -119,6 +122,27 @@ def set_up(
         for b in c.bodies
     ]
     return events
+
+
+def _procedures(
+    state: State, c: cmd.SetUpCommunity
+) -> tuple[tuple[str, ...], dict[str, str]] | None:
+    """The procedures and routes to record: None when none are given, or when they
+    are the ones the log already records (set-up repeated, nothing changed)."""
+    if not c.procedures and not c.routes:
+        return None
+    _unique("procedures", list(c.procedures), {})
+    routes: dict[str, str] = {}
+    for matter_type, procedure in c.routes:
+        if matter_type in routes:
+            raise Refusal("duplicate_id", id=f"routes.{matter_type}")
+        # A route may only send a matter to a procedure the community runs.
+        if procedure not in c.procedures:
+            raise Refusal("unknown_ref", field=f"routes.{matter_type}", value=procedure)
+        routes[matter_type] = procedure
+    if (c.procedures, routes) == (state.procedures, state.routes):
+        return None
+    return c.procedures, routes
 
 
 def _unique(what: str, ids: list[str], existing: Mapping[str, object]) -> None:

@@ -120,4 +120,5 @@ def tick(state: State, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
             due += schedule.meetings_due(state, matter, now)
             due += disclosure.due(state, ruleset, matter, now)
             due += referral.due(state, ruleset, matter, now)
+            due += approval.overdue(state, ruleset, matter, now)
     return due

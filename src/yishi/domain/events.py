@@ -96,6 +96,17 @@ class BodyConstituted(Event):
     members: tuple[tuple[str, tuple[str, ...], bool], ...]
 
 
+@attrs.frozen(kw_only=True)
+class ProceduresRecorded(Event):
+    """The procedures (rule sets) the community runs, the default first, and its
+    routing of matter types to them (小微权力清单, ``[community.procedures]``), so
+    that a replay of the log alone raises each new matter where the community
+    sends it. Recorded at set-up, and again whenever they change."""
+
+    procedures: tuple[str, ...]
+    routes: Mapping[str, str] = attrs.field(factory=dict)  # matter type -> procedure
+
+
 # -- matters ---------------------------------------------------------------
 
 
@@ -387,6 +398,17 @@ class ApprovalRecorded(Event):
     document: str
     text: str = ""
     due: str = ""  # ISO date the reply was due by (reply_working_days), if it had a limit
+
+
+@attrs.frozen(kw_only=True)
+class ApprovalOverdue(Event):
+    """A tick found an approval with a working-day limit (一事一议's county review)
+    still unanswered after its last day. Recorded once; the reply, when it comes,
+    is recorded as late."""
+
+    matter: str
+    by: str  # the authority, as the rule set names it
+    due: dt.date
 
 
 @attrs.frozen(kw_only=True)

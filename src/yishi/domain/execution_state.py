@@ -7,6 +7,9 @@ before any event is folded) to keep each module readable.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from yishi.domain import events as ev
 from yishi.domain.accounts import fold_budget, fold_entry
 from yishi.domain.errors import ReplayError
@@ -24,6 +27,23 @@ def _(e: ev.ApprovalRecorded, s: State) -> None:
     if e.approved:
         s.matters[e.matter].approved_by.append(e.by)
         s.matters[e.matter].approved_on[e.by] = e.at.date()
+    if e.due:
+        deadline = _deadline(s, e.matter, e.by, dt.date.fromisoformat(e.due))
+        deadline["replied_on"] = e.at.date().isoformat()
+        deadline["late"] = e.at.date().isoformat() > e.due
+
+
+@_apply.register
+def _(e: ev.ApprovalOverdue, s: State) -> None:
+    _deadline(s, e.matter, e.by, e.due)["overdue"] = True
+
+
+def _deadline(s: State, matter: str, by: str, due: dt.date) -> dict[str, Any]:
+    found = s.matters[matter].approval_deadlines.setdefault(
+        by, {"by": by, "due": "", "overdue": False, "replied_on": None, "late": False}
+    )
+    found["due"] = due.isoformat()
+    return found
 
 
 @_apply.register

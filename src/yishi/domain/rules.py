@@ -131,6 +131,9 @@ class StageSpec:
     # disclosure
     disclosure_days: int = 0
     disclosure_kind: str = ""  # resolution | result | other
+    # Whether this posting is one the committee must make under 村组法 Art. 35 /
+    # 居委会组织法 Art. 34 (at least 15 days); None: by its kind (rulesets/postings.py).
+    statutory_posting: bool | None = None
     channels: tuple[str, ...] = ()
     objections: ObjectionRules | None = None
     # Who reviews the notice before it is posted; their 监督意见 is printed on it.

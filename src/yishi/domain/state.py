@@ -219,6 +219,9 @@ class Matter:
     approved_by: list[str] = attrs.Factory(list)  # outside approvals received
     approved_on: dict[str, dt.date] = attrs.Factory(dict)  # authority -> day it approved
     approvals: list[tuple[str, bool, str]] = attrs.Factory(list)  # (authority, approved, document)
+    # Replies with a working-day limit (一事一议's county review), by authority: the
+    # day due, whether a tick found it overdue, when it came and whether it was late.
+    approval_deadlines: dict[str, dict[str, Any]] = attrs.Factory(dict)
     execution_done: bool = False
     accounts: Accounts = attrs.Factory(Accounts)  # budget and income/expenditure lines
     ratings: dict[str, str] = attrs.Factory(dict)
@@ -293,6 +296,10 @@ class State:
     objections: dict[str, Objection] = attrs.Factory(dict)
     suggestions: dict[str, Suggestion] = attrs.Factory(dict)
     referrals: dict[str, Referral] = attrs.Factory(dict)
+    # The community's procedures (the default first) and routes, as last recorded;
+    # empty in a log that never recorded them (a one-procedure community).
+    procedures: tuple[str, ...] = ()
+    routes: dict[str, str] = attrs.Factory(dict)
     version: int = 0  # number of events folded
 
 
@@ -339,6 +346,12 @@ def _(e: ev.PersonRegistered, s: State) -> None:
     s.people[e.person] = Person(
         e.person, e.name, e.gender, e.born, e.adult, e.household, e.party, e.relatives
     )
+
+
+@_apply.register
+def _(e: ev.ProceduresRecorded, s: State) -> None:
+    s.procedures = tuple(e.procedures)
+    s.routes = dict(e.routes)
 
 
 @_apply.register

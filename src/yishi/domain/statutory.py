@@ -208,6 +208,12 @@ class DisclosureFloor:
     citation: str
     citation_en: str
     quote: str
+    # The same floor for what a consultation settled (协商确定的事项及其落实情况),
+    # which the committee publishes whatever procedure settled it: the item of
+    # the list of postings, and the paragraph that sets the period.
+    consultation_citation: str = ""
+    consultation_citation_en: str = ""
+    consultation_quote: str = ""
 
 
 DISCLOSURE_FLOORS: dict[str, DisclosureFloor] = {
@@ -216,12 +222,20 @@ DISCLOSURE_FLOORS: dict[str, DisclosureFloor] = {
         citation=f"{VILLAGE_LAW}第三十五条",
         citation_en=f"{VILLAGE_LAW_EN}, Art. 35",
         quote="村民委员会应当设立村务公开栏，可以采用现代信息技术进行村务公开。公布的期限不得少于十五日。",
+        consultation_citation=f"{VILLAGE_LAW}第三十五条第二款第四项、第四款",
+        consultation_citation_en=f"{VILLAGE_LAW_EN}, Art. 35(2)(iv) and (4)",
+        consultation_quote="村民委员会应当及时公布下列事项，接受村民的监督：……（四）村民委员会组织协商确定的事项"
+        "及其落实情况；……公布的期限不得少于十五日。",
     ),
     "community": DisclosureFloor(
         days=15,
         citation=f"{URBAN_LAW}第三十四条",
         citation_en=f"{URBAN_LAW_EN}, Art. 34",
         quote="居民委员会应当设立居务公开栏，可以采用现代信息技术进行居务公开。公布的期限不得少于十五日。",
+        consultation_citation=f"{URBAN_LAW}第三十四条第二款第五项、第三款",
+        consultation_citation_en=f"{URBAN_LAW_EN}, Art. 34(2)(v) and (3)",
+        consultation_quote="居民委员会应当及时公布下列事项，接受居民的监督：……（五）居民委员会组织协商确定的事项"
+        "及其落实情况；……公布的期限不得少于十五日。",
     ),
 }
 

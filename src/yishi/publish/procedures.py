@@ -83,3 +83,31 @@ def _as_event(h: HandOff) -> ev.MatterHandedOff:
         reason=h.reason,
         reason_en=h.reason_en,
     )
+
+
+def routes_lines(
+    event: ev.ProceduresRecorded, rulesets: Mapping[str, RuleSet], lang: str
+) -> list[str]:
+    """What ``yishi run`` prints under the community's procedures and routes, by name."""
+    en = lang == "en"
+
+    def title(procedure: str) -> str:
+        rs = rulesets.get(procedure)
+        return procedure if rs is None else (rs.title_en or rs.title) if en else rs.title
+
+    def type_name(matter_type: str, procedure: str) -> str:
+        rs = rulesets.get(procedure)
+        found = rs.matter_types.get(matter_type) if rs is not None else None
+        if found is None:
+            return matter_type
+        return (found.name_en or found.name) if en else found.name
+
+    listed = ("; " if en else "、").join(title(p) for p in event.procedures)
+    lines = [
+        f"    procedures (the first is the default): {listed}"
+        if en
+        else f"    议事程序（第一个为默认）：{listed}"
+    ]
+    for matter_type, procedure in event.routes.items():
+        lines.append(f"    {type_name(matter_type, procedure)} → {title(procedure)}")
+    return lines

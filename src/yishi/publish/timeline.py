@@ -18,6 +18,8 @@ from yishi.domain.accounts import yuan
 from yishi.domain.levy import summary as levy_summary
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
+from yishi.publish.approval_words import APPROVAL_EVENTS
+from yishi.publish.approval_words import timeline_text as approval_text
 from yishi.publish.procedures import Procedures, handoff_text
 from yishi.publish.referral_words import REFERRAL_EVENTS, timeline_text
 
@@ -224,12 +226,8 @@ def describe(
         if en:
             return "Implementation completed" + (f": {event.text}" if event.text else "")
         return "实施完成" + (f"：{event.text}" if event.text else "")
-    if type(event).__name__ == "ApprovalRecorded":  # an outside authority's reply (报批)
-        approved = bool(getattr(event, "approved", False))
-        document = getattr(event, "document", "")
-        if en:
-            return f"{'Approved' if approved else 'Not approved'} by {getattr(event, 'by', '')}: {document}"
-        return f"{'批准' if approved else '未批准'}（{getattr(event, 'by', '')}）：{document}"
+    if isinstance(event, APPROVAL_EVENTS):  # an outside authority's reply (报批), or its delay
+        return approval_text(event, state, ruleset, lang)
     if isinstance(event, REFERRAL_EVENTS):
         return timeline_text(event, state, ruleset, lang)
     if isinstance(event, ev.RatingSubmitted):

@@ -115,6 +115,12 @@ def to_json(report: RunReport) -> dict[str, Any]:
             "recused": dict(m.recused),
             "merged": list(m.merged),
             **({"approved_by": list(m.approved_by)} if m.approved_by else {}),
+            # Replies with a working-day limit: due, overdue, when they came, late.
+            **(
+                {"approval_deadlines": list(m.approval_deadlines.values())}
+                if m.approval_deadlines
+                else {}
+            ),
             **({"referrals": referrals_json(state, m)} if m.referrals else {}),
             # 一事一议 and 村民小组 facts, only where a matter has them.
             **({"group": m.group} if m.group else {}),

@@ -13,8 +13,10 @@ from yishi.domain.periods import Period, describe
 from yishi.domain.rules import RuleSet
 from yishi.domain.sittings import SITTING_WORDS, sitting_kind
 from yishi.domain.tally import attendance_note
+from yishi.publish.approval_words import APPROVAL_EVENTS
+from yishi.publish.approval_words import report_lines as approval_lines
 from yishi.publish.notice import OUTCOMES, method_name, recorded_step_line, render_notice
-from yishi.publish.procedures import handoff_text
+from yishi.publish.procedures import handoff_text, routes_lines
 from yishi.publish.referral_words import REFERRAL_EVENTS
 from yishi.publish.referral_words import report_lines as referral_lines
 from yishi.scenario.run import RunReport
@@ -66,18 +68,10 @@ def lines_for(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
         return [f"    {household}{colon}{event.view}（{'signed by ' if en else '签字：'}{signer}）"]
     if isinstance(event, ev.MatterProposed) and event.petition:
         return ["    " + event.petition["explanation"][lang]]
-    if isinstance(event, ev.ApprovalRecorded):
-        verdict = (
-            ("approved" if en else "批准") if event.approved else ("refused" if en else "不予批准")
-        )
-        line = f"    {event.by}{colon}{verdict}（{event.document}）"
-        if event.due:
-            late = event.at.date().isoformat() > event.due
-            if en:
-                line += f" [reply due by {event.due}{', late' if late else ''}]"
-            else:
-                line += f"〔答复期限 {event.due}{'，已逾期' if late else '，按期答复'}〕"
-        return [line]
+    if isinstance(event, ev.ProceduresRecorded):
+        return routes_lines(event, report.rulesets, lang)
+    if isinstance(event, APPROVAL_EVENTS):
+        return approval_lines(event, state, rs, lang)
     if isinstance(event, ev.MeetingClosed):
         outcome = OUTCOMES[event.outcome][1 if en else 0]
         lines = [f"    ── {'result' if en else '表决结果'}{colon}{outcome}"]

@@ -148,6 +148,7 @@ def _stage(d: dict[str, Any], catalog: Catalog) -> StageSpec:
         else None,
         disclosure_days=d.get("disclosure_days", 0),
         disclosure_kind=d.get("disclosure_kind", "other"),
+        statutory_posting=d.get("statutory_posting"),
         channels=tuple(d.get("channels", ())),
         objections=ObjectionRules(
             window_days=objections.get("window_days"),

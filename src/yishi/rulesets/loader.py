@@ -21,6 +21,7 @@ from yishi.rulesets.floors import check_floors
 from yishi.rulesets.handoffs import check_handoffs
 from yishi.rulesets.locate import PathKey, dotted, find_line, key_lines, undotted
 from yishi.rulesets.parsing import parse_toml
+from yishi.rulesets.postings import check_postings
 from yishi.rulesets.problems import Problem, RuleSetError, errors
 from yishi.rulesets.refs import check_references
 from yishi.rulesets.repair import references_despite
@@ -66,6 +67,7 @@ def check_text(
                 problems += check_handoffs(ruleset, file, catalog)
             if not errors(problems):
                 problems += check_floors(ruleset)
+                problems += check_postings(ruleset)
     else:
         problems += references_despite(document, problems, root, catalog)
     lines = key_lines(text)

@@ -176,6 +176,10 @@ STAGE = table(
     ),
     disclosure_days=i("公示天数", minimum=1, maximum=MAX_DAYS),
     disclosure_kind=s("公示类别", enum=("resolution", "result", "other")),
+    statutory_posting=b(
+        "本地程序（statutory = false）中，此公布是否属村（居）委会依法须公布、不少于十五日的事项"
+        "（村组法第三十五条、居委会组织法第三十四条）；不写时 resolution、result 类属于，other 类不属于"
+    ),
     channels=arr(s(), "公示渠道"),
     objections=table(
         "异议",

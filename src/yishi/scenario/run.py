@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
@@ -79,9 +81,9 @@ def run_scenario(
     report = RunReport(scenario, ruleset, engine)
     setup_at = first.replace(hour=0, minute=0) if first else None
     if setup_at is not None:
-        setup = Step(-1, None, setup_at, "setup", scenario.setup, None)
+        setup = Step(-1, None, setup_at, "setup", _with_procedures(scenario, rulesets), None)
         try:
-            report.results.append(StepResult(setup, engine.execute(scenario.setup, setup_at)))
+            report.results.append(StepResult(setup, engine.execute(setup.command, setup_at)))
         except Refusal as refusal:
             report.results.append(StepResult(setup, [], refusal))
             return report  # no community, nothing else can be played
@@ -103,6 +105,15 @@ def run_scenario(
             _tick(report, engine, midnight)
         _tick(report, engine, scenario.until)
     return report
+
+
+def _with_procedures(scenario: Scenario, rulesets: Mapping[str, RuleSet]) -> cmd.SetUpCommunity:
+    """The set-up, carrying the community's procedures and routes into the log when
+    it runs several ([community.procedures]): a replay of the log alone then raises
+    each new matter under the same procedure (yishi.log.open_engine)."""
+    if len(rulesets) < 2 and not scenario.routes:
+        return scenario.setup
+    return attrs.evolve(scenario.setup, procedures=tuple(rulesets), routes=scenario.routes)
 
 
 def load_procedures(scenario: Scenario, plugins: PluginHost | None = None) -> dict[str, RuleSet]:

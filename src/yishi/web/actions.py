@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from yishi.domain.approval import approval_for
 from yishi.domain.backfill import OUTCOMES
 from yishi.domain.catalog import StageKind
 from yishi.domain.rules import RuleSet, StageSpec
@@ -73,9 +74,8 @@ def _by_stage(state: State, ruleset: RuleSet, matter: Matter, stage: StageSpec) 
             found += [("answer_objection", {"objection": o}) for o in pending]
     elif behaviour is StageKind.EXECUTION:
         found.append(("record_progress", on))
-        matter_type = ruleset.matter_types.get(matter.matter_type or "")
-        approval = matter_type.approval if matter_type is not None else None
-        if approval is not None and approval.by not in matter.approved_by:
+        # The next approval awaited, the township's or, after it, the county's (一事一议).
+        if approval_for(ruleset, matter) is not None:
             found.append(("record_approval", on))
         if stage.supervisor and not matter.signed_off_by:
             found.append(("sign_off", on))
