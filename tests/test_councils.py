@@ -676,3 +676,25 @@ def test_an_unknown_procedure_in_use_is_named_where_it_is_written(tmp_path: Path
     assert result.exit_code == 1
     assert f"s.toml:{line}: 错误: community.procedures.use[1]:" in result.output
     assert "实际为：no_such_council" in result.output
+
+
+def test_an_open_engine_routes_by_what_the_log_last_recorded():
+    siyi, guhuai = find("siyi_liang_gongkai"), find("guhuai_yishihui")
+    rulesets = {siyi.id: siyi, guhuai.id: guhuai}
+    store = MemoryStore()
+    # This engine was built with the routes of its scenario ...
+    engine = Engine(store, rulesets, routes={"village_environment": guhuai.id})
+    matter = c.ProposeMatter(
+        actor="a", matter="x1", title="清理河道", matter_type="village_environment"
+    )
+    assert engine.ruleset_for(matter).id == guhuai.id
+    # ... and another engine on the same log records other ones.
+    other = Engine(store, rulesets)
+    other.execute(
+        c.SetUpCommunity(
+            actor="a", procedures=(siyi.id, guhuai.id), routes=(("village_environment", siyi.id),)
+        ),
+        AT,
+    )
+    engine.catch_up()
+    assert engine.ruleset_for(matter).id == siyi.id

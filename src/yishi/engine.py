@@ -208,7 +208,12 @@ class Engine:
         ):
             return self.rulesets[self.state.suggestions[command.suggestion].procedure]
         if isinstance(command, cmd.ProposeMatter) and len(self.rulesets) > 1:
-            procedure = handoff.route(self.rulesets, self.routes, self.default, command.matter_type)
+            # The routes as last recorded in the log (ProceduresRecorded), so a
+            # change made through another engine on the same log routes here too.
+            recorded = self.state.procedures
+            routes = self.state.routes if recorded else self.routes
+            default = recorded[0] if recorded and recorded[0] in self.rulesets else self.default
+            procedure = handoff.route(self.rulesets, routes, default, command.matter_type)
             return self.rulesets[procedure]
         matter_id = self._matter_of(command)
         if matter_id is not None:
