@@ -52,6 +52,7 @@ from yishi.store.chain import GENESIS, canonical, record_hash
 from yishi.store.sqlite import SCHEMA, SQLiteStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bulk_parts
 import raw_sqlite
 import replay_codec
 import scale
@@ -604,6 +605,15 @@ def bench_bulk(
         f"1,000-row batches {minimal.batched.cpu / minimal.batched.count * 1e6:.1f} µs: "
         f"{cpu_ratio:.2f} (CPU time, which neighbours on a shared machine disturb less)"
     )
+    meeting = village.assembly_meeting()
+    parts = bulk_parts.breakdown(
+        village.engine.state,
+        village.engine.ruleset_for(paper_ballots(village, meeting)),
+        paper_ballots(village, meeting),
+        village.now,
+        minimal_dir(minimal),
+    )
+    print(bulk_parts.report(parts))
     return {
         "bulk": bulk.rate / minimal.batched.rate,
         "bulk_own": bulk.rate / raw.batched.rate,
@@ -612,6 +622,12 @@ def bench_bulk(
 
 
 # -- d. replay ------------------------------------------------------------------------
+
+
+def minimal_dir(minimal: raw_sqlite.Minimal) -> Path:
+    """The directory raw minimal's file is in (the run's temporary directory)."""
+    row = minimal.db.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]).parent
 
 
 def write_log(path: Path, n: int, chunk: int = 20_000) -> None:
