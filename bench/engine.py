@@ -784,7 +784,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  at {size:>9,} events: p50 {scale.micro(p50):>9}, p99 {scale.micro(p99):>9}")
         ratios["flat"] = by_size[-1][1] / by_size[0][1]
 
-        print("\nh. start-up: `yishi --help` against a bare `python -c pass` (median of 11, interleaved; also bench/startup.py)")
+        print(
+            "\nh. start-up: `yishi --help` against a bare `python -c pass` (median of 11, interleaved; also bench/startup.py)"
+        )
         bare, helped = scale.startup(11)
         print(f"  python -c pass {bare * 1000:.0f} ms, yishi --help {helped * 1000:.0f} ms")
         ratios["startup"] = helped / bare
