@@ -18,6 +18,14 @@ from yishi.domain.catalog import StageKind
 from yishi.domain.rules import RuleSet, meeting_rules, stage_bodies
 from yishi.domain.state import Matter, State
 from yishi.web.forms import FormField
+from yishi.web.person_fields import (
+    MANY,
+    PAIRS,
+    field_label,
+    motion_choices,
+    people_for,
+    scope_of,
+)
 
 # Command → (its field naming the record it creates, the state's table of those records)
 NEW_IDS: dict[str, tuple[str, str]] = {
@@ -122,5 +130,45 @@ def console_fields(
             f = attrs.evolve(f, widget="select", choices=tuple(methods))
         elif f.name == "body" and len(bodies) > 1:
             f = attrs.evolve(f, widget="select", choices=tuple(bodies), required=True)
+        elif f.name == "choice" and command == "cast_vote":
+            offered = motion_choices(state, ruleset_of, values)
+            if offered:
+                named = tuple((k, en if lang == "en" else zh) for k, zh, en in offered)
+                f = attrs.evolve(f, widget="select", choices=named)
+        elif (scope := scope_of(command, f.name)) is not None:
+            f = _by_name(state, ruleset_of, command, f, scope, values, lang)
         out.append(f)
     return out
+
+
+def _by_name(
+    state: State,
+    ruleset_of: Any,
+    command: str,
+    f: FormField,
+    scope: str,
+    values: dict[str, str],
+    lang: str,
+) -> FormField:
+    """A person field offered by name (web/person_fields.py): a name to pick or
+    type for one person, a box to tick for each of those checking in, lines of
+    names for the rest; the names offered are those it may name."""
+    found = people_for(state, ruleset_of, scope, values)
+    if command == "check_in" and f.name == "people":
+        meeting = state.meetings.get(values.get("meeting", ""))
+        here = meeting.present if meeting is not None else set()
+        kind, choices = "people", found.choices(leave_out=here)
+    elif f.name in MANY:
+        kind, choices = "names", found.choices()
+    elif f.name in PAIRS:
+        kind, choices = "pairs", found.choices()
+    else:
+        kind, choices = "person", found.choices()
+    shown = field_label(f.name, lang)
+    if f.name == "ballots":  # the choices by name: 同意、反对、弃权
+        named = [
+            en if lang == "en" else zh for _, zh, en in motion_choices(state, ruleset_of, values)
+        ]
+        if named:
+            shown += ("; choices: " if lang == "en" else "；选择：") + " / ".join(named)
+    return attrs.evolve(f, widget=kind, choices=choices, label=shown)

@@ -25,6 +25,7 @@ from yishi.web.auth import Identity, csrf_ok, csrf_token, identify
 from yishi.web.console import console_view, fixed_fields
 from yishi.web.console_forms import with_new_id
 from yishi.web.forms import fields_of, to_json
+from yishi.web.person_fields import to_people
 from yishi.web.schema import COMMANDS
 from yishi.web.state import WebState
 from yishi.web.words import COMMANDS as COMMAND_WORDS
@@ -69,7 +70,7 @@ class Page:
             w=w,
             lang=self.lang,
             page=self,
-            community=self.service.community.name,
+            community=self.service.name,
             identity=self.identity,
             # the person's name, never the account id
             who=self.service.person_name(self.identity.actor) if self.identity else "",
@@ -397,7 +398,12 @@ async def console_command(request: Request) -> Response:
             general=[],
         )
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        # several boxes ticked under one name (those checking in) arrive one per line
+        values = {
+            k: "\n".join(texts)
+            for k in form
+            if (texts := [v for v in form.getlist(k) if isinstance(v, str)])
+        }
         if not page.checks_form(form):
             fields = fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang)
             return page.render(
@@ -413,6 +419,20 @@ async def console_command(request: Request) -> Response:
     assert page.identity is not None
     # the new meeting's or notice's id is the console's to name, not the person's to type
     sent = page.service.read(lambda s: with_new_id(s.engine.state, name, values))
+    # people are chosen by name; the command takes who they are, or nothing is sent
+    sent, unresolved = page.service.read(
+        lambda s: to_people(s.engine.state, s.engine.rulesets.__getitem__, name, sent)
+    )
+    if unresolved:
+        return page.render(
+            "command.html.j2",
+            422,
+            title=title,
+            name=name,
+            fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
+            errors={u.field: u.text(page.lang) for u in unresolved},
+            general=[],
+        )
     status, body, _ = await submit(
         request, page.web, page.slug, cls, to_json(cls, sent), files, page.identity
     )

@@ -170,6 +170,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "about_objection": ("异议", "Objection"),
     "about_suggestion": ("建议", "Suggestion"),
     "about_suggestions": ("建议", "Suggestions"),
+    "names_offered": ("可填的姓名", "Names you may enter"),
     "stats": ("统计", "Figures"),
     "stats_title": ("议事统计", "Figures per council"),
     "period_from": ("起始日（年-月-日，含当日）", "from (YYYY-MM-DD, included)"),
