@@ -105,7 +105,7 @@ def test_paper_ballots_are_entered_by_name_and_choice_in_words(site):
     c, engine = site
     engine.execute(cmd.CheckIn(actor="k01", meeting="g1", people=("k02", "c001", "c002", "c003")))
     form = c.get("/c/main/console/enter_ballots?meeting=g1").text
-    assert "选票（每行：投票人姓名 选择）；选择：赞成 / 反对 / 弃权" in form
+    assert "选票（每行：投票人姓名 表决意见）；可填：赞成 / 反对 / 弃权" in form
     _no_ids(form)
     lines = f"李建国 赞成\n{TWINS[0]}，反对\n王秀英 (幸福里5栋202) 弃权\n何主任 yes"
     before = engine.position
@@ -186,3 +186,14 @@ def test_names_shared_within_a_household_are_told_apart_without_ids(site):
     assert found.find("李明") == ("x1", "x2")
     assert found.find("李明 (幸福里3栋101, 1980年生)") == ("x2",)  # typed in half width
     assert found.find("李明（幸福里3栋101，1980年生）") == ("x2",)
+
+
+def test_the_vote_form_offers_members_by_name_and_choices_in_words(site):
+    c, _engine = site
+    form = c.get("/c/main/console/cast_vote?meeting=g1").text
+    assert 'list="dl-voter"' in form
+    voters = re.search(r'<datalist id="dl-voter">(.*?)</datalist>', form, re.S)
+    assert voters is not None and "李建国" in voters.group(1) and TWINS[0] in voters.group(1)
+    assert "杨书记" not in voters.group(1)  # not a member of the deliberation group
+    assert '<option value="yes">赞成</option>' in form.replace(" selected", "")
+    _no_ids(form)

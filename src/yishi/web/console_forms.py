@@ -138,7 +138,8 @@ def console_fields(
         elif (scope := scope_of(command, f.name)) is not None:
             f = _by_name(state, ruleset_of, command, f, scope, values, lang)
         out.append(f)
-    return out
+    # "on behalf of" is seldom filled: after what the act itself records
+    return sorted(out, key=lambda f: f.name == "on_behalf_of")
 
 
 def _by_name(
@@ -170,5 +171,5 @@ def _by_name(
             en if lang == "en" else zh for _, zh, en in motion_choices(state, ruleset_of, values)
         ]
         if named:
-            shown += ("; choices: " if lang == "en" else "；选择：") + " / ".join(named)
+            shown += ("; choices: " if lang == "en" else "；可填：") + " / ".join(named)
     return attrs.evolve(f, widget=kind, choices=choices, label=shown)

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from yishi.domain.membership import roster
+from yishi.domain.methods import YES_NO
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import Person, State
 from yishi.i18n import message
@@ -70,7 +71,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "people": ("到会人员（勾选）", "people present (tick)"),
     "candidates": ("候选人（每行一个姓名）", "candidates (one name per line)"),
     "cosigners": ("联名人（每行一个姓名）", "co-signers (one name per line)"),
-    "ballots": ("选票（每行：投票人姓名 选择）", "ballots (one per line: voter's name, choice)"),
+    "ballots": (
+        "选票（每行：投票人姓名 表决意见）",
+        "ballots (one per line: voter's name, choice)",
+    ),
     "objections": (
         "保留意见（每行：姓名 意见）",
         "objections kept (one per line: name, text)",
@@ -202,15 +206,15 @@ def motion_choices(
 ) -> tuple[tuple[str, str, str], ...]:
     """The meeting's choices on a motion as (internal name, 中文, English), so that a
     choice is picked or written by its name (同意), never by the rule set's key."""
-    from yishi.domain.tally import motion_rule
-
     meeting = state.meetings.get(values.get("meeting", "").strip())
     if meeting is None:
         return ()
     try:
-        rule = motion_rule(ruleset_of(state.matters[meeting.matter].procedure), meeting)
+        spec = ruleset_of(state.matters[meeting.matter].procedure).vote_method(meeting.method)
     except KeyError:
         return ()
+    # the method's own choices, 赞成/反对/弃权 unless it says (as the engine counts them)
+    rule = spec.motion_rule() if spec is not None else YES_NO
     return tuple((c, *rule.labels.get(c, (c, c))) for c in rule.choices)
 
 
