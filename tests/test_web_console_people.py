@@ -183,6 +183,11 @@ def test_names_shared_within_a_household_are_told_apart_without_ids(site):
         "x4": "李强（幸福里3栋101，之二）",
         "c002": "李建国",
     }
+    unknown = [cmd.PersonSpec(id=f"z{n}", name="张伟") for n in range(1, 4)]
+    engine.execute(cmd.SetUpCommunity(actor="system", people=tuple(unknown)))
+    nothing = people(state, ["z1", "z2", "z3"])  # no home, no birth date recorded
+    assert list(nothing.labels.values()) == ["张伟（之一）", "张伟（之二）", "张伟（之三）"]
+    assert [nothing.find(label) for label in nothing.labels.values()] == [("z1",), ("z2",), ("z3",)]
     assert found.find("李明") == ("x1", "x2")
     assert found.find("李明 (幸福里3栋101, 1980年生)") == ("x2",)  # typed in half width
     assert found.find("李明（幸福里3栋101，1980年生）") == ("x2",)

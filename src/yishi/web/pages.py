@@ -387,16 +387,27 @@ async def console_command(request: Request) -> Response:
             general=[page_word(page, "need_signin")],
         )
     title = label(COMMAND_WORDS, name, page.lang)
-    if request.method == "GET":
-        values = {k: v for k, v in request.query_params.items() if k not in (*EMBED_PARAMS, "lang")}
+
+    def form_page(
+        values: dict[str, str],
+        status: int = 200,
+        errors: dict[str, str] | None = None,
+        general: list[str] | None = None,
+    ) -> HTMLResponse:
+        fields = fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang)
         return page.render(
             "command.html.j2",
+            status,
             title=title,
             name=name,
-            fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
-            errors={},
-            general=[],
+            fields=fields,
+            errors=errors or {},
+            general=general or [],
         )
+
+    if request.method == "GET":
+        skip = (*EMBED_PARAMS, "lang")
+        return form_page({k: v for k, v in request.query_params.items() if k not in skip})
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
         # several boxes ticked under one name (those checking in) arrive one per line
         values = {
@@ -405,16 +416,7 @@ async def console_command(request: Request) -> Response:
             if (texts := [v for v in form.getlist(k) if isinstance(v, str)])
         }
         if not page.checks_form(form):
-            fields = fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang)
-            return page.render(
-                "command.html.j2",
-                403,
-                title=title,
-                name=name,
-                fields=fields,
-                errors={},
-                general=[_csrf(page)],
-            )
+            return form_page(values, 403, general=[_csrf(page)])
         files = await uploads(form)
     assert page.identity is not None
     # the new meeting's or notice's id is the console's to name, not the person's to type
@@ -424,30 +426,14 @@ async def console_command(request: Request) -> Response:
         lambda s: to_people(s.engine.state, s.engine.rulesets.__getitem__, name, sent)
     )
     if unresolved:
-        return page.render(
-            "command.html.j2",
-            422,
-            title=title,
-            name=name,
-            fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
-            errors={u.field: u.text(page.lang) for u in unresolved},
-            general=[],
-        )
+        return form_page(values, 422, errors={u.field: u.text(page.lang) for u in unresolved})
     status, body, _ = await submit(
         request, page.web, page.slug, cls, to_json(cls, sent), files, page.identity
     )
     if status == 201:
         return RedirectResponse(page.url("console", done=name), 303)
     errors, general = _errors(body, page.lang)
-    return page.render(
-        "command.html.j2",
-        status,
-        title=title,
-        name=name,
-        fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
-        errors=errors,
-        general=general,
-    )
+    return form_page(values, status, errors, general)
 
 
 def communities(request: Request) -> Response:

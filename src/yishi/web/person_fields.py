@@ -166,10 +166,13 @@ def people(state: State, ids: Iterable[str]) -> People:
         counted: dict[str, int] = defaultdict(int)
         for p, detail in zip(same, shown, strict=True):
             counted[detail] += 1
+            n = counted[detail]
+            # the first keeps the detail alone; with no detail at all, a bare name
+            # would mean every one of them, so the first is 之一
             extra = (
                 ""
-                if counted[detail] == 1
-                else f"之{'一二三四五六七八九十'[min(counted[detail], 10) - 1]}"
+                if n == 1 and detail
+                else "之" + ("一二三四五六七八九十"[n - 1] if n <= 10 else str(n))
             )
             inside = "，".join(x for x in (detail, extra) if x)
             labels[p.id] = f"{name}（{inside}）" if inside else name
