@@ -202,3 +202,29 @@ def test_the_vote_form_offers_members_by_name_and_choices_in_words(site):
     assert "杨书记" not in voters.group(1)  # not a member of the deliberation group
     assert '<option value="yes">赞成</option>' in form.replace(" selected", "")
     _no_ids(form)
+
+
+def test_the_engines_refusals_name_people_without_their_ids(site):
+    c, engine = site
+    engine.execute(cmd.CheckIn(actor="k01", meeting="g1", people=("c002", "c003")))
+    form = c.get("/c/main/console/check_in?meeting=g1").text
+    before = engine.position
+    # a form kept open from before they checked in, sent again
+    for typed, shown in (("李建国", "李建国 已签到"), (TWINS[1], f"{TWINS[1]} 已签到")):
+        r = c.post(
+            "/c/main/console/check_in",
+            data={"meeting": "g1", "people": typed, "csrf": csrf_of(form)},
+        )
+        assert r.status_code == 409 and shown in r.text, r.text[-800:]
+        _no_ids(r.text)
+    assert engine.position == before
+
+
+def test_without_ids_leaves_other_brackets_alone(site):
+    from yishi.web.person_fields import without_ids
+
+    _c, engine = site
+    state = engine.state
+    assert without_ids(state, "李建国（c002） 已签到") == "李建国 已签到"
+    assert without_ids(state, "王秀英（c001）、王秀英（c003）") == "、".join(TWINS)
+    assert without_ids(state, "会议（g1）与某人（c002）") == "会议（g1）与某人（c002）"

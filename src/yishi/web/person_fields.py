@@ -302,3 +302,23 @@ def to_people(
         except Unresolved as problem:
             problems.append(problem)
     return out, problems
+
+
+_BRACKETED = re.compile(r"（([^（）\s]{1,64})）")
+
+
+def without_ids(state: State, text: str) -> str:
+    """An engine refusal's text as the console shows it: the engine names a person
+    as ``姓名（id）`` (the id helps whoever wrote a scenario file); here each such
+    person is named by the label the console's forms use, without the id."""
+    found = [m for m in _BRACKETED.finditer(text) if m.group(1) in state.people]
+    named = [m for m in found if text[: m.start()].endswith(state.people[m.group(1)].name)]
+    if not named:
+        return text
+    labels = people(state, state.people).labels
+    out, last = [], 0
+    for m in named:
+        person = state.people[m.group(1)]
+        out += [text[last : m.start() - len(person.name)], labels[person.id]]
+        last = m.end()
+    return "".join([*out, text[last:]])
