@@ -31,6 +31,11 @@ from yishi.web.person_fields import (
 NEW_IDS: dict[str, tuple[str, str]] = {
     "convene_meeting": ("meeting", "meetings"),
     "publish": ("disclosure", "disclosures"),
+    "propose_matter": ("matter", "matters"),
+    "merge_suggestions": ("matter", "matters"),
+    "suggest": ("suggestion", "suggestions"),
+    "raise_objection": ("objection", "objections"),
+    "send_referral": ("referral", "referrals"),
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -40,8 +45,12 @@ def new_id(state: State, command: str, matter_id: str) -> str:
     the matter, its current step and a counter (``m9-vote-1``)."""
     _field, table = NEW_IDS[command]
     taken = getattr(state, table)
-    matter = state.matters.get(matter_id)
-    parts = [matter_id, matter.stage if matter is not None and matter.stage else ""]
+    # a new matter's own id is what is being named: its stem is the command's
+    matter = state.matters.get(matter_id) if table != "matters" else None
+    parts = [
+        matter_id if matter is not None else "",
+        matter.stage if matter and matter.stage else "",
+    ]
     stem = "-".join(p for p in (_UNSAFE.sub("", x) for x in parts) if p) or command
     n = 1
     while f"{stem}-{n}" in taken:
@@ -135,11 +144,25 @@ def console_fields(
             if offered:
                 named = tuple((k, en if lang == "en" else zh) for k, zh, en in offered)
                 f = attrs.evolve(f, widget="select", choices=named)
+        elif f.name == "household" and state.households:
+            homes = sorted(state.households.values(), key=lambda h: h.name)
+            f = attrs.evolve(
+                f, widget="select", choices=tuple((h.id, _home(state, h)) for h in homes)
+            )
+        elif f.name == "group" and state.groups:
+            named = tuple((g.id, g.name) for g in state.groups.values())
+            f = attrs.evolve(f, widget="select", choices=named)
         elif (scope := scope_of(command, f.name)) is not None:
             f = _by_name(state, ruleset_of, command, f, scope, values, lang)
         out.append(f)
     # "on behalf of" is seldom filled: after what the act itself records
     return sorted(out, key=lambda f: f.name == "on_behalf_of")
+
+
+def _home(state: State, household: Any) -> str:
+    """A household as a choice: its name, and its 村民小组 where it has one."""
+    group = state.groups.get(household.group or "")
+    return f"{household.name}（{group.name}）" if group is not None else str(household.name)
 
 
 def _by_name(
