@@ -58,8 +58,9 @@ def test_a_code_on_a_changed_log_does_not_verify(tmp_path, log):
     with sqlite3.connect(copy) as db:
         columns = [r[1] for r in db.execute("PRAGMA table_info(events)")]
         data = next(c for c in ("payload", "data", "body") if c in columns)
-        db.execute(f"UPDATE events SET {data} = replace({data}, '王家', '汪家') WHERE seq = 1")
-        assert "汪家" in db.execute(f"SELECT {data} FROM events WHERE seq = 1").fetchone()[0]
+        # record 1 names the village (CommunityNamed); record 2 registers the first household
+        db.execute(f"UPDATE events SET {data} = replace({data}, '王家', '汪家') WHERE seq = 2")
+        assert "汪家" in db.execute(f"SELECT {data} FROM events WHERE seq = 2").fetchone()[0]
     result = CliRunner().invoke(main, ["verify", "--db", str(copy), "--code", _codes(log)[0]])
     assert result.exit_code == 1
 

@@ -85,11 +85,21 @@ def sign_in(page, base: str, who: str) -> None:
 
 
 def console_do(
-    page, base: str, command: str, fields: dict, query: str = "", files=None, choices=None
+    page,
+    base: str,
+    command: str,
+    fields: dict,
+    query: str = "",
+    files=None,
+    choices=None,
+    ticks=None,
 ) -> None:
     page.goto(f"{base}/c/main/console/{command}{query}")
     for name, value in fields.items():
         page.fill(f"#f-{name}", value)
+    for name, shown in (ticks or {}).items():  # boxes ticked by the names beside them
+        for label in shown:
+            page.locator(f"#f-{name} label.choice", has_text=label).locator("input").check()
     for name, label in (choices or {}).items():  # a drop-down, chosen by what it shows
         page.select_option(f"#f-{name}", label=label)
     if files:
@@ -137,26 +147,29 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
             staff,
             base,
             "merge_suggestions",
-            {"matter": "m9", "title": "小区停车秩序整治"},
+            {"title": "小区停车秩序整治"},
             f"?suggestions={suggestion}",
         )
+        # the console names the new matter too; no one types its id
+        (m9,) = engine.state.matters
         console_do(
             staff,
             base,
             "convene_meeting",
             {"date": "2026-09-04", "place": "社区活动室"},
-            "?matter=m9",
+            f"?matter={m9}",
             choices={"method": "举手表决"},
         )
         # the console names the meeting itself; staff never type an id
-        (meeting,) = [m.id for m in engine.state.meetings.values() if m.matter == "m9"]
+        (meeting,) = [m.id for m in engine.state.meetings.values() if m.matter == m9]
         clock.at = dt.datetime(2026, 9, 4, 19)
         console_do(
             staff,
             base,
             "check_in",
-            {"people": "k02\nc001\nc002\nc003\nc004\nc005"},
+            {},
             f"?meeting={meeting}",
+            ticks={"people": ["何主任", *(f"村民c00{n}" for n in range(1, 6))]},
         )
         photo = {"name": "计票单.png", "mimeType": "image/png", "buffer": png()}
         console_do(
@@ -174,7 +187,7 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
             base,
             "publish",
             {"text": "东侧空地改建 18 个停车位"},
-            "?matter=m9",
+            f"?matter={m9}",
         )
         shot(staff, "console-after-publish")
 
@@ -196,9 +209,13 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
         clock.at = dt.datetime(2026, 9, 22, 9)  # after the 15-day posting (Art. 34)
         console_do(staff, base, "tick", {})
         console_do(
-            staff, base, "record_progress", {"text": "道闸安装完成", "percent": "100"}, "?matter=m9"
+            staff,
+            base,
+            "record_progress",
+            {"text": "道闸安装完成", "percent": "100"},
+            f"?matter={m9}",
         )
-        console_do(staff, base, "complete_execution", {}, "?matter=m9")
+        console_do(staff, base, "complete_execution", {}, f"?matter={m9}")
 
         clock.at = dt.datetime(2026, 9, 25, 20)
         for who in ("c003", "c001", "c002", "c004"):
@@ -213,13 +230,13 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
                 fits(page)
                 shot(page, "phone-rated")
             ctx.close()
-        console_do(staff, base, "close_evaluation", {}, "?matter=m9")
+        console_do(staff, base, "close_evaluation", {}, f"?matter={m9}")
 
         resident.goto(follow_url)
         assert "已办结" in resident.content() and "计票单.png" in resident.content()
         fits(resident)
         shot(resident, "phone-follow-completed")
-        resident.goto(f"{base}/c/main/board/matters/m9.html")
+        resident.goto(f"{base}/c/main/board/matters/{m9}.html")
         fits(resident)
         shot(resident, "phone-board-matter")
 
@@ -232,7 +249,7 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
             assert response.status == 403 and "请先登录" in other.content()
         assert engine.position == before
         shot(other, "phone-console-refused")
-    assert engine.state.matters["m9"].status == "completed"
+    assert engine.state.matters[m9].status == "completed"
 
 
 def test_the_board_embedded_in_a_host_portal_on_another_port(browser, tmp_path):

@@ -191,3 +191,50 @@ def test_the_publish_form_asks_no_notice_id(site):
     sign_in(c, "k01")
     form = c.get("/c/main/console/publish?matter=m9").text
     assert 'name="disclosure"' not in form and 'name="title"' in form
+
+
+def test_forms_that_create_a_record_ask_no_id_for_it(site):
+    from tests.test_web_pages import csrf_of
+
+    app, engine = site
+    c = client(app)
+    sign_in(c, "k01")
+    for command, field in (
+        ("propose_matter", "matter"),
+        ("merge_suggestions", "matter"),
+        ("suggest", "suggestion"),
+        ("raise_objection", "objection"),
+        ("send_referral", "referral"),
+    ):
+        assert f'name="{field}"' not in c.get(f"/c/main/console/{command}").text, command
+    for title in ("路灯不亮", "井盖松动"):  # two in a row: each gets its own id
+        form = c.get("/c/main/console/suggest").text
+        r = c.post(
+            "/c/main/console/suggest",
+            data={"person": "杨书记", "title": title, "csrf": csrf_of(form)},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303, r.text
+    made = [s for s in engine.state.suggestions.values() if s.title in ("路灯不亮", "井盖松动")]
+    assert len(made) == 2 and all(s.id.startswith("suggest-") for s in made)
+    form = c.get("/c/main/console/merge_suggestions?suggestions=s2").text
+    r = c.post(
+        "/c/main/console/merge_suggestions",
+        data={"suggestions": "s2", "title": "小区加装充电桩", "csrf": csrf_of(form)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    (new,) = [m for m in engine.state.matters.values() if m.title == "小区加装充电桩"]
+    assert new.id.isascii() and new.id not in ("m9", "")
+
+
+def test_a_household_is_chosen_by_its_name(site):
+    import re
+
+    app, _engine = site
+    c = client(app)
+    sign_in(c, "k01")
+    form = c.get("/c/main/console/record_canvass?matter=m9").text
+    choices = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', form)
+    assert ("ch001", "c 第1户") in choices  # the id carried, the household's name shown
+    assert "ch001" not in _visible(form)

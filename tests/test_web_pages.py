@@ -147,7 +147,12 @@ def test_staff_enter_a_hand_count_with_a_photo_from_the_console(site):
     engine.clock.at = dt.datetime(2026, 9, 5, 19)
     r = c.post(
         "/c/main/console/check_in",
-        data={"meeting": "g1", "people": "k02\nc001 c002、c003", "csrf": csrf_of(page.text)},
+        # by name, as staff know them: one per line or separated by 、
+        data={
+            "meeting": "g1",
+            "people": "何主任\n村民c001、村民c002\n村民c003",
+            "csrf": csrf_of(page.text),
+        },
     )
     assert r.status_code == 200, r.text
     assert engine.state.meetings["g1"].attendance == ["k02", "c001", "c002", "c003"]

@@ -130,7 +130,7 @@ def run_demo(directory: str | Path = DEFAULT_DIR, *, lang: str = "zh") -> DemoRe
             f"could not write the notices (plugin {first.plugin}): {first.error}",
         )
     verify = verify_sqlite(db)
-    published = _publish(directory, report, events, village.name, lang)
+    published = _publish(directory, report, events, lang)
     _write_marker(directory)
     notices = tuple(directory / notice_filename(d) for d in story.disclosures)
     result = DemoResult(
@@ -155,11 +155,12 @@ def run_demo(directory: str | Path = DEFAULT_DIR, *, lang: str = "zh") -> DemoRe
 
 
 def _publish(
-    directory: Path, report: RunReport, events: tuple[ev.Event, ...], community: str, lang: str
+    directory: Path, report: RunReport, events: tuple[ev.Event, ...], lang: str
 ) -> Published:
-    """The board and the printed notices, through the board and print publishers' code."""
+    """The board and the printed notices, through the board and print publishers' code,
+    naming the village as its log records it."""
     engine = report.engine
-    options = BoardOptions(community=community, lang=lang)
+    options = BoardOptions(lang=lang)
     return publish_all(directory / BOARD, engine.state, engine.rulesets, list(events), options)
 
 

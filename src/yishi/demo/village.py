@@ -190,6 +190,8 @@ class Village:
     def setup_command(self) -> cmd.SetUpCommunity:
         return cmd.SetUpCommunity(
             actor="system",
+            name=self.name,
+            township=self.township,
             households=tuple(
                 cmd.HouseholdSpec(id=h.id, name=h.name, representative=h.head)
                 for h in self.households.values()

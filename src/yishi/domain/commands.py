@@ -62,6 +62,10 @@ class BodySpecEntry:
 
 @attrs.frozen(kw_only=True)
 class SetUpCommunity(Command):
+    # The community's name and where it is, as notices print them; empty: unchanged.
+    name: str = ""
+    township: str = ""
+    county: str = ""
     people: tuple[PersonSpec, ...] = ()
     households: tuple[HouseholdSpec, ...] = ()
     bodies: tuple[BodySpecEntry, ...] = ()

@@ -86,9 +86,16 @@ def set_up(
         )
     events: list[ev.Event] = []
     base: dict[str, Any] = {"at": now, "actor": c.actor, "on_behalf_of": c.on_behalf_of}
-    recorded = _procedures(state, c)
-    if recorded is not None:
-        events.append(ev.ProceduresRecorded(**base, procedures=recorded[0], routes=recorded[1]))
+    recorded = (state.community_name, state.township, state.county)
+    given = (c.name.strip(), c.township.strip(), c.county.strip())
+    place = tuple(new or old for new, old in zip(given, recorded, strict=True))
+    if place != recorded:
+        if not place[0]:  # a township with no community in it
+            raise Refusal("community_name_missing")
+        events.append(ev.CommunityNamed(**base, name=place[0], township=place[1], county=place[2]))
+    procedures = _procedures(state, c)
+    if procedures is not None:
+        events.append(ev.ProceduresRecorded(**base, procedures=procedures[0], routes=procedures[1]))
     events += [ev.GroupRegistered(**base, village_group=g.id, name=g.name) for g in c.groups]
     events += [
         ev.HouseholdRegistered(

@@ -62,6 +62,17 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
 
 
 @attrs.frozen(kw_only=True)
+class CommunityNamed(Event):
+    """The community's own name (and its 乡镇、县), for notices and the board. A
+    record of its own, so that logs kept before it existed read and hash as they
+    did; a log without one falls back to 本社区."""
+
+    name: str
+    township: str = ""  # 乡（镇）or 街道
+    county: str = ""  # 县（市、区）
+
+
+@attrs.frozen(kw_only=True)
 class PersonRegistered(Event):
     person: str
     name: str

@@ -300,6 +300,10 @@ class State:
     # empty in a log that never recorded them (a one-procedure community).
     procedures: tuple[str, ...] = ()
     routes: dict[str, str] = attrs.Factory(dict)
+    # As recorded (CommunityNamed); "" in a log that never named it.
+    community_name: str = ""
+    township: str = ""
+    county: str = ""
     version: int = 0  # number of events folded
 
 
@@ -339,6 +343,11 @@ def _once(again: bool, event: ev.Event) -> None:
 @singledispatch
 def _apply(event: ev.Event, state: State) -> None:
     raise TypeError(f"no fold for event type {type(event).__name__}")
+
+
+@_apply.register
+def _(e: ev.CommunityNamed, s: State) -> None:
+    s.community_name, s.township, s.county = e.name, e.township, e.county
 
 
 @_apply.register

@@ -21,6 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_method": ("不认识的表决方式：{method}", "unknown vote method: {method}"),
     "duplicate_id": ("编号重复：{id}", "duplicate id: {id}"),
+    "community_name_missing": (
+        "写了所在乡镇或县，却没有写本村（社区）的名称（name）",
+        "the township or county is given but not the community's own name (name)",
+    ),
     "bad_value": (
         "{field} 的值“{value}”无效（可用：{allowed}）",
         "{field}: invalid value '{value}' (allowed: {allowed})",

@@ -70,4 +70,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}：文件太大（上限 {limit} 字节）",
         "{field}: file too large (limit {limit} bytes)",
     ),
+    # The console's person fields (web/person_fields.py): names, never ids.
+    "web_no_such_person": (
+        "{field}：找不到“{name}”，请从列出的人中选择，未记录任何内容",
+        "{field}: no one listed here is called “{name}”; choose from the list. Nothing was recorded",
+    ),
+    "web_ambiguous_person": (
+        "{field}：有 {count} 人叫“{name}”，请选其中一位：{choices}。未记录任何内容",
+        "{field}: {count} people are called “{name}”; choose one of {choices}. Nothing was recorded",
+    ),
 }

@@ -34,7 +34,11 @@ def _lang() -> click.Option:
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="记录文件"
 )
-@click.option("--community", default="本社区", help="村（社区）名称 / community name")
+@click.option(
+    "--community",
+    default="",
+    help="村（社区）名称，默认用记录中的名称 / community name (default: the one the log records)",
+)
 @click.option("--publisher", default="", help="公示单位（默认同村社区名称）/ publishing body")
 @click.option(
     "--templates",

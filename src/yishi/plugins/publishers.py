@@ -33,7 +33,8 @@ def make_files(location: str) -> Any:
 
 def _place() -> dict[str, Any]:
     return {
-        "community": os.environ.get("YISHI_COMMUNITY") or "本社区",
+        # unset: the name the log records (publish.site.community_of)
+        "community": os.environ.get("YISHI_COMMUNITY", ""),
         "base_url": os.environ.get("YISHI_BOARD_URL", ""),
     }
 

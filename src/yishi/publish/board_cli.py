@@ -11,7 +11,7 @@ import attrs
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 from yishi.publish.printed import SHEETS, PdfUnavailable
-from yishi.publish.site import BoardOptions, documents, slug, write_boards
+from yishi.publish.site import BoardOptions, community_of, documents, slug, write_boards
 
 
 @attrs.frozen
@@ -38,7 +38,7 @@ def publish_all(
 
     printer = PrintPublisher(
         out / "print",
-        community=options.community,
+        community=community_of(state, options.community),
         publisher=publisher,
         base_url=options.base_url,
         lang=options.lang,

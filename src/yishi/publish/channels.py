@@ -22,7 +22,7 @@ from yishi.publish.notice import Notice
 from yishi.publish.printed import SHEETS, notice_html, write_pdf
 from yishi.publish.privacy import PrivacyPolicy
 from yishi.publish.render import Templates
-from yishi.publish.site import OTHER, BoardOptions, slug, write_boards
+from yishi.publish.site import FALLBACK, OTHER, BoardOptions, community_of, slug, write_boards
 
 
 def document_for(engine: Any, notice: Notice, lang: str, policy: PrivacyPolicy) -> dict[str, Any]:
@@ -109,7 +109,7 @@ class PrintPublisher(_Publisher):
         self,
         directory: str | Path,
         *,
-        community: str = "本社区",
+        community: str = "",  # empty: the name the log records
         publisher: str = "",
         base_url: str = "",
         sheets: tuple[str, ...] = SHEETS,
@@ -123,7 +123,9 @@ class PrintPublisher(_Publisher):
         self.sheets = sheets
         self.pdf = pdf
 
-    def print_notice(self, doc: dict[str, Any]) -> list[Path]:
+    def print_notice(self, doc: dict[str, Any], community: str = "") -> list[Path]:
+        """The notice's print pages; ``community`` names the community where this
+        publisher was not told its name (the engine's log knows it)."""
         t = self.t
         made = []
         for sheet in self.sheets:
@@ -131,7 +133,7 @@ class PrintPublisher(_Publisher):
                 doc,
                 t,
                 sheet=sheet,
-                community=self.community,
+                community=self.community or community or FALLBACK,
                 publisher=self.publisher,
                 base_url=self.base_url,
             )
@@ -146,7 +148,8 @@ class PrintPublisher(_Publisher):
 
     @hookimpl
     def yishi_disclosure_published(self, engine: Any, notice: Notice) -> None:
-        self.print_notice(document_for(engine, notice, self.lang, self.policy))
+        doc = document_for(engine, notice, self.lang, self.policy)
+        self.print_notice(doc, community_of(engine.state, self.community))
 
 
 class BoardPublisher(_Publisher):
@@ -160,7 +163,7 @@ class BoardPublisher(_Publisher):
         self,
         directory: str | Path,
         *,
-        community: str = "本社区",
+        community: str = "",  # empty: the name the log records
         base_url: str = "",
         **kwargs: Any,
     ) -> None:
@@ -211,4 +214,9 @@ class AtomPublisher(BoardPublisher):
             engine.state, engine.rulesets, list(engine.store.read_all()), self.lang, self.policy
         )
         rows = [{"doc": d, "file": f"{slug(d['matter']['id'])}.html"} for d in docs]
-        self._put("feed.atom", atom(rows, t, self.options(), self.community).encode("utf-8"))
+        self._put(
+            "feed.atom",
+            atom(rows, t, self.options(), community_of(engine.state, self.community)).encode(
+                "utf-8"
+            ),
+        )

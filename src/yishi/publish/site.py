@@ -37,9 +37,19 @@ def slug(identifier: str) -> str:
     return _UNSAFE.sub("_", identifier) or "_"
 
 
+# What a notice calls a community whose log never recorded its name.
+FALLBACK = "本社区"
+
+
+def community_of(state: State, given: str = "") -> str:
+    """The community's name on notices and the board: ``given`` (``--community``)
+    when set, else the name its log records (CommunityNamed), else 本社区."""
+    return given.strip() or state.community_name or FALLBACK
+
+
 @attrs.frozen
 class BoardOptions:
-    community: str = "本社区"
+    community: str = ""  # empty: the name the log records (community_of)
     lang: str = "zh"
     templates: Path | None = None
     base_url: str = ""  # where the board is served, for links in the feed and QR codes
@@ -186,7 +196,7 @@ def write_board(
     (out / "matters").mkdir(exist_ok=True)
     (out / "notices").mkdir(exist_ok=True)
     written: list[Path] = []
-    community = mask_text(options.community)
+    community = mask_text(community_of(state, options.community))
     common = {"community": community}
 
     def switch(root: str, relative: str) -> dict[str, Any]:

@@ -89,6 +89,9 @@ def setup_community(community: dict[str, Any]) -> cmd.SetUpCommunity:
         )
     return cmd.SetUpCommunity(
         actor="system",
+        name=community.get("name", ""),
+        township=community.get("township", ""),
+        county=community.get("county", ""),
         people=tuple(people),
         households=tuple(households),
         bodies=tuple(bodies),

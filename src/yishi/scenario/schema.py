@@ -47,7 +47,9 @@ SCENARIO = table(
     until=ANY_DATE,
     community_file=s("共用的村（社区）档案文件，相对本文件；其中的 [community] 与本文件的合并"),
     community=table(
-        name=s(),
+        name=s("村（社区）名称，记入记录，公示与公开栏上印出"),
+        township=s("所在乡（镇）或街道，如“青石镇”"),
+        county=s("所在县（市、区）"),
         procedures=table(
             "本村（社区）使用的议事程序（一村多会）与事项类型的去向（小微权力清单）",
             use=arr(

@@ -31,7 +31,11 @@ def access_path(db: Path) -> Path:
 @click.option(
     "--community", "slug", default="main", show_default=True, help="网址中的社区标识 /c/<标识>/"
 )
-@click.option("--name", default="本社区", show_default=True, help="社区名称 / community name")
+@click.option(
+    "--name",
+    default="",
+    help="社区名称，默认用记录中的名称 / community name (default: the one the log records)",
+)
 @click.option(
     "--frame-ancestor",
     "frames",

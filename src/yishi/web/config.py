@@ -18,7 +18,7 @@ class Community:
 
     slug: str
     engine: Engine
-    name: str = "本社区"
+    name: str = ""  # empty: the name the log records, else 本社区
     # Origins allowed to put this community's board in an iframe (CSP frame-ancestors);
     # empty: only this site itself.
     frame_ancestors: tuple[str, ...] = ()

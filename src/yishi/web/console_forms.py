@@ -18,11 +18,24 @@ from yishi.domain.catalog import StageKind
 from yishi.domain.rules import RuleSet, meeting_rules, stage_bodies
 from yishi.domain.state import Matter, State
 from yishi.web.forms import FormField
+from yishi.web.person_fields import (
+    MANY,
+    PAIRS,
+    field_label,
+    motion_choices,
+    people_for,
+    scope_of,
+)
 
 # Command → (its field naming the record it creates, the state's table of those records)
 NEW_IDS: dict[str, tuple[str, str]] = {
     "convene_meeting": ("meeting", "meetings"),
     "publish": ("disclosure", "disclosures"),
+    "propose_matter": ("matter", "matters"),
+    "merge_suggestions": ("matter", "matters"),
+    "suggest": ("suggestion", "suggestions"),
+    "raise_objection": ("objection", "objections"),
+    "send_referral": ("referral", "referrals"),
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -32,8 +45,12 @@ def new_id(state: State, command: str, matter_id: str) -> str:
     the matter, its current step and a counter (``m9-vote-1``)."""
     _field, table = NEW_IDS[command]
     taken = getattr(state, table)
-    matter = state.matters.get(matter_id)
-    parts = [matter_id, matter.stage if matter is not None and matter.stage else ""]
+    # a new matter's own id is what is being named: its stem is the command's
+    matter = state.matters.get(matter_id) if table != "matters" else None
+    parts = [
+        matter_id if matter is not None else "",
+        matter.stage if matter and matter.stage else "",
+    ]
     stem = "-".join(p for p in (_UNSAFE.sub("", x) for x in parts) if p) or command
     n = 1
     while f"{stem}-{n}" in taken:
@@ -122,5 +139,60 @@ def console_fields(
             f = attrs.evolve(f, widget="select", choices=tuple(methods))
         elif f.name == "body" and len(bodies) > 1:
             f = attrs.evolve(f, widget="select", choices=tuple(bodies), required=True)
+        elif f.name == "choice" and command == "cast_vote":
+            offered = motion_choices(state, ruleset_of, values)
+            if offered:
+                named = tuple((k, en if lang == "en" else zh) for k, zh, en in offered)
+                f = attrs.evolve(f, widget="select", choices=named)
+        elif f.name == "household" and state.households:
+            homes = sorted(state.households.values(), key=lambda h: h.name)
+            f = attrs.evolve(
+                f, widget="select", choices=tuple((h.id, _home(state, h)) for h in homes)
+            )
+        elif f.name == "group" and state.groups:
+            named = tuple((g.id, g.name) for g in state.groups.values())
+            f = attrs.evolve(f, widget="select", choices=named)
+        elif (scope := scope_of(command, f.name)) is not None:
+            f = _by_name(state, ruleset_of, command, f, scope, values, lang)
         out.append(f)
-    return out
+    # "on behalf of" is seldom filled: after what the act itself records
+    return sorted(out, key=lambda f: f.name == "on_behalf_of")
+
+
+def _home(state: State, household: Any) -> str:
+    """A household as a choice: its name, and its 村民小组 where it has one."""
+    group = state.groups.get(household.group or "")
+    return f"{household.name}（{group.name}）" if group is not None else str(household.name)
+
+
+def _by_name(
+    state: State,
+    ruleset_of: Any,
+    command: str,
+    f: FormField,
+    scope: str,
+    values: dict[str, str],
+    lang: str,
+) -> FormField:
+    """A person field offered by name (web/person_fields.py): a name to pick or
+    type for one person, a box to tick for each of those checking in, lines of
+    names for the rest; the names offered are those it may name."""
+    found = people_for(state, ruleset_of, scope, values)
+    if command == "check_in" and f.name == "people":
+        meeting = state.meetings.get(values.get("meeting", ""))
+        here = meeting.present if meeting is not None else set()
+        kind, choices = "people", found.choices(leave_out=here)
+    elif f.name in MANY:
+        kind, choices = "names", found.choices()
+    elif f.name in PAIRS:
+        kind, choices = "pairs", found.choices()
+    else:
+        kind, choices = "person", found.choices()
+    shown = field_label(f.name, lang)
+    if f.name == "ballots":  # the choices by name: 同意、反对、弃权
+        named = [
+            en if lang == "en" else zh for _, zh, en in motion_choices(state, ruleset_of, values)
+        ]
+        if named:
+            shown += ("; choices: " if lang == "en" else "；可填：") + " / ".join(named)
+    return attrs.evolve(f, widget=kind, choices=choices, label=shown)

@@ -25,6 +25,7 @@ from yishi.web.auth import Identity, csrf_ok, csrf_token, identify
 from yishi.web.console import console_view, fixed_fields
 from yishi.web.console_forms import with_new_id
 from yishi.web.forms import fields_of, to_json
+from yishi.web.person_fields import to_people, without_ids
 from yishi.web.schema import COMMANDS
 from yishi.web.state import WebState
 from yishi.web.words import COMMANDS as COMMAND_WORDS
@@ -69,7 +70,7 @@ class Page:
             w=w,
             lang=self.lang,
             page=self,
-            community=self.service.community.name,
+            community=self.service.name,
             identity=self.identity,
             # the person's name, never the account id
             who=self.service.person_name(self.identity.actor) if self.identity else "",
@@ -386,48 +387,60 @@ async def console_command(request: Request) -> Response:
             general=[page_word(page, "need_signin")],
         )
     title = label(COMMAND_WORDS, name, page.lang)
-    if request.method == "GET":
-        values = {k: v for k, v in request.query_params.items() if k not in (*EMBED_PARAMS, "lang")}
+
+    def form_page(
+        values: dict[str, str],
+        status: int = 200,
+        errors: dict[str, str] | None = None,
+        general: list[str] | None = None,
+    ) -> HTMLResponse:
+        fields = fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang)
         return page.render(
             "command.html.j2",
+            status,
             title=title,
             name=name,
-            fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
-            errors={},
-            general=[],
+            fields=fields,
+            errors=errors or {},
+            general=general or [],
         )
+
+    if request.method == "GET":
+        skip = (*EMBED_PARAMS, "lang")
+        return form_page({k: v for k, v in request.query_params.items() if k not in skip})
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        # several boxes ticked under one name (those checking in) arrive one per line
+        values = {
+            k: "\n".join(texts)
+            for k in form
+            if (texts := [v for v in form.getlist(k) if isinstance(v, str)])
+        }
         if not page.checks_form(form):
-            fields = fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang)
-            return page.render(
-                "command.html.j2",
-                403,
-                title=title,
-                name=name,
-                fields=fields,
-                errors={},
-                general=[_csrf(page)],
-            )
+            return form_page(values, 403, general=[_csrf(page)])
         files = await uploads(form)
     assert page.identity is not None
     # the new meeting's or notice's id is the console's to name, not the person's to type
     sent = page.service.read(lambda s: with_new_id(s.engine.state, name, values))
+    # people are chosen by name; the command takes who they are, or nothing is sent
+    sent, unresolved = page.service.read(
+        lambda s: to_people(s.engine.state, s.engine.rulesets.__getitem__, name, sent)
+    )
+    if unresolved:
+        return form_page(values, 422, errors={u.field: u.text(page.lang) for u in unresolved})
     status, body, _ = await submit(
         request, page.web, page.slug, cls, to_json(cls, sent), files, page.identity
     )
     if status == 201:
         return RedirectResponse(page.url("console", done=name), 303)
     errors, general = _errors(body, page.lang)
-    return page.render(
-        "command.html.j2",
-        status,
-        title=title,
-        name=name,
-        fields=fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang),
-        errors=errors,
-        general=general,
+    # the engine names people with their ids; the console names them as its forms do
+    errors, general = page.service.read(
+        lambda s: (
+            {k: without_ids(s.engine.state, v) for k, v in errors.items()},
+            [without_ids(s.engine.state, v) for v in general],
+        )
     )
+    return form_page(values, status, errors, general)
 
 
 def communities(request: Request) -> Response:

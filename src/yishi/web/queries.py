@@ -153,7 +153,7 @@ def board(service: Service, lang: str) -> dict[str, Any]:
         }
 
     return {
-        "community": mask_text(service.community.name),
+        "community": mask_text(service.name),
         "position": service.engine.position,
         "head": service.engine.head_hash,
         "current": [row(d) for d in docs if d["disclosure"]["status"] == "posted"],

@@ -25,7 +25,7 @@ def app_from_env() -> Starlette:
     community = Community(
         slug=slug,
         engine=engine,
-        name=os.environ.get("YISHI_WEB_NAME", "本社区"),
+        name=os.environ.get("YISHI_WEB_NAME", ""),
         frame_ancestors=tuple(os.environ.get("YISHI_WEB_FRAMES", "").split()),
     )
     secret = os.environ.get(os.environ.get("YISHI_WEB_SECRET_ENV", "YISHI_PORTAL_SECRET"))

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.publish.privacy import mask_text
-from yishi.publish.site import BoardOptions, write_board
+from yishi.publish.site import BoardOptions, community_of, write_board
 from yishi.store.base import StoredEvent
 from yishi.web.config import Community
 
@@ -42,6 +42,12 @@ class Service:
         self.changed = threading.Condition(self.lock)
         self._checked = -FRESH  # when we last looked at the store (monotonic seconds)
         self._ticks = time.monotonic
+
+    @property
+    def name(self) -> str:
+        """The community's name as pages show it: the one configured (``--name``),
+        else the one its log records, else 本社区."""
+        return community_of(self.engine.state, self.community.name)
 
     @property
     def position(self) -> int:
@@ -137,9 +143,7 @@ class Service:
             try:
                 # the English board is served under en/, each page linking to its counterpart
                 alternate = "../" if lang == "en" else "en/"
-                options = BoardOptions(
-                    community=self.community.name, lang=lang, alternate=alternate
-                )
+                options = BoardOptions(community=self.name, lang=lang, alternate=alternate)
                 engine = self.engine
                 write_board(out, engine.state, engine.rulesets, self.records, options)
                 files = {

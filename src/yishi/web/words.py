@@ -91,6 +91,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "money": ("每人筹资（元）", "money per person (yuan)"),
     "labour_days": ("每个劳力筹劳（标准工日）", "labour per worker (standard workdays)"),
     "budget": ("项目预算（元）", "budget (yuan)"),
+    "name": ("村（社区）名称", "community name"),
+    "township": ("所在乡（镇）或街道", "township or subdistrict"),
+    "county": ("所在县（市、区）", "county (city, district)"),
     "exemptions": ("减免（每行：人员编号 减免类别）", "exemptions (one per line: person category)"),
 }
 
@@ -170,6 +173,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "about_objection": ("异议", "Objection"),
     "about_suggestion": ("建议", "Suggestion"),
     "about_suggestions": ("建议", "Suggestions"),
+    "names_offered": ("可填的姓名", "Names you may enter"),
     "stats": ("统计", "Figures"),
     "stats_title": ("议事统计", "Figures per council"),
     "period_from": ("起始日（年-月-日，含当日）", "from (YYYY-MM-DD, included)"),
