@@ -148,7 +148,8 @@ def test_events_are_appended_per_stream_with_increasing_versions():
         assert engine.store.stream_version(stream) == len(versions)
     # m2's stream starts at 1 although m1's events came before and after it
     assert [s.version for s in engine.store.read_stream("matter-m2")] == [1, 2]
-    setup_events = len(SETUP.households) + len(SETUP.people) + len(SETUP.bodies)
+    named = 1 if SETUP.name else 0  # CommunityNamed, when the set-up names the community
+    setup_events = named + len(SETUP.households) + len(SETUP.people) + len(SETUP.bodies)
     assert len(by_stream["community"]) == setup_events
 
 

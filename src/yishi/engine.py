@@ -1,8 +1,8 @@
 """The application: load → decide → append → notify. Owns the clock.
 
 The engine is the only place that combines the domain, the rule sets, the
-store and the plugins. It keeps a folded state and catches up with the store
-before every decision, so several processes can share one log: a conflict at
+store and the plugins (told after each commit by ``yishi.notify``). It keeps a
+folded state and catches up with the store before every decision, so several processes can share one log: a conflict at
 append time (another process moved a stream on, or recorded the same ballot)
 makes it read again and decide again, and the domain then refuses what has
 become wrong. Plugins are told only after the events are durably appended;
@@ -34,7 +34,7 @@ from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
 from yishi.gc_pause import collector_paused
 from yishi.group_commit import GroupCommit, Request
-from yishi.plugins.readonly import EngineView, readonly
+from yishi.notify import QUARANTINE_AFTER, Notifier
 from yishi.store.base import (
     CommandRecorded,
     ConcurrencyError,
@@ -54,10 +54,6 @@ if TYPE_CHECKING:
 # Each retry follows a real change by another writer, so a handful suffices;
 # more would only hide a livelock.
 RETRIES = 8
-# A plugin that failed this many times in a row is no longer called after each
-# commit (a dead mail server must not slow every vote); its events are still
-# recorded as failures, and ``retry_hooks`` delivers them once it works again.
-QUARANTINE_AFTER = 5
 # A catch-up that folds this many events also moves what it built out of the
 # cyclic garbage collector's sight (gc.freeze): the folded state is long-lived,
 # and scanning its millions of objects again on every later collection is what
@@ -100,8 +96,7 @@ class Engine:
         self.position = 0  # the last record folded into ``state``
         self.head_hash = GENESIS  # its hash
         self.versions: dict[str, int] = {}  # stream -> version folded
-        self._failing: dict[str, int] = {}  # plugin -> consecutive after-commit failures
-        self._notifying: int | None = None  # the thread telling plugins about an append
+        self.hooks = Notifier(self)
         # Guards the folded state: the writer of a batch holds it while deciding,
         # and ``catch_up`` while folding, so threads sharing the engine never see
         # a half-folded state.
@@ -298,7 +293,7 @@ class Engine:
     def _not_from_a_hook(self) -> None:
         """Plugins are told about appends; they do not make them (a hook that
         wrote would run inside another append's notification, out of order)."""
-        if self._notifying == threading.get_ident():
+        if self.hooks.thread == threading.get_ident():
             raise RuntimeError("an after-commit hook may not write to the log")
 
     def _earlier(self, key: str, fingerprint: str) -> list[ev.Event] | None:
@@ -374,8 +369,6 @@ class Engine:
             attrs.evolve(e, checkpoint=head) if isinstance(e, ev.DisclosurePublished) else e
             for e in events
         ]
-
-    # -- after commit ------------------------------------------------------
 
     # -- group commit (yishi.group_commit) ------------------------------------
 
@@ -486,96 +479,14 @@ class Engine:
         if key is not None:
             receipts[key] = request
 
-    # -- after commit ------------------------------------------------------
+    # -- after commit (yishi.notify) ------------------------------------------
 
     def _after_commit(self, stored: list[StoredEvent]) -> None:
-        if self.plugins is None or not stored:
-            return
-        self._notifying = threading.get_ident()
-        try:
-            self._notify(stored)
-        finally:
-            self._notifying = None
-        interrupted, self.plugins.interrupted = self.plugins.interrupted, None
-        if interrupted is not None:  # every call not made is recorded: now stop
-            raise interrupted
-
-    def _notify(self, stored: list[StoredEvent]) -> None:
-        assert self.plugins is not None
-        for hook, kwargs in self._notifications(stored, listening=True):
-            skip = {p for p, n in self._failing.items() if n >= QUARANTINE_AFTER}
-            failures = self.plugins.after_commit(hook, skip=skip, **kwargs)
-            failed = {f.plugin for f in failures}
-            for impl in getattr(self.plugins.pm.hook, hook).get_hookimpls():
-                name = impl.plugin_name
-                self._failing[name] = self._failing.get(name, 0) + 1 if name in failed else 0
-            for failure in failures:
-                self.store.record_hook_failure(
-                    failure.plugin,
-                    hook,
-                    stored[0].position,
-                    stored[-1].position,
-                    f"{failure.error_type}: {failure.message}",
-                    stored[-1].event.at,
-                )
-
-    def _listens(self, hook: str) -> bool:
-        return self.plugins is not None and bool(
-            getattr(self.plugins.pm.hook, hook).get_hookimpls()
-        )
-
-    def _notifications(
-        self, stored: list[StoredEvent], listening: bool = False
-    ) -> list[tuple[str, dict[str, Any]]]:
-        """The after-commit calls for ``stored``; with ``listening``, only those
-        some plugin implements (a notice is not built for nobody)."""
-        # Hooks read, never write: they get read-only views (plugins/readonly.py),
-        # so a plugin cannot change the state the next decision is made on.
-        view = EngineView(self)
-        calls: list[tuple[str, dict[str, Any]]] = []
-        if not listening or self._listens("yishi_events_appended"):
-            calls.append(
-                ("yishi_events_appended", {"engine": view, "events": [readonly(s) for s in stored]})
-            )
-        if listening and not self._listens("yishi_disclosure_published"):
-            return calls
-        from yishi.publish.notice import build_notice  # only when a notice is wanted
-
-        for item in stored:
-            if isinstance(item.event, ev.DisclosurePublished):
-                disclosure = self.state.disclosures[item.event.disclosure]
-                ruleset = self.rulesets[
-                    disclosure.procedure or self.state.matters[disclosure.matter].procedure
-                ]
-                notice = build_notice(disclosure, self.state, ruleset, item.position, self.rulesets)
-                calls.append(
-                    ("yishi_disclosure_published", {"engine": view, "notice": readonly(notice)})
-                )
-        return calls
+        self.hooks.after_commit(stored)
 
     def retry_hooks(self) -> list[HookFailure]:
         """Call each recorded failed hook again for its events; returns those still failing."""
-        if self.plugins is None:
-            return self.store.hook_failures()
-        self.catch_up()
-        for failure in self.store.hook_failures():
-            stored: list[StoredEvent] = []
-            for item in self.store.read_all(failure.first - 1):
-                if item.position > failure.last:
-                    break
-                stored.append(item)
-            error = None
-            for hook, kwargs in self._notifications(stored):
-                if hook != failure.hook:
-                    continue
-                try:
-                    self.plugins.call_one(failure.plugin, hook, **kwargs)
-                except (Exception, SystemExit) as exc:  # a plugin's failure is data here
-                    error = f"{type(exc).__name__}: {exc}"
-            self.store.hook_retried(failure, error)
-            if error is None:
-                self._failing[failure.plugin] = 0
-        return self.store.hook_failures()
+        return self.hooks.retry()
 
 
 def _fingerprint(command: cmd.Command, secret: bool = False) -> str:
@@ -585,4 +496,4 @@ def _fingerprint(command: cmd.Command, secret: bool = False) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-__all__ = ["Engine", "Refusal"]
+__all__ = ["QUARANTINE_AFTER", "Engine", "Refusal"]
