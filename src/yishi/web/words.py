@@ -94,6 +94,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "name": ("村（社区）名称", "community name"),
     "township": ("所在乡（镇）或街道", "township or subdistrict"),
     "county": ("所在县（市、区）", "county (city, district)"),
+    "procedures": (
+        "本村（社区）使用的议事程序（第一个为默认）",
+        "procedures the community uses (the default first)",
+    ),
+    "routes": ("事项类型的去向（小微权力清单）", "where each type of matter goes (the power list)"),
     "exemptions": ("减免（每行：人员编号 减免类别）", "exemptions (one per line: person category)"),
 }
 
