@@ -281,6 +281,36 @@ def test_the_writer_lock_never_waits_longer_than_the_busy_timeout(db: Path) -> N
     second.close()
 
 
+def test_a_turn_that_comes_after_its_writer_gave_up_is_let_go(db: Path) -> None:
+    """The second store gives up after its busy timeout; its waiting helper gets the
+    turn once the first commits and must hand it straight on, not keep it."""
+    import fcntl
+    import os
+    import time
+
+    first, second = SQLiteStore(db), SQLiteStore(db, busy_timeout=0.05)
+    first.begin_write()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        second.begin_write()
+    first.commit_write()
+    time.sleep(0.2)  # the helper's turn comes now
+    probe = os.open(f"{db}-writer", os.O_RDWR)
+    try:
+        deadline = time.monotonic() + 5
+        while True:  # a third writer gets the turn once the helper has let go
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "the abandoned turn was kept"
+                time.sleep(0.01)
+        fcntl.flock(probe, fcntl.LOCK_UN)
+    finally:
+        os.close(probe)
+    first.close()
+    second.close()
+
+
 def test_a_large_catch_up_moves_the_state_out_of_the_collectors_sight(
     engine: Engine, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

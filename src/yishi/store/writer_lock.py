@@ -3,13 +3,18 @@
 SQLite's own wait for its write lock (``busy_timeout``) polls with sleeps that
 grow to 100 ms, so with several busy processes one can wait seconds while the
 others take turns. An exclusive ``flock`` taken just before ``BEGIN
-IMMEDIATE``, polled every millisecond at most, lets a waiting writer in about
-a millisecond after the last one committed. Waiting is bounded by the store's
-``busy_timeout``: after that the writer goes on to SQLite's own wait, which
-answers "database is locked" as before (never a wait for ever, even for two
-stores of one thread on the same file). It is advisory and only
-yishi takes it: SQLite's lock still guards the file against every other
-program, and a process that dies loses its ``flock`` with it.
+IMMEDIATE`` lets a waiting writer in as soon as the last one lets go: the wait
+is the kernel's (a helper thread blocks in ``flock``), so there is no polling
+gap in which the writer that just committed takes the lock again before a
+sleeping one wakes. (Polling every millisecond, as before, let one process
+keep the turn for up to a second while seven others slept.)
+
+Waiting is bounded by the store's ``busy_timeout``: after that the writer goes
+on to SQLite's own wait, which answers "database is locked" as before (never a
+wait for ever, even for two stores of one thread on the same file); a helper
+thread that gets the lock after its writer gave up lets go of it at once. It is
+advisory and only yishi takes it: SQLite's lock still guards the file against
+every other program, and a process that dies loses its ``flock`` with it.
 
 The file is empty and created beside the log on the first write. Where it
 cannot be made (a read-only folder, a system without ``flock``), writers fall
@@ -19,7 +24,7 @@ back to SQLite's wait alone.
 from __future__ import annotations
 
 import os
-import time
+import threading
 from pathlib import Path
 
 try:
@@ -47,19 +52,41 @@ class WriterLock:
             except OSError:
                 self._usable = False
                 return
-        deadline = time.perf_counter() + self.timeout
-        pause = 0.0001
-        while True:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if time.perf_counter() >= deadline:
-                    return  # SQLite's own wait decides now
-                time.sleep(pause)
-                pause = min(pause * 2, 0.001)
-                continue
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._held = self._wait(self._fd, self.timeout)
+        else:
             self._held = True
-            return
+
+    def _wait(self, fd: int, timeout: float) -> bool:
+        """Block in ``flock`` in a helper thread, for at most ``timeout``."""
+        got = threading.Event()
+        gave_up = threading.Event()
+        settle = threading.Lock()
+        # Its own descriptor of the same open file (so the same lock): closing the
+        # store meanwhile cannot hand the helper a number that means another file.
+        mine = os.dup(fd)
+
+        def wait() -> None:
+            try:
+                fcntl.flock(mine, fcntl.LOCK_EX)
+                with settle:
+                    if gave_up.is_set():
+                        fcntl.flock(mine, fcntl.LOCK_UN)
+                    else:
+                        got.set()
+            finally:
+                os.close(mine)
+
+        threading.Thread(target=wait, name="yishi-writer-turn", daemon=True).start()
+        if got.wait(timeout):
+            return True
+        with settle:
+            if got.is_set():
+                return True
+            gave_up.set()
+        return False  # SQLite's own wait decides now
 
     def release(self) -> None:
         if self._held and self._fd is not None:
