@@ -32,6 +32,11 @@ def _(e: ev.MeetingConvened, s: State) -> None:
 
 
 @_apply.register
+def _(e: ev.MeetingNoticeCompleted, s: State) -> None:
+    s.meetings[e.meeting].notice_completed = True
+
+
+@_apply.register
 def _(e: ev.AttendanceRecorded, s: State) -> None:
     meeting = s.meetings[e.meeting]
     _once(e.person in meeting.present, e)

@@ -4,6 +4,10 @@
 be fast, and ``decide`` never mutates, so a refused command cannot change state.
 Replaying every event from an empty ``State()`` gives the same state as
 applying them one by one (a property test holds us to that).
+
+This module holds the records and the dispatch; the folds themselves are in
+``community_state``, ``matter_state``, ``meeting_state``, ``disclosure_state``,
+``execution_state`` and ``referral_state``.
 """
 
 from __future__ import annotations
@@ -345,174 +349,14 @@ def _apply(event: ev.Event, state: State) -> None:
     raise TypeError(f"no fold for event type {type(event).__name__}")
 
 
-@_apply.register
-def _(e: ev.CommunityNamed, s: State) -> None:
-    s.community_name, s.township, s.county = e.name, e.township, e.county
-
-
-@_apply.register
-def _(e: ev.PersonRegistered, s: State) -> None:
-    s.people[e.person] = Person(
-        e.person, e.name, e.gender, e.born, e.adult, e.household, e.party, e.relatives
-    )
-
-
-@_apply.register
-def _(e: ev.ProceduresRecorded, s: State) -> None:
-    s.procedures = tuple(e.procedures)
-    s.routes = dict(e.routes)
-
-
-@_apply.register
-def _(e: ev.GroupRegistered, s: State) -> None:
-    s.groups[e.village_group] = Group(e.village_group, e.name)
-
-
-@_apply.register
-def _(e: ev.HouseholdRegistered, s: State) -> None:
-    s.households[e.household] = Household(
-        e.household, e.name, e.representative, e.represented_by, e.group
-    )
-
-
-@_apply.register
-def _(e: ev.BodyConstituted, s: State) -> None:
-    s.bodies[e.body] = Body(
-        e.body, {p: Member(p, tuple(roles), voting) for p, roles, voting in e.members}
-    )
-
-
-@_apply.register
-def _(e: ev.MatterProposed, s: State) -> None:
-    s.matters[e.matter] = Matter(
-        id=e.matter,
-        title=e.title,
-        matter_type=e.matter_type,
-        procedure=e.procedure,
-        ruleset_digest=e.ruleset_digest,
-        proposer=e.on_behalf_of or e.actor,
-        proposed_on=e.at.date(),
-        description=e.description,
-        merged=e.merged,
-        suggestions=e.suggestions,
-        group=e.group,
-    )
-    for suggestion_id in e.suggestions:
-        suggestion = s.suggestions[suggestion_id]
-        suggestion.status = "merged"
-        suggestion.matter = e.matter
-
-
-@_apply.register
-def _(e: ev.StageEntered, s: State) -> None:
-    matter = s.matters[e.matter]
-    if matter.stage is not None and e.stage != matter.stage:
-        # A plan sent back to an earlier step is canvassed again; a reconvened
-        # or escalated meeting (the same step) keeps the signatures it has.
-        matter.canvass = {}
-    matter.stage = e.stage
-    matter.stage_body = e.body
-    matter.notice_days = e.notice_days
-    matter.history.append(StageRecord(e.stage, e.at.date(), e.body, e.reason, matter.procedure))
-    # Each visit to a stage starts clean: a reopened execution needs a new
-    # sign-off, a new evaluation round new ratings.
-    matter.signed_off_by = []
-    matter.execution_done = False
-    matter.ratings = {}
-
-
-@_apply.register
-def _(e: ev.MatterClosed, s: State) -> None:
-    matter = s.matters[e.matter]
-    matter.status = e.status
-    matter.closing_reason = e.reason
-
-
-@_apply.register
-def _(e: ev.MatterHandedOff, s: State) -> None:
-    matter = s.matters[e.matter]
-    matter.handoffs.append(
-        HandOff(
-            e.at.date(),
-            e.from_procedure,
-            e.from_stage,
-            e.procedure,
-            e.stage,
-            matter.matter_type,
-            e.matter_type if e.matter_type is not None else matter.matter_type,
-            e.reason,
-            e.reason_en,
-        )
-    )
-    matter.procedure = e.procedure
-    matter.ruleset_digest = e.ruleset_digest
-    if e.matter_type is not None:
-        matter.matter_type = e.matter_type
-
-
-@_apply.register
-def _(e: ev.InterestDeclared, s: State) -> None:
-    s.matters[e.matter].recused[e.person] = e.reason
-
-
-@_apply.register
-def _(e: ev.MeetingNoticeCompleted, s: State) -> None:
-    s.meetings[e.meeting].notice_completed = True
-
-
-@_apply.register
-def _(e: ev.DisclosurePublished, s: State) -> None:
-    s.disclosures[e.disclosure] = Disclosure(
-        e.disclosure,
-        e.matter,
-        e.stage,
-        e.kind,
-        e.title,
-        e.posted_on,
-        e.until,
-        e.objections_until,
-        e.reply_days,
-        e.channels,
-        dict(e.content),
-        checkpoint=dict(e.checkpoint) if e.checkpoint else None,
-        periods=dict(e.periods) if e.periods else {},
-        procedure=s.matters[e.matter].procedure,
-    )
-    s.matters[e.matter].disclosures.append(e.disclosure)
-
-
-@_apply.register
-def _(e: ev.ObjectionRaised, s: State) -> None:
-    s.objections[e.objection] = Objection(
-        e.objection,
-        e.disclosure,
-        e.person,
-        e.text,
-        e.at.date(),
-        e.reply_due,
-        periods=dict(e.periods) if e.periods else {},
-    )
-    s.disclosures[e.disclosure].objections.append(e.objection)
-
-
-@_apply.register
-def _(e: ev.ObjectionAnswered, s: State) -> None:
-    objection = s.objections[e.objection]
-    objection.reply = e.reply
-    objection.resolved = e.resolved
-
-
-@_apply.register
-def _(e: ev.ObjectionEscalated, s: State) -> None:
-    s.objections[e.objection].escalated = True
-
-
-@_apply.register
-def _(e: ev.DisclosureClosed, s: State) -> None:
-    s.disclosures[e.disclosure].closed = e.outcome
-
-
-# The folds of meetings, of carrying out and rating, and the referral stage kind's
-# record and folds live in their own modules; importing them here registers the
-# folds before any event is folded.
-from yishi.domain import execution_state, meeting_state, referral_state  # noqa: E402, F401
+# The folds live in one module per area (and the referral stage kind's record
+# with its folds); importing them here registers every fold before any event is
+# folded.
+from yishi.domain import (  # noqa: E402, F401
+    community_state,
+    disclosure_state,
+    execution_state,
+    matter_state,
+    meeting_state,
+    referral_state,
+)

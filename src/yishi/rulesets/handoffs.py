@@ -23,7 +23,7 @@ def check_handoffs(ruleset: RuleSet, file: str, catalog: Catalog | None) -> list
     out: list[Problem] = []
     for where, t in targets(ruleset):
         if t.procedure is None or t.stage is None or t.procedure == ruleset.id:
-            continue  # reported by refs.py
+            continue  # reported by ref_checks.py
         target = find_target(t.procedure, file, catalog)
         if target is None:
             out.append(
