@@ -62,17 +62,24 @@ def write(
     opened: Sequence[str],
 ) -> None:
     """Inside the caller's transaction (or savepoint): one statement per ballot,
-    no read, so it runs in a pipeline."""
-    for meeting, ballot, _capacity in sealed:
+    no read, so it runs in a pipeline. Every ballot is checked before the first
+    statement is sent."""
+    for _meeting, ballot, _capacity in sealed:
         size = len(ballot.encode())
         if size > SLOT or not size:
             raise ValueError(f"a sealed ballot takes 1 to {SLOT} bytes, not {size}")
-        db.execute(_ADD, {"c": community, "m": meeting, "b": ballot})
+    for meeting, ballot, _capacity in sealed:
+        db.execute(_ADD, {"c": community, "m": meeting, "b": ballot}, prepare=True)
     if opened:
         db.execute(
             "DELETE FROM yishi_ballot_box WHERE community = %s AND meeting = ANY(%s)",
             (community, list(opened)),
         )
+
+
+def fits(sealed: Sequence[tuple[str, str, int]]) -> bool:
+    """Whether every sealed ballot fits a slot (``write`` refuses one that does not)."""
+    return all(0 < len(ballot.encode()) <= SLOT for _meeting, ballot, _capacity in sealed)
 
 
 def read(db: psycopg.Connection[Any], community: str, meeting: str) -> list[str]:

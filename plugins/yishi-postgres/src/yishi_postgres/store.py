@@ -58,6 +58,24 @@ COLUMNS = "seq, stream, version, payload, hash, prev, command"
 RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
 COPY_FROM = 64  # batches this long go in with COPY rather than INSERT
 PAGE = 4096
+NEVER = 1 << 62  # runs before psycopg would prepare a statement on its own (see _connect)
+LOCK = "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE"
+HEAD = "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1"
+# The NOTIFY goes in a transaction of its own after the COMMIT, in the same round
+# trip, and that one is not waited for on disk: a transaction that notifies holds
+# a database-wide lock from before its commit record until it ends, so if the
+# records' own commit notified, no two writers of the database could share a WAL
+# flush (with four writer processes: 1.4-1.7× one alone, against 2.3× without).
+# A notification lost in a crash wakes nobody who is still listening anyway.
+NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s)"
+INSERT_EVENT = (
+    f"INSERT INTO yishi_events (community, {RECORD_COLUMNS})"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+INSERT_COMMAND = (
+    "INSERT INTO yishi_commands (community, key, fingerprint, first, last)"
+    " VALUES (%s, %s, %s, %s, %s)"
+)
 
 
 @attrs.define
@@ -93,7 +111,9 @@ class PostgresStore(HookFailures):
         self.conninfo = conninfo
         self.community = community
         self.group_commit = group_commit
-        self._writer = _connect(conninfo, autocommit=False)
+        # Autocommit: a transaction is what a pipeline holds until its Sync, or
+        # what an explicit BEGIN opens (``_fast``, ``_careful``).
+        self._writer = _connect(conninfo, autocommit=True)
         self._reader = _connect(conninfo, autocommit=True)
         self._write_lock = threading.Lock()  # the writer connection
         self._read_lock = threading.Lock()  # the reader connection
@@ -199,13 +219,11 @@ class PostgresStore(HookFailures):
                 self._group.notify_all()
 
     def _commit(self, group: list[_Append]) -> None:
-        """One transaction for the whole group; each append under a savepoint.
+        """One transaction for the whole group, committed before anyone is answered.
 
-        Pipelined: the lock, the head, the streams' versions and the commands'
-        keys go in one round trip (PostgreSQL runs them in order, so the head is
-        read after the lock is held); a group of one sends its rows, the NOTIFY
-        and the COMMIT in a second. A raw one-row commit takes two as well."""
-        db = self._writer
+        Usually one round trip (``_fast``); after a conflict, or for a long batch,
+        the careful way (``_careful``): two round trips, more for a group whose
+        appends must stand or fall one by one."""
         try:
             self._ensure_row()
         except psycopg.Error as exc:
@@ -213,114 +231,130 @@ class PostgresStore(HookFailures):
                 request.error, request.done = exc, True
             self._reconnect()
             return
-        # COPY (for long batches) cannot run in a pipeline: then only the reads are.
-        pipelined = sum(len(r.batch) for r in group) < COPY_FROM
         try:
-            if len(group) == 1 and self._fast(group[0]):
-                self.transactions += 1
-                return
-            with (
-                db.pipeline() if pipelined else contextlib.nullcontext() as pipeline,
-                db.transaction(),
-            ):
-                if pipeline is not None:
-                    head, versions, used = self._prepare(group, pipeline)
-                else:
-                    with db.pipeline() as reads:
-                        head, versions, used = self._prepare(group, reads)
-                if len(group) == 1:
-                    records = self._write(group[0], head, versions, used)
-                    db.execute("SELECT pg_notify(%s, %s)", (schema.CHANNEL, self.community))
-                    head = Head(records[-1].seq, records[-1].hash)
-                    versions.update((r.stream, r.version) for r in records)
-                else:
-                    for request in group:
-                        try:
-                            with db.transaction():  # a savepoint
-                                records = self._write(request, head, versions, used)
-                                if pipeline is not None:
-                                    pipeline.sync()  # a refusal surfaces here, in its savepoint
-                        except (StoreError, pg_errors.UniqueViolation) as exc:
-                            request.error = self._refusal(exc, request)
-                            request.result = []
-                            continue
-                        # Only now that the savepoint stands does the next append chain on it.
-                        head = Head(records[-1].seq, records[-1].hash)
-                        versions.update((r.stream, r.version) for r in records)
-                        if request.command is not None:
-                            used[request.command] = (
-                                request.fingerprint,
-                                records[0].seq,
-                                records[-1].seq,
-                            )
-                    if any(r.error is None for r in group):
-                        db.execute("SELECT pg_notify(%s, %s)", (schema.CHANNEL, self.community))
-            self.transactions += 1
-            # Known as of the committed head, with the lock held: the next append
-            # may take it on trust (``_fast``).
-            self._last = (head, versions)
-        except (StoreError, pg_errors.UniqueViolation) as exc:
-            # Only a group of one gets here: its refusal rolled everything back.
-            self._last = None
-            group[0].error = self._refusal(exc, group[0])
-            group[0].result = []
+            if not self._fast(group):
+                self._careful(group)
         except BaseException as exc:
             # Not committed (or not known to be): no append of the group is acknowledged.
             self._last = None
             for request in group:
                 request.error = exc
                 request.result = []
-            if isinstance(exc, psycopg.Error):
-                self._reconnect()
+            # The connection may be mid-pipeline or mid-transaction: start afresh
+            # (closing it rolls back whatever it held).
+            self._reconnect()
             if not isinstance(exc, Exception):
                 raise
         finally:
             for request in group:
                 request.done = True
 
-    def _fast(self, request: _Append) -> bool:
-        """Append after the head this store last committed, taken on trust: the rows,
-        the NOTIFY and the COMMIT in one round trip. If anyone else wrote since, the
-        next position is taken and its UNIQUE key refuses the rows; then (and for
-        anything unusual: a command key, a long batch, a stream not seen) this
-        returns False and the append goes the careful way, reading under the lock."""
-        if (
-            self._last is None
-            or request.command is not None
-            or len(request.batch) >= COPY_FROM
-            or request.sealed
-            or request.opened
-        ):
+    def _fast(self, group: list[_Append]) -> bool:
+        """The group after the head this store last committed, taken on trust, in
+        **one round trip**: BEGIN, the lock, every row, COMMIT (synchronous_commit=on:
+        the answer comes after the WAL flush), the NOTIFY, then the one Sync. If
+        anyone else wrote since, the position
+        is taken and its UNIQUE key refuses the rows; a stream this store has not
+        seen is taken to be empty, and if it is not, its first version refuses them.
+        Then, or for anything a refusal must be named for, this returns False with
+        nothing written, and the group goes the careful way."""
+        if self._last is None or sum(len(r.batch) for r in group) >= COPY_FROM:
             return False
-        head, versions = self._last
-        if any(stream not in versions for stream, _, _ in request.batch):
-            return False
-        try:
-            records, stored = make_records(request.batch, head, versions.__getitem__, None)
-        except ConcurrencyError:
-            return False  # perhaps only our knowledge is stale: ask the database
+        head, known = self._last
+        pending: dict[str, int] = {}
+
+        def current(stream: str) -> int:
+            return pending[stream] if stream in pending else known.get(stream, 0)
+
+        plans = []
+        for request in group:
+            if not ballot_box.fits(request.sealed):
+                return False  # the careful way says why
+            try:
+                records, stored = make_records(request.batch, head, current, request.command)
+            except StoreError:
+                return False  # stale knowledge, or a refusal the careful way names
+            plans.append((request, records, stored))
+            head = Head(records[-1].seq, records[-1].hash)
+            pending.update((r.stream, r.version) for r in records)
+        # Everything is computed before the pipeline opens: leaving it, even by an
+        # exception, sends the Sync, and whatever was queued by then runs.
         db = self._writer
         try:
-            with db.pipeline(), db.transaction():
-                db.execute(
-                    "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE",
-                    (self.community,),
-                )
-                self._insert(records)
-                db.execute("SELECT pg_notify(%s, %s)", (schema.CHANNEL, self.community))
+            with db.pipeline():
+                db.execute("BEGIN")
+                db.execute(LOCK, (self.community,), prepare=True)
+                for request, records, _ in plans:
+                    self._send(request, records)
+                db.execute("COMMIT")
+                db.execute(NOTIFY, (schema.CHANNEL, self.community), prepare=True)
         except pg_errors.UniqueViolation:
+            # The server skipped the rest, COMMIT included, up to the Sync.
+            db.execute("ROLLBACK")
             self._last = None
             return False
-        request.result = stored
-        versions.update((r.stream, r.version) for r in records)
-        self._last = (Head(records[-1].seq, records[-1].hash), versions)
+        for request, _, stored in plans:
+            request.result = stored
+        known.update(pending)
+        self._last = (head, known)
+        self.transactions += 1
         return True
 
+    def _careful(self, group: list[_Append]) -> None:
+        """BEGIN, lock the community and read its head, the streams' versions and
+        the commands' keys (one round trip); then write. A refusal of a group of
+        one rolls the transaction back; in a larger group each append stands or
+        falls under its own savepoint."""
+        db = self._writer
+        copy = sum(len(r.batch) for r in group) >= COPY_FROM
+        head, versions, used = self._prepare(group)
+        if len(group) == 1:
+            request = group[0]
+            try:
+                # COPY (for long batches) cannot run in a pipeline.
+                with contextlib.nullcontext() if copy else db.pipeline():
+                    records = self._write(request, head, versions, used)
+                    db.execute("COMMIT")
+                    db.execute(NOTIFY, (schema.CHANNEL, self.community), prepare=True)
+            except (StoreError, pg_errors.UniqueViolation) as exc:
+                db.execute("ROLLBACK")
+                request.error = self._refusal(exc, request)
+                request.result = []
+                return
+            head = Head(records[-1].seq, records[-1].hash)
+            versions.update((r.stream, r.version) for r in records)
+        else:
+            for request in group:
+                try:
+                    with contextlib.nullcontext() if copy else db.pipeline():
+                        db.execute("SAVEPOINT one")
+                        records = self._write(request, head, versions, used)
+                        db.execute("RELEASE SAVEPOINT one")
+                except (StoreError, pg_errors.UniqueViolation) as exc:
+                    db.execute("ROLLBACK TO SAVEPOINT one")
+                    db.execute("RELEASE SAVEPOINT one")
+                    request.error = self._refusal(exc, request)
+                    request.result = []
+                    continue
+                # Only now that the savepoint stands does the next append chain on it.
+                head = Head(records[-1].seq, records[-1].hash)
+                versions.update((r.stream, r.version) for r in records)
+                if request.command is not None:
+                    used[request.command] = (request.fingerprint, records[0].seq, records[-1].seq)
+            db.execute("COMMIT")
+            if any(r.error is None for r in group):
+                db.execute(NOTIFY, (schema.CHANNEL, self.community), prepare=True)
+        self.transactions += 1
+        # Known as of the committed head, with the lock held: the next append
+        # may take it on trust (``_fast``).
+        self._last = (head, versions)
+
     def _prepare(
-        self, group: list[_Append], pipeline: psycopg.Pipeline
+        self, group: list[_Append]
     ) -> tuple[Head, dict[str, int], dict[str, tuple[str, int, int]]]:
-        """Lock the community, then read its head, the versions of the streams the
-        group appends to and the commands it names: one round trip."""
+        """BEGIN, lock the community, then read its head, the versions of the streams
+        the group appends to and the commands it names: one round trip. Leaves the
+        transaction open."""
         db = self._writer
         streams = sorted({stream for r in group for stream, _, _ in r.batch})
         keys = sorted({r.command for r in group if r.command is not None})
@@ -328,27 +362,27 @@ class PostgresStore(HookFailures):
         # for the row lock re-reads the locked row but not the rest of its query,
         # so a head read in the same statement could predate the lock holder's
         # commit. Each later statement takes a fresh snapshot, after the lock.
-        locked = db.execute(
-            "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE", (self.community,)
-        )
-        head = db.execute(
-            "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1",
-            (self.community,),
-        )
-        # max() per stream in a subquery, not GROUP BY: then it is one step down the
-        # (community, stream, version) index, however long the stream is.
-        found = db.execute(
-            "SELECT s.stream, (SELECT max(version) FROM yishi_events e"
-            "   WHERE e.community = %s AND e.stream = s.stream)"
-            " FROM unnest(%s::text[]) AS s(stream)",
-            (self.community, streams),
-        )
-        commands = db.execute(
-            "SELECT key, fingerprint, first, last FROM yishi_commands"
-            " WHERE community = %s AND key = ANY(%s)",
-            (self.community, keys),
-        )
-        pipeline.sync()
+        # No sync inside: leaving the pipeline sends the one Sync, and the results
+        # are read after it.
+        with db.pipeline():
+            db.execute("BEGIN")
+            locked = db.execute(LOCK, (self.community,), prepare=True)
+            head = db.execute(HEAD, (self.community,), prepare=True)
+            # max() per stream in a subquery, not GROUP BY: then it is one step down
+            # the (community, stream, version) index, however long the stream is.
+            found = db.execute(
+                "SELECT s.stream, (SELECT max(version) FROM yishi_events e"
+                "   WHERE e.community = %s AND e.stream = s.stream)"
+                " FROM unnest(%s::text[]) AS s(stream)",
+                (self.community, streams),
+                prepare=True,
+            )
+            commands = db.execute(
+                "SELECT key, fingerprint, first, last FROM yishi_commands"
+                " WHERE community = %s AND key = ANY(%s)",
+                (self.community, keys),
+                prepare=True,
+            )
         if locked.fetchone() is None:
             self._has_row = False  # removed behind our back: made again on the next append
             raise ConcurrencyError(f"community {self.community!r} has no row")
@@ -364,8 +398,8 @@ class PostgresStore(HookFailures):
         versions: dict[str, int],
         used: dict[str, tuple[str, int, int]],
     ) -> list[Record]:
-        """Write one append after ``head``; the caller moves head and versions on
-        once the write is known to stand."""
+        """Write one append after ``head`` in the open transaction; the caller moves
+        head and versions on once the write is known to stand."""
         db = self._writer
         if request.command is not None and request.command in used:
             fingerprint, first, last = used[request.command]
@@ -380,11 +414,17 @@ class PostgresStore(HookFailures):
         records, stored = make_records(
             request.batch, head, lambda stream: versions.get(stream, 0), request.command
         )
+        self._send(request, records)
+        request.result = stored
+        return records
+
+    def _send(self, request: _Append, records: Sequence[Record]) -> None:
+        """The rows of one append, its command's key and its ballots."""
+        db = self._writer
         self._insert(records)
         if request.command is not None:
             db.execute(
-                "INSERT INTO yishi_commands (community, key, fingerprint, first, last)"
-                " VALUES (%s, %s, %s, %s, %s)",
+                INSERT_COMMAND,
                 (
                     self.community,
                     request.command,
@@ -392,25 +432,23 @@ class PostgresStore(HookFailures):
                     records[0].seq,
                     records[-1].seq,
                 ),
+                prepare=True,
             )
         if request.sealed or request.opened:
             ballot_box.write(db, self.community, request.sealed, request.opened)
-        request.result = stored
-        return records
 
     def _insert(self, records: Sequence[Record]) -> None:
-        rows = [(self.community, *r.astuple()) for r in records]
+        community = self.community
+        if len(records) == 1:
+            self._writer.execute(INSERT_EVENT, (community, *records[0]), prepare=True)
+            return
         cur = self._writer.cursor()
-        if len(rows) >= COPY_FROM:
+        if len(records) >= COPY_FROM:
             with cur.copy(f"COPY yishi_events (community, {RECORD_COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for record in records:
+                    copy.write_row((community, *record))
         else:
-            cur.executemany(
-                f"INSERT INTO yishi_events (community, {RECORD_COLUMNS})"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                rows,
-            )
+            cur.executemany(INSERT_EVENT, [(community, *r) for r in records])
 
     def _refusal(self, exc: BaseException, request: _Append) -> BaseException:
         if not isinstance(exc, pg_errors.UniqueViolation):
@@ -435,16 +473,13 @@ class PostgresStore(HookFailures):
         try:
             self._writer.close()
         finally:
-            self._writer = _connect(self.conninfo, autocommit=False)
+            self._writer = _connect(self.conninfo, autocommit=True)
 
     # -- reading -----------------------------------------------------------------
 
     def head(self) -> Head:
         with self._read_lock:
-            row = self._reader.execute(
-                "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1",
-                (self.community,),
-            ).fetchone()
+            row = self._reader.execute(HEAD, (self.community,), prepare=True).fetchone()
         return Head(0, GENESIS) if row is None else Head(row[0], row[1])
 
     def _stream_version(self, db: psycopg.Connection[Any], stream: str) -> int:
@@ -466,10 +501,12 @@ class PostgresStore(HookFailures):
                     f"SELECT {columns} FROM yishi_events WHERE community = %s AND seq > %s"
                     " ORDER BY seq LIMIT %s",
                     (self.community, after, PAGE),
+                    prepare=True,
                 ).fetchall()
-            if not chunk:
+            if chunk:
+                yield chunk
+            if len(chunk) < PAGE:  # the last page: no need to ask for an empty one
                 return
-            yield chunk
             after = chunk[-1][0]
 
     def read_all(self, after: int = 0) -> Iterator[StoredEvent]:
@@ -545,6 +582,12 @@ def _connect(conninfo: str, *, autocommit: bool) -> psycopg.Connection[Any]:
     # Whatever the server's default, an acknowledged append is flushed to the WAL.
     conn.execute("SET synchronous_commit = on")
     conn.autocommit = autocommit
+    # Only the statements asked for with prepare=True are prepared, always at
+    # their first use. psycopg's own promotion (after five runs) trusts a Parse
+    # it sent in a pipeline without checking that the Parse ran: when the
+    # pipeline was aborted before it (a refused row), the next use names a
+    # statement the server never made.
+    conn.prepare_threshold = NEVER
     return conn
 
 
