@@ -62,6 +62,7 @@ from engine import CHAIR, Village, choice, paper_ballots  # bench/engine.py
 
 try:
     from yishi_postgres import PostgresStore, schema
+    from yishi_postgres.connections import Connections
     from yishi_postgres.stats import rollup
 except ImportError:  # pragma: no cover
     sys.exit("install the plugin first: .venv/bin/pip install -e plugins/yishi-postgres")
@@ -104,9 +105,17 @@ def _shared() -> tuple[Any, PluginHost]:
     return find(RULESET, catalog=host.catalog), host
 
 
+@functools.cache
+def _connections(dsn: str) -> Connections:
+    """One writer and one reader per process, shared by all its communities: with two
+    connections per community, a process serving 200 would need 400 server backends."""
+    return Connections(dsn)
+
+
 def engine_for(dsn: str, community: str) -> Engine:
     ruleset, host = _shared()
-    return Engine(PostgresStore(dsn, community), ruleset, plugins=host)
+    store = PostgresStore(dsn, community, connections=_connections(dsn))
+    return Engine(store, ruleset, plugins=host)
 
 
 def publish(matter: str, disclosure: str) -> cmd.Publish:

@@ -50,6 +50,7 @@ from yishi.store.base import (
 from yishi.store.chain import GENESIS
 from yishi.store.records import Record, make_records
 from yishi_postgres import ballot_box, schema
+from yishi_postgres.connections import Connections
 from yishi_postgres.evidence import PostgresEvidence
 from yishi_postgres.failures import HookFailures
 from yishi_postgres.location import split_location
@@ -58,7 +59,6 @@ COLUMNS = "seq, stream, version, payload, hash, prev, command"
 RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
 COPY_FROM = 64  # batches this long go in with COPY rather than INSERT
 PAGE = 4096
-NEVER = 1 << 62  # runs before psycopg would prepare a statement on its own (see _connect)
 LOCK = "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE"
 HEAD = "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1"
 # The NOTIFY goes in a transaction of its own after the COMMIT, in the same round
@@ -95,7 +95,9 @@ class PostgresStore(HookFailures):
 
     Opening creates the tables if they are missing (under an advisory lock);
     the community's row is made by its first append. ``group_commit=False``
-    commits each append on its own.
+    commits each append on its own. ``connections`` shares one writer and one
+    reader between the stores of many communities (:mod:`yishi_postgres.connections`);
+    closing such a store leaves them open.
     """
 
     def __init__(
@@ -105,18 +107,17 @@ class PostgresStore(HookFailures):
         *,
         group_commit: bool = True,
         create: bool = True,
+        connections: Connections | None = None,
     ) -> None:
         if not community:
             raise ValueError("community must be a non-empty name")
         self.conninfo = conninfo
         self.community = community
         self.group_commit = group_commit
-        # Autocommit: a transaction is what a pipeline holds until its Sync, or
-        # what an explicit BEGIN opens (``_fast``, ``_careful``).
-        self._writer = _connect(conninfo, autocommit=True)
-        self._reader = _connect(conninfo, autocommit=True)
-        self._write_lock = threading.Lock()  # the writer connection
-        self._read_lock = threading.Lock()  # the reader connection
+        self._owns = connections is None
+        self._link = Connections(conninfo) if connections is None else connections
+        self._write_lock = self._link.write_lock  # the writer connection
+        self._read_lock = self._link.read_lock  # the reader connection
         self._queue: list[_Append] = []
         self._group = threading.Condition()
         self._leading = False
@@ -126,6 +127,14 @@ class PostgresStore(HookFailures):
         if create:
             self._create()
         self.evidence = PostgresEvidence(self._reader, self._read_lock)
+
+    @property
+    def _writer(self) -> psycopg.Connection[Any]:
+        return self._link.writer
+
+    @property
+    def _reader(self) -> psycopg.Connection[Any]:
+        return self._link.reader
 
     @classmethod
     def open(cls, location: str, **kwargs: Any) -> PostgresStore:
@@ -470,10 +479,7 @@ class PostgresStore(HookFailures):
         return ConcurrencyError(str(exc))
 
     def _reconnect(self) -> None:
-        try:
-            self._writer.close()
-        finally:
-            self._writer = _connect(self.conninfo, autocommit=True)
+        self._link.reconnect_writer()
 
     # -- reading -----------------------------------------------------------------
 
@@ -562,10 +568,8 @@ class PostgresStore(HookFailures):
             return self._recorded(self._reader, command)
 
     def close(self) -> None:
-        with self._write_lock:
-            self._writer.close()
-        with self._read_lock:
-            self._reader.close()
+        if self._owns:
+            self._link.close()
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -575,20 +579,6 @@ class PostgresStore(HookFailures):
 
     def __len__(self) -> int:
         return self.head().size
-
-
-def _connect(conninfo: str, *, autocommit: bool) -> psycopg.Connection[Any]:
-    conn = psycopg.connect(conninfo, autocommit=True)
-    # Whatever the server's default, an acknowledged append is flushed to the WAL.
-    conn.execute("SET synchronous_commit = on")
-    conn.autocommit = autocommit
-    # Only the statements asked for with prepare=True are prepared, always at
-    # their first use. psycopg's own promotion (after five runs) trusts a Parse
-    # it sent in a pipeline without checking that the Parse ran: when the
-    # pipeline was aborted before it (a refused row), the next use names a
-    # statement the server never made.
-    conn.prepare_threshold = NEVER
-    return conn
 
 
 def _stored(row: Sequence[Any]) -> StoredEvent:
