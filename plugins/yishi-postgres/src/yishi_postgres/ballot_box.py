@@ -49,10 +49,11 @@ CREATE TABLE IF NOT EXISTS yishi_ballot_box (
 
 _ADD = (
     "INSERT INTO yishi_ballot_box AS box (community, meeting, ballots)"
-    " VALUES (%(c)s, %(m)s, jsonb_build_object(%(b)s::text, 1))"
+    " VALUES (%s, %s, jsonb_build_object(%s::text, 1))"
     " ON CONFLICT (community, meeting) DO UPDATE SET ballots = box.ballots"
-    " || jsonb_build_object(%(b)s::text, coalesce((box.ballots ->> %(b)s::text)::bigint, 0) + 1)"
+    " || jsonb_build_object(%s::text, coalesce((box.ballots ->> %s::text)::bigint, 0) + 1)"
 )
+_OPEN = "DELETE FROM yishi_ballot_box WHERE community = %s AND meeting = ANY(%s)"
 
 
 def write(
@@ -68,13 +69,20 @@ def write(
         size = len(ballot.encode())
         if size > SLOT or not size:
             raise ValueError(f"a sealed ballot takes 1 to {SLOT} bytes, not {size}")
-    for meeting, ballot, _capacity in sealed:
-        db.execute(_ADD, {"c": community, "m": meeting, "b": ballot}, prepare=True)
+    for sql, args in statements(community, sealed, opened):
+        db.execute(sql, args, prepare=True)
+
+
+def statements(
+    community: str, sealed: Sequence[tuple[str, str, int]], opened: Sequence[str]
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """What ``write`` runs, as (SQL, values), for a caller that sends them itself."""
+    found: list[tuple[str, tuple[Any, ...]]] = [
+        (_ADD, (community, meeting, ballot, ballot, ballot)) for meeting, ballot, _ in sealed
+    ]
     if opened:
-        db.execute(
-            "DELETE FROM yishi_ballot_box WHERE community = %s AND meeting = ANY(%s)",
-            (community, list(opened)),
-        )
+        found.append((_OPEN, (community, list(opened))))
+    return found
 
 
 def fits(sealed: Sequence[tuple[str, str, int]]) -> bool:
