@@ -16,10 +16,15 @@ How an append stays correct with many writers (processes, threads, servers):
   concurrent writer does, the database refuses a fork, a reused version or a
   second ballot.
 - **Group commit.** Threads appending through one store join a group: the
-  first to arrive leads, takes every append waiting, runs each under its own
-  savepoint (a refused one is rolled back alone) and commits once. Each caller
-  returns only after that COMMIT, with ``synchronous_commit=on``, so every
-  acknowledgement is durable; one WAL flush covers the whole group.
+  first to arrive leads, takes every append waiting and commits them at once.
+  Each caller returns only after that COMMIT, with ``synchronous_commit=on``,
+  so every acknowledgement is durable; one WAL flush covers the whole group.
+- **Round trips.** A store that committed the last append of its community
+  sends the next group as one string, ``BEGIN; lock; rows; COMMIT; NOTIFY``,
+  after the head it knows (``_fast``). If anyone else wrote meanwhile, a UNIQUE
+  key refuses it whole and the group goes the careful way (``_careful``): read
+  the head under the lock, then write, each append under its own savepoint so
+  that a refused one is rolled back alone.
 """
 
 from __future__ import annotations
