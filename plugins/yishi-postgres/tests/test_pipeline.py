@@ -6,6 +6,7 @@ import threading
 import time
 from typing import Any
 
+import psycopg
 import pytest
 
 from yishi.store.base import DuplicateFact
@@ -89,3 +90,57 @@ def test_stores_of_many_communities_share_two_connections(pg: str, shared: Conne
     for n, store in enumerate(stores):
         assert [s.event.text for s in store.read_all()] == [f"{n}.{r}" for r in range(3)]
     assert not shared.writer.closed and not shared.reader.closed
+
+
+def test_a_failure_after_the_commit_still_answers_the_durable_append(
+    pg: str, community: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The NOTIFY runs after the COMMIT, in its own transaction. If it fails (a full
+    notification queue), the records are already durable: the append is answered
+    as made, not as an error a caller would retry into a second copy."""
+    import yishi_postgres.store as store_module
+
+    with PostgresStore(pg, community) as store:
+        appended(store, progress("1"))  # the next one goes the one-round-trip way
+        monkeypatch.setattr(store_module, "NOTIFY", "SELECT %s::text, %s::text, 1 / 0")
+        stored = appended(store, progress("2"))
+        assert [s.position for s in stored] == [2]
+        monkeypatch.undo()
+        appended(store, progress("3"))
+        assert [s.event.text for s in store.read_all()] == ["1", "2", "3"]
+
+
+def test_a_failure_before_the_commit_is_an_error_and_writes_nothing(
+    pg: str, community: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yishi_postgres.store as store_module
+
+    with PostgresStore(pg, community) as store:
+        appended(store, progress("1"))
+        monkeypatch.setattr(
+            store_module,
+            "LOCK",
+            "SELECT 1 FROM yishi_communities WHERE community = %s AND 1 / 0 = 1",
+        )
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            appended(store, progress("2"))
+        monkeypatch.undo()
+        assert [s.event.text for s in store.read_all()] == ["1"]
+        appended(store, progress("2"))
+        assert [s.event.text for s in store.read_all()] == ["1", "2"]
+
+
+@pytest.mark.parametrize("events", [1, 100], ids=["careful", "copy"])
+def test_the_careful_way_also_answers_a_durable_append_whose_notify_failed(
+    pg: str, community: str, monkeypatch: pytest.MonkeyPatch, events: int
+) -> None:
+    """A fresh store's first append (and any long batch) goes the careful way."""
+    import yishi_postgres.store as store_module
+
+    monkeypatch.setattr(store_module, "NOTIFY", "SELECT %s::text, %s::text, 1 / 0")
+    with PostgresStore(pg, community) as store:
+        stored = appended(store, *(progress(str(n)) for n in range(events)))
+        assert [s.position for s in stored] == list(range(1, events + 1))
+        monkeypatch.undo()
+        appended(store, progress("after"))
+        assert store.head().size == events + 1

@@ -331,12 +331,39 @@ class PostgresStore(HookFailures):
             db.execute("ROLLBACK")
             self._last = None
             return False
+        except psycopg.DatabaseError:
+            # Failed before the COMMIT, or after it (the NOTIFY's own transaction:
+            # a full notification queue). The records are there or not; only a
+            # durable append is answered as one.
+            if not self._committed(head):
+                raise
         for request, _, stored in plans:
             request.result = stored
         known.update(pending)
         self._last = (head, known)
         self.transactions += 1
         return True
+
+    def _notify(self) -> None:
+        """After a COMMIT that has answered: wake the tails, and if that fails, the
+        append still stands (they find the records on their next poll)."""
+        with contextlib.suppress(psycopg.DatabaseError):
+            self._writer.execute(NOTIFY, (schema.CHANNEL, self.community), prepare=True)
+
+    def _committed(self, head: Head) -> bool:
+        """Whether the record ``head`` names is in the log (after a failure that may
+        have come after its COMMIT); False if that cannot be told."""
+        db = self._writer
+        try:
+            if db.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                db.execute("ROLLBACK")
+            row = db.execute(
+                "SELECT hash FROM yishi_events WHERE community = %s AND seq = %s",
+                (self.community, head.size),
+            ).fetchone()
+        except psycopg.Error:
+            return False
+        return row is not None and row[0] == head.hash
 
     def _careful(self, group: list[_Append]) -> None:
         """BEGIN, lock the community and read its head, the streams' versions and
@@ -348,17 +375,25 @@ class PostgresStore(HookFailures):
         head, versions, used = self._prepare(group)
         if len(group) == 1:
             request = group[0]
+            records: list[Record] = []
             try:
                 # COPY (for long batches) cannot run in a pipeline.
                 with contextlib.nullcontext() if copy else db.pipeline():
                     records = self._write(request, head, versions, used)
                     db.execute("COMMIT")
-                    db.execute(NOTIFY, (schema.CHANNEL, self.community), prepare=True)
+                    if copy:  # the COMMIT has answered: the records are durable
+                        self._notify()
+                    else:
+                        db.execute(NOTIFY, (schema.CHANNEL, self.community), prepare=True)
             except (StoreError, pg_errors.UniqueViolation) as exc:
                 db.execute("ROLLBACK")
                 request.error = self._refusal(exc, request)
                 request.result = []
                 return
+            except psycopg.DatabaseError:
+                # Perhaps after the COMMIT (see ``_fast``).
+                if not records or not self._committed(Head(records[-1].seq, records[-1].hash)):
+                    raise
             head = Head(records[-1].seq, records[-1].hash)
             versions.update((r.stream, r.version) for r in records)
         else:
@@ -381,7 +416,7 @@ class PostgresStore(HookFailures):
                     used[request.command] = (request.fingerprint, records[0].seq, records[-1].seq)
             db.execute("COMMIT")
             if any(r.error is None for r in group):
-                db.execute(NOTIFY, (schema.CHANNEL, self.community), prepare=True)
+                self._notify()
         self.transactions += 1
         # Known as of the committed head, with the lock held: the next append
         # may take it on trust (``_fast``).
