@@ -144,3 +144,32 @@ def test_the_careful_way_also_answers_a_durable_append_whose_notify_failed(
         monkeypatch.undo()
         appended(store, progress("after"))
         assert store.head().size == events + 1
+
+
+def test_threads_writing_different_communities_through_shared_connections(
+    pg: str, shared: Connections
+) -> None:
+    """Each thread its own community, all on one writer and one reader: every append
+    lands once, in order, and each thread reads its own log back while the others write."""
+    per_thread, threads = 25, 4
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            store = PostgresStore(pg, f"threaded-{n}", connections=shared)
+            for i in range(per_thread):
+                appended(store, progress(f"{n}.{i}"))
+                assert [s.event.text for s in store.read_all(i)] == [f"{n}.{i}"]
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert not errors, errors
+    for n in range(threads):
+        store = PostgresStore(pg, f"threaded-{n}", connections=shared)
+        assert [s.position for s in store.read_all()] == list(range(1, per_thread + 1))
+        assert [s.event.text for s in store.read_all()] == [f"{n}.{i}" for i in range(per_thread)]
