@@ -26,7 +26,7 @@ import psycopg
 from yishi.domain.events import event_from_dict
 from yishi.store.base import StoredEvent
 from yishi_postgres import schema
-from yishi_postgres.store import COLUMNS, PAGE
+from yishi_postgres.reading import COLUMNS, PAGE
 
 
 class Tail:
