@@ -11,6 +11,7 @@ import pytest
 
 from yishi.testing.store_contract import StoreContract
 from yishi_postgres import PostgresStore
+from yishi_postgres.connections import Connections
 
 
 class TestPostgresStore(StoreContract):
@@ -38,3 +39,26 @@ class TestPostgresStoreWithoutGroupCommit(TestPostgresStore):
     def make_store(self, tmp_path: Path) -> Any:
         community = self.communities.setdefault(tmp_path, f"c-{secrets.token_hex(6)}")
         return PostgresStore(self.conninfo, community, group_commit=False)
+
+
+class TestPostgresStoreSharingConnections(TestPostgresStore):
+    """Every store of the class on one writer and one reader, as a city's process
+    serving many communities would run them."""
+
+    shared: Connections | None = None
+
+    def make_store(self, tmp_path: Path) -> Any:
+        community = self.communities.setdefault(tmp_path, f"c-{secrets.token_hex(6)}")
+        return PostgresStore(self.conninfo, community, connections=self._shared())
+
+    def reopen(self, store: Any, tmp_path: Path) -> Any:
+        store.close()
+        again = PostgresStore(self.conninfo, self.communities[tmp_path], connections=self._shared())
+        self.reopened.append(again)
+        return again
+
+    def _shared(self) -> Connections:
+        cls = type(self)
+        if cls.shared is None or cls.shared.writer.closed:
+            cls.shared = Connections(self.conninfo)
+        return cls.shared

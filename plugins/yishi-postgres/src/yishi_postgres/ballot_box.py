@@ -49,10 +49,11 @@ CREATE TABLE IF NOT EXISTS yishi_ballot_box (
 
 _ADD = (
     "INSERT INTO yishi_ballot_box AS box (community, meeting, ballots)"
-    " VALUES (%(c)s, %(m)s, jsonb_build_object(%(b)s::text, 1))"
+    " VALUES (%s, %s, jsonb_build_object(%s::text, 1))"
     " ON CONFLICT (community, meeting) DO UPDATE SET ballots = box.ballots"
-    " || jsonb_build_object(%(b)s::text, coalesce((box.ballots ->> %(b)s::text)::bigint, 0) + 1)"
+    " || jsonb_build_object(%s::text, coalesce((box.ballots ->> %s::text)::bigint, 0) + 1)"
 )
+_OPEN = "DELETE FROM yishi_ballot_box WHERE community = %s AND meeting = ANY(%s)"
 
 
 def write(
@@ -62,17 +63,31 @@ def write(
     opened: Sequence[str],
 ) -> None:
     """Inside the caller's transaction (or savepoint): one statement per ballot,
-    no read, so it runs in a pipeline."""
-    for meeting, ballot, _capacity in sealed:
+    no read, so it runs in a pipeline. Every ballot is checked before the first
+    statement is sent."""
+    for _meeting, ballot, _capacity in sealed:
         size = len(ballot.encode())
         if size > SLOT or not size:
             raise ValueError(f"a sealed ballot takes 1 to {SLOT} bytes, not {size}")
-        db.execute(_ADD, {"c": community, "m": meeting, "b": ballot})
+    for sql, args in statements(community, sealed, opened):
+        db.execute(sql, args, prepare=True)
+
+
+def statements(
+    community: str, sealed: Sequence[tuple[str, str, int]], opened: Sequence[str]
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """What ``write`` runs, as (SQL, values), for a caller that sends them itself."""
+    found: list[tuple[str, tuple[Any, ...]]] = [
+        (_ADD, (community, meeting, ballot, ballot, ballot)) for meeting, ballot, _ in sealed
+    ]
     if opened:
-        db.execute(
-            "DELETE FROM yishi_ballot_box WHERE community = %s AND meeting = ANY(%s)",
-            (community, list(opened)),
-        )
+        found.append((_OPEN, (community, list(opened))))
+    return found
+
+
+def fits(sealed: Sequence[tuple[str, str, int]]) -> bool:
+    """Whether every sealed ballot fits a slot (``write`` refuses one that does not)."""
+    return all(0 < len(ballot.encode()) <= SLOT for _meeting, ballot, _capacity in sealed)
 
 
 def read(db: psycopg.Connection[Any], community: str, meeting: str) -> list[str]:

@@ -17,8 +17,11 @@ from yishi.store.base import HookFailure
 
 class HookFailures:
     community: str
-    _reader: psycopg.Connection[Any]
     _read_lock: threading.Lock
+
+    @property
+    def _reader(self) -> psycopg.Connection[Any]:
+        raise NotImplementedError  # the store's reader connection
 
     def record_hook_failure(
         self, plugin: str, hook: str, first: int, last: int, error: str, at: dt.datetime

@@ -8,10 +8,11 @@ only an unbroken run of positions, so a record that shows up past a hole waits
 until the hole is filled (a hole that stays is damage, which ``yishi verify``
 names).
 
-``LISTEN`` only saves waiting: the append's transaction sends ``NOTIFY`` on
-commit, and a tail that missed one (a dropped connection) still catches up on
-its next poll, because what it reads is decided by position, not by the
-notification.
+``LISTEN`` only saves waiting: right after an append's COMMIT, a transaction of
+its own sends ``NOTIFY`` (so the records are visible before anyone is woken),
+and a tail that missed one (a dropped connection, a crash between the two) still
+catches up on its next poll, because what it reads is decided by position, not
+by the notification.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import psycopg
 from yishi.domain.events import event_from_dict
 from yishi.store.base import StoredEvent
 from yishi_postgres import schema
-from yishi_postgres.store import COLUMNS, PAGE
+from yishi_postgres.reading import COLUMNS, PAGE
 
 
 class Tail:
