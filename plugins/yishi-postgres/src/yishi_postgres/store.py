@@ -89,6 +89,7 @@ class _Append:
     fingerprint: str
     sealed: Sequence[tuple[str, str, int]] = ()
     opened: Sequence[str] = ()
+    after: int | None = None  # the log's size the caller decided on, if it must still be
     done: bool = False
     result: list[StoredEvent] = attrs.field(factory=list)
     error: BaseException | None = None
@@ -103,6 +104,9 @@ class PostgresStore(Reading, HookFailures):
     reader between the stores of many communities (:mod:`yishi_postgres.connections`);
     closing such a store leaves them open.
     """
+
+    #: ``append`` takes ``after``: the engine may decide before reading the log.
+    checks_head = True
 
     def __init__(
         self,
@@ -193,12 +197,16 @@ class PostgresStore(Reading, HookFailures):
         fingerprint: str = "",
         sealed: Sequence[tuple[str, str, int]] = (),
         opened: Sequence[str] = (),
+        after: int | None = None,
     ) -> list[StoredEvent]:
         """``sealed`` and ``opened`` go to the ballot box (:mod:`yishi_postgres.ballot_box`),
-        in the same transaction as the records."""
+        in the same transaction as the records. With ``after``, the append stands only
+        if the log still holds exactly that many records: otherwise
+        :class:`ConcurrencyError`, and nothing of it is written (the engine then
+        decides without reading the log first, and reads it only when this fails)."""
         if not batch:
             return []
-        request = _Append(list(batch), command, fingerprint, sealed, opened)
+        request = _Append(list(batch), command, fingerprint, sealed, opened, after)
         if not self.group_commit:
             with self._write_lock:
                 self._commit([request])
@@ -289,6 +297,8 @@ class PostgresStore(Reading, HookFailures):
         for request in group:
             if not ballot_box.fits(request.sealed):
                 return False  # the careful way says why
+            if request.after is not None and request.after != head.size:
+                return False  # the careful way refuses it alone, under the lock
             try:
                 records, stored = make_records(request.batch, head, current, request.command)
             except StoreError:
@@ -469,6 +479,10 @@ class PostgresStore(Reading, HookFailures):
         """Write one append after ``head`` in the open transaction; the caller moves
         head and versions on once the write is known to stand."""
         db = self._writer
+        if request.after is not None and request.after != head.size:
+            raise ConcurrencyError(
+                f"{self.community}: decided on {request.after} records, the log has {head.size}"
+            )
         if request.command is not None and request.command in used:
             fingerprint, first, last = used[request.command]
             if fingerprint != request.fingerprint:
