@@ -9,7 +9,7 @@ from yishi.store.base import DuplicateFact, UnencodableEvent
 from yishi.store.verify import verify_store
 from yishi.testing.store_contract import AT, appended, ballot
 from yishi_postgres import PostgresStore
-from yishi_postgres.store import COPY_CHUNK, COPY_FROM
+from yishi_postgres.writing import COPY_CHUNK, COPY_FROM
 
 
 def test_a_duplicate_inside_a_long_batch_is_named_and_nothing_is_written(

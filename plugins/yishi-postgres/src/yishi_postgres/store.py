@@ -29,7 +29,6 @@ How an append stays correct with many writers (processes, threads, servers):
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import threading
 from collections.abc import Sequence
@@ -39,27 +38,32 @@ import attrs
 import psycopg
 from psycopg import errors as pg_errors
 
-from yishi.domain.uniqueness import unique_key
 from yishi.store.base import (
     Batch,
     CommandRecorded,
     ConcurrencyError,
-    DuplicateFact,
     Head,
     KeyReused,
     StoredEvent,
     StoreError,
 )
-from yishi.store.chain import GENESIS
 from yishi.store.records import Record, make_records
 from yishi_postgres import ballot_box, schema
 from yishi_postgres.connections import Connections
 from yishi_postgres.evidence import PostgresEvidence
 from yishi_postgres.failures import HookFailures
 from yishi_postgres.location import split_location
-from yishi_postgres.reading import COLUMNS, HEAD, RECORD_COLUMNS, Reading, stored_from_row
+from yishi_postgres.reading import COLUMNS, Reading, stored_from_row
+from yishi_postgres.writing import (
+    COPY_FROM,
+    INSERT_COMMAND,
+    INSERT_EVENT,
+    copy_records,
+    one_string,
+    read_under_lock,
+    refusal,
+)
 
-COPY_FROM = 64  # batches this long go in with COPY rather than INSERT
 LOCK = "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE"
 # The NOTIFY goes in a transaction of its own after the COMMIT, in the same round
 # trip, and that one is not waited for on disk: a transaction that notifies holds
@@ -68,18 +72,6 @@ LOCK = "SELECT 1 FROM yishi_communities WHERE community = %s FOR UPDATE"
 # flush (with four writer processes: 1.4-1.7× one alone, against 2.3× without).
 # A notification lost in a crash wakes nobody who is still listening anyway.
 NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s)"
-INSERT_EVENTS = f"INSERT INTO yishi_events (community, {RECORD_COLUMNS}) VALUES "
-ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-INSERT_EVENT = INSERT_EVENTS + ROW
-# Binary: psycopg writes each value as it is, and the server reads it without
-# parsing text escapes (client CPU for 5,000 rows: 3-6 ms against 6-9 ms as text).
-COPY_EVENTS = f"COPY yishi_events (community, {RECORD_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-COPY_TYPES = ["text", "int8", "text", "int8", "text", "text", "text", "text", "text", "text"]
-COPY_CHUNK = 512  # records built and sent at a time
-INSERT_COMMAND = (
-    "INSERT INTO yishi_commands (community, key, fingerprint, first, last)"
-    " VALUES (%s, %s, %s, %s, %s)"
-)
 
 
 @attrs.define
@@ -306,28 +298,7 @@ class PostgresStore(Reading, HookFailures):
             plans.append((request, records, stored))
             head = Head(records[-1].seq, records[-1].hash)
             pending.update((r.stream, r.version) for r in records)
-        community = self.community
-        # Every row in one INSERT: the server plans one statement, not one a row.
-        rows = [record for _, records, _ in plans for record in records]
-        statements: list[str] = ["BEGIN", LOCK, INSERT_EVENTS + ", ".join([ROW] * len(rows))]
-        values: list[Any] = [community]
-        for record in rows:
-            values += (community, *record)
-        for request, records, _ in plans:
-            if request.command is not None:
-                statements.append(INSERT_COMMAND)
-                values += (
-                    community,
-                    request.command,
-                    request.fingerprint,
-                    records[0].seq,
-                    records[-1].seq,
-                )
-            for sql, args in ballot_box.statements(community, request.sealed, request.opened):
-                statements.append(sql)
-                values += args
-        statements += ["COMMIT", NOTIFY]
-        values += (schema.CHANNEL, community)
+        statements, values = one_string(self.community, plans, LOCK, NOTIFY)
         db = self._writer
         try:
             psycopg.ClientCursor(db).execute("; ".join(statements), values)
@@ -433,41 +404,13 @@ class PostgresStore(Reading, HookFailures):
         """BEGIN, lock the community, then read its head, the versions of the streams
         the group appends to and the commands it names: one round trip. Leaves the
         transaction open."""
-        db = self._writer
         streams = sorted({stream for r in group for stream, _, _ in r.batch})
         keys = sorted({r.command for r in group if r.command is not None})
-        # Separate statements, not one: in READ COMMITTED a statement that waited
-        # for the row lock re-reads the locked row but not the rest of its query,
-        # so a head read in the same statement could predate the lock holder's
-        # commit. Each later statement takes a fresh snapshot, after the lock.
-        # No sync inside: leaving the pipeline sends the one Sync, and the results
-        # are read after it.
-        with db.pipeline():
-            db.execute("BEGIN")
-            locked = db.execute(LOCK, (self.community,), prepare=True)
-            head = db.execute(HEAD, (self.community,), prepare=True)
-            # max() per stream in a subquery, not GROUP BY: then it is one step down
-            # the (community, stream, version) index, however long the stream is.
-            found = db.execute(
-                "SELECT s.stream, (SELECT max(version) FROM yishi_events e"
-                "   WHERE e.community = %s AND e.stream = s.stream)"
-                " FROM unnest(%s::text[]) AS s(stream)",
-                (self.community, streams),
-                prepare=True,
-            )
-            commands = db.execute(
-                "SELECT key, fingerprint, first, last FROM yishi_commands"
-                " WHERE community = %s AND key = ANY(%s)",
-                (self.community, keys),
-                prepare=True,
-            )
-        if locked.fetchone() is None:
+        found = read_under_lock(self._writer, self.community, LOCK, streams, keys)
+        if found is None:
             self._has_row = False  # removed behind our back: made again on the next append
             raise ConcurrencyError(f"community {self.community!r} has no row")
-        row = head.fetchone()
-        versions = {stream: int(version) for stream, version in found.fetchall() if version}
-        used = {key: (fp, first, last) for key, fp, first, last in commands.fetchall()}
-        return (Head(0, GENESIS) if row is None else Head(row[0], row[1])), versions, used
+        return found
 
     def _write(
         self,
@@ -507,33 +450,9 @@ class PostgresStore(Reading, HookFailures):
     def _copy(
         self, request: _Append, head: Head, versions: dict[str, int]
     ) -> tuple[list[Record], list[StoredEvent]]:
-        """A long batch by binary ``COPY``, its records built a chunk at a time and
-        each chunk sent as soon as it is built: the server files the rows of one
-        chunk (five UNIQUE indexes) while this process hashes the next, on a
-        second CPU. Building everything first and then copying did the two one
-        after the other. A refusal while building (a stale version, an event that
-        cannot be stored) aborts the COPY, and the transaction holds nothing."""
-        batch, command, community = request.batch, request.command, self.community
-        moved: dict[str, int] = {}
-
-        def current(stream: str) -> int:
-            return moved[stream] if stream in moved else versions.get(stream, 0)
-
-        records: list[Record] = []
-        stored: list[StoredEvent] = []
-        with self._writer.cursor().copy(COPY_EVENTS) as copy:
-            copy.set_types(COPY_TYPES)
-            for start in range(0, len(batch), COPY_CHUNK):
-                chunk, done = make_records(
-                    batch[start : start + COPY_CHUNK], head, current, command
-                )
-                for record in chunk:
-                    copy.write_row((community, *record))
-                moved.update((r.stream, r.version) for r in chunk)
-                head = Head(chunk[-1].seq, chunk[-1].hash)
-                records += chunk
-                stored += done
-        return records, stored
+        return copy_records(
+            self._writer, self.community, request.batch, head, versions, request.command
+        )
 
     def _send(self, request: _Append, records: Sequence[Record]) -> None:
         """After the rows of one append: its command's key and its ballots."""
@@ -561,23 +480,15 @@ class PostgresStore(Reading, HookFailures):
         self._writer.cursor().executemany(INSERT_EVENT, [(community, *r) for r in records])
 
     def _refusal(self, exc: BaseException, request: _Append) -> BaseException:
-        if not isinstance(exc, pg_errors.UniqueViolation):
-            return exc
-        constraint = exc.diag.constraint_name or ""
-        if "once" in constraint:
-            keys = [k for _, _, e in request.batch if (k := unique_key(e)) is not None]
+        def recorded(keys: list[str]) -> set[str]:
             with self._read_lock:
                 rows = self._reader.execute(
                     "SELECT once FROM yishi_events WHERE community = %s AND once = ANY(%s)",
                     (self.community, keys),
                 ).fetchall()
-            recorded = {row[0] for row in rows}
-            taken = [k for k in keys if k in recorded]
-            repeated = [k for k, n in collections.Counter(keys).items() if n > 1]
-            return DuplicateFact((taken or repeated or [", ".join(keys)])[0])
-        if "commands" in constraint:
-            return ConcurrencyError("idempotency key recorded concurrently")
-        return ConcurrencyError(str(exc))
+            return {row[0] for row in rows}
+
+        return refusal(exc, request.batch, recorded)
 
     def _reconnect(self) -> None:
         self._link.reconnect_writer()
