@@ -214,6 +214,22 @@ class StoreContract:
         appended(store, ballot("a"), command="k1", fingerprint="f")  # and all is free again
         assert store.head().size == 2
 
+    # -- deciding before reading (optional: ``checks_head``) -------------------------
+    #
+    # A store that sets ``checks_head`` takes ``after=N`` in ``append`` and refuses
+    # the append whole unless the log holds exactly N records (docs/plugins.md).
+
+    def test_an_append_made_on_another_size_of_log_is_refused_whole(self, store: Any) -> None:
+        if not getattr(store, "checks_head", False):
+            pytest.skip("this store does not take after=N; the engine reads before deciding")
+        appended(store, person("a"))
+        late = ballot("b")
+        for wrong in (0, 2):
+            with pytest.raises(ConcurrencyError):
+                store.append([(late.stream, 0, late)], after=wrong)
+            assert store.head().size == 1
+        assert store.append([(late.stream, 0, late)], after=1)[0].position == 2
+
     # -- after-commit hook failures ---------------------------------------------
 
     def test_hook_failures_are_kept_until_a_retry_succeeds(self, store: Any) -> None:
