@@ -36,7 +36,7 @@ class Notifier:
 
     def after_commit(self, stored: list[StoredEvent]) -> None:
         plugins = self.engine.plugins
-        if plugins is None or not stored:
+        if plugins is None or not stored or not self.anyone_listening():
             return
         self.thread = threading.get_ident()
         try:
@@ -66,6 +66,11 @@ class Notifier:
                     f"{failure.error_type}: {failure.message}",
                     stored[-1].event.at,
                 )
+
+    def anyone_listening(self) -> bool:
+        """Whether any plugin implements an after-commit hook: asked per commit, so
+        that a command nobody listens to costs no view and no notice."""
+        return self.listens("yishi_events_appended") or self.listens("yishi_disclosure_published")
 
     def listens(self, hook: str) -> bool:
         plugins = self.engine.plugins
