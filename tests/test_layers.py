@@ -71,6 +71,11 @@ def test_imports_point_down(package):
             assert not module.startswith(FORBIDDEN[package]), f"{path.name} imports {module}"
 
 
+def test_the_name_pools_import_nothing_of_yishi():
+    """yishi.names serves the demo and the scenario layer alike, so it stands on nothing."""
+    assert not {m for m in _imports(SRC / "names.py") if m.startswith("yishi")}
+
+
 def test_domain_reads_no_clock_and_does_no_io():
     for path in (SRC / "domain").rglob("*.py"):
         text = path.read_text(encoding="utf-8")

@@ -172,7 +172,7 @@ def test_the_published_board_shows_no_identifier(path, tmp_path) -> None:
     bad = {}
     for page in sorted(site.rglob("*.html")):
         text = _page_text(page.read_text(encoding="utf-8"))
-        for name in names:  # a generated villager is named 村民v002: the name is not a leak
+        for name in names:  # a person's name is not a leak, whatever letters it has
             text = text.replace(name, " ")
         text = re.sub(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b", " ", text)  # verification codes
         english = "/en/" in page.as_posix()

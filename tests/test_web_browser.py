@@ -169,7 +169,12 @@ def test_a_whole_consultation_from_a_phone_and_the_console(browser, tmp_path):
             "check_in",
             {},
             f"?meeting={meeting}",
-            ticks={"people": ["何主任", *(f"村民c00{n}" for n in range(1, 6))]},
+            ticks={
+                "people": [
+                    "何主任",
+                    *(engine.state.people[f"c00{n}"].name for n in range(1, 6)),
+                ]
+            },
         )
         photo = {"name": "计票单.png", "mimeType": "image/png", "buffer": png()}
         console_do(
@@ -264,7 +269,7 @@ def test_the_board_embedded_in_a_host_portal_on_another_port(browser, tmp_path):
         page = browser.new_context(viewport=PHONE, is_mobile=True, locale="zh-CN").new_page()
         page.goto(f"{portal}/?user=zhang.san")
         frame = page.frame_locator("iframe")
-        frame.locator("text=当前用户：村民c003").wait_for(timeout=15000)
+        frame.locator(f"text=当前用户：{engine.state.people['c003'].name}").wait_for(timeout=15000)
         frame.locator("text=我要提建议").first.click()
         frame.locator("#title").fill("门户里提的建议：垃圾分类点太远")
         before = engine.position

@@ -150,7 +150,9 @@ def test_staff_enter_a_hand_count_with_a_photo_from_the_console(site):
         # by name, as staff know them: one per line or separated by 、
         data={
             "meeting": "g1",
-            "people": "何主任\n村民c001、村民c002\n村民c003",
+            "people": "何主任\n{c001}、{c002}\n{c003}".format_map(
+                {p: engine.state.people[p].name for p in ("c001", "c002", "c003")}
+            ),
             "csrf": csrf_of(page.text),
         },
     )

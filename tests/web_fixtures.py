@@ -29,7 +29,7 @@ def community_engine(
 ) -> Engine:
     """The 昌盛路社区 of examples/09_zhihui_yun.toml: its people and bodies, no matters
     yet; ``names`` renames people and households by id (the example's generated
-    residents are called 村民c001 …)."""
+    residents have made-up names that may differ from what a test needs)."""
     scenario = load_scenario(ROOT / "examples" / "09_zhihui_yun.toml")
     setup = scenario.setup
     if names:

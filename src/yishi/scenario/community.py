@@ -1,17 +1,17 @@
 """The community a scenario sets up: its people, households, groups and bodies.
 
 People are listed or generated in bulk (``generate``: numbered households of
-adults for large villages); a body's members may be named by role
+adults with made-up names, for large villages); a body's members may be named by role
 (``by_role``), and every list of ids may hold ranges.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from yishi.domain import commands as cmd
 from yishi.scenario.dates import undate
+from yishi.scenario.generate import Taken, generate
 from yishi.scenario.limits import expand
 
 
@@ -39,33 +39,11 @@ def setup_community(community: dict[str, Any]) -> cmd.SetUpCommunity:
         )
         for p in community.get("people", [])
     ]
-    for g in community.get("generate", []):
-        born = undate(g.get("born")) or dt.date(1970, 1, 1)
-        number = g.get("start", 1)
-        for h in range(1, g["households"] + 1):
-            household = f"{g['prefix']}h{h:03d}"
-            members = [f"{g['prefix']}{number + k:03d}" for k in range(g["adults_per_household"])]
-            number += g["adults_per_household"]
-            label = f"{g['name']}第{h}户" if "name" in g else f"{g['prefix']} 第{h}户"
-            households.append(
-                cmd.HouseholdSpec(
-                    id=household,
-                    name=label,
-                    representative=members[0],
-                    represented_by=g.get("represented_by"),
-                    group=g.get("group"),
-                )
-            )
-            people += [
-                cmd.PersonSpec(
-                    id=m,
-                    name=f"村民{m}",
-                    gender="male" if k % 2 == 0 else "female",
-                    born=born,
-                    household=household,
-                )
-                for k, m in enumerate(members)
-            ]
+    taken = Taken(names={p.name for p in people}, labels={h.name for h in households})
+    for block in community.get("generate", []):
+        more_households, more_people = generate(block, community.get("name", ""), taken)
+        households += more_households
+        people += more_people
     bodies = []
     for body in community.get("bodies", []):
         roles = {person: list(r) for person, r in body.get("roles", {}).items()}

@@ -84,7 +84,7 @@ SCENARIO = table(
                 adults_per_household=i(required=True, minimum=1, maximum=50),
                 born=ANY_DATE,
                 start=i("起始编号", minimum=1, maximum=limits.MAX_PEOPLE),
-                name=s("户名前缀，如“东坡”（生成“东坡第1户”……）；默认用 prefix"),
+                name=s("户名前缀，如“东坡”（生成“东坡第1户”……）；默认以户代表姓名称“王建国户”"),
                 represented_by=s("这些户都由哪一位村民代表联系（人员 id）"),
                 group=s("这些户所属的村民小组 id"),
             )
