@@ -103,6 +103,14 @@ def test_every_timeline_reads_without_identifiers(path, lang: str) -> None:
     assert leaks == {}
 
 
+@pytest.mark.parametrize("path", scenario_files()[:3], ids=lambda p: p.stem)
+def test_the_clock_and_the_set_up_are_the_system_in_the_readers_words(path) -> None:
+    report = run_scenario(load_scenario(path))
+    zh, en = to_text(report, "zh"), to_text(report, "en")
+    assert "系统 登记" in zh and " system " not in zh
+    assert "  system " in en
+
+
 def _with_objections(node: object) -> list[dict]:
     if isinstance(node, dict):
         here = (

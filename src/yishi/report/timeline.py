@@ -74,7 +74,8 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
         r = group[0]
         step = r.step
         label = _DO.get(step.do, (step.do, step.do))[1 if en else 0]
-        who = "system" if step.command.actor == "system" else name(step.command.actor)
+        system = step.command.actor == "system"  # the clock and set-up, not a person
+        who = ("system" if en else "系统") if system else name(step.command.actor)
         if step.command.on_behalf_of:
             who += (" for " if en else " 代 ") + name(step.command.on_behalf_of)
         accepted = [x for x in group if x.refusal is None]
