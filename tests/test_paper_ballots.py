@@ -18,10 +18,8 @@ from hypothesis import strategies as st
 from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
-from yishi.domain.membership import roster, votes_in
-from yishi.domain.paper import _voting
+from yishi.domain.membership import roster, votes_in, voting_check
 from yishi.domain.rules import RuleSet
-from yishi.domain.state import Meeting
 from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
 from yishi.rulesets.loader import check_text, load
@@ -332,10 +330,7 @@ def test_votes_in_agrees_with_the_roster_for_every_kind_of_body():
     for body_id in siyi.bodies:
         for on in (dt.date(2000, 1, 1), DAY.date()):
             members = roster(state, siyi, body_id, on)
-            meeting = Meeting(
-                id="m", matter="x", stage="s", body=body_id, date=on, convened_on=on, method="m"
-            )
-            stack = _voting(state, siyi, meeting)
+            stack = voting_check(state, siyi, body_id, on)
             for person in [*state.people, "nobody"]:
                 assert votes_in(state, siyi, body_id, on, person) == members.get(person, False), (
                     body_id,

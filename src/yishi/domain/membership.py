@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+from functools import partial
 
 from yishi.domain.bodies import Membership
 from yishi.domain.rules import RuleSet
-from yishi.domain.state import Person, State
+from yishi.domain.state import Person, State, adult_cutoff
 
 
 def roster(state: State, ruleset: RuleSet, body_id: str, on: dt.date) -> dict[str, bool]:
@@ -53,6 +54,30 @@ def votes_in(state: State, ruleset: RuleSet, body_id: str, on: dt.date, person: 
     if spec.non_voting_party:
         return member.voting and state.people[person].party not in spec.non_voting_party
     return member.voting
+
+
+def voting_check(
+    state: State, ruleset: RuleSet, body_id: str, on: dt.date
+) -> Callable[[str], bool]:
+    """``votes_in`` for many people of one body on one day, with what is the same
+    for all of them worked out once: the roster of households (finding a
+    household's representative may take a pass over the households), or the age
+    cutoff of a body of every adult (``state.adult_cutoff``)."""
+    spec = ruleset.bodies[body_id]
+    if spec.membership is Membership.HOUSEHOLDS:
+        members = roster(state, ruleset, body_id, on)
+        return lambda person: members.get(person, False)
+    if spec.membership is Membership.ELIGIBLE_ADULTS and spec.group is None:
+        people, cutoff = state.people, adult_cutoff(on)
+
+        def adult(person: str) -> bool:
+            found = people.get(person)
+            if found is None:
+                return False
+            return found.born <= cutoff if found.born is not None else bool(found.adult)
+
+        return adult
+    return partial(votes_in, state, ruleset, body_id, on)
 
 
 def composition_problems(state: State, ruleset: RuleSet, body_id: str, on: dt.date) -> list[str]:

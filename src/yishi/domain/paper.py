@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
@@ -23,10 +22,10 @@ from yishi.domain.authority import name
 from yishi.domain.errors import Refusal
 from yishi.domain.lookup import run_meeting
 from yishi.domain.meeting import check_ballot
-from yishi.domain.membership import roster, votes_in
-from yishi.domain.rules import Membership, RuleSet
+from yishi.domain.membership import voting_check
+from yishi.domain.rules import RuleSet
 from yishi.domain.secrecy import is_secret
-from yishi.domain.state import Meeting, State, adult_cutoff
+from yishi.domain.state import Meeting, State
 from yishi.domain.tally import motion_rule
 
 
@@ -40,7 +39,7 @@ def enter_ballots(
         raise Refusal("tally_exists", meeting=meeting.id)
     if not c.ballots:
         raise Refusal("no_ballots", meeting=meeting.id)
-    voting = _voting(state, ruleset, meeting)
+    voting = voting_check(state, ruleset, meeting.body, meeting.date)
     secret = is_secret(ruleset, meeting)
     ballots = c.ballots
     plain = _plain_stretch(state, ruleset, meeting, voting, ballots)
@@ -136,24 +135,3 @@ def _check(
             voter=name(state, voter),
             reason=refused,
         ) from None
-
-
-def _voting(state: State, ruleset: RuleSet, meeting: Meeting) -> Callable[[str], bool]:
-    if ruleset.bodies[meeting.body].membership is Membership.HOUSEHOLDS:
-        # Finding a household's representative may take a pass over the
-        # households: take it once for the batch, not once per ballot.
-        members = roster(state, ruleset, meeting.body, meeting.date)
-        return lambda person: members.get(person, False)
-    spec = ruleset.bodies[meeting.body]
-    if spec.membership is Membership.ELIGIBLE_ADULTS and spec.group is None:
-        # ``votes_in`` for a body of every adult, with the age cutoff taken once.
-        people, cutoff = state.people, adult_cutoff(meeting.date)
-
-        def adult(person: str) -> bool:
-            found = people.get(person)
-            if found is None:
-                return False
-            return found.born <= cutoff if found.born is not None else bool(found.adult)
-
-        return adult
-    return partial(votes_in, state, ruleset, meeting.body, meeting.date)
