@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -346,3 +346,50 @@ def test_a_failed_catch_up_ends_the_transaction_and_answers_the_batch(
     monkeypatch.undo()
     engine.execute(vote(0), AT)  # and the engine reads the log afresh
     assert set(engine.state.meetings[MEETING].ballots) == {w.member(0), w.member(1)}
+
+
+class CountingGate:
+    """A request's gate that counts how often its client was let through."""
+
+    made: ClassVar[list[CountingGate]] = []
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.lock.acquire()
+        self.opened = 0
+        CountingGate.made.append(self)
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        return self.lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self.opened += 1
+        self.lock.release()
+
+
+def test_a_waiting_client_is_woken_once_for_its_answer_not_for_every_commit(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight clients woken at every command would each take the interpreter lock
+    seven times for nothing; each waits at its own gate, which the writer opens once."""
+    CountingGate.made.clear()
+    monkeypatch.setattr("yishi.group_commit._closed_gate", CountingGate)
+    gate = Gate(engine.store, monkeypatch)
+    leader = threading.Thread(target=lambda: engine.execute(vote(0), AT))
+    leader.start()
+    assert gate.entered.wait(30)
+    waiting = [threading.Thread(target=engine.execute, args=(vote(i), AT)) for i in range(1, 9)]
+    for thread in waiting:
+        thread.start()
+    group = engine._group
+    assert group is not None
+    while len(group._queue) < len(waiting):
+        threading.Event().wait(0.01)
+    gate.opened.set()
+    for thread in [leader, *waiting]:
+        thread.join(30)
+    requests = [g for g in CountingGate.made if g.opened]
+    # the eight queued clients: one writes the second batch, seven get its answers
+    assert len(requests) == len(waiting)
+    assert all(g.opened == 1 for g in CountingGate.made if g.opened)
+    assert len(engine.state.meetings[MEETING].ballots) == 9
