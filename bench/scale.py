@@ -48,7 +48,7 @@ def latency_by_size(
     """p50 and p99 of one ballot appended in its own transaction, at each log size.
 
     The log is filled with ballots in batches of 20,000 (every one with its own
-    uniqueness key, so the ``once`` index grows with it), then ``probes`` single
+    uniqueness key, so the ``facts`` table grows with it), then ``probes`` single
     appends are timed; then it is filled to the next size."""
     store = SQLiteStore(directory / "latency.db")
     results = []

@@ -455,8 +455,8 @@ def test_demo_keeps_its_own_log_once_records_were_added(tmp_path):
     )
     digest = record_hash(last[0] + 1, "matter-x", 1, last[1], None, payload)
     con.execute(
-        "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
-        " VALUES (?, 'matter-x', 1, 'MatterClosed', ?, NULL, NULL, ?, ?)",
+        "INSERT INTO events (seq, stream, version, type, payload, command, prev, hash)"
+        " VALUES (?, 'matter-x', 1, 'MatterClosed', ?, NULL, ?, ?)",
         (last[0] + 1, payload, last[1], digest),
     )
     con.commit()

@@ -17,7 +17,7 @@ from yishi.cli import main
 from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import ReplayError
-from yishi.domain.uniqueness import unique_key
+from yishi.domain.uniqueness import keys_of
 from yishi.engine import Engine
 from yishi.store.chain import canonical, record_hash
 from yishi.store.sqlite import SQLiteStore
@@ -48,19 +48,12 @@ def _append_forged(db: Path, event: ev.Event, command: str | None = None) -> Non
     payload = canonical(event.to_dict())
     digest = record_hash(seq + 1, event.stream, version + 1, prev, command, payload)
     con.execute(
-        "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            seq + 1,
-            event.stream,
-            version + 1,
-            event.type,
-            payload,
-            command,
-            unique_key(event),
-            prev,
-            digest,
-        ),
+        "INSERT INTO events (seq, stream, version, type, payload, command, prev, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq + 1, event.stream, version + 1, event.type, payload, command, prev, digest),
+    )
+    con.executemany(
+        "INSERT INTO facts (key, seq) VALUES (?, ?)", [(k, seq + 1) for k in keys_of(event)]
     )
     con.commit()
     con.close()
@@ -139,10 +132,12 @@ def test_a_hostile_plugin_cannot_rewrite_ballots(tmp_path):
 
 def test_a_second_ballot_in_a_table_without_its_constraints(tmp_path):
     db = _log(tmp_path, matters=1)
-    con = sqlite3.connect(db)  # rebuild the table without any UNIQUE constraint
+    con = sqlite3.connect(db)  # rebuild the tables without any UNIQUE constraint
     con.executescript(
         "CREATE TABLE bare AS SELECT * FROM events; DROP TABLE events;"
         " ALTER TABLE bare RENAME TO events;"
+        " CREATE TABLE bare AS SELECT * FROM facts; DROP TABLE facts;"
+        " ALTER TABLE bare RENAME TO facts;"
     )
     con.close()
     first = _first_ballot(db)

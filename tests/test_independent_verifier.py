@@ -59,12 +59,22 @@ ONCE = {  # §4: the uniqueness keys
 }
 
 
+def keys(event: dict) -> list[str]:  # §4: a stack of paper ballots states one per voter
+    if event["type"] == "BallotsEntered":
+        return [f"ballot/{event['meeting']}/{voter}" for voter, _choice in event["ballots"]]
+    rule = ONCE.get(event["type"])
+    return [f"{rule[0]}/{event[rule[1]]}/{event[rule[2]]}"] if rule else []
+
+
 def independent_verify(path: Path) -> tuple[bool, int, str]:
     """(intact, size, head) by §1–§4 and §6 of docs/integrity.md."""
     db = sqlite3.connect(path)
     rows = db.execute(
-        "SELECT seq, stream, version, type, payload, command, once, prev, hash FROM events ORDER BY seq"
+        "SELECT seq, stream, version, type, payload, command, prev, hash FROM events ORDER BY seq"
     ).fetchall()
+    stored_facts: dict[int, list[str]] = {}  # §3: the facts table, by the record that states it
+    for key, seq in db.execute("SELECT key, seq FROM facts"):
+        stored_facts.setdefault(seq, []).append(key)
     db.close()
     ok, prev, hashes, versions, seen = True, "0" * 64, {0: "0" * 64}, {}, set()
     checkpoints = []
@@ -75,7 +85,6 @@ def independent_verify(path: Path) -> tuple[bool, int, str]:
         type_,
         payload,
         command,
-        once,
         stored_prev,
         digest,
     ) in enumerate(rows, 1):
@@ -108,15 +117,16 @@ def independent_verify(path: Path) -> tuple[bool, int, str]:
         ok &= seq == expected and stored_prev == prev and type_ == event["type"]
         ok &= version == versions.get(stream, 0) + 1
         versions[stream] = version
-        rule = ONCE.get(event["type"])
-        key = f"{rule[0]}/{event[rule[1]]}/{event[rule[2]]}" if rule else None
-        ok &= once == key and (key is None or key not in seen)
-        seen.add(key)
+        stated = keys(event)
+        ok &= sorted(stored_facts.pop(seq, [])) == sorted(stated)
+        ok &= not seen.intersection(stated) and len(set(stated)) == len(stated)
+        seen.update(stated)
         if event["type"] == "DisclosurePublished" and event.get("checkpoint"):
             checkpoints.append(event["checkpoint"])
         hashes[seq] = prev = digest
     for point in checkpoints:  # §6, size 0 included
         ok &= hashes.get(point["size"]) == point["head"]
+    ok &= not stored_facts  # no fact names a record that is not there
     size = len(rows)
     return bool(ok), size, hashes[size]
 
@@ -136,11 +146,21 @@ def log(tmp_path: Path) -> Path:
         w.DAY + dt.timedelta(days=40),
         key=ODD,
     )
+    stack_day = w.DAY + dt.timedelta(days=41)
+    w.open_meeting(engine, "stack", "stack-m", stack_day, [w.member(i) for i in range(8)])
+    ballots = tuple((w.member(i), ("yes", "no", "abstain")[i % 3]) for i in range(6))
+    engine.execute(
+        c.EnterBallots(actor=w.DIRECTOR, meeting="stack-m", ballots=ballots),
+        stack_day + dt.timedelta(hours=1),
+    )
     engine.store.close()
     return db
 
 
 def test_the_documented_encoding_gives_the_stored_hashes(log):
+    with sqlite3.connect(log) as con:  # the log holds a stack, whose facts are several
+        (stack,) = con.execute("SELECT seq FROM events WHERE type = 'BallotsEntered'").fetchall()
+        assert con.execute("SELECT count(*) FROM facts WHERE seq = ?", stack).fetchone() == (6,)
     ok, size, head = independent_verify(log)
     report = verify_sqlite(log)
     assert ok and report.ok
@@ -171,7 +191,9 @@ def test_the_documented_test_vector():
     "edit",
     [
         "UPDATE events SET payload = replace(payload, '\"choice\":\"', '\"choice\":\"n') WHERE seq = (SELECT min(seq) FROM events WHERE type = 'BallotCast')",
-        "UPDATE events SET once = NULL WHERE seq = (SELECT min(seq) FROM events WHERE once IS NOT NULL)",
+        "DELETE FROM facts WHERE seq = (SELECT min(seq) FROM facts)",
+        "DELETE FROM facts WHERE key = (SELECT max(key) FROM facts WHERE key LIKE 'ballot/stack-m/%')",
+        "UPDATE facts SET seq = seq + 1 WHERE seq = (SELECT max(seq) FROM facts)",
         "DELETE FROM events WHERE seq = 5",
         "UPDATE events SET version = version + 1000 WHERE seq = 3",
         "UPDATE events SET command = 'x' WHERE seq = 2",

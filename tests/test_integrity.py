@@ -41,7 +41,7 @@ from yishi.store.verify import Checkpoint, NotALog, verify_sqlite
 LONG = os.environ.get("YISHI_LONG") == "1"
 SCALE = 10 if LONG else 1
 SEED = 20260504
-COLUMNS = ("seq", "stream", "version", "type", "payload", "command", "once", "prev", "hash")
+COLUMNS = ("seq", "stream", "version", "type", "payload", "command", "prev", "hash")
 CHECKPOINT_ON_NOTICE = re.compile(r"--checkpoint (\d+):([0-9a-f]{64})")
 
 FIGURES: dict[str, dict[str, int]] = {}
@@ -55,7 +55,6 @@ class Row:
     type: str
     payload: str
     command: str | None
-    once: str | None
     prev: str
     hash: str
 
@@ -65,6 +64,7 @@ class Log:
     directory: Path
     pristine: bytes
     rows: tuple[Row, ...]
+    facts: tuple[tuple[str, int], ...]  # the facts recorded once: (key, seq)
     notices: tuple[str, ...]  # the text of every notice posted, as printed
     evidence: dict[str, int]  # sha256 -> the first record that attaches it
 
@@ -99,12 +99,13 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
     store.close()
     db = sqlite3.connect(source)
     rows = tuple(Row(*r) for r in db.execute("SELECT * FROM events ORDER BY seq"))
+    facts = tuple(db.execute("SELECT key, seq FROM facts ORDER BY seq, key"))
     db.close()
     evidence: dict[str, int] = {}
     for row in rows:
         for item in json.loads(row.payload).get("evidence", ()):
             evidence.setdefault(item["sha256"], row.seq)
-    return Log(directory, source.read_bytes(), rows, tuple(notices), evidence)
+    return Log(directory, source.read_bytes(), rows, facts, tuple(notices), evidence)
 
 
 # -- running the verifier --------------------------------------------------------
@@ -261,7 +262,7 @@ def flips(log: Log, column: str, rng: random.Random) -> Iterator[Mutation]:
         elif column == "version":
             new = flip_digit(old, rng)
             detail = f"#{row.seq} {old}->{new}"
-        elif old is None:  # command and once are empty on most records: fill one in
+        elif old is None:  # command is empty on most records: fill one in
             new = rng.choice(["ballot/mt0/a0001", "retry-1", "x"])
             detail = f"#{row.seq} NULL->{new}"
         elif rng.random() < 0.25:
@@ -292,7 +293,10 @@ def test_a_flip_in_any_column_of_any_record_is_detected_and_located(log: Log, co
 def deletions(log: Log, rng: random.Random) -> Iterator[Mutation]:
     """A record deleted: named at the first record after the gap. Nothing else may be
     blamed; in particular not the notices whose checkpoints lie beyond the gap."""
-    gap = frozenset({"verify_missing", "verify_prev_mismatch", "verify_version_gap"})
+    # The record's facts recorded once stay behind in their table: named at the gap too.
+    gap = frozenset(
+        {"verify_missing", "verify_prev_mismatch", "verify_version_gap", "verify_fact_mismatch"}
+    )
     sizes = {size for size, _ in notice_checkpoints(log)}
 
     def delete(seq: int) -> Callable[[sqlite3.Connection], None]:
@@ -380,15 +384,50 @@ def forgeries(log: Log, rng: random.Random) -> Iterator[Mutation]:
             values: tuple[object, ...] = (seq, stream, version, type_, payload, prev, digest),
         ) -> None:
             db.execute(
-                "INSERT INTO events (seq, stream, version, type, payload, command, once, prev, hash)"
-                " VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
+                "INSERT INTO events (seq, stream, version, type, payload, command, prev, hash)"
+                " VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
                 values,
             )
 
         yield Mutation(kind, seq, apply, detail=f"#{seq}")
 
 
+def fact_edits(log: Log, rng: random.Random) -> Iterator[Mutation]:
+    """A fact recorded once (one ballot per member, one check-in) altered in its own
+    table: its key changed, moved to another record, deleted, or one made up. The
+    chain still verifies; the record whose facts no longer match is named."""
+    assert len(log.facts) > 100
+    while True:
+        key, seq = rng.choice(log.facts)
+        choice = rng.randrange(4)
+        if choice == 0:
+            new = flip_character(key, rng)
+            sql, args, expected = "UPDATE facts SET key = ? WHERE key = ?", (new, key), seq
+            detail = f"#{seq} {key}->{new}"
+        elif choice == 1:
+            other = rng.choice(log.rows).seq
+            if other == seq:
+                continue
+            sql, args = "UPDATE facts SET seq = ? WHERE key = ?", (other, key)
+            expected, detail = min(seq, other), f"{key} #{seq}->#{other}"
+        elif choice == 2:
+            sql, args, expected, detail = "DELETE FROM facts WHERE key = ?", (key,), seq, key
+        else:
+            row = rng.choice(log.rows)
+            made_up = f"ballot/{rng.choice(['mt0', 'mt1', 'x'])}/forged{rng.randrange(1000)}"
+            sql, args = "INSERT INTO facts (key, seq) VALUES (?, ?)", (made_up, row.seq)
+            expected, detail = row.seq, f"+{made_up} #{row.seq}"
+
+        def apply(db: sqlite3.Connection, sql: str = sql, args: tuple[object, ...] = args) -> None:
+            db.execute(sql, args)
+
+        yield Mutation(
+            "fact edited", expected, apply, detail=detail, codes=frozenset({"verify_fact_mismatch"})
+        )
+
+
 ROW_CLASSES: dict[str, tuple[Callable[[Log, random.Random], Iterator[Mutation]], int]] = {
+    "facts": (fact_edits, 16),
     "delete": (deletions, 12),
     "swap": (swaps, 12),
     "prev": (reparentings, 8),
@@ -482,7 +521,7 @@ def test_every_notice_prints_a_checkpoint_that_verifies_on_the_intact_log(log: L
 
 def truncations(log: Log, rng: random.Random) -> Iterator[Mutation]:
     """The tail cut off below a notice's checkpoint; the careful variant also removes
-    the idempotency records that would give the cut away."""
+    the facts and idempotency records that would give the cut away."""
     points = notice_checkpoints(log)
     while True:
         size, head = rng.choice(points)
@@ -492,6 +531,7 @@ def truncations(log: Log, rng: random.Random) -> Iterator[Mutation]:
         def apply(db: sqlite3.Connection, keep: int = keep, careful: bool = careful) -> None:
             db.execute("DELETE FROM events WHERE seq > ?", (keep,))
             if careful:
+                db.execute("DELETE FROM facts WHERE seq > ?", (keep,))
                 db.execute("DELETE FROM commands WHERE last > ?", (keep,))
 
         kind = "truncate tail" + (" and commands" if careful else "")
@@ -510,6 +550,7 @@ def test_a_careful_cut_passes_without_a_checkpoint_so_the_notice_is_what_catches
     target = log.restore()
     db = sqlite3.connect(target)
     db.execute("DELETE FROM events WHERE seq > ?", (size - 5,))
+    db.execute("DELETE FROM facts WHERE seq > ?", (size - 5,))
     db.execute("DELETE FROM commands WHERE last > ?", (size - 5,))
     db.commit()
     db.close()

@@ -27,7 +27,8 @@ def demo_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory / "yishi.db"
 
 
-ROWS = "SELECT seq, stream, version, type, payload, command, once, prev, hash FROM events"
+ROWS = "SELECT seq, stream, version, type, payload, command, prev, hash FROM events"
+FACTS = "SELECT key, seq FROM facts ORDER BY key"
 
 
 def test_a_log_copied_to_another_file_is_the_same_record(demo_log: Path, tmp_path: Path) -> None:
@@ -37,6 +38,7 @@ def test_a_log_copied_to_another_file_is_the_same_record(demo_log: Path, tmp_pat
     assert "两侧核验完好" in result.output
     with sqlite3.connect(demo_log) as a, sqlite3.connect(target) as b:
         assert a.execute(ROWS).fetchall() == b.execute(ROWS).fetchall()
+        assert a.execute(FACTS).fetchall() == b.execute(FACTS).fetchall()
     assert CliRunner().invoke(main, ["verify", "--db", str(target)]).exit_code == 0
 
 

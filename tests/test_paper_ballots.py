@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -20,6 +21,7 @@ from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
 from yishi.domain.membership import roster, votes_in, voting_check
 from yishi.domain.rules import RuleSet
+from yishi.domain.state import replay
 from yishi.domain.tally import meeting_counts
 from yishi.engine import Engine
 from yishi.rulesets.loader import check_text, load
@@ -27,6 +29,8 @@ from yishi.scenario.format import load_scenario
 from yishi.scenario.run import run_scenario
 from yishi.store.base import DuplicateFact
 from yishi.store.memory import MemoryStore
+from yishi.store.sqlite import SQLiteStore
+from yishi.store.verify import verify_sqlite, verify_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -142,7 +146,7 @@ def refused(engine: Engine, *ballots: tuple[str, str]) -> Refusal:
 # -- the happy path ------------------------------------------------------------
 
 
-def test_a_batch_is_one_decision_and_one_append_with_an_event_per_ballot():
+def test_a_stack_is_one_decision_one_append_and_one_record_holding_every_ballot():
     engine = start()
     store = engine.store
     assert isinstance(store, CountingStore)
@@ -150,10 +154,10 @@ def test_a_batch_is_one_decision_and_one_append_with_an_event_per_ballot():
     ballots = [(v, ("yes", "no", "abstain")[i % 3]) for i, v in enumerate(PRESENT)]
     events = enter(engine, *ballots)
     assert store.appends == appends + 1
-    assert len(store) == size + len(ballots)
-    assert [type(e) for e in events] == [ev.BallotCast] * len(ballots)
-    assert [(e.voter, e.choice) for e in events] == ballots
-    assert {e.actor for e in events} == {DIRECTOR}
+    assert len(store) == size + 1
+    (stack,) = events
+    assert isinstance(stack, ev.BallotsEntered)
+    assert list(stack.ballots) == ballots and stack.actor == DIRECTOR
     assert engine.state.meetings[MEETING].ballots == dict(ballots)
     counts = meeting_counts(engine.state, RULESET, engine.state.meetings[MEETING])
     assert (counts["yes"], counts["no"], counts["abstain"]) == (4, 3, 3)
@@ -172,14 +176,50 @@ def test_a_recorder_may_enter_them_for_the_stage_actor():
     assert events[0].actor == CLERK and events[0].on_behalf_of == DIRECTOR
 
 
-def test_each_ballot_keeps_its_own_uniqueness_key_in_the_store():
+def test_each_ballot_of_a_stack_keeps_its_own_uniqueness_key_in_the_store():
     engine = start()
     enter(engine, ("v01", "yes"), ("v02", "no"))
     again = ev.BallotCast(
+        at=DAY, actor="v01", matter=MATTER, meeting=MEETING, voter="v02", choice="no"
+    )
+    with pytest.raises(DuplicateFact) as raised:
+        engine.store.append([(again.stream, engine.versions[again.stream], again)])
+    assert raised.value.key == f"ballot/{MEETING}/v02"
+
+
+def _stack(*ballots: tuple[str, str]) -> ev.BallotsEntered:
+    return ev.BallotsEntered(
+        at=DAY, actor=DIRECTOR, matter=MATTER, meeting=MEETING, ballots=tuple(ballots)
+    )
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "sqlite"])
+def test_the_store_refuses_a_voter_in_a_stack_who_voted_online_or_in_another_stack(
+    store_kind: str, tmp_path: Path
+) -> None:
+    """The domain refuses these first; the database holds the line without it (T01)."""
+    store: Any = MemoryStore() if store_kind == "memory" else SQLiteStore(tmp_path / "log.db")
+    online = ev.BallotCast(
+        at=DAY, actor="v03", matter=MATTER, meeting=MEETING, voter="v03", choice="yes"
+    )
+    store.append([(online.stream, 0, online)])
+    store.append([(online.stream, 1, _stack(("v01", "yes"), ("v02", "no")))])
+    size = len(store)
+    for stack in (
+        _stack(("v04", "yes"), ("v03", "no")),  # voted online
+        _stack(("v05", "yes"), ("v02", "yes")),  # in the first stack
+        _stack(("v06", "yes"), ("v06", "no")),  # twice in this one
+    ):
+        with pytest.raises(DuplicateFact) as raised:
+            store.append([(online.stream, 2, stack)])
+        assert raised.value.key == f"ballot/{MEETING}/{stack.ballots[1][0]}"
+        assert len(store) == size  # nothing of the refused stack was written
+    late = ev.BallotCast(
         at=DAY, actor="v01", matter=MATTER, meeting=MEETING, voter="v01", choice="no"
     )
     with pytest.raises(DuplicateFact):
-        engine.store.append([(again.stream, engine.versions[again.stream], again)])
+        store.append([(online.stream, 2, late)])
+    assert verify_store(store).ok
 
 
 # -- all or nothing --------------------------------------------------------------
@@ -313,7 +353,9 @@ def test_a_batch_counts_as_the_same_ballots_cast_one_by_one(earlier, stack, odd)
     assert meeting_counts(batch.state, RULESET, meeting) == meeting_counts(
         single.state, RULESET, alone
     )
-    assert len(batch.store) == len(single.store)
+    assert len(batch.store) == size + 1  # the stack is one record
+    replayed = replay([stored.event for stored in batch.store.read_all()])
+    assert replayed.meetings[MEETING].ballots == alone.ballots
 
 
 # -- one voter at a time: the check agrees with the roster --------------------------
@@ -412,7 +454,8 @@ expect = "refused"
     assert len(steps[0].command.ballots) == 9
     report = run_scenario(loaded)
     results = [r for r in report.results if r.step.do == "paper_ballots"]
-    assert len(results[0].events) == 9 and results[0].refusal is None
+    assert results[0].refusal is None
+    assert [len(e.ballots) for e in results[0].events if isinstance(e, ev.BallotsEntered)] == [9]
     assert results[1].refusal is not None and results[1].refusal.params["number"] == 2
     assert not report.unexpected
     assert report.engine.state.meetings[MEETING].ballots["v09"] == "abstain"
@@ -444,3 +487,24 @@ def test_one_born_on_29_february_turns_18_on_1_march(on, adult):
     from yishi.domain.state import adult_cutoff
 
     assert (dt.date(2008, 2, 29) <= adult_cutoff(on)) is adult
+
+
+def test_a_log_verified_while_a_stack_is_appended_is_checked_as_it_stood(tmp_path: Path) -> None:
+    """Records and facts come from one snapshot: a stack committed by another
+    writer half-way through a verify is neither half-seen nor reported as damage."""
+    path = tmp_path / "log.db"
+    writer = SQLiteStore(path)
+    first = _stack(("v01", "yes"), ("v02", "no"))
+    writer.append([(first.stream, 0, first)])
+    before = writer.head()
+    appended = []
+
+    def meanwhile(done: int, total: int) -> None:
+        if not appended:  # the verify has begun reading; another writer commits a stack
+            later = _stack(("v03", "yes"), ("v04", "no"))
+            appended.append(writer.append([(later.stream, 1, later)]))
+
+    report = verify_sqlite(path, progress=meanwhile)
+    assert appended and report.ok and report.head == before
+    assert verify_sqlite(path).head == writer.head() != before
+    writer.close()

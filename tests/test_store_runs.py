@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yishi.domain import events as ev
+from yishi.domain.uniqueness import keys_of
 from yishi.store.base import Head, UnencodableEvent
 from yishi.store.chain import GENESIS, record_hash
 from yishi.store.records import encode_checked, make_records
@@ -109,7 +110,7 @@ def test_each_record_is_hashed_as_record_hash_says(events, keyed):
         version = streams.get(event.stream, 0)
         streams[event.stream] = version + 1
         batch.append((event.stream, version, event))
-    records, stored = make_records(batch, Head(0, GENESIS), lambda _stream: 0, command)
+    records, stored, facts = make_records(batch, Head(0, GENESIS), lambda _stream: 0, command)
     prev = GENESIS
     for record, item in zip(records, stored, strict=True):
         assert record.prev == prev
@@ -118,3 +119,7 @@ def test_each_record_is_hashed_as_record_hash_says(events, keyed):
         )
         assert (item.position, item.hash, item.prev) == (record.seq, record.hash, record.prev)
         prev = record.hash
+    # each record's facts recorded once, in order, naming it
+    assert facts == [
+        (key, r.seq) for r, e in zip(records, events, strict=True) for key in keys_of(e)
+    ]

@@ -41,7 +41,7 @@ from yishi.domain.decide import decide
 from yishi.domain.errors import Refusal
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State, evolve
-from yishi.domain.uniqueness import unique_key
+from yishi.domain.uniqueness import keys_of
 from yishi.publish.files import render_markdown
 from yishi.publish.notice import build_notice
 from yishi.store.chain import canonical
@@ -127,12 +127,15 @@ def audit(
 
 
 def _step(replay: _Replay, seq: int, event: ev.Event) -> None:
-    key = unique_key(event)
-    if key is not None:
-        first = replay.seen.get(key)
+    keys = keys_of(event)
+    mine: set[str] = set()  # a stack that names one voter twice repeats itself
+    for key in keys:
+        first = replay.seen.get(key, seq if key in mine else None)
         if first is not None:
             replay.damage.append(Damage(seq, "verify_double_fact", {"key": key, "first": first}))
-            return  # the second ballot is not counted, as the database would have refused it
+            return  # not counted, as the database would have refused it
+        mine.add(key)
+    for key in keys:
         replay.seen[key] = seq
     if isinstance(event, ev.MeetingClosed):
         _recount(replay, seq, event)

@@ -62,6 +62,14 @@ def _(e: ev.BallotCast, s: State) -> None:
 
 
 @_apply.register
+def _(e: ev.BallotsEntered, s: State) -> None:
+    ballots = s.meetings[e.meeting].ballots
+    for voter, choice in e.ballots:  # each as its BallotCast would be folded
+        _once(voter in ballots, e, f"ballot/{e.meeting}/{voter}")
+        ballots[voter] = choice
+
+
+@_apply.register
 def _(e: ev.HandCountEntered, s: State) -> None:
     s.meetings[e.meeting].tally = (e.yes, e.no, e.abstain)
 

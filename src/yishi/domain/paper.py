@@ -4,10 +4,19 @@ At a 村民会议 of a few thousand people the ballots go into a box and a clerk
 enters them afterwards. :class:`~yishi.domain.commands.EnterBallots` takes the
 whole stack as one command: every ballot passes the checks of a ballot cast
 alone (:func:`yishi.domain.meeting.check_ballot`), and one bad ballot refuses
-the batch, naming it, so a stack is entered whole or not at all. Each ballot
-is still its own ``BallotCast`` event, so the store's one-ballot-per-member
-key holds ballot by ballot. The work is linear in the number of ballots: each
-check looks up one person, never the whole roster.
+the batch, naming it, so a stack is entered whole or not at all. The work is
+linear in the number of ballots: each check looks up one person, never the
+whole roster.
+
+The stack is recorded as what it is, one act of the clerk's: a single
+``BallotsEntered`` event holding every (voter, choice) pair, folded exactly as
+the same ballots cast one by one. The store still keeps one key per voter under
+its UNIQUE constraint (domain/uniqueness.py), so the database refuses a member
+twice whether the two ballots came online, on paper or both. A stack of 10,000
+is one record of the chain instead of 10,000, which is what lets a 村民会议's
+paper vote be entered about as fast as SQLite can take the keys (bench/README.md).
+Secret ballots are split one by one as ever: the register goes to the log, the
+choices to the box (domain/secrecy.py).
 """
 
 from __future__ import annotations
@@ -54,24 +63,15 @@ def enter_ballots(
         for voter, choice in ballots:
             events += secrecy.cast(meeting, matter.id, voter, choice, now, c.actor, c.on_behalf_of)
         return events
-    at, actor, on_behalf_of, matter_id, meeting_id = (
-        now,
-        c.actor,
-        c.on_behalf_of,
-        matter.id,
-        meeting.id,
-    )
     return [
-        ev.BallotCast(
-            at=at,
-            actor=actor,
-            on_behalf_of=on_behalf_of,
-            matter=matter_id,
-            meeting=meeting_id,
-            voter=voter,
-            choice=choice,
+        ev.BallotsEntered(
+            at=now,
+            actor=c.actor,
+            on_behalf_of=c.on_behalf_of,
+            matter=matter.id,
+            meeting=meeting.id,
+            ballots=tuple((voter, choice) for voter, choice in ballots),
         )
-        for voter, choice in ballots
     ]
 
 

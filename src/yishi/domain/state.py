@@ -336,12 +336,13 @@ def replay(events: list[ev.Event] | tuple[ev.Event, ...]) -> State:
     return state
 
 
-def _once(again: bool, event: ev.Event) -> None:
-    """Facts recorded once (domain/uniqueness.py) are refused on replay when repeated."""
+def _once(again: bool, event: ev.Event, key: str = "") -> None:
+    """Facts recorded once (domain/uniqueness.py) are refused on replay when
+    repeated; ``key`` names the fact when the event records several."""
     if again:
-        from yishi.domain.uniqueness import unique_key
+        from yishi.domain.uniqueness import keys_of
 
-        raise ReplayError(f"{event.type} recorded twice: {unique_key(event)}")
+        raise ReplayError(f"{event.type} recorded twice: {key or ', '.join(keys_of(event))}")
 
 
 @singledispatch

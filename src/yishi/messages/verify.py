@@ -44,6 +44,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {seq} 条记录的 {column} 列与记录内容不符",
         "record #{seq}: column {column} does not match the record",
     ),
+    "verify_fact_mismatch": (
+        "第 {seq} 条记录的唯一性登记（{key}）与记录内容不符：登记表被改动过",
+        "record #{seq}: its entry among the facts recorded once ({key}) does not match the record:"
+        " the facts table was altered",
+    ),
     "verify_evidence_missing": (
         "第 {seq} 条记录的附件“{name}”缺失（sha256 {sha}）",
         "record #{seq}: attachment '{name}' is missing (sha256 {sha})",

@@ -25,7 +25,13 @@ from yishi.publish.referral_words import REFERRAL_EVENTS, timeline_text
 
 # Events that never appear on a public timeline: they name a voter and a choice,
 # or repeat one attendee at a time what the meeting's count already says.
-PRIVATE = (ev.BallotCast, ev.ElectionBallotCast, ev.AttendanceRecorded, ev.ProxyRegistered)
+PRIVATE = (
+    ev.BallotCast,
+    ev.BallotsEntered,
+    ev.ElectionBallotCast,
+    ev.AttendanceRecorded,
+    ev.ProxyRegistered,
+)
 
 OUTCOME = {
     "passed": ("通过", "passed"),

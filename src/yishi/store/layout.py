@@ -8,7 +8,13 @@ The layout is versioned with SQLite's own ``PRAGMA user_version``:
   version)`` backs optimistic concurrency and ``once`` (one ballot per member,
   one check-in per person) is a partial UNIQUE index over the rows that carry a
   key. The chain's integrity is the hash chain's job, checked by ``verify``;
-  ``seq`` being the primary key already makes a fork impossible.
+  ``seq`` being the primary key already makes a fork impossible;
+- 3: the facts recorded once move out of the ``events`` row into their own
+  table, ``facts (key PRIMARY KEY, seq)``, one row per fact. A stack of paper
+  ballots is one record that states one fact per voter, which a column of the
+  record cannot hold under one UNIQUE key; the facts table holds any number,
+  and a key is refused whichever record, or how many, stated it before. It is
+  keyed on the key alone (``WITHOUT ROWID``): one B-tree, as the old index was.
 
 The record format and its hash (docs/integrity.md §2) are the same in every
 layout: an upgraded log has the same head, byte for byte.
@@ -24,7 +30,7 @@ import sqlite3
 
 from yishi.store.base import StoreError
 
-LAYOUT = 2
+LAYOUT = 3
 
 EVENTS = """
 CREATE TABLE IF NOT EXISTS events (
@@ -34,12 +40,14 @@ CREATE TABLE IF NOT EXISTS events (
     type     TEXT NOT NULL,
     payload  TEXT NOT NULL,
     command  TEXT,
-    once     TEXT,
     prev     TEXT NOT NULL,
     hash     TEXT NOT NULL,
     UNIQUE (stream, version)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS events_once ON events (once) WHERE once IS NOT NULL;
+CREATE TABLE IF NOT EXISTS facts (
+    key TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 OTHERS = """
 CREATE TABLE IF NOT EXISTS commands (
@@ -60,7 +68,7 @@ CREATE TABLE IF NOT EXISTS hook_failures (
 );
 """
 SCHEMA = EVENTS + OTHERS
-COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
+COLUMNS = "seq, stream, version, type, payload, command, prev, hash"
 
 
 class LayoutError(StoreError):
@@ -90,8 +98,8 @@ def prepare(db: sqlite3.Connection, path: str) -> int:
     db.execute("BEGIN IMMEDIATE")
     try:
         found = layout_of(db)  # another process may have upgraded it while we waited
-        if found == 0 and _has_events(db):
-            _upgrade_from_0(db)
+        if found in (0, 2) and _has_events(db):
+            _upgrade(db)
         elif found != LAYOUT:
             for statement in _statements(SCHEMA):
                 db.execute(statement)
@@ -109,22 +117,27 @@ def _has_events(db: sqlite3.Connection) -> bool:
     return row.fetchone() is not None
 
 
-def _upgrade_from_0(db: sqlite3.Connection) -> None:
-    """Copy the rows into the lean table, unchanged, and swap it in.
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Copy the rows into the new table, and each row's ``once`` into ``facts``.
 
-    SQLite cannot drop a UNIQUE constraint in place, so the table is rebuilt;
-    every column is copied as stored (a damaged row stays damaged, for
-    ``verify`` to report), and the row count is checked before the swap."""
-    db.execute("ALTER TABLE events RENAME TO events_layout0")
-    # The old table's autoindexes go with it; the new one gets its own.
+    SQLite cannot drop a UNIQUE constraint or an indexed column in place, so the
+    table is rebuilt; every column is copied as stored (a damaged row stays
+    damaged, for ``verify`` to report), and the row count is checked before the
+    swap. Two rows with one key (only a damaged file has them) refuse the upgrade,
+    as the old index would have refused the second row."""
+    db.execute("ALTER TABLE events RENAME TO events_old")
+    # The old table's indexes go with it; the new one gets its own.
     for statement in _statements(EVENTS):
         db.execute(statement)
-    db.execute(f"INSERT INTO events ({COLUMNS}) SELECT {COLUMNS} FROM events_layout0 ORDER BY seq")
-    before = db.execute("SELECT count(*) FROM events_layout0").fetchone()[0]
+    db.execute(f"INSERT INTO events ({COLUMNS}) SELECT {COLUMNS} FROM events_old ORDER BY seq")
+    db.execute(
+        "INSERT INTO facts (key, seq) SELECT once, seq FROM events_old WHERE once IS NOT NULL"
+    )
+    before = db.execute("SELECT count(*) FROM events_old").fetchone()[0]
     after = db.execute("SELECT count(*) FROM events").fetchone()[0]
     if before != after:  # pragma: no cover - SQLite copies every row or raises
         raise StoreError(f"upgrade copied {after} of {before} records")
-    db.execute("DROP TABLE events_layout0")
+    db.execute("DROP TABLE events_old")
     for statement in _statements(OTHERS):
         db.execute(statement)
 

@@ -26,7 +26,7 @@ from yishi.store.base import (
 )
 from yishi.store.chain import GENESIS
 from yishi.store.evidence import EvidenceStore
-from yishi.store.records import Record, make_records
+from yishi.store.records import Fact, Record, make_records
 
 
 class MemoryStore:
@@ -35,14 +35,14 @@ class MemoryStore:
         self._events: list[StoredEvent] = []
         self._records: list[Record] = []
         self._versions: dict[str, int] = {}
-        self._once: set[str] = set()
+        self._once: dict[str, int] = {}  # the facts recorded once: key -> seq
         self._commands: dict[str, tuple[str, int, int]] = {}
         self._failures: list[HookFailure] = []
         self._next_failure = 1
         self._box: dict[str, Counter[str]] = {}  # meeting -> sealed ballots (a multiset)
         self._lock = threading.RLock()
         # The open write transaction: what ``write`` staged, not yet visible.
-        self._staged: list[tuple[list[Record], list[StoredEvent], str | None, str]] = []
+        self._staged: list[tuple[list[Record], list[StoredEvent], list[Fact], str | None, str]] = []
         self._staged_box: list[tuple[Sequence[tuple[str, str, int]], Sequence[str]]] = []
         self._staged_once: set[str] = set()
         self._staged_keys: set[str] = set()
@@ -111,15 +111,15 @@ class MemoryStore:
                 if self._commands[command][0] != fingerprint:
                     raise KeyReused(command)
                 raise CommandRecorded(command, self._recorded_events(command))
-        records, stored = make_records(batch, head, current_version, command)
-        once = [r.once for r in records if r.once is not None]
+        records, stored, facts = make_records(batch, head, current_version, command)
+        once = [key for key, _seq in facts]
         repeated = Counter(once)  # not once.count(key) per key: a batch of 10,000 ballots
         for key in once:
             if key in self._once or key in self._staged_once or repeated[key] > 1:
                 raise DuplicateFact(key)
         if records[0].seq != len(self._records) + sum(len(r) for r, *_ in self._staged) + 1:
             raise ConcurrencyError(f"record {records[0].seq} is not next")
-        self._staged.append((records, stored, command, fingerprint))
+        self._staged.append((records, stored, facts, command, fingerprint))
         self._staged_box.append((sealed, opened))
         self._staged_once.update(once)
         if command is not None:
@@ -129,13 +129,12 @@ class MemoryStore:
     def commit_write(self) -> None:
         # Nothing before this wrote; from here on nothing can fail.
         try:
-            for records, stored, command, fingerprint in self._staged:
+            for records, stored, facts, command, fingerprint in self._staged:
                 self._records += records
                 self._events += stored
                 for r in records:
                     self._versions[r.stream] = r.version
-                    if r.once is not None:
-                        self._once.add(r.once)
+                self._once.update(facts)
                 if command is not None:
                     self._commands[command] = (fingerprint, records[0].seq, records[-1].seq)
             for sealed, opened in self._staged_box:
@@ -172,6 +171,10 @@ class MemoryStore:
 
     def raw_records(self) -> Iterator[tuple[object, ...]]:
         return (r.astuple() for r in self._records)
+
+    def raw_facts(self) -> Iterator[tuple[object, ...]]:
+        """``(seq, key)`` of every fact recorded once, by seq then key."""
+        return iter(sorted((seq, key) for key, seq in self._once.items()))
 
     def raw_commands(self) -> list[tuple[object, ...]]:
         return [(key, *value) for key, value in self._commands.items()]

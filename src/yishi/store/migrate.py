@@ -72,7 +72,7 @@ def migrate(source: Any, target: Any) -> Migration:
         following = next(groups, None)
         command = group[0][5]
         batch = []
-        for _seq, stream, version, _type, payload, _command, _once, _prev, _hash in group:
+        for _seq, stream, version, _type, payload, _command, _prev, _hash in group:
             event = event_from_dict(json.loads(payload))
             files += _copy_evidence(event, source, target)
             batch.append((stream, version - 1, event))
@@ -86,7 +86,7 @@ def migrate(source: Any, target: Any) -> Migration:
             **box,
         )
         for row, made in zip(group, stored, strict=True):
-            if (made.position, made.hash) != (row[0], row[8]):
+            if (made.position, made.hash) != (row[0], row[7]):
                 raise MigrationRefused("migrate_hash_differs", seq=row[0])
         group = following
     failures = source.hook_failures()

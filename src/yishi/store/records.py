@@ -2,7 +2,8 @@
 
 A backend reads its head and the streams' versions inside its own write
 transaction, then calls :func:`make_records`; the rows it gets back are
-ready to insert, hashes included.
+ready to insert, hashes included, and so are the facts recorded once
+(domain/uniqueness.py) that go under the backend's UNIQUE key: ``(key, seq)``.
 """
 
 from __future__ import annotations
@@ -27,20 +28,23 @@ class Record(NamedTuple):
     type: str
     payload: str  # the event's canonical JSON
     command: str | None
-    once: str | None  # the uniqueness key, for facts recorded once
     prev: str
     hash: str
 
-    def astuple(self) -> tuple[int, str, int, str, str, str | None, str | None, str, str]:
+    def astuple(self) -> tuple[int, str, int, str, str, str | None, str, str]:
         return self
+
+
+Fact = tuple[str, int]  # (uniqueness key, the seq of the record that states it)
 
 
 def make_records(
     batch: Batch, head: Head, current_version: Callable[[str], int], command: str | None
-) -> tuple[list[Record], list[StoredEvent]]:
+) -> tuple[list[Record], list[StoredEvent], list[Fact]]:
     versions: dict[str, int] = {}
     records: list[Record] = []
     stored: list[StoredEvent] = []
+    facts: list[Fact] = []
     prev = head.hash
     seq = head.size
     add_record, add_stored = records.append, stored.append
@@ -61,25 +65,12 @@ def make_records(
         )
         digest = sha(LEAF_PREFIX + text.encode()).hexdigest()
         once = keys(type(event))
-        add_record(
-            new(
-                Record,
-                (
-                    seq,
-                    stream,
-                    version,
-                    event.type,
-                    payload,
-                    command,
-                    None if once is None else once(event),
-                    prev,
-                    digest,
-                ),
-            )
-        )
+        if once is not None:
+            facts += [(key, seq) for key in once(event)]
+        add_record(new(Record, (seq, stream, version, event.type, payload, command, prev, digest)))
         add_stored(StoredEvent(seq, stream, version, event, digest, prev, command))
         prev = digest
-    return records, stored
+    return records, stored, facts
 
 
-__all__ = ["Record", "encode_checked", "make_records"]
+__all__ = ["Fact", "Record", "encode_checked", "make_records"]

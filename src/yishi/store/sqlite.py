@@ -43,7 +43,8 @@ SYNC_MODES = ("NORMAL", "FULL", "EXTRA")
 COLUMNS = "seq, stream, version, payload, hash, prev, command"
 # A row exactly as stored and hashed, in the order of ``records.Record``.
 RECORD_COLUMNS = LAYOUT_COLUMNS
-INSERT_EVENTS = f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_EVENTS = f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_FACTS = "INSERT INTO facts (key, seq) VALUES (?, ?)"
 
 
 @typed_locks(
@@ -59,6 +60,7 @@ INSERT_EVENTS = f"INSERT INTO events ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?
     "read_stream",
     "payloads_of",
     "raw_records",
+    "raw_facts",
     "raw_commands",
     "recorded",
     "integrity_check",
@@ -186,14 +188,18 @@ class SQLiteStore:
         db = self._db
         if command is not None:
             self._check_command(command, fingerprint)
-        records, stored = make_records(batch, head, current_version, command)
-        # One event: a failed INSERT undoes itself (ON CONFLICT ABORT undoes the
-        # statement, not the transaction). More: a savepoint undoes them together.
-        savepoint = len(records) > 1 or command is not None or bool(sealed or opened)
+        records, stored, facts = make_records(batch, head, current_version, command)
+        # A failed command must leave the transaction as it found it: the group's
+        # other commands go on in it. The records and facts alone are taken back
+        # by hand, by their seqs and keys, which costs nothing when all goes well;
+        # a savepoint (two more statements a command) only where other tables join.
+        savepoint = command is not None or bool(sealed or opened)
         if savepoint:
             db.execute("SAVEPOINT command")
         try:
             db.executemany(INSERT_EVENTS, records)
+            if facts:
+                db.executemany(INSERT_FACTS, facts)
             if command is not None:
                 db.execute(
                     "INSERT INTO commands (key, fingerprint, first, last) VALUES (?, ?, ?, ?)",
@@ -202,20 +208,29 @@ class SQLiteStore:
             if sealed or opened:
                 ballot_box.write(db, sealed, opened)
         except sqlite3.IntegrityError as exc:
-            if savepoint:
-                db.execute("ROLLBACK TO command")
-                db.execute("RELEASE command")
+            self._take_back(savepoint, records[0].seq, facts)
             raise self._integrity(exc, batch) from exc
         except BaseException:
-            if savepoint and db.in_transaction:
-                db.execute("ROLLBACK TO command")
-                db.execute("RELEASE command")
+            if db.in_transaction:
+                self._take_back(savepoint, records[0].seq, facts)
             raise
         if savepoint:
             db.execute("RELEASE command")
         if sealed or opened:
             self._box_written = True
         return stored
+
+    def _take_back(self, savepoint: bool, first: int, facts: Sequence[tuple[str, int]]) -> None:
+        """Undo what ``write`` inserted of one command, inside the open transaction.
+        ``executemany`` undoes only the row it failed on, not the rows before it."""
+        db = self._db
+        if savepoint:
+            db.execute("ROLLBACK TO command")
+            db.execute("RELEASE command")
+            return
+        db.execute("DELETE FROM events WHERE seq >= ?", (first,))
+        if facts:  # by key: the facts table has no index on seq
+            db.executemany("DELETE FROM facts WHERE key = ? AND seq = ?", facts)
 
     def commit_write(self) -> None:
         """``COMMIT``: one fsync for everything written since ``begin_write``.
@@ -263,18 +278,25 @@ class SQLiteStore:
 
     def _integrity(self, exc: sqlite3.IntegrityError, batch: Batch) -> Exception:
         text = str(exc)
-        if "events.once" in text:
-            from yishi.domain.uniqueness import unique_key
+        if "facts.key" in text:
+            from yishi.domain.uniqueness import keys_of
 
-            keys = [k for _, _, e in batch if (k := unique_key(e)) is not None]
-            taken = [k for k in keys if self._once_taken(k)]
-            return DuplicateFact(taken[0] if taken else ", ".join(keys))
+            keys = [key for _, _, e in batch for key in keys_of(e)]
+            taken = next((k for k in keys if self._once_taken(k)), None)
+            if taken is None:  # the batch states one fact twice
+                seen: set[str] = set()
+                for key in keys:
+                    if key in seen:
+                        taken = key
+                        break
+                    seen.add(key)
+            return DuplicateFact(taken or ", ".join(keys))
         if "commands.key" in text:
             return ConcurrencyError("idempotency key recorded concurrently")
         return ConcurrencyError(text)
 
     def _once_taken(self, key: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM events WHERE once = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT 1 FROM facts WHERE key = ?", (key,)).fetchone()
         return row is not None
 
     # -- reading -----------------------------------------------------------
@@ -339,6 +361,13 @@ class SQLiteStore:
         """Rows as stored, unparsed: for ``verify``, which must survive any damage."""
         for chunk in self._chunks(f"SELECT {RECORD_COLUMNS} FROM events", 0):
             yield from chunk
+
+    def raw_facts(self) -> Iterator[tuple[object, ...]]:
+        """The facts recorded once as stored, ``(seq, key)`` by seq then key: for
+        ``verify``, which holds them to the records that state them."""
+        with self._lock:
+            rows = self._db.execute("SELECT seq, key FROM facts ORDER BY seq, key").fetchall()
+        return iter(rows)
 
     def raw_commands(self) -> list[tuple[object, ...]]:
         with self._lock:

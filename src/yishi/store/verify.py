@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from yishi.domain.events import DisclosurePublished, Event, event_from_dict
-from yishi.domain.uniqueness import unique_key
+from yishi.domain.uniqueness import keys_of
 from yishi.i18n import message
 from yishi.store.base import Head
 from yishi.store.chain import GENESIS, canonical, record_hash
@@ -109,20 +109,30 @@ def verify_records(
     checkpoints: Iterable[Checkpoint] = (),
     lookup: Callable[[int], Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    facts: Iterable[Sequence[Any]] = (),
+    relocate: Callable[[], tuple[Iterable[Sequence[Any]], Iterable[Sequence[Any]]]] | None = None,
 ) -> VerifyReport:
     """Walk the chain once. Memory stays flat when ``lookup`` (the stored hash of a
     record by seq, read again from the file) is given: the checkpoints are
     compared after the walk, so no hash is kept per record. Without it (rows
     from anywhere), the stored hashes are kept for the checkpoints.
-    ``progress`` is called with the number of records checked, every 4,096."""
+    ``progress`` is called with the number of records checked, every 4,096.
+
+    ``facts`` are the stored facts recorded once, ``(seq, key)`` in any order.
+    Together they must be exactly the keys the records' events state
+    (domain/uniqueness.py): both sides are summed as a multiset as they stream
+    past, so memory stays flat and nothing is sorted. Only if the sums differ
+    does ``relocate`` give the records again and the facts ordered by seq then
+    key, to name each record whose facts were altered, added or removed."""
     damage: list[Damage] = []
+    expected_facts = _FactSum()
     hashes: dict[int, str] = {}  # the stored hash of each record, by seq (without lookup)
     versions: dict[str, int] = {}
     wanted = list(checkpoints)
     files = count = 0
     expected, prev = 1, GENESIS
     for row in rows:
-        seq, stream, version, type_, payload, command, once, stored_prev, digest = row
+        seq, stream, version, type_, payload, command, stored_prev, digest = row
         if not isinstance(seq, int) or seq < expected:
             # Rows come in seq order, so this one's seq was changed to one before
             # the first. Report it where it stands and check the next record
@@ -143,8 +153,9 @@ def verify_records(
         if version != versions.get(stream, 0) + 1:
             damage.append(Damage(seq, "verify_version_gap", {"stream": stream}))
         versions[stream] = version if isinstance(version, int) else versions.get(stream, 0) + 1
-        event = _event(seq, type_, payload, once, damage)
+        event = _event(seq, type_, payload, damage)
         if event is not None:
+            expected_facts.add(seq, keys_of(event))
             files += _evidence(seq, event, evidence, damage)
             # Only a record that matches its hash vouches for a checkpoint: an altered
             # one is reported where it is, not at the record its checkpoint names.
@@ -159,6 +170,11 @@ def verify_records(
         if progress is not None and not count & 0xFFF:
             progress(count)
     last = expected - 1  # the seq of the last record
+    stored = _FactSum()
+    for fact in facts:
+        stored.add(fact[0], fact[1:2])
+    if stored != expected_facts:
+        damage += _locate_facts(relocate, last)
     # The head is named by the last record's seq, as a printed checkpoint names
     # it; after a deletion that is more than the number of records present.
     head = Head(last, str(prev) if count else GENESIS)
@@ -170,7 +186,7 @@ def verify_records(
     return VerifyReport(head, tuple(damage), files, len(wanted), count)
 
 
-def _event(seq: int, type_: str, payload: Any, once: Any, damage: list[Damage]) -> Event | None:
+def _event(seq: int, type_: str, payload: Any, damage: list[Damage]) -> Event | None:
     try:
         data = _loads(payload)  # json.loads, without its wrappers
         event = event_from_dict(data)
@@ -181,9 +197,102 @@ def _event(seq: int, type_: str, payload: Any, once: Any, damage: list[Damage]) 
         damage.append(Damage(seq, "verify_not_canonical"))
     if data.get("type") != type_:
         damage.append(Damage(seq, "verify_column_mismatch", {"column": "type"}))
-    if unique_key(event) != once:
-        damage.append(Damage(seq, "verify_column_mismatch", {"column": "once"}))
     return event
+
+
+class _FactSum:
+    """A multiset of ``(seq, key)`` pairs, kept as a count and a sum of hashes.
+
+    Python's ``hash`` of a string is keyed afresh in every process, so a forger
+    cannot choose an edit that keeps the sum; two sides equal by chance is a
+    2**-64 event. Equal sums mean the stored facts are the stated ones."""
+
+    MASK = (1 << 64) - 1
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = 0
+
+    def add(self, seq: Any, keys: Sequence[Any]) -> None:
+        for key in keys:
+            self.total = (self.total + hash((seq, key))) & self.MASK
+            self.count += 1
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _FactSum) and (self.count, self.total) == (
+            other.count,
+            other.total,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _locate_facts(
+    relocate: Callable[[], tuple[Iterable[Sequence[Any]], Iterable[Sequence[Any]]]] | None,
+    last: int,
+) -> list[Damage]:
+    """The second walk, only when the facts do not add up: name each record
+    whose stored facts are not the keys its event states."""
+    if relocate is None:
+        return [Damage(last + 1, "verify_fact_mismatch", {"key": ""})]
+    damage: list[Damage] = []
+    rows, ordered = relocate()
+    stated = _Facts(ordered, damage)
+    for row in rows:
+        seq, type_, payload = row[0], row[3], row[4]
+        found = stated.take(seq)
+        event = _event(seq, type_, payload, [])  # its own damage was reported by the walk
+        if event is not None:
+            _compare_facts(seq, keys_of(event), found, damage)
+    stated.rest(last)
+    return damage
+
+
+class _Facts:
+    """The stored facts, ``(seq, key)`` in order, taken record by record."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]], damage: list[Damage]) -> None:
+        self._rows = iter(rows)
+        self._damage = damage
+        self._next = self._pull()
+
+    def _pull(self) -> tuple[int, Any] | None:
+        for row in self._rows:
+            seq, key = row[0], row[1]
+            if isinstance(seq, int):
+                return seq, key
+            self._damage.append(Damage(0, "verify_fact_mismatch", {"key": str(key)}))
+        return None
+
+    def take(self, seq: Any) -> list[Any]:
+        """The keys stored for record ``seq``. Any stored for an earlier seq that no
+        record claimed belong to a record that is not there: they are reported
+        here, at the first record after the gap, where the gap itself is named."""
+        found: list[Any] = []
+        if not isinstance(seq, int):
+            return found
+        while self._next is not None and self._next[0] <= seq:
+            at, key = self._next
+            if at < seq:
+                self._damage.append(Damage(seq, "verify_fact_mismatch", {"key": str(key)}))
+            else:
+                found.append(key)
+            self._next = self._pull()
+        return found
+
+    def rest(self, after: int) -> None:
+        """Facts stored for records after the last one (``after``): a cut tail."""
+        while self._next is not None:
+            _at, key = self._next
+            self._damage.append(Damage(after + 1, "verify_fact_mismatch", {"key": str(key)}))
+            self._next = self._pull()
+
+
+def _compare_facts(seq: int, keys: tuple[str, ...], found: list[Any], damage: list[Damage]) -> None:
+    if len(keys) == len(found) and (keys == tuple(found) or sorted(keys) == found):
+        return
+    wrong = sorted(set(keys).symmetric_difference(map(str, found))) or list(keys)
+    damage.append(Damage(seq, "verify_fact_mismatch", {"key": wrong[0] if wrong else ""}))
 
 
 def _evidence(seq: int, event: Event, store: EvidenceStore | None, damage: list[Damage]) -> int:
@@ -225,8 +334,18 @@ def _commands(commands: Iterable[Sequence[Any]], last_seq: int) -> list[Damage]:
 
 def verify_store(store: Any, checkpoints: Iterable[Checkpoint] = ()) -> VerifyReport:
     """Verify any store that exposes ``raw_records`` and ``raw_commands`` (both backends do)."""
+    raw_facts = getattr(store, "raw_facts", None)
+    if raw_facts is None:  # a store that keeps no facts of its own: nothing to hold them to
+        return verify_records(
+            store.raw_records(), store.raw_commands(), getattr(store, "evidence", None), checkpoints
+        )
     return verify_records(
-        store.raw_records(), store.raw_commands(), getattr(store, "evidence", None), checkpoints
+        store.raw_records(),
+        store.raw_commands(),
+        getattr(store, "evidence", None),
+        checkpoints,
+        facts=raw_facts(),
+        relocate=lambda: (store.raw_records(), sorted(raw_facts())),
     )
 
 
@@ -276,6 +395,11 @@ def verify_sqlite(
         layout = db.execute("PRAGMA user_version").fetchone()[0]
         if layout > NEWEST_LAYOUT:  # written by a newer yishi: its columns may mean other things
             raise NotALog("verify_unknown_layout", str(target), str(layout))
+        # One read transaction: the records, the facts and the checkpoints' hashes
+        # are all read from one snapshot, so a log that someone appends to while it
+        # is verified is checked as it stood, not as records of one moment beside
+        # facts of the next.
+        db.execute("BEGIN")
         broken: list[str] = []
         # integrity_check, not quick_check: it also finds the UNIQUE indexes out of
         # step with the table, and those hold one-ballot-per-member and no-fork.
@@ -291,15 +415,29 @@ def verify_sqlite(
             def counted(done: int) -> None:
                 progress(done, total)
 
+        # Layouts 0 and 2 kept a record's one fact in its ``once`` column.
+        facts = (
+            "SELECT seq, key FROM facts"
+            if layout >= 3
+            else "SELECT seq, once FROM events WHERE once IS NOT NULL"
+        )
+        records = f"SELECT {RECORD_COLUMNS} FROM events ORDER BY seq"
         report = verify_records(
-            _read(db, f"SELECT {RECORD_COLUMNS} FROM events ORDER BY seq", broken),
+            _read(db, records, broken),
             _read(db, "SELECT key, fingerprint, first, last FROM commands", broken),
             store,
             checkpoints,
             lookup=lambda seq: _hash_at(db, seq),
             progress=counted,
+            facts=_read(db, facts, broken),
+            relocate=lambda: (
+                _read(db, records, []),  # what cannot be read was noted by the first walk
+                _read(db, f"{facts} ORDER BY seq, 2", []),
+            ),
         )
     finally:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         db.close()
     if broken:
         detail = "; ".join(str(b) for b in broken)

@@ -41,6 +41,17 @@ def ballot(voter: str, meeting: str = "m1", matter: str = "land", choice: str = 
     )
 
 
+def stack(*voters: str, meeting: str = "m1", matter: str = "land") -> ev.Event:
+    """A stack of paper ballots: one record, one fact recorded once per voter."""
+    return ev.BallotsEntered(
+        at=AT,
+        actor="clerk",
+        matter=matter,
+        meeting=meeting,
+        ballots=tuple((voter, "yes") for voter in voters),
+    )
+
+
 def progress(text: str, matter: str = "land") -> ev.Event:
     return ev.ProgressRecorded(at=AT, actor="clerk", matter=matter, text=text)
 
@@ -127,7 +138,7 @@ class StoreContract:
         appended(store, person("a"), ballot("a"), progress("开工"))
         previous = GENESIS
         for record in store.raw_records():
-            seq, stream, version, _type, payload, command, _once, prev, digest = record
+            seq, stream, version, _type, payload, command, prev, digest = record
             assert prev == previous
             assert digest == record_hash(seq, stream, version, prev, command, payload)
             previous = digest
@@ -152,6 +163,26 @@ class StoreContract:
     def test_the_same_member_may_vote_in_another_meeting(self, store: Any) -> None:
         appended(store, ballot("a"), ballot("a", meeting="m2"))
         assert store.head().size == 2
+
+    def test_a_stack_states_a_fact_per_voter_and_each_is_held_once(self, store: Any) -> None:
+        appended(store, ballot("a"), stack("b", "c", "d"))
+        head = store.head()
+        assert head.size == 2
+        for refused_stack, key in (
+            (stack("e", "a"), "ballot/m1/a"),  # voted alone before
+            (stack("f", "c"), "ballot/m1/c"),  # in the earlier stack
+            (stack("g", "g"), "ballot/m1/g"),  # twice in this one
+        ):
+            with pytest.raises(DuplicateFact) as refused:
+                appended(store, refused_stack)
+            assert refused.value.key == key
+            assert store.head() == head
+        with pytest.raises(DuplicateFact) as refused:
+            appended(store, ballot("d", choice="no"))
+        assert refused.value.key == "ballot/m1/d"
+        appended(store, stack("b", "c", meeting="m2"), ballot("e"))
+        assert store.head().size == 4
+        assert verify_store(store).ok
 
     # -- idempotency keys -------------------------------------------------------
 
@@ -201,6 +232,31 @@ class StoreContract:
         assert store.head() == type(head)(3, second[-1].hash)
         assert second[0].prev == first[0].hash
         assert store.recorded("k2") == ("g", second)
+        assert verify_store(self.reopen(store, tmp_path)).ok
+
+    def test_a_command_refused_half_way_leaves_the_transaction_to_the_others(
+        self, store: Any, tmp_path: Path
+    ) -> None:
+        """Its records and the facts inserted before the repeat are taken back;
+        the commands before and after it in the same transaction stand."""
+        self._transactional(store)
+        store.begin_write()
+        head = store.head()
+        first = store.write([("matter-land", 0, ballot("a"))], head, store.stream_version)
+        after_first = type(head)(first[-1].position, first[-1].hash)
+        with pytest.raises(DuplicateFact) as refused:
+            store.write(
+                [("matter-land", 1, progress("开工")), ("matter-land", 2, stack("b", "c", "a"))],
+                after_first,
+                lambda s: 1,
+            )
+        assert refused.value.key == "ballot/m1/a"
+        last = store.write([("matter-land", 1, stack("b", "c"))], after_first, lambda s: 1)
+        store.commit_write()
+        assert store.head() == type(head)(2, last[-1].hash)
+        with pytest.raises(DuplicateFact):  # b and c are now held by the stack that stood
+            appended(store, ballot("c"))
+        appended(store, ballot("d"))  # and nothing is left of the refused one's keys
         assert verify_store(self.reopen(store, tmp_path)).ok
 
     def test_a_rolled_back_transaction_leaves_nothing(self, store: Any) -> None:

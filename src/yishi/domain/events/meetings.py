@@ -72,6 +72,21 @@ class BallotCast(Event):
 
 
 @attrs.frozen(kw_only=True)
+class BallotsEntered(Event):
+    """A stack of named paper ballots (纸质选票) entered by the clerk in one go.
+
+    One act of the clerk's, so one record in the log; each ``(voter, choice)``
+    pair is that member's ballot, counted exactly as a :class:`BallotCast`.
+    Every voter in it is still a fact recorded once: the store keeps a key per
+    voter under its UNIQUE constraint (domain/uniqueness.py), so a member who
+    voted online cannot be in a stack too, nor in two stacks."""
+
+    matter: str
+    meeting: str
+    ballots: tuple[tuple[str, str], ...]  # (voter, choice), in the order entered
+
+
+@attrs.frozen(kw_only=True)
 class BallotReceived(Event):
     """A secret ballot was handed in: the register (投票登记), never the choice."""
 
