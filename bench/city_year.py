@@ -243,7 +243,8 @@ def group_commit(dsn: str, threads: int, each: int) -> float:
 class Raw:
     """yishi's tables in a schema of their own, written by hand with precomputed rows."""
 
-    COLUMNS = "community, seq, stream, version, type, payload, command, once, prev, hash"
+    COLUMNS = "community, seq, stream, version, type, payload, command, prev, hash"
+    FACTS = "community, key, seq"  # a ballot's fact recorded once, as the store writes it
 
     def __init__(self, dsn: str) -> None:
         self.conn = psycopg.connect(dsn)
@@ -254,7 +255,8 @@ class Raw:
         self.conn.commit()
         self.seq, self.prev = 0, GENESIS
 
-    def rows(self, n: int) -> list[tuple[Any, ...]]:
+    def rows(self, n: int) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+        """(record, fact) for ``n`` ballots."""
         rows = []
         for _ in range(n):
             self.seq += 1
@@ -266,20 +268,22 @@ class Raw:
             )  # fmt: skip
             payload = canonical(event.to_dict())
             digest = record_hash(seq, "matter-m00001", seq, self.prev, None, payload)
-            rows.append(
-                ("raw", seq, "matter-m00001", seq, event.type, payload, None,
-                 f"ballot/{event.meeting}/{voter}", self.prev, digest)
-            )  # fmt: skip
+            rows.append((
+                ("raw", seq, "matter-m00001", seq, event.type, payload, None, self.prev, digest),
+                ("raw", f"ballot/{event.meeting}/{voter}", seq),
+            ))  # fmt: skip
             self.prev = digest
         return rows
 
     def single(self, n: int) -> float:
         """Rows/s, one INSERT and COMMIT each."""
         rows = self.rows(n)
-        insert = f"INSERT INTO yishi_events ({self.COLUMNS}) VALUES ({', '.join(['%s'] * 10)})"
+        insert = f"INSERT INTO yishi_events ({self.COLUMNS}) VALUES ({', '.join(['%s'] * 9)})"
+        fact = f"INSERT INTO yishi_facts ({self.FACTS}) VALUES (%s, %s, %s)"
         start = time.perf_counter()
-        for row in rows:
+        for row, key in rows:
             self.conn.execute(insert, row)
+            self.conn.execute(fact, key)
             self.conn.commit()
         return n / (time.perf_counter() - start)
 
@@ -288,8 +292,11 @@ class Raw:
         rows = self.rows(n)
         start = time.perf_counter()
         with self.conn.cursor().copy(f"COPY yishi_events ({self.COLUMNS}) FROM STDIN") as copy:
-            for row in rows:
+            for row, _ in rows:
                 copy.write_row(row)
+        with self.conn.cursor().copy(f"COPY yishi_facts ({self.FACTS}) FROM STDIN") as copy:
+            for _, key in rows:
+                copy.write_row(key)
         self.conn.commit()
         return n / (time.perf_counter() - start)
 

@@ -244,7 +244,7 @@ def test_the_tail_never_steps_over_a_hole(pg: str, community: str) -> None:
     with Tail(pg, community) as tail, psycopg.connect(pg, autocommit=True) as db:
         assert [s.position for s in tail.poll()] == [1]
         row = "INSERT INTO yishi_events SELECT community, %s, stream, %s, type, payload,"
-        row += " command, once, %s, %s FROM yishi_events WHERE community = %s AND seq = 1"
+        row += " command, %s, %s FROM yishi_events WHERE community = %s AND seq = 1"
         db.execute(row, (3, 3, "p3", "h3", community))
         assert tail.poll() == []
         db.execute(row, (2, 2, "p2", "h2", community))

@@ -68,11 +68,20 @@ def test_the_demo_log_goes_to_postgresql_and_back_unchanged(
     code, out = yishi("verify", "--db", str(back))
     assert code == 0, out
     assert head(back) == head(demo_log)
-    rows = "SELECT seq, stream, version, type, payload, command, once, prev, hash FROM events"
+    rows = "SELECT seq, stream, version, type, payload, command, prev, hash FROM events"
+    facts = "SELECT seq, key FROM facts ORDER BY seq, key"
     with sqlite3.connect(demo_log) as a, sqlite3.connect(back) as b:
         assert a.execute(rows).fetchall() == b.execute(rows).fetchall()
         commands = "SELECT * FROM commands ORDER BY key"
         assert a.execute(commands).fetchall() == b.execute(commands).fetchall()
+        stated = a.execute(facts).fetchall()
+        assert stated and stated == b.execute(facts).fetchall()
+    with psycopg.connect(pg) as db:
+        kept = db.execute(
+            'SELECT seq, key FROM yishi_facts WHERE community = %s ORDER BY seq, key COLLATE "C"',
+            (community,),
+        ).fetchall()
+    assert kept == stated
     evidence = sorted(p.name for p in (demo_log.parent / "evidence").rglob("*") if p.is_file())
     assert evidence and evidence == sorted(
         p.name for p in (tmp_path / "evidence").rglob("*") if p.is_file()

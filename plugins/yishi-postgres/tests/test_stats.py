@@ -30,23 +30,21 @@ def test_counts_roll_up_from_community_to_city(pg: str) -> None:
         for community, (city, district, town, ballots) in places.items():
             with PostgresStore(conninfo, community) as store:
                 store.place(name=community, city=city, district=district, town=town)
-                store.append(
-                    [
-                        (
-                            "matter-m",
-                            i,
-                            ev.BallotCast(
-                                at=AT,
-                                actor=f"p{i}",
-                                matter="m",
-                                meeting="m1",
-                                voter=f"p{i}",
-                                choice="yes",
-                            ),
-                        )
-                        for i in range(ballots)
-                    ]
+                # One ballot cast online; the rest on paper, one stack for the lot.
+                online = ev.BallotCast(
+                    at=AT, actor="p0", matter="m", meeting="m1", voter="p0", choice="yes"
                 )
+                paper = ev.BallotsEntered(
+                    at=AT,
+                    actor="clerk",
+                    matter="m",
+                    meeting="m1",
+                    ballots=tuple((f"p{i}", "yes") for i in range(1, ballots)),
+                )
+                batch: list[tuple[str, int, ev.Event]] = [("matter-m", 0, online)]
+                if paper.ballots:
+                    batch.append(("matter-m", 1, paper))
+                store.append(batch)
         with psycopg.connect(conninfo) as db:
             rows = {(r.level, r.place): (r.communities, r.counts["ballots"]) for r in rollup(db)}
         assert rows[("社区/村", "宝鸡市 / 渭滨区 / 高家镇 / gaojia")] == (1, 3)

@@ -20,7 +20,7 @@ from yishi.store.chain import GENESIS
 from yishi_postgres import ballot_box
 
 COLUMNS = "seq, stream, version, payload, hash, prev, command"
-RECORD_COLUMNS = "seq, stream, version, type, payload, command, once, prev, hash"
+RECORD_COLUMNS = "seq, stream, version, type, payload, command, prev, hash"
 PAGE = 4096
 HEAD = "SELECT seq, hash FROM yishi_events WHERE community = %s ORDER BY seq DESC LIMIT 1"
 
@@ -82,6 +82,21 @@ class Reading:
         """Rows as stored, unparsed, for ``verify``."""
         for chunk in self._pages(RECORD_COLUMNS, 0):
             yield from chunk
+
+    def raw_facts(self) -> Iterator[tuple[object, ...]]:
+        """The facts recorded once as stored, ``(seq, key)`` by seq then key, for
+        ``verify``, which holds them to the records that state them. Sorted by the
+        server, bytewise (the column's "C" collation, named again here so that the
+        order is Python's whatever the table was made with). In one read, as the
+        SQLite store does: ``verify_store`` keeps a hash per record anyway, and
+        paging by ``(seq, key)`` would sort the community's facts once a page."""
+        with self._read_lock:
+            rows = self._reader.execute(
+                "SELECT seq, key FROM yishi_facts WHERE community = %s"
+                ' ORDER BY seq, key COLLATE "C"',
+                (self.community,),
+            ).fetchall()
+        return iter(rows)
 
     def raw_commands(self) -> list[tuple[object, ...]]:
         with self._read_lock:

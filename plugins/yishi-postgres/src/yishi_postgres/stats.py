@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import psycopg
 
-# What is counted: (column, event types). Names are for people, in Chinese.
+# What is counted: (column, name, event types). Names are for people, in Chinese.
 MEASURES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("matters", "议题", ("MatterProposed",)),
     ("meetings", "会议", ("MeetingConvened",)),
@@ -23,6 +23,10 @@ MEASURES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("objections", "异议", ("ObjectionRaised",)),
     ("completed", "办结", ("ExecutionCompleted",)),
 )
+# Records that state many of what a column counts: (column, event type, the
+# payload's array with one item each). A clerk's stack of paper ballots is one
+# BallotsEntered, and each ballot in it counts as one cast online.
+STACKS: tuple[tuple[str, str, str], ...] = (("ballots", "BallotsEntered", "ballots"),)
 LEVELS = {0: "社区/村", 1: "镇街", 3: "区县", 7: "市", 15: "全部"}
 
 
@@ -43,9 +47,13 @@ class Row:
 
 def rollup(conn: psycopg.Connection[Any]) -> list[Row]:
     """One row per community, town, district and city, and one for the whole database."""
-    filters = ",\n".join(
-        f"count(*) FILTER (WHERE e.type = ANY(%s)) AS {column}" for column, _, _ in MEASURES
-    )
+    terms: list[str] = []
+    values: list[Any] = []
+    for column, _, types in MEASURES:
+        sql, args = _counted(column, types)
+        terms.append(f"{sql} AS {column}")
+        values += args
+    filters = ",\n".join(terms)
     rows = conn.execute(
         f"""
         SELECT grouping(c.city, c.district, c.town, c.community),
@@ -58,7 +66,7 @@ def rollup(conn: psycopg.Connection[Any]) -> list[Row]:
         ORDER BY c.city NULLS LAST, c.district NULLS LAST, c.town NULLS LAST,
                  c.community NULLS LAST
         """,
-        [list(types) for _, _, types in MEASURES],
+        values,
     ).fetchall()
     return [
         Row(
@@ -72,3 +80,17 @@ def rollup(conn: psycopg.Connection[Any]) -> list[Row]:
         )
         for group, city, district, town, community, places, *counts in rows
     ]
+
+
+def _counted(column: str, types: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The column's records, one each, plus the items of its stacks; the SQL and
+    its values. Only a stack's own rows have their payload parsed (the FILTER
+    comes first), as ``json``: checked, not converted as ``jsonb`` would be."""
+    sql = "count(*) FILTER (WHERE e.type = ANY(%s))"
+    values: list[Any] = [list(types)]
+    for name, stack, field in STACKS:
+        if name == column:
+            sql += " + coalesce(sum(json_array_length(e.payload::json -> %s))"
+            sql += " FILTER (WHERE e.type = %s), 0)"
+            values += (field, stack)
+    return sql, values

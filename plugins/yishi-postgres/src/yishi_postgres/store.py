@@ -12,9 +12,9 @@ How an append stays correct with many writers (processes, threads, servers):
   moved on would never see 8.
 - **Optimistic concurrency.** Expected stream versions are checked against the
   stored ones, and every invariant is a UNIQUE key (stream version, fact
-  recorded once, predecessor, hash, idempotency key): whatever a buggy or
-  concurrent writer does, the database refuses a fork, a reused version or a
-  second ballot.
+  recorded once in ``yishi_facts``, predecessor, hash, idempotency key):
+  whatever a buggy or concurrent writer does, the database refuses a fork, a
+  reused version or a second ballot.
 - **Group commit.** Threads appending through one store join a group: the
   first to arrive leads, takes every append waiting and commits them at once.
   Each caller returns only after that COMMIT, with ``synchronous_commit=on``,
@@ -59,6 +59,7 @@ from yishi_postgres.writing import (
     INSERT_COMMAND,
     INSERT_EVENT,
     copy_records,
+    insert_facts,
     one_string,
     read_under_lock,
     refusal,
@@ -90,7 +91,8 @@ class _Append:
 class PostgresStore(Reading, HookFailures):
     """The log of ``community`` in the database at ``conninfo``.
 
-    Opening creates the tables if they are missing (under an advisory lock);
+    Opening creates the tables if they are missing and upgrades an earlier
+    version's (:func:`yishi_postgres.schema.upgrade`), under an advisory lock;
     the community's row is made by its first append. ``group_commit=False``
     commits each append on its own. ``connections`` shares one writer and one
     reader between the stores of many communities (:mod:`yishi_postgres.connections`);
@@ -125,7 +127,13 @@ class PostgresStore(Reading, HookFailures):
         self._has_row = False
         self._last: tuple[Head, dict[str, int]] | None = None  # see _fast
         if create:
-            self._create()
+            try:
+                self._create()
+            except BaseException:
+                # A refused upgrade, say: the caller never gets a store to close.
+                if self._owns:
+                    self._link.close()
+                raise
         self.evidence = PostgresEvidence(self._reader, self._read_lock)
 
     @property
@@ -145,6 +153,7 @@ class PostgresStore(Reading, HookFailures):
         with self._write_lock, self._writer.transaction():
             self._writer.execute("SELECT pg_advisory_xact_lock(%s)", (schema.SCHEMA_LOCK,))
             self._writer.execute(schema.ddl())
+            schema.upgrade(self._writer)
 
     def _ensure_row(self) -> None:
         """The community's row (its place and its write lock), made by its first append,
@@ -292,10 +301,10 @@ class PostgresStore(Reading, HookFailures):
             if request.after is not None and request.after != head.size:
                 return False  # the careful way refuses it alone, under the lock
             try:
-                records, stored = make_records(request.batch, head, current, request.command)
+                records, stored, facts = make_records(request.batch, head, current, request.command)
             except StoreError:
                 return False  # stale knowledge, or a refusal the careful way names
-            plans.append((request, records, stored))
+            plans.append((request, records, stored, facts))
             head = Head(records[-1].seq, records[-1].hash)
             pending.update((r.stream, r.version) for r in records)
         statements, values = one_string(self.community, plans, LOCK, NOTIFY)
@@ -313,7 +322,7 @@ class PostgresStore(Reading, HookFailures):
             # durable append is answered as one.
             if not self._committed(head):
                 raise
-        for request, _, stored in plans:
+        for request, _, stored, _ in plans:
             request.result = stored
         known.update(pending)
         self._last = (head, known)
@@ -439,10 +448,11 @@ class PostgresStore(Reading, HookFailures):
         if len(request.batch) >= COPY_FROM:
             records, stored = self._copy(request, head, versions)
         else:
-            records, stored = make_records(
+            records, stored, facts = make_records(
                 request.batch, head, lambda stream: versions.get(stream, 0), request.command
             )
             self._insert(records)
+            insert_facts(self._writer, self.community, facts)
         self._send(request, records)
         request.result = stored
         return records
@@ -481,11 +491,12 @@ class PostgresStore(Reading, HookFailures):
 
     def _refusal(self, exc: BaseException, request: _Append) -> BaseException:
         def recorded(keys: list[str]) -> set[str]:
-            with self._read_lock:
-                rows = self._reader.execute(
-                    "SELECT once FROM yishi_events WHERE community = %s AND once = ANY(%s)",
-                    (self.community, keys),
-                ).fetchall()
+            # On the writer, still in the group's transaction when there is one: a
+            # fact an earlier append of the group stated is not committed yet.
+            rows = self._writer.execute(
+                "SELECT key FROM yishi_facts WHERE community = %s AND key = ANY(%s)",
+                (self.community, keys),
+            ).fetchall()
             return {row[0] for row in rows}
 
         return refusal(exc, request.batch, recorded)
