@@ -9,6 +9,7 @@ cast one by one would.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from yishi.audit import audit_sqlite, rulesets_by_digest
 from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
@@ -508,3 +510,43 @@ def test_a_log_verified_while_a_stack_is_appended_is_checked_as_it_stood(tmp_pat
     assert appended and report.ok and report.head == before
     assert verify_sqlite(path).head == writer.head() != before
     writer.close()
+
+
+def test_a_verdict_on_a_stack_is_recounted_from_the_log_and_a_forged_count_is_caught(
+    tmp_path: Path,
+) -> None:
+    """T05 on paper: the replay folds the stack's ballots and recounts the close."""
+    path = tmp_path / "log.db"
+    engine = Engine(SQLiteStore(path), RULESET)
+    engine.execute(community(), DAY.replace(hour=0))
+    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter=MATTER, title="修路"), DAY)
+    engine.execute(
+        c.ConveneMeeting(
+            actor=DIRECTOR, matter=MATTER, meeting=MEETING, date=DAY.date(), method="written"
+        ),
+        DAY,
+    )
+    engine.execute(c.CheckIn(actor=DIRECTOR, meeting=MEETING, people=PRESENT), DAY)
+    enter(engine, *[(v, "yes" if i < 6 else "no") for i, v in enumerate(PRESENT)])
+    (closed,) = [
+        e
+        for e in engine.execute(c.CloseMeeting(actor=DIRECTOR, meeting=MEETING), DAY)
+        if isinstance(e, ev.MeetingClosed)
+    ]
+    assert closed.counts["yes"] == 6 and closed.outcome == "passed"
+    engine.store.close()
+    report = audit_sqlite(path, rulesets_by_digest([RULESET]))
+    assert report.damage == () and report.verdicts == 1
+    # the same stack with one more "no" would not have carried: a forged stack is found
+    with sqlite3.connect(path) as db:
+        seq, payload = db.execute(
+            "SELECT seq, payload FROM events WHERE type = 'BallotsEntered'"
+        ).fetchone()
+        db.execute(
+            "UPDATE events SET payload = ? WHERE seq = ?",
+            (payload.replace('["v01","yes"]', '["v01","no"]'), seq),
+        )
+    assert verify_sqlite(path).first is not None
+    assert verify_sqlite(path).first.seq == seq
+    recount = audit_sqlite(path, rulesets_by_digest([RULESET]))
+    assert any(d.code == "verify_verdict_mismatch" for d in recount.damage)
