@@ -117,8 +117,8 @@ class CountingStore(MemoryStore):
         return super().write(batch, *args, **kwargs)
 
 
-def start() -> Engine:
-    engine = Engine(CountingStore(), RULESET)
+def start(store: Any = None) -> Engine:
+    engine = Engine(store if store is not None else CountingStore(), RULESET)
     engine.execute(community(), DAY.replace(hour=0))
     engine.execute(c.ProposeMatter(actor=DIRECTOR, matter=MATTER, title="修路"), DAY)
     engine.execute(
@@ -517,16 +517,7 @@ def test_a_verdict_on_a_stack_is_recounted_from_the_log_and_a_forged_count_is_ca
 ) -> None:
     """T05 on paper: the replay folds the stack's ballots and recounts the close."""
     path = tmp_path / "log.db"
-    engine = Engine(SQLiteStore(path), RULESET)
-    engine.execute(community(), DAY.replace(hour=0))
-    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter=MATTER, title="修路"), DAY)
-    engine.execute(
-        c.ConveneMeeting(
-            actor=DIRECTOR, matter=MATTER, meeting=MEETING, date=DAY.date(), method="written"
-        ),
-        DAY,
-    )
-    engine.execute(c.CheckIn(actor=DIRECTOR, meeting=MEETING, people=PRESENT), DAY)
+    engine = start(SQLiteStore(path))
     enter(engine, *[(v, "yes" if i < 6 else "no") for i, v in enumerate(PRESENT)])
     (closed,) = [
         e

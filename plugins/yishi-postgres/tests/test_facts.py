@@ -13,19 +13,9 @@ import pytest
 from yishi.domain import events as ev
 from yishi.store.base import DuplicateFact
 from yishi.store.verify import verify_store
-from yishi.testing.store_contract import AT, appended, ballot, progress
+from yishi.testing.store_contract import appended, ballot, progress, stack
 from yishi_postgres import PostgresStore
 from yishi_postgres.writing import COPY_FROM
-
-
-def stack(*voters: str, meeting: str = "m1", matter: str = "land") -> ev.Event:
-    return ev.BallotsEntered(
-        at=AT,
-        actor="clerk",
-        matter=matter,
-        meeting=meeting,
-        ballots=tuple((voter, "yes") for voter in voters),
-    )
 
 
 def keys(*voters: str, meeting: str = "m1") -> list[str]:

@@ -9,7 +9,7 @@ ready to insert, hashes included, and so are the facts recorded once
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from yishi.domain.uniqueness import KEYS
@@ -73,4 +73,19 @@ def make_records(
     return records, stored, facts
 
 
-__all__ = ["Fact", "Record", "encode_checked", "make_records"]
+def refused_fact(keys: Sequence[str], taken: Callable[[str], bool]) -> str:
+    """Which of a refused batch's ``keys`` the UNIQUE key refused, for its
+    :class:`DuplicateFact`: the first the log already holds (``taken``), else the
+    first the batch itself states twice. Every backend names it the same way."""
+    for key in keys:
+        if taken(key):
+            return key
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ", ".join(keys)
+
+
+__all__ = ["Fact", "Record", "encode_checked", "make_records", "refused_fact"]

@@ -34,7 +34,7 @@ from yishi.store.evidence import EvidenceStore
 from yishi.store.layout import COLUMNS as LAYOUT_COLUMNS
 from yishi.store.layout import SCHEMA, prepare
 from yishi.store.locked import typed_locks
-from yishi.store.records import make_records
+from yishi.store.records import make_records, refused_fact
 from yishi.store.writer_lock import WriterLock
 
 __all__ = ["SCHEMA", "SQLiteStore"]
@@ -282,15 +282,7 @@ class SQLiteStore:
             from yishi.domain.uniqueness import keys_of
 
             keys = [key for _, _, e in batch for key in keys_of(e)]
-            taken = next((k for k in keys if self._once_taken(k)), None)
-            if taken is None:  # the batch states one fact twice
-                seen: set[str] = set()
-                for key in keys:
-                    if key in seen:
-                        taken = key
-                        break
-                    seen.add(key)
-            return DuplicateFact(taken or ", ".join(keys))
+            return DuplicateFact(refused_fact(keys, self._once_taken))
         if "commands.key" in text:
             return ConcurrencyError("idempotency key recorded concurrently")
         return ConcurrencyError(text)

@@ -19,7 +19,7 @@ from psycopg import errors as pg_errors
 from yishi.domain.uniqueness import keys_of
 from yishi.store.base import Batch, ConcurrencyError, DuplicateFact, Head, StoredEvent
 from yishi.store.chain import GENESIS
-from yishi.store.records import Fact, Record, make_records
+from yishi.store.records import Fact, Record, make_records, refused_fact
 from yishi_postgres import ballot_box, schema
 from yishi_postgres.reading import HEAD, RECORD_COLUMNS
 
@@ -186,22 +186,8 @@ def refusal(
     # By table, not constraint: a partition's index has a name of its own.
     if (exc.diag.table_name or "").startswith("yishi_facts"):
         keys = [key for _, _, e in batch for key in keys_of(e)]
-        return DuplicateFact(first_refused(keys, recorded(keys)))
+        return DuplicateFact(refused_fact(keys, recorded(keys).__contains__))
     constraint = exc.diag.constraint_name or ""
     if "commands" in constraint:
         return ConcurrencyError("idempotency key recorded concurrently")
     return ConcurrencyError(str(exc))
-
-
-def first_refused(keys: Sequence[str], taken: set[str]) -> str:
-    """The first of ``keys`` the log already holds, else the first the batch
-    itself states twice."""
-    for key in keys:
-        if key in taken:
-            return key
-    seen: set[str] = set()
-    for key in keys:
-        if key in seen:
-            return key
-        seen.add(key)
-    return ", ".join(keys)
