@@ -29,12 +29,14 @@ import contextlib
 import cProfile
 import datetime as dt
 import gc
+import hashlib
 import io
 import os
 import platform
 import pstats
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -492,6 +494,7 @@ def bench_commands(
         "single": single.rate / minimal.single.rate,
         "single_own": single.rate / raw.single.rate,
         "single_cap": ceiling(single, minimal.single),
+        "cold_work": cold_work(minimal, rounds=4 * rounds, rows=max(25, probe // 8)),
     }
     before = minimal.single.count, minimal.single.seconds
 
@@ -530,6 +533,52 @@ def ceiling(yishi: Tally, raw: raw_sqlite.Tally) -> float:
         f"yishi's extra CPU alone caps the ratio at {wall / (wall + extra):.2f}"
     )
     return wall / (wall + extra)
+
+
+def cold_work(minimal: raw_sqlite.Minimal, rounds: int, rows: int, aim_us: float = 40) -> float:
+    """What a fixed piece of Python costs when it runs between fsyncs, against
+    what it costs timed alone: the factor by which a command's CPU counts.
+
+    The piece: a ballot event encoded and hashed as yishi does, repeated to
+    about ``aim_us`` (near yishi's extra CPU per command). It runs before each
+    of raw minimal's one-row commits, in rounds interleaved with plain ones; the
+    difference in wall time per row is its cost there. A thread that sleeps in
+    fsync comes back to cold caches, so the same instructions take longer."""
+    event = ev.BallotCast(
+        at=T0, actor="v00001", matter="m00001", meeting="m00001-p", voter="v00001", choice="yes"
+    )
+
+    def unit() -> bytes:
+        return hashlib.sha256(canonical(event.to_dict()).encode()).digest()
+
+    start = time.perf_counter()
+    for _ in range(2_000):
+        unit()
+    repeat = max(1, round(aim_us * 1e-6 / ((time.perf_counter() - start) / 2_000)))
+
+    def work() -> None:
+        for _ in range(repeat):
+            unit()
+
+    start = time.perf_counter()
+    for _ in range(500):
+        work()
+    hot = (time.perf_counter() - start) / 500
+    # Short rounds, alternating, and medians: fsync's time wanders from one
+    # second to the next by more than the work costs.
+    plain: list[float] = []
+    worked: list[float] = []
+    spare = raw_sqlite.Tally()  # kept out of the one-row figures the aims use
+    for _ in range(rounds):
+        plain += minimal.one_per_transaction(rows, into=spare)
+        worked += minimal.one_per_transaction(rows, work, into=spare)
+    cold = statistics.median(worked) - statistics.median(plain)
+    print(
+        f"     Python between fsyncs: {hot * 1e6:,.0f} µs of encoding and hashing, timed alone, "
+        f"adds {cold * 1e6:,.0f} µs to a raw one-row commit's median (×{cold / hot:.1f}): "
+        "CPU spent between fsyncs costs more than a profile shows, yishi's too"
+    )
+    return cold / hot
 
 
 def bench_clients(
@@ -811,6 +860,7 @@ def main(argv: list[str] | None = None) -> int:
             ("single", "ballots one command each / raw minimal 1-row", AIM_COMMAND, "≥"),
             ("single_own", "  (/ raw on yishi's own table)", None, ""),
             ("single_cap", "  (ceiling set by yishi's extra CPU, see b.)", None, ""),
+            ("cold_work", "  (Python between fsyncs / the same timed alone)", None, ""),
             ("round_robin", "round-robin commands / raw minimal 1-row", AIM_COMMAND, "≥"),
             ("round_robin_secret", "  the same, secret ballots (4 fsyncs each)", None, ""),
             ("bulk", "EnterBallots / raw minimal 1,000-row batches", AIM_BULK, "≥"),

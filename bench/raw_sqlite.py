@@ -15,6 +15,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,14 @@ class Minimal:
         self.prev = prev
         return rows
 
-    def one_per_transaction(self, n: int) -> list[float]:
-        """One row per transaction, hashing included; returns each latency."""
+    def one_per_transaction(
+        self, n: int, work: Callable[[], object] | None = None, into: Tally | None = None
+    ) -> list[float]:
+        """One row per transaction, hashing included; returns each latency.
+
+        ``work``, if given, runs before each row inside the timed loop (the
+        Python a framework would do per command), and the figures go to ``into``
+        rather than to ``single``: engine.py's ``cold_work``."""
         payloads, db, sha = self.payloads(n), self.db, hashlib.sha256
         latencies = []
         clock = time.perf_counter
@@ -107,13 +114,15 @@ class Minimal:
         start = clock()
         for payload in payloads:
             began = clock()
+            if work is not None:
+                work()
             self.seq += 1
             self.prev = sha(self.prev + payload.encode()).digest()
             db.execute("BEGIN IMMEDIATE")
             db.execute(INSERT, (self.seq, "matter-m00001", self.seq, payload, self.prev))
             db.execute("COMMIT")
             latencies.append(clock() - began)
-        self.single.add(n, clock() - start, time.process_time() - cpu)
+        (self.single if into is None else into).add(n, clock() - start, time.process_time() - cpu)
         return latencies
 
     def in_batches(self, n: int, batch: int = 1_000) -> None:
