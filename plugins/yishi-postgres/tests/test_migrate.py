@@ -46,7 +46,7 @@ def test_the_plugin_is_found_through_its_entry_point() -> None:
     assert "postgres" in plugins.store_backends
     assert plugins.store_backends.owner("postgres") == "postgres"
     _, out = yishi("plugins")
-    assert "postgres\t0.1.0\tyishi_register_store_backends" in out
+    assert "postgres\t0.2.0\tyishi_register_store_backends" in out
 
 
 def test_the_demo_log_goes_to_postgresql_and_back_unchanged(

@@ -54,6 +54,7 @@ from yishi_postgres.evidence import PostgresEvidence
 from yishi_postgres.failures import HookFailures
 from yishi_postgres.location import split_location
 from yishi_postgres.reading import COLUMNS, Reading, stored_from_row
+from yishi_postgres.snapshot import Snapshot, snapshot
 from yishi_postgres.writing import (
     COPY_FROM,
     INSERT_COMMAND,
@@ -166,6 +167,12 @@ class PostgresStore(Reading, HookFailures):
                 (self.community,),
             )
         self._has_row = True
+
+    def snapshot(self) -> contextlib.AbstractContextManager[Snapshot]:
+        """The log as of now, on a connection of its own, for ``verify_store``
+        (:mod:`yishi_postgres.snapshot`). The shared connections' conninfo, not
+        ``self.conninfo``: a store handed ``connections`` may have been given none."""
+        return snapshot(self._link.conninfo, self.community)
 
     def exists(self) -> bool:
         """Whether anything was ever recorded for this community."""
