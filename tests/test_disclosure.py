@@ -208,7 +208,13 @@ def test_shorter_objection_window_closes_before_the_posting():
 def test_objection_refused_once_the_disclosure_has_closed():
     engine = start()
     tick(engine, day(8, 0, 0))
-    assert refusal(object_, engine, "o1", day(8, 9)).code == "disclosure_closed"
+    found = refusal(object_, engine, "o1", day(8, 9))
+    assert found.code == "disclosure_closed"
+    # by its title and the day it went up, not its id
+    assert found.message("zh") == "公示“宅基地安排（决议公示）”（2026-06-01 张贴）已结束"
+    assert found.message("en") == (
+        "the disclosure '宅基地安排（决议公示）' (posted 2026-06-01) has ended"
+    )
 
 
 # -- replies ----------------------------------------------------------------------------
@@ -246,7 +252,9 @@ def test_unanswered_objection_escalates_the_day_after_it_was_due():
     assert engine.state.disclosures[NOTICE].closed == "suspended"
     assert engine.state.matters[MATTER].stage == "review"
     # escalated: no longer waiting for an answer
-    assert refusal(answer, engine, "o1", day(5, 9)).code == "objection_not_pending"
+    found = refusal(answer, engine, "o1", day(5, 9))
+    assert found.code == "objection_not_pending"
+    assert found.message("zh") == "2026-06-02 提出的异议（“分配不公”）已答复或已上报"
 
 
 def test_unsatisfied_objector_escalates_at_once():

@@ -1,14 +1,17 @@
 """Meetings, notices, objections and suggestions named the way a person names them
-(``yishi.domain.naming``)."""
+(``yishi.domain.naming``), and the refusals that now use those names, not ids."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from yishi.domain import commands as c
 from yishi.domain.bodies import BodySpec
+from yishi.domain.errors import Refusal
 from yishi.domain.naming import (
     disclosure_name,
     meeting_name,
@@ -26,8 +29,10 @@ from yishi.domain.state import (
     State,
     Suggestion,
 )
+from yishi.engine import Engine
 from yishi.rulesets.loader import check_text
 from yishi.rulesets.registry import find
+from yishi.store.memory import MemoryStore
 
 NAMES_TOML = """
 schema_version = 1
@@ -357,3 +362,143 @@ def test_a_suggestion_is_its_day_and_its_title():
         "2026-03-05 提交的建议“停车难”（之二）",
         "the suggestion '停车难' of 2026-03-05 (second)",
     )
+
+
+# -- the refusals that name a meeting ------------------------------------------------------
+
+AT = dt.datetime(2026, 3, 5, 9, 0)
+DIRECTOR = "d1"
+MEMBERS = (DIRECTOR, "k1", "k2")
+
+
+@pytest.fixture
+def engine() -> Engine:
+    """Two matters, each with a meeting of the committee on 5 March: mt1 (修村道) holds a
+    vote by ballot, mt2 (建桥) a hand count."""
+    engine = Engine(MemoryStore(), RULES)
+    people = tuple(c.PersonSpec(id=p, name=f"村民{p}", adult=True) for p in MEMBERS)
+    roles = {DIRECTOR: ("director",), "k1": ("member",), "k2": ("member",)}
+    members = tuple(c.MemberSpec(person=p, roles=roles[p]) for p in MEMBERS)
+    engine.execute(
+        c.SetUpCommunity(
+            actor="admin", people=people, bodies=(c.BodySpecEntry(id="committee", members=members),)
+        ),
+        AT - dt.timedelta(days=4),
+    )
+    before = AT - dt.timedelta(days=3)
+    for matter, meeting in (("x1", "mt1"), ("x2", "mt2")):
+        engine.execute(c.ProposeMatter(actor=DIRECTOR, matter=matter, title=TITLES[matter]), before)
+        engine.execute(
+            c.ConveneMeeting(
+                actor=DIRECTOR,
+                matter=matter,
+                meeting=meeting,
+                date=AT.date(),
+                method="show_of_hands",
+            ),
+            before,
+        )
+    return engine
+
+
+def _refused(engine: Engine, command: c.Command, at: dt.datetime = AT) -> Refusal:
+    with pytest.raises(Refusal) as caught:
+        engine.execute(command, at)
+    return caught.value
+
+
+ROAD = (
+    "村民委员会会议（2026-03-05，“修村道”）",
+    "Villagers' committee meeting (2026-03-05, '修村道')",
+)
+BRIDGE = (
+    "村民委员会会议（2026-03-05，“建桥”）",
+    "Villagers' committee meeting (2026-03-05, '建桥')",
+)
+
+
+def _says(refusal: Refusal, code: str, zh: str, en: str) -> None:
+    assert refusal.code == code
+    assert (refusal.message("zh"), refusal.message("en")) == (zh, en)
+    for lang in ("zh", "en"):
+        assert "mt1" not in refusal.message(lang) and "mt2" not in refusal.message(lang)
+
+
+def test_acting_before_the_day_names_the_meeting_and_so_its_day(engine):
+    found = _refused(
+        engine, c.CheckIn(actor=DIRECTOR, meeting="mt1", people=MEMBERS), AT - dt.timedelta(days=1)
+    )
+    _says(
+        found,
+        "meeting_not_yet",
+        f"{ROAD[0]}尚未召开，须到会议当天才能进行",
+        f"{ROAD[1]} has not been held yet: this can be done from that day on",
+    )
+
+
+def test_the_refusals_at_a_meeting_name_it(engine):
+    for meeting in ("mt1", "mt2"):
+        engine.execute(c.CheckIn(actor=DIRECTOR, meeting=meeting, people=MEMBERS), AT)
+    _says(
+        _refused(engine, c.CloseMeeting(actor=DIRECTOR, meeting="mt1")),
+        "no_votes",
+        f"{ROAD[0]}尚未表决，不能结束",
+        f"{ROAD[1]} has not voted yet",
+    )
+    _says(
+        _refused(
+            engine, c.CastElectionBallot(actor="k1", meeting="mt1", voter="k1", candidates=("k2",))
+        ),
+        "not_an_election",
+        f"{ROAD[0]}不是选举（候选人只用于选举步骤）",
+        f"{ROAD[1]} is not an election",
+    )
+    _says(
+        _refused(engine, c.EnterBallots(actor=DIRECTOR, meeting="mt1", ballots=())),
+        "no_ballots",
+        f"{ROAD[0]}没有选票可录入",
+        f"{ROAD[1]}: no ballots to enter",
+    )
+    engine.execute(c.CastVote(actor="k1", meeting="mt1", voter="k1", choice="yes"), AT)
+    _says(
+        _refused(engine, c.EnterHandCount(actor=DIRECTOR, meeting="mt1", yes=3, no=0)),
+        "ballots_exist",
+        f"{ROAD[0]}已逐张录入选票，不能再录入合计",
+        f"{ROAD[1]} already has individual ballots",
+    )
+    engine.execute(c.EnterHandCount(actor=DIRECTOR, meeting="mt2", yes=3, no=0), AT)
+    _says(
+        _refused(engine, c.CastVote(actor="k1", meeting="mt2", voter="k1", choice="yes")),
+        "tally_exists",
+        f"{BRIDGE[0]}已录入计票结果",
+        f"{BRIDGE[1]} already has a count",
+    )
+    engine.execute(c.CloseMeeting(actor=DIRECTOR, meeting="mt2"), AT)
+    _says(
+        _refused(engine, c.EnterHandCount(actor=DIRECTOR, meeting="mt2", yes=3, no=0)),
+        "meeting_closed",
+        f"{BRIDGE[0]}已结束",
+        f"{BRIDGE[1]} is closed",
+    )
+
+
+def test_candidates_for_a_meeting_not_yet_convened_name_it_as_it_would_be(engine):
+    found = _refused(
+        engine,
+        c.ConveneMeeting(
+            actor=DIRECTOR,
+            matter="x1",
+            meeting="mt9",
+            date=AT.date(),
+            method="show_of_hands",
+            candidates=("k1",),
+        ),
+        AT - dt.timedelta(days=3),
+    )
+    _says(
+        found,
+        "not_an_election",
+        "村民委员会会议（2026-03-05，“修村道”，之二）不是选举（候选人只用于选举步骤）",
+        "Villagers' committee meeting (2026-03-05, '修村道', second) is not an election",
+    )
+    assert "mt9" not in found.message("zh")

@@ -12,6 +12,7 @@ from yishi.domain.authority import authorize, authorize_stage, describe, name
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
+from yishi.domain.naming import disclosure_name, objection_name
 from yishi.domain.referral_state import referral_content
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Disclosure, Matter, Objection, State
@@ -179,7 +180,7 @@ def raise_objection(
     matter = state.matters[disclosure.matter]
     stage = ruleset.stage(disclosure.stage)
     if disclosure.closed is not None:
-        raise Refusal("disclosure_closed", disclosure=disclosure.id)
+        raise Refusal("disclosure_closed", disclosure=disclosure_name(state, disclosure))
     if (
         stage.objections is None
         or disclosure.objections_until is None
@@ -234,7 +235,7 @@ def answer_objection(
         f"stages.{stage.id}.objections.handler",
     )
     if not objection.pending:
-        raise Refusal("objection_not_pending", objection=c.objection)
+        raise Refusal("objection_not_pending", objection=objection_name(state, objection))
     answered = ev.ObjectionAnswered(
         at=now,
         actor=c.actor,
