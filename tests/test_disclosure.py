@@ -251,6 +251,9 @@ def test_unanswered_objection_escalates_the_day_after_it_was_due():
     assert engine.state.objections["o1"].escalated is True
     assert engine.state.disclosures[NOTICE].closed == "suspended"
     assert engine.state.matters[MATTER].stage == "review"
+    # named by its day and words, not its id or its author
+    assert events[0].reason.startswith("2026-06-02 提出的异议（“分配不公”）未在 3 日内答复")
+    assert events[0].reason_en.startswith("the objection of 2026-06-02 (“分配不公”) not answered")
     # escalated: no longer waiting for an answer
     found = refusal(answer, engine, "o1", day(5, 9))
     assert found.code == "objection_not_pending"
@@ -271,6 +274,10 @@ def test_unsatisfied_objector_escalates_at_once():
     assert events[3].stage == "review"
     objection = engine.state.objections["o1"]
     assert (objection.resolved, objection.escalated) == (False, True)
+    assert events[1].reason == "2026-06-02 提出的异议（“分配不公”）：异议人对答复不满意"
+    assert events[1].reason_en == (
+        "the objection of 2026-06-02 (“分配不公”): the objector is not satisfied with the reply"
+    )
     assert engine.state.matters[MATTER].stage == "review"
 
 
