@@ -658,6 +658,9 @@ def test_a_meeting_left_open_in_the_earlier_procedure_cannot_go_on():
     with pytest.raises(Refusal) as refused:
         decide(state, c.CheckIn(actor="p04", meeting="k", people=("p03",)), guhuai, AT)
     assert refused.value.code == "meeting_of_earlier_procedure"
+    # named by its council and day, not its id "k"
+    assert refused.value.message("zh").startswith(f"古槐议事会会议（{AT.date()}）属于事项“t”")
+    assert refused.value.message("en").startswith(f"Old Locust Tree council meeting ({AT.date()})")
     assert state.matters["m"].open_meeting(state) is None
 
 

@@ -208,7 +208,13 @@ def test_shorter_objection_window_closes_before_the_posting():
 def test_objection_refused_once_the_disclosure_has_closed():
     engine = start()
     tick(engine, day(8, 0, 0))
-    assert refusal(object_, engine, "o1", day(8, 9)).code == "disclosure_closed"
+    found = refusal(object_, engine, "o1", day(8, 9))
+    assert found.code == "disclosure_closed"
+    # by its title and the day it went up, not its id
+    assert found.message("zh") == "公示“宅基地安排（决议公示）”（2026-06-01 张贴）已结束"
+    assert found.message("en") == (
+        "the disclosure '宅基地安排（决议公示）' (posted 2026-06-01) has ended"
+    )
 
 
 # -- replies ----------------------------------------------------------------------------
@@ -245,8 +251,13 @@ def test_unanswered_objection_escalates_the_day_after_it_was_due():
     assert engine.state.objections["o1"].escalated is True
     assert engine.state.disclosures[NOTICE].closed == "suspended"
     assert engine.state.matters[MATTER].stage == "review"
+    # named by its day and words, not its id or its author
+    assert events[0].reason.startswith("2026-06-02 提出的异议（“分配不公”）未在 3 日内答复")
+    assert events[0].reason_en.startswith("the objection of 2026-06-02 (“分配不公”) not answered")
     # escalated: no longer waiting for an answer
-    assert refusal(answer, engine, "o1", day(5, 9)).code == "objection_not_pending"
+    found = refusal(answer, engine, "o1", day(5, 9))
+    assert found.code == "objection_not_pending"
+    assert found.message("zh") == "2026-06-02 提出的异议（“分配不公”）已答复或已上报"
 
 
 def test_unsatisfied_objector_escalates_at_once():
@@ -263,6 +274,10 @@ def test_unsatisfied_objector_escalates_at_once():
     assert events[3].stage == "review"
     objection = engine.state.objections["o1"]
     assert (objection.resolved, objection.escalated) == (False, True)
+    assert events[1].reason == "2026-06-02 提出的异议（“分配不公”）：异议人对答复不满意"
+    assert events[1].reason_en == (
+        "the objection of 2026-06-02 (“分配不公”): the objector is not satisfied with the reply"
+    )
     assert engine.state.matters[MATTER].stage == "review"
 
 

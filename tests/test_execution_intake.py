@@ -10,6 +10,7 @@ import pytest
 from yishi.domain import commands as c
 from yishi.domain import events as ev
 from yishi.domain.errors import Refusal
+from yishi.domain.naming import suggestion_name
 from yishi.domain.rules import RuleSet
 from yishi.engine import Engine
 from yishi.rulesets.loader import check_text, load
@@ -346,7 +347,12 @@ def test_declined_suggestion_cannot_be_merged():
     engine.execute(c.DeclineSuggestion(actor="k01", suggestion="s2", reason="转街道办理"), T)
     assert engine.state.suggestions["s2"].status == "declined"
     found = refusal(engine, merge(("s1", "s2")))
-    assert (found.code, found.params["suggestion"]) == ("suggestion_not_open", "s2")
+    # named by its day and title; s1 has the same, so s2 is the second of them
+    assert found.code == "suggestion_not_open"
+    assert found.message("zh") == "2026-09-01 提交的建议“停车难”（之二）已处理，不能再合并或退回"
+    assert (
+        found.message("en") == "the suggestion '停车难' of 2026-09-01 (second) was already handled"
+    )
     assert engine.state.suggestions["s1"].status == "open"
 
 
@@ -374,7 +380,10 @@ def test_suggestion_of_another_procedure_cannot_be_merged():
 
     engine = Engine(store, rulesets, default=zhihui_rs.id)  # same log, intake under zhihui_yun
     found = refusal(engine, merge(("s9",)))
-    assert (found.code, found.params["suggestion"]) == ("suggestion_not_open", "s9")
+    assert found.code == "suggestion_not_open"
+    assert found.params["suggestion"] == suggestion_name(
+        engine.state, engine.state.suggestions["s9"]
+    )
 
 
 def test_only_intake_actors_may_merge():

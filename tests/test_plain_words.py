@@ -103,6 +103,20 @@ def test_every_timeline_reads_without_identifiers(path, lang: str) -> None:
     assert leaks == {}
 
 
+@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_timeline_names_meetings_notices_and_objections_in_words(path, lang: str) -> None:
+    """Lines like "会议 m2-review 已结束", "公示 m4-d1：期满", "异议 m4-o2（……）" showed ids
+    nobody chose; a meeting is its body and day, a notice its title, an objection its
+    day and words (domain/naming.py), in the lines and in the refusals."""
+    report = run_scenario(load_scenario(path))
+    state = report.engine.state
+    ids = set(state.meetings) | set(state.disclosures) | set(state.objections)
+    text = to_text(report, lang)
+    shown = {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
+    assert shown == set()
+
+
 @pytest.mark.parametrize("path", scenario_files()[:3], ids=lambda p: p.stem)
 def test_the_clock_and_the_set_up_are_the_system_in_the_readers_words(path) -> None:
     report = run_scenario(load_scenario(path))

@@ -157,6 +157,28 @@ def test_a_refusal_names_the_field_gives_the_rule_and_writes_nothing(site):
     assert engine.position == before
 
 
+def test_a_refusal_about_a_meeting_names_it_in_words_and_its_field_by_key(site):
+    """The message names the meeting by its body and day; the field a portal marks
+    still comes from the refusal's key (``meeting``), not from an id in the text."""
+    c, engine, t, _ = site
+    at(engine, 2026, 9, 4, 10)
+    post(c, t, "c003", "suggest", {"suggestion": "s1", "person": "c003", "title": "停车"})
+    post(c, t, "k01", "merge_suggestions", {"matter": "m9", "suggestions": ["s1"], "title": "停车"})
+    body = {"matter": "m9", "meeting": "m9-d", "date": "2026-09-07", "method": "show_of_hands"}
+    assert post(c, t, "k02", "convene_meeting", body).status_code == 201
+    at(engine, 2026, 9, 7, 19)
+    people = ["k02", "c001", "c002", "c003", "c004", "c005"]
+    assert post(c, t, "k02", "check_in", {"meeting": "m9-d", "people": people}).status_code == 201
+    count = {"meeting": "m9-d", "yes": 5, "no": 1}
+    assert post(c, t, "k02", "enter_hand_count", count).status_code == 201
+    assert post(c, t, "k02", "close_meeting", {"meeting": "m9-d"}).status_code == 201
+    r = post(c, t, "k02", "enter_hand_count", count)
+    error = r.json()["error"]
+    assert (r.status_code, error["code"], error["field"]) == (409, "meeting_closed", "meeting")
+    assert error["message"]["zh"] == "线下议事小组会议（2026-09-07）已结束"
+    assert error["message"]["en"] == "Offline deliberation group meeting (2026-09-07) is closed"
+
+
 def test_an_idempotency_key_records_a_retry_once(site):
     c, engine, t, _ = site
     body = {"suggestion": "s1", "person": "c003", "title": "路灯坏了"}

@@ -21,7 +21,7 @@ from yishi.domain.state import Meeting, State
 
 def check_in(state: State, c: cmd.CheckIn, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     meeting, matter = open_meeting(state, ruleset, c.meeting)
-    require_held(meeting, now)
+    require_held(state, ruleset, meeting, now)
     stage = ruleset.stage(meeting.stage)
     actor = c.on_behalf_of or c.actor
     if not (len(c.people) == 1 and c.people[0] == actor):

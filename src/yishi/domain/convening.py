@@ -21,9 +21,17 @@ from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.kinship import check_exclusions, check_steps_down
 from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.membership import composition_problems
+from yishi.domain.naming import meeting_name
 from yishi.domain.periods import Counting
-from yishi.domain.rules import RuleSet, StageKind, meeting_rules, stage_bodies, statute_forbids
-from yishi.domain.state import State
+from yishi.domain.rules import (
+    RuleSet,
+    StageKind,
+    StageSpec,
+    meeting_rules,
+    stage_bodies,
+    statute_forbids,
+)
+from yishi.domain.state import Matter, Meeting, State
 from yishi.domain.steps import KIND_NAMES, body_later, stage_name, wrong_step
 
 
@@ -38,9 +46,10 @@ def convene(
     if skipped and body_later(ruleset, stage, c.body or ""):
         # The user skipped ahead: name the step to finish, before any permission question.
         raise Refusal("step_missing", step=stage_name(stage), wanted=KIND_NAMES[StageKind.MEETING])
-    if (stage.kind is StageKind.ELECTION) != bool(c.candidates):
-        code = "candidates_required" if stage.kind is StageKind.ELECTION else "not_an_election"
-        raise Refusal(code, meeting=c.meeting)
+    if stage.kind is StageKind.ELECTION and not c.candidates:
+        raise Refusal("candidates_required", meeting=c.meeting)  # the API's field: meeting
+    if c.candidates and stage.kind is not StageKind.ELECTION:
+        raise Refusal("not_an_election", meeting=_planned(state, ruleset, matter, stage, c, now))
     already = {p for people in matter.elected.values() for p in people}
     for candidate in c.candidates:
         if candidate not in state.people:
@@ -199,3 +208,28 @@ def _kinship(
     for body_id, spec in ruleset.bodies.items():
         if spec.steps_down_if_relative_nominated:
             check_steps_down(ruleset, body_id, candidates, rosters, relatives, names)
+
+
+def _planned(
+    state: State,
+    ruleset: RuleSet,
+    matter: Matter,
+    stage: StageSpec,
+    c: cmd.ConveneMeeting,
+    now: dt.datetime,
+) -> Text:
+    """The meeting ``c`` would convene, named as if it had been: it has no record yet,
+    and the id its command gives is nobody's name for it."""
+    bodies = stage_bodies(ruleset, stage, matter.matter_type)
+    body = c.body or (bodies[0] if len(bodies) == 1 else "")
+    planned = Meeting(
+        c.meeting,
+        matter.id,
+        stage.id,
+        body,
+        c.date,
+        now.date(),
+        c.method,
+        procedure=matter.procedure,
+    )
+    return meeting_name(state, ruleset, planned)

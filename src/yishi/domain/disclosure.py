@@ -8,13 +8,14 @@ from typing import Any
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
 from yishi.domain.accounts import accounts_content
-from yishi.domain.authority import authorize, authorize_stage, describe, name
+from yishi.domain.authority import authorize, authorize_stage, describe
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import current_stage, get_matter
+from yishi.domain.naming import disclosure_name, objection_name
 from yishi.domain.referral_state import referral_content
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
-from yishi.domain.state import Disclosure, Matter, Objection, State
+from yishi.domain.state import Disclosure, Matter, State
 from yishi.domain.steps import wrong_step
 from yishi.domain.transitions import Transition
 
@@ -179,7 +180,7 @@ def raise_objection(
     matter = state.matters[disclosure.matter]
     stage = ruleset.stage(disclosure.stage)
     if disclosure.closed is not None:
-        raise Refusal("disclosure_closed", disclosure=disclosure.id)
+        raise Refusal("disclosure_closed", disclosure=disclosure_name(state, disclosure))
     if (
         stage.objections is None
         or disclosure.objections_until is None
@@ -234,7 +235,7 @@ def answer_objection(
         f"stages.{stage.id}.objections.handler",
     )
     if not objection.pending:
-        raise Refusal("objection_not_pending", objection=c.objection)
+        raise Refusal("objection_not_pending", objection=objection_name(state, objection))
     answered = ev.ObjectionAnswered(
         at=now,
         actor=c.actor,
@@ -246,9 +247,9 @@ def answer_objection(
     )
     if c.resolved:
         return [answered]
-    cause_zh, cause_en = _cause(state, objection)
-    reason = f"{cause_zh}：异议人对答复不满意"
-    reason_en = f"{cause_en}: the objector is not satisfied with the reply"
+    cause = objection_name(state, objection)
+    reason = f"{cause.zh}：异议人对答复不满意"
+    reason_en = f"{cause.en}: the objector is not satisfied with the reply"
     return [
         answered,
         *_escalate(
@@ -262,13 +263,6 @@ def answer_objection(
             c.actor,
         ),
     ]
-
-
-def _cause(state: State, objection: Objection) -> tuple[str, str]:
-    """The objection an escalation names: its id, who raised it and what it said."""
-    text = objection.text if len(objection.text) <= 40 else objection.text[:40] + "……"
-    who = name(state, objection.person)
-    return f"异议 {objection.id}（{who}：“{text}”）", f"objection {objection.id} ({who}: “{text}”)"
 
 
 def _escalate(
@@ -340,8 +334,8 @@ def due(state: State, ruleset: RuleSet, matter: Matter, now: dt.datetime) -> lis
         reasons = [
             (
                 o.id,
-                f"{_cause(state, o)[0]}未在 {disclosure.reply_days} 日内答复（答复期限至 {o.reply_due.isoformat()}）",
-                f"{_cause(state, o)[1]} not answered within {disclosure.reply_days} days (due {o.reply_due.isoformat()})",
+                f"{objection_name(state, o).zh}未在 {disclosure.reply_days} 日内答复（答复期限至 {o.reply_due.isoformat()}）",
+                f"{objection_name(state, o).en} not answered within {disclosure.reply_days} days (due {o.reply_due.isoformat()})",
             )
             for o in overdue
         ]

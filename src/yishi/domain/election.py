@@ -34,6 +34,7 @@ from yishi.domain.methods import (
     ElectionRule,
     MarkRule,
 )
+from yishi.domain.naming import meeting_name
 from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.secrecy import election_ballot, has_voted, is_secret, read_election_ballot
 from yishi.domain.state import Matter, Meeting, State
@@ -43,12 +44,12 @@ def cast_ballot(
     state: State, c: cmd.CastElectionBallot, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     meeting, matter = open_meeting(state, ruleset, c.meeting)
-    require_held(meeting, now)
+    require_held(state, ruleset, meeting, now)
     stage = ruleset.stage(meeting.stage)
     if not meeting.candidates:
-        raise Refusal("not_an_election", meeting=meeting.id)
+        raise Refusal("not_an_election", meeting=meeting_name(state, ruleset, meeting))
     if meeting.election_count is not None:
-        raise Refusal("tally_exists", meeting=meeting.id)
+        raise Refusal("tally_exists", meeting=meeting_name(state, ruleset, meeting))
     actor = c.on_behalf_of or c.actor
     if actor != c.voter:
         authorize_stage(state, ruleset, c, stage)
@@ -106,14 +107,14 @@ def enter_count(
 ) -> list[ev.Event]:
     meeting, matter, stage = run_meeting(state, ruleset, c, c.meeting, now)
     if not meeting.candidates:
-        raise Refusal("not_an_election", meeting=meeting.id)
+        raise Refusal("not_an_election", meeting=meeting_name(state, ruleset, meeting))
     rule = counting_rule(ruleset, meeting)
     if not (rule.accepts_tally and isinstance(rule, MarkRule)):
         raise Refusal("ranked_needs_ballots", method=Text(rule.label_zh, rule.label_en))
     if meeting.election_count is not None:
-        raise Refusal("tally_exists", meeting=meeting.id)
+        raise Refusal("tally_exists", meeting=meeting_name(state, ruleset, meeting))
     if meeting.election_ballots or meeting.received:
-        raise Refusal("ballots_exist", meeting=meeting.id)
+        raise Refusal("ballots_exist", meeting=meeting_name(state, ruleset, meeting))
     members = roster(state, ruleset, meeting.body, meeting.date)
     present = len([p for p in meeting.attendance if members.get(p)])
     if min(c.cast, c.invalid) < 0 or any(n < 0 for _, n in c.votes):

@@ -7,6 +7,7 @@ import datetime as dt
 from yishi.domain.authority import authorize_stage
 from yishi.domain.commands import Command
 from yishi.domain.errors import Refusal
+from yishi.domain.naming import meeting_name
 from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules
 from yishi.domain.state import Matter, Meeting, State
 
@@ -35,17 +36,22 @@ def open_meeting(state: State, ruleset: RuleSet, meeting_id: str) -> tuple[Meeti
     meeting = get_meeting(state, meeting_id)
     matter = state.matters[meeting.matter]
     if meeting.closed:
-        raise Refusal("meeting_closed", meeting=meeting_id)
+        raise Refusal("meeting_closed", meeting=meeting_name(state, ruleset, meeting))
     if meeting.procedure and meeting.procedure != matter.procedure:
         # left open when the matter was handed to another council: its rules no longer apply
-        raise Refusal("meeting_of_earlier_procedure", meeting=meeting_id, title=matter.title)
+        raise Refusal(
+            "meeting_of_earlier_procedure",
+            meeting=meeting_name(state, ruleset, meeting),
+            title=matter.title,
+        )
     current_stage(ruleset, matter)
     return meeting, matter
 
 
-def require_held(meeting: Meeting, now: dt.datetime) -> None:
+def require_held(state: State, ruleset: RuleSet, meeting: Meeting, now: dt.datetime) -> None:
     if now.date() < meeting.date:
-        raise Refusal("meeting_not_yet", meeting=meeting.id, date=meeting.date.isoformat())
+        # the name carries the day the meeting is set for
+        raise Refusal("meeting_not_yet", meeting=meeting_name(state, ruleset, meeting))
 
 
 def rules_for(state: State, ruleset: RuleSet, meeting: Meeting) -> EffectiveRules:
@@ -58,7 +64,7 @@ def run_meeting(
 ) -> tuple[Meeting, Matter, StageSpec]:
     """An open meeting, already held, that the command's actor may run."""
     meeting, matter = open_meeting(state, ruleset, meeting_id)
-    require_held(meeting, now)
+    require_held(state, ruleset, meeting, now)
     stage = ruleset.stage(meeting.stage)
     authorize_stage(state, ruleset, command, stage)
     return meeting, matter, stage

@@ -11,6 +11,7 @@ from yishi.domain import petition
 from yishi.domain.authority import authorize, authorize_stage, describe, holds
 from yishi.domain.errors import Refusal, Text, named
 from yishi.domain.flow import follow
+from yishi.domain.naming import suggestion_name
 from yishi.domain.rules import RuleSet, StageKind, StageSpec
 from yishi.domain.state import Matter, State
 
@@ -153,7 +154,7 @@ def merge(
         if suggestion is None:
             raise Refusal("unknown_suggestion", suggestion=suggestion_id)
         if suggestion.status != "open" or suggestion.procedure != ruleset.id:
-            raise Refusal("suggestion_not_open", suggestion=suggestion_id)
+            raise Refusal("suggestion_not_open", suggestion=suggestion_name(state, suggestion))
     proposed = _proposed(c, ruleset, now, suggestions=tuple(dict.fromkeys(c.suggestions)))
     # The matter is born at the intake stage and leaves it at once.
     matter = Matter(
@@ -182,7 +183,7 @@ def decline(
     if suggestion is None:
         raise Refusal("unknown_suggestion", suggestion=c.suggestion)
     if suggestion.status != "open" or suggestion.procedure != ruleset.id:
-        raise Refusal("suggestion_not_open", suggestion=c.suggestion)
+        raise Refusal("suggestion_not_open", suggestion=suggestion_name(state, suggestion))
     if not c.reason.strip():
         raise Refusal("reason_required")
     return [

@@ -19,6 +19,7 @@ from yishi.domain.errors import Refusal, named
 from yishi.domain.flow import follow
 from yishi.domain.lookup import open_meeting, require_held, run_meeting
 from yishi.domain.membership import votes_in
+from yishi.domain.naming import meeting_name
 from yishi.domain.rules import RuleSet, StageKind, stage_outcome
 from yishi.domain.secrecy import has_voted, is_secret
 from yishi.domain.state import Meeting, State
@@ -27,11 +28,11 @@ from yishi.domain.tally import consensus_result, meeting_counts, motion_rule, ou
 
 def cast_vote(state: State, c: cmd.CastVote, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     meeting, matter = open_meeting(state, ruleset, c.meeting)
-    require_held(meeting, now)
+    require_held(state, ruleset, meeting, now)
     if not ruleset.records(meeting.method, "ballots"):
         raise Refusal("ballots_not_used", method=meeting.method)
     if meeting.tally is not None:
-        raise Refusal("tally_exists", meeting=meeting.id)
+        raise Refusal("tally_exists", meeting=meeting_name(state, ruleset, meeting))
     actor = c.on_behalf_of or c.actor
     stage = ruleset.stage(meeting.stage)
     if actor != c.voter:
@@ -105,9 +106,9 @@ def enter_hand_count(
     if not ruleset.records(meeting.method, "tally"):
         raise Refusal("tally_not_used", method=meeting.method)
     if meeting.tally is not None:
-        raise Refusal("tally_exists", meeting=meeting.id)
+        raise Refusal("tally_exists", meeting=meeting_name(state, ruleset, meeting))
     if meeting.ballots or meeting.received:
-        raise Refusal("ballots_exist", meeting=meeting.id)
+        raise Refusal("ballots_exist", meeting=meeting_name(state, ruleset, meeting))
     if min(c.yes, c.no, c.abstain) < 0:
         raise Refusal("negative_count")
     counts = meeting_counts(state, ruleset, meeting)
@@ -156,7 +157,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
         from yishi.domain import election  # election builds on this module
 
         return election.close(state, c, ruleset, now)
-    require_held(meeting, now)
+    require_held(state, ruleset, meeting, now)
     stage = ruleset.stage(meeting.stage)
     authorize_stage(state, ruleset, c, stage)
     result = outcome(state, ruleset, meeting)
@@ -169,7 +170,7 @@ def close(state: State, c: cmd.CloseMeeting, ruleset: RuleSet, now: dt.datetime)
             or meeting.consensus is not None
         )
         if not voted:
-            raise Refusal("no_votes", meeting=meeting.id)
+            raise Refusal("no_votes", meeting=meeting_name(state, ruleset, meeting))
     closed = ev.MeetingClosed(
         at=now,
         actor=c.actor,

@@ -32,6 +32,7 @@ from yishi.domain.errors import Refusal
 from yishi.domain.lookup import run_meeting
 from yishi.domain.meeting import check_ballot
 from yishi.domain.membership import voting_check
+from yishi.domain.naming import meeting_name
 from yishi.domain.rules import RuleSet
 from yishi.domain.secrecy import is_secret
 from yishi.domain.state import Meeting, State
@@ -45,9 +46,9 @@ def enter_ballots(
     if not ruleset.records(meeting.method, "ballots"):
         raise Refusal("ballots_not_used", method=meeting.method)
     if meeting.tally is not None:
-        raise Refusal("tally_exists", meeting=meeting.id)
+        raise Refusal("tally_exists", meeting=meeting_name(state, ruleset, meeting))
     if not c.ballots:
-        raise Refusal("no_ballots", meeting=meeting.id)
+        raise Refusal("no_ballots", meeting=meeting_name(state, ruleset, meeting))
     voting = voting_check(state, ruleset, meeting.body, meeting.date)
     secret = is_secret(ruleset, meeting)
     ballots = c.ballots

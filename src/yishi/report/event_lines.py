@@ -9,6 +9,7 @@ import attrs
 from yishi import outcomes
 from yishi.domain import events as ev
 from yishi.domain.levy import summary as levy_summary
+from yishi.domain.naming import disclosure_name, meeting_name
 from yishi.domain.periods import Period, describe
 from yishi.domain.rules import RuleSet
 from yishi.domain.sittings import SITTING_WORDS, sitting_kind
@@ -29,9 +30,9 @@ def lines_for(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
     state = report.engine.state
     if isinstance(event, ev.MeetingConvened):
         method = method_name(rs, event.method, lang)
-        body = rs.bodies[event.body]
+        # the body and the day name the meeting: its id is nobody's name for it
         lines = [
-            f"    {'meeting' if en else '会议'} {event.meeting}{colon}{(body.name_en or body.name) if en else body.name}{comma}{event.date}{comma}{method}"
+            f"    {'meeting' if en else '会议'}{colon}{_meeting(event.meeting, report, rs, lang)}{comma}{method}"
         ]
         notice = (event.periods or {}).get("notice")
         if notice and notice["days"]:
@@ -127,7 +128,8 @@ def lines_for(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
         joined = rs.bodies[event.body].name if event.body in rs.bodies else event.body
         return [f"    ★ {'elected to ' if en else '当选，加入'}{joined}{colon}{names}"]
     if isinstance(event, ev.ObjectionRaised):
-        lines = [f"    {'objection' if en else '异议'} {event.objection}{colon}{event.text}"]
+        # the act's line above says who and when, which is how the timeline names it
+        lines = [f"    {'objection' if en else '异议'}{colon}{event.text}"]
         raised = state.objections.get(event.objection)
         if raised is not None:
             lines.append(
@@ -181,10 +183,11 @@ def lines_for(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
     if isinstance(event, ev.ObjectionEscalated):
         return [f"    ↑ {event.reason_en if en else event.reason}"]
     if isinstance(event, ev.DisclosureClosed):
+        notice = disclosure_name(state, state.disclosures[event.disclosure]).get(lang)
         return [
-            f"    {'disclosure' if en else '公示'} {event.disclosure}{colon}{'ended' if en else '期满'}"
+            f"    {'disclosure ' if en else '公示'}{notice}{colon}{'ended' if en else '期满'}"
             if event.outcome == "ended"
-            else f"    {'disclosure suspended' if en else '公示中止'} {event.disclosure}"
+            else f"    {'disclosure suspended' if en else '公示中止'}{colon}{notice}"
         ]
     if isinstance(event, ev.SuggestionSubmitted | ev.SuggestionDeclined | ev.MatterProposed):
         return outcomes.intake_lines(event, state, lang)
@@ -203,12 +206,18 @@ def lines_for(event: ev.Event, report: RunReport, lang: str, rs: RuleSet) -> lis
             ),
         ]
     if isinstance(event, ev.MeetingNoticeCompleted):
+        meeting = _meeting(event.meeting, report, rs, lang)
         return [
-            f"    meeting {event.meeting}: notice period complete ({event.notice_days} days' notice); it may be held"
+            f"    {meeting}: notice period complete ({event.notice_days} days' notice); it may be held"
             if en
-            else f"    会议 {event.meeting}：通知期满（提前 {event.notice_days} 日通知），可以召开"
+            else f"    {meeting}：通知期满（提前 {event.notice_days} 日通知），可以召开"
         ]
     return []
+
+
+def _meeting(meeting: str, report: RunReport, rs: RuleSet, lang: str) -> str:
+    state = report.engine.state
+    return meeting_name(state, rs, state.meetings[meeting], report.rulesets).get(lang)
 
 
 def evidence_lines(event: ev.Event, lang: str) -> list[str]:
