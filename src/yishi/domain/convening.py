@@ -39,7 +39,7 @@ def convene(
     state: State, c: cmd.ConveneMeeting, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
         raise wrong_step(ruleset, matter, stage, StageKind.MEETING)
     skipped = c.body and c.body not in stage_bodies(ruleset, stage, matter.matter_type)
