@@ -26,6 +26,7 @@ from yishi.engine import Engine
 from yishi.log import open_engine
 from yishi.publish.document import build_document
 from yishi.publish.graph import flow
+from yishi.publish.timeline import describe
 from yishi.rulesets.loader import check_text, load
 from yishi.rulesets.registry import find
 from yishi.scenario import load_scenario, run_scenario
@@ -662,6 +663,37 @@ def test_a_meeting_left_open_in_the_earlier_procedure_cannot_go_on():
     assert refused.value.message("zh").startswith(f"古槐议事会会议（{AT.date()}）属于事项“t”")
     assert refused.value.message("en").startswith(f"Old Locust Tree council meeting ({AT.date()})")
     assert state.matters["m"].open_meeting(state) is None
+
+
+def test_the_board_calls_a_meeting_what_naming_calls_it_not_meeting_of_a_meeting():
+    """The English board read "Meeting of the Joint meeting of the two committees called
+    for …": a body named as a meeting is called by its name, as domain/naming.py does,
+    and a committee meets in its meeting, in both languages."""
+    siyi = find("siyi_liang_gongkai")
+
+    def called(body: str, lang: str) -> str | None:
+        convened = ev.MeetingConvened(
+            at=AT,
+            actor="p04",
+            matter="m",
+            meeting="k",
+            stage="s",
+            body=body,
+            date=AT.date(),
+            method="show_of_hands",
+            place="村委会",
+        )
+        return describe(convened, replay([]), siyi, lang)
+
+    day = AT.date()
+    assert called("two_committees", "en") == (
+        f"Joint meeting of the two committees called for {day}, 村委会"
+    )
+    assert called("two_committees", "zh") == f"召集村“两委”联席会议，定于 {day}，村委会"
+    assert called("party_branch_committee", "en") == (
+        f"Village Party branch committee meeting called for {day}, 村委会"
+    )
+    assert called("party_branch_committee", "zh") == f"召集村党支部委员会会议，定于 {day}，村委会"
 
 
 def test_an_unknown_procedure_in_use_is_named_where_it_is_written(tmp_path: Path):

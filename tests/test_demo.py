@@ -102,7 +102,8 @@ def test_all_six_steps_and_the_matter_is_completed(demo):
     ]
     assert matter.status == "completed"
     assert matter.matter_type == "collective_land_lease"
-    assert "- 村西北片集体机动地 56 亩出租给本村绿源中药材种植专业合作社（2026-01）：已完成" in (
+    # by its title, not its id (2026-01)
+    assert "- “村西北片集体机动地 56 亩出租给本村绿源中药材种植专业合作社”：已完成" in (
         result.timeline
     )
 

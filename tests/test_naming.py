@@ -1,23 +1,26 @@
-"""Meetings, notices, objections and suggestions named the way a person names them
-(``yishi.domain.naming``), and the refusals that now use those names, not ids."""
+"""Meetings, matters, notices, objections and suggestions named the way a person names
+them (``yishi.domain.naming``), and the refusals that now use those names, not ids."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from yishi.domain import commands as c
 from yishi.domain.bodies import BodySpec
-from yishi.domain.errors import Refusal
+from yishi.domain.errors import Refusal, Text
 from yishi.domain.naming import (
     disclosure_name,
+    matter_name,
     meeting_name,
     meeting_words,
     objection_name,
     suggestion_name,
+    suggestion_title,
 )
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import (
@@ -364,6 +367,37 @@ def test_a_suggestion_is_its_day_and_its_title():
     )
 
 
+def test_a_matter_is_its_title_and_a_shared_title_adds_the_day_it_was_proposed():
+    state = _state()  # x1 修村道, x2 建桥, x3 修村道: all proposed on DAY
+    later = DAY + dt.timedelta(days=30)
+    state.matters["x4"] = Matter("x4", "修村道", None, "names", "", "d1", later)
+    road, bridge, again, next_month = (matter_name(state, m) for m in state.matters.values())
+    assert (bridge.zh, bridge.en) == ("“建桥”", "'建桥'")
+    assert (road.zh, road.en) == ("“修村道”（2026-03-05 提出）", "'修村道' (proposed 2026-03-05)")
+    assert (again.zh, again.en) == (
+        "“修村道”（2026-03-05 提出，之二）",
+        "'修村道' (proposed 2026-03-05, second)",
+    )
+    assert next_month.zh == "“修村道”（2026-04-04 提出）"
+    for name in (road, bridge, again, next_month):
+        assert not any(x in name.zh + name.en for x in ("x1", "x2", "x3", "x4"))
+
+
+def test_a_suggestions_title_adds_its_day_only_when_another_has_that_title():
+    state = State()
+    state.suggestions["s1"] = Suggestion("s1", "r1", "停车难", "names", "", DAY)
+    state.suggestions["s2"] = Suggestion("s2", "r2", "多种树", "names", "", DAY)
+    assert suggestion_title(state, state.suggestions["s1"]) == Text("“停车难”", "'停车难'")
+    state.suggestions["s3"] = Suggestion("s3", "r3", "停车难", "names", "", DAY)
+    first, trees, second = (suggestion_title(state, s) for s in state.suggestions.values())
+    assert first.zh == "“停车难”（2026-03-05 提交）"
+    assert (second.zh, second.en) == (
+        "“停车难”（2026-03-05 提交，之二）",
+        "'停车难' (submitted 2026-03-05, second)",
+    )
+    assert trees.zh == "“多种树”"
+
+
 # -- the refusals that name a meeting ------------------------------------------------------
 
 AT = dt.datetime(2026, 3, 5, 9, 0)
@@ -502,3 +536,50 @@ def test_candidates_for_a_meeting_not_yet_convened_name_it_as_it_would_be(engine
         "Villagers' committee meeting (2026-03-05, '修村道', second) is not an election",
     )
     assert "mt9" not in found.message("zh")
+
+
+# -- the refusal that names a matter ---------------------------------------------------------
+
+ONCE_TOML = (
+    NAMES_TOML.split("[[stages]]")[0].replace('id = "names"', 'id = "once"')
+    + """
+[[stages]]
+id = "decide"
+kind = "meeting"
+name = "村委会决定"
+bodies = ["committee"]
+actors = ["committee.director"]
+"""
+)
+
+
+def test_a_closed_matter_is_refused_by_its_title_and_a_shared_title_by_its_day():
+    """The refusal read "事项“修村道”（x1）已结束"."""
+    engine = Engine(MemoryStore(), _ruleset(ONCE_TOML, "once.toml"))
+    people = tuple(c.PersonSpec(id=p, name=f"村民{p}", adult=True) for p in MEMBERS)
+    roles = {DIRECTOR: ("director",), "k1": ("member",), "k2": ("member",)}
+    members = tuple(c.MemberSpec(person=p, roles=roles[p]) for p in MEMBERS)
+    body = c.BodySpecEntry(id="committee", members=members)
+    start = AT - dt.timedelta(days=3)
+    engine.execute(c.SetUpCommunity(actor="admin", people=people, bodies=(body,)), start)
+    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter="x1", title="修村道"), start)
+    convene = c.ConveneMeeting(
+        actor=DIRECTOR, matter="x1", meeting="mt1", date=AT.date(), method="show_of_hands"
+    )
+    engine.execute(convene, start)
+    engine.execute(c.CheckIn(actor=DIRECTOR, meeting="mt1", people=MEMBERS), AT)
+    engine.execute(c.EnterHandCount(actor=DIRECTOR, meeting="mt1", yes=3, no=0), AT)
+    engine.execute(c.CloseMeeting(actor=DIRECTOR, meeting="mt1"), AT)
+    again = attrs.evolve(convene, meeting="mt2", date=(AT + dt.timedelta(days=3)).date())
+    found = _refused(engine, again)
+    assert found.code == "matter_closed"
+    assert (found.message("zh"), found.message("en")) == (
+        "事项“修村道”已结束",
+        "matter '修村道' is closed",
+    )
+    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter="x2", title="修村道"), AT)
+    found = _refused(engine, again)
+    assert (found.message("zh"), found.message("en")) == (
+        "事项“修村道”（2026-03-02 提出）已结束",
+        "matter '修村道' (proposed 2026-03-02) is closed",
+    )

@@ -23,19 +23,29 @@ def test_every_suggestion_ends_with_an_outcome_in_json_and_text():
     assert (merged["status"], merged["merged_into"]) == ("merged", "m9")
     assert merged["topic_outcome"]["status"] == "completed"
     assert "程序完成" in merged["topic_outcome"]["closing_reason"]
-    assert "m9" in merged["outcome"]["zh"] and "merged into topic m9" in merged["outcome"]["en"]
+    # the ids stay in their fields for portals; the words name the topic by its title
+    topic = "“小区停车秩序整治与东侧空地改建停车位”"
+    assert merged["outcome"]["zh"].startswith(f"并入议题{topic}；议题已完成")
+    assert merged["outcome"]["en"].startswith(
+        "merged into the topic '小区停车秩序整治与东侧空地改建停车位'; the topic is completed"
+    )
+    assert "m9" not in merged["outcome"]["zh"] + merged["outcome"]["en"]
     declined = found["s4"]
     assert declined["status"] == "declined" and declined["merged_into"] is None
     assert declined["declined_reason"] == "绿化补植已列入街道年度计划，转街道办理"
     text = to_text(report)
     section = text.split("建议的去向：", 1)[1]
-    assert "希望多种几棵树（s4" in section and "退回，理由：绿化补植已列入街道年度计划" in section
-    assert section.count("并入议题 m9") == 3
+    assert "- “希望多种几棵树”（沈春雷）：退回，理由：绿化补植已列入街道年度计划" in section
+    assert section.count(f"并入议题{topic}") == 3
     assert "What became of each suggestion:" in to_text(report, "en")
     # and at the moment it happens, in the timeline
     timeline = text.split("建议的去向：", 1)[0]
-    assert "建议 s1、s2、s3 并入议题 m9" in timeline
-    assert "建议 s4（希望多种几棵树）退回，理由：绿化补植已列入街道年度计划" in timeline
+    assert (
+        "建议“晚上小区内乱停车，消防通道被堵”、“建议把东侧空地改成停车位”、“外来车辆随意进小区”"
+        f"并入议题{topic}"
+    ) in timeline
+    assert "建议“希望多种几棵树”退回，理由：绿化补植已列入街道年度计划" in timeline
+    assert f"事项最终状态：\n- {topic}：已完成" in text
 
 
 def test_evaluations_give_a_structured_verdict():

@@ -18,6 +18,8 @@ from typing import Any
 
 from yishi.domain import events as ev
 from yishi.domain.counting import Base, Comparator, Requirement, parse_fraction
+from yishi.domain.errors import Text
+from yishi.domain.naming import matter_name, suggestion_title
 from yishi.domain.rules import RuleSet, StageSpec
 from yishi.domain.state import Matter, State
 from yishi.publish.procedures import Procedures
@@ -66,23 +68,26 @@ def suggestions(
             "declined_reason": None,
             "topic_outcome": None,
         }
+        topic_name = None
         if s.status == "merged" and s.matter in state.matters:
             entry["merged_into"] = s.matter
             topic = state.matters[s.matter]
             entry["topic_outcome"] = matter_outcome(
                 state, (rulesets or {}).get(topic.procedure, ruleset), topic
             )
+            topic_name = matter_name(state, topic)
         elif s.status == "declined":
             entry["declined_reason"] = s.reason
+        # words for the submitter: the topic by its title; the ids stay in their fields
         entry["outcome"] = {
-            "zh": _suggestion_text(entry, "zh"),
-            "en": _suggestion_text(entry, "en"),
+            "zh": _suggestion_text(entry, topic_name, "zh"),
+            "en": _suggestion_text(entry, topic_name, "en"),
         }
         found.append(entry)
     return found
 
 
-def _suggestion_text(entry: dict[str, Any], lang: str) -> str:
+def _suggestion_text(entry: dict[str, Any], topic_name: Text | None, lang: str) -> str:
     en = lang == "en"
     if entry["status"] == "declined":
         return (
@@ -91,7 +96,7 @@ def _suggestion_text(entry: dict[str, Any], lang: str) -> str:
             else f"退回，理由：{entry['declined_reason']}"
         )
     topic = entry["topic_outcome"]
-    if entry["status"] == "merged" and topic is not None:
+    if entry["status"] == "merged" and topic is not None and topic_name is not None:
         where = topic["status_name"][lang]
         if topic["status"] == "in_progress" and topic["stage"]:
             where += (
@@ -102,8 +107,8 @@ def _suggestion_text(entry: dict[str, Any], lang: str) -> str:
         elif topic["closing_reason"]:
             where += f": {topic['closing_reason']}" if en else f"：{topic['closing_reason']}"
         if en:
-            return f"merged into topic {topic['matter']} “{topic['title']}”; the topic is {where}"
-        return f"并入议题 {topic['matter']}“{topic['title']}”；议题{where}"
+            return f"merged into the topic {topic_name.en}; the topic is {where}"
+        return f"并入议题{topic_name.zh}；议题{where}"
     return "not yet handled" if en else "尚未处理"
 
 
@@ -249,28 +254,28 @@ def escalations(events: Iterable[ev.Event], state: State) -> list[dict[str, Any]
 
 
 def intake_lines(event: ev.Event, state: State, lang: str) -> list[str]:
-    """A suggestion submitted, declined with its reason, or merged into a topic."""
+    """A suggestion submitted, declined with its reason, or merged into a topic: each
+    by its words (domain/naming.py), as the act's line above says who and when.
+    ``state`` is the run's final one, which holds every suggestion and topic."""
     en = lang == "en"
     if isinstance(event, ev.SuggestionSubmitted):
-        return [
-            f"    suggestion {event.suggestion}: {event.title}"
-            if en
-            else f"    建议 {event.suggestion}：{event.title}"
-        ]
+        return [f"    suggestion: {event.title}" if en else f"    建议：{event.title}"]
     if isinstance(event, ev.SuggestionDeclined):
-        found = state.suggestions.get(event.suggestion)
-        title = found.title if found is not None else ""
+        name = suggestion_title(state, state.suggestions[event.suggestion]).get(lang)
         return [
-            f"    suggestion {event.suggestion} ({title}) declined: {event.reason}"
+            f"    suggestion {name} declined: {event.reason}"
             if en
-            else f"    建议 {event.suggestion}（{title}）退回，理由：{event.reason}"
+            else f"    建议{name}退回，理由：{event.reason}"
         ]
     if isinstance(event, ev.MatterProposed) and event.suggestions:
-        ids = (", " if en else "、").join(event.suggestions)
+        merged = [
+            suggestion_title(state, state.suggestions[s]).get(lang) for s in event.suggestions
+        ]
+        into = matter_name(state, state.matters[event.matter]).get(lang)
         return [
-            f"    suggestions {ids} merged into topic {event.matter} “{event.title}”"
+            f"    suggestions {', '.join(merged)} merged into the topic {into}"
             if en
-            else f"    建议 {ids} 并入议题 {event.matter}“{event.title}”"
+            else f"    建议{'、'.join(merged)}并入议题{into}"
         ]
     return []
 

@@ -20,6 +20,7 @@ from yishi.domain.authority import authorize
 from yishi.domain.errors import Refusal, Text
 from yishi.domain.flow import follow
 from yishi.domain.lookup import get_matter
+from yishi.domain.naming import matter_name
 from yishi.domain.periods import Counting, count
 from yishi.domain.rules import Approval, RuleSet, StageKind, StageSpec, approvals_of
 from yishi.domain.state import Matter, State
@@ -94,7 +95,7 @@ def record(
     if needed is None:
         raise Refusal("already_approved", by=chain[-1].by)
     if matter.status != "in_progress":
-        raise Refusal("matter_closed", title=matter.title, matter=matter.id)
+        raise Refusal("matter_closed", matter=matter_name(state, matter))
     waiting = ruleset.stage(needed.before)
     authorize(
         state, ruleset, c.on_behalf_of or c.actor, waiting.actors, f"stages.{waiting.id}.actors"

@@ -57,7 +57,7 @@ def enter_record(
     state: State, c: cmd.EnterRecord, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if not any(holds(state, c.actor, ref) for ref in ruleset.recorders):
         raise Refusal(
             "not_a_recorder",

@@ -23,7 +23,7 @@ from yishi.domain.steps import wrong_step
 
 def _executing(state: State, ruleset: RuleSet, c: cmd.Command, matter_id: str) -> Matter:
     matter = get_matter(state, matter_id)
-    stage: StageSpec = current_stage(ruleset, matter)
+    stage: StageSpec = current_stage(state, ruleset, matter)
     if stage.kind is not StageKind.EXECUTION:
         raise wrong_step(ruleset, matter, stage, StageKind.EXECUTION)
     require_approval(state, ruleset, matter, stage)

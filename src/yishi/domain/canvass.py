@@ -65,7 +65,7 @@ def record(
     state: State, c: cmd.RecordCanvass, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if not stage.canvass:
         raise Refusal("no_canvass_here", stage=named(stage))
     if matter.open_meeting(state) is not None:

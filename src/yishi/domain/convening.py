@@ -23,6 +23,7 @@ from yishi.domain.lookup import current_stage, get_matter
 from yishi.domain.membership import composition_problems
 from yishi.domain.naming import meeting_name
 from yishi.domain.periods import Counting
+from yishi.domain.person_names import people_names
 from yishi.domain.rules import (
     RuleSet,
     StageKind,
@@ -39,7 +40,7 @@ def convene(
     state: State, c: cmd.ConveneMeeting, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if stage.kind not in (StageKind.MEETING, StageKind.ELECTION):
         raise wrong_step(ruleset, matter, stage, StageKind.MEETING)
     skipped = c.body and c.body not in stage_bodies(ruleset, stage, matter.matter_type)
@@ -166,7 +167,7 @@ def convene(
         # An assembly of all adults cannot know who should attend without ages.
         unknown = [p.id for p in state.people.values() if p.born is None and p.adult is None]
         if unknown:
-            shown = "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else "")
+            shown = _first_five(state, unknown)
             raise Refusal("ages_unknown", body=named(spec), count=len(unknown), people=shown)
     problems = composition_problems(state, ruleset, body_id, c.date)
     if problems:
@@ -193,6 +194,18 @@ def convene(
             periods={"notice": notice.to_json()},
         )
     ]
+
+
+def _first_five(state: State, people: list[str]) -> Text:
+    """The first five of ``people`` by name, each told apart from the whole register
+    (the one whose age to fill in, not another of that name), then …… for the rest."""
+    labels = people_names(state, state.people)
+    first = [labels[p] for p in people[:5]]
+    more = len(people) > 5
+    return Text(
+        "、".join(n.zh for n in first) + ("……" if more else ""),
+        ", ".join(n.en for n in first) + ("…" if more else ""),
+    )
 
 
 def _kinship(

@@ -22,7 +22,7 @@ from yishi.domain.transitions import Transition
 
 def publish(state: State, c: cmd.Publish, ruleset: RuleSet, now: dt.datetime) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if stage.kind is not StageKind.DISCLOSURE:
         raise wrong_step(ruleset, matter, stage, StageKind.DISCLOSURE)
     authorize_stage(state, ruleset, c, stage)

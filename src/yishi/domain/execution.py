@@ -21,7 +21,7 @@ def _in_stage(
     state: State, ruleset: RuleSet, matter_id: str, kind: StageKind
 ) -> tuple[Matter, StageSpec]:
     matter = get_matter(state, matter_id)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if stage.kind is not kind:
         raise wrong_step(ruleset, matter, stage, kind)
     return matter, stage

@@ -91,7 +91,7 @@ def record(
     if levy is None:
         raise Refusal("levy_not_used", rule="levy")
     matter = get_matter(state, c.matter)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     # The plan is the convener's: those who call the vote on it record it.
     vote = next((s for s in ruleset.stages if s.canvass), stage)
     authorize(state, ruleset, c.on_behalf_of or c.actor, vote.actors, f"stages.{vote.id}.actors")

@@ -7,14 +7,14 @@ import datetime as dt
 from yishi.domain.authority import authorize_stage
 from yishi.domain.commands import Command
 from yishi.domain.errors import Refusal
-from yishi.domain.naming import meeting_name
+from yishi.domain.naming import matter_name, meeting_name
 from yishi.domain.rules import EffectiveRules, RuleSet, StageSpec, meeting_rules
 from yishi.domain.state import Matter, Meeting, State
 
 
-def current_stage(ruleset: RuleSet, matter: Matter) -> StageSpec:
+def current_stage(state: State, ruleset: RuleSet, matter: Matter) -> StageSpec:
     if matter.status != "in_progress" or matter.stage is None:
-        raise Refusal("matter_closed", matter=matter.id, title=matter.title)
+        raise Refusal("matter_closed", matter=matter_name(state, matter))
     return ruleset.stage(matter.stage)
 
 
@@ -44,7 +44,7 @@ def open_meeting(state: State, ruleset: RuleSet, meeting_id: str) -> tuple[Meeti
             meeting=meeting_name(state, ruleset, meeting),
             title=matter.title,
         )
-    current_stage(ruleset, matter)
+    current_stage(state, ruleset, matter)
     return meeting, matter
 
 

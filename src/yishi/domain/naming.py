@@ -1,20 +1,22 @@
-"""Meetings, notices, objections and suggestions named the way a person names them.
+"""Meetings, matters, notices, objections and suggestions named the way a person names them.
 
 "会议 m2-review 已结束" shows the reader an identifier they never chose and cannot look
 up; "村民代表会议（2026-03-05）已结束" names the meeting by what everyone knows about it:
 who met, and on which day. Where that is not enough — two meetings of one body on one
 day — the name adds what tells them apart: the matter's title, then the step, then a
 count (之二), much as the console tells two people of one name apart
-(web/person_fields.py). A notice is named by its title and the day it went up; an
-objection and a suggestion by their day and what they said.
+(domain/person_names.py). A notice is named by its title and the day it went up; an
+objection and a suggestion by their day and what they said. A matter is its title;
+only when another matter has the same one does the name add the day each was proposed.
 
 Pure: it reads the state and the rule sets, nothing else.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from yishi.domain import groups
@@ -22,7 +24,7 @@ from yishi.domain.bodies import BodySpec
 from yishi.domain.counting import chinese_number
 from yishi.domain.errors import Text
 from yishi.domain.rules import RuleSet
-from yishi.domain.state import Disclosure, Meeting, Objection, State, Suggestion
+from yishi.domain.state import Disclosure, Matter, Meeting, Objection, State, Suggestion
 
 T = TypeVar("T")
 
@@ -43,6 +45,8 @@ _EN_ORDINALS = [
     "ninth",
     "tenth",
 ]
+PROPOSED = Text("提出", "proposed")
+SUBMITTED = Text("提交", "submitted")
 # The start of an objection is enough to recognise it; the whole may be long.
 EXCERPT = 40
 
@@ -75,6 +79,27 @@ def meeting_name(
         ),
     )
     return _with_details(base, meeting.date.isoformat(), extra, count)
+
+
+def matter_name(state: State, matter: Matter) -> Text:
+    """A matter as its title: “村道硬化” / '村道硬化'. A title another matter also has gets the day
+    each was proposed (“村道硬化”（2026-03-01 提出）), and a count after the first of
+    one day: a community may well pave a road twice, but nobody knows a matter by m9."""
+    return _titled(
+        state.matters.values(), matter, lambda m: m.title, lambda m: m.proposed_on, PROPOSED
+    )
+
+
+def suggestion_title(state: State, suggestion: Suggestion) -> Text:
+    """A suggestion as its title, told apart like a matter's (“消防通道被堵”（2026-09-01
+    提交）): the short form for a line that already says it is about suggestions."""
+    return _titled(
+        state.suggestions.values(),
+        suggestion,
+        lambda s: s.title,
+        lambda s: s.submitted_on,
+        SUBMITTED,
+    )
 
 
 def disclosure_name(state: State, disclosure: Disclosure) -> Text:
@@ -124,7 +149,27 @@ def suggestion_name(state: State, suggestion: Suggestion) -> Text:
         f"{day} 提交的建议“{suggestion.title}”"
         + (f"（之{chinese_number(count)}）" if count > 1 else ""),
         f"the suggestion '{suggestion.title}' of {day}"
-        + (f" ({_ordinal(count)})" if count > 1 else ""),
+        + (f" ({ordinal(count)})" if count > 1 else ""),
+    )
+
+
+def _titled(
+    everyone: Iterable[T],
+    item: T,
+    title: Callable[[T], str],
+    day: Callable[[T], dt.date],
+    verb: Text,
+) -> Text:
+    own = title(item)
+    same = [x for x in everyone if title(x) == own]
+    words = _quoted(own)
+    if not any(x is not item for x in same):
+        return words
+    on = day(item)
+    count = _position([x for x in same if day(x) == on], item)
+    return Text(
+        f"{words.zh}（{on.isoformat()} {verb.zh}{_zh_count(count)}）",
+        f"{words.en} ({verb.en} {on.isoformat()}{_en_count(count)})",
     )
 
 
@@ -231,10 +276,11 @@ def _zh_count(count: int) -> str:
 
 
 def _en_count(count: int) -> str:
-    return f", {_ordinal(count)}" if count > 1 else ""
+    return f", {ordinal(count)}" if count > 1 else ""
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
+    """first, second … tenth, then 11th, 12th, 21st: an English count in words."""
     if 1 <= n <= len(_EN_ORDINALS):
         return _EN_ORDINALS[n - 1]
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

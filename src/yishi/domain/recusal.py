@@ -19,7 +19,7 @@ def declare_interest(
     state: State, c: cmd.DeclareInterest, ruleset: RuleSet, now: dt.datetime
 ) -> list[ev.Event]:
     matter = get_matter(state, c.matter)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if not ruleset.recusal.enabled:
         raise Refusal("recusal_disabled", rule="recusal.enabled")
     actor = c.on_behalf_of or c.actor

@@ -35,7 +35,7 @@ from yishi.domain.steps import wrong_step
 
 def _in_stage(state: State, ruleset: RuleSet, matter_id: str) -> tuple[Matter, StageSpec]:
     matter = get_matter(state, matter_id)
-    stage = current_stage(ruleset, matter)
+    stage = current_stage(state, ruleset, matter)
     if stage.kind is not StageKind.REFERRAL:
         raise wrong_step(ruleset, matter, stage, StageKind.REFERRAL)
     return matter, stage

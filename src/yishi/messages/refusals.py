@@ -72,7 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有 {roles} 由同一人担任（一肩挑）时才能合并步骤",
         "stages may be merged only when one person holds {roles}",
     ),
-    "matter_closed": ("事项“{title}”（{matter}）已结束", "matter '{title}' ({matter}) is closed"),
+    "matter_closed": ("事项{matter}已结束", "matter {matter} is closed"),
     "wrong_stage_kind": (
         "事项当前处于“{stage}”，此操作属于“{expected}”，不适用于当前步骤",
         "the matter is at '{stage}'; this is a {expected} action and does not apply there",

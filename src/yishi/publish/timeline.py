@@ -7,7 +7,6 @@ meeting closed with, so no line of a public timeline ties a choice to a name.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ import attrs
 from yishi.domain import events as ev
 from yishi.domain.accounts import yuan
 from yishi.domain.levy import summary as levy_summary
+from yishi.domain.naming import meeting_words
 from yishi.domain.rules import RuleSet
 from yishi.domain.state import State
 from yishi.publish.approval_words import APPROVAL_EVENTS
@@ -81,13 +81,6 @@ def supervision_text(event: ev.Event) -> str:
     return ""
 
 
-def _meeting_word(body: str) -> str:
-    """村民代表会议、党员大会、村民小组会议（第三村民小组） are meetings already:
-    召集 them, not 召集村民代表会议会议; a committee is called to 会议."""
-    bare = re.sub(r"（[^（）]*）$", "", body)
-    return "" if bare.endswith(("会议", "大会")) else "会议"
-
-
 def describe(
     event: ev.Event,
     state: State,
@@ -145,14 +138,16 @@ def describe(
             return f"Recusal: {who}" if en else f"回避：{who}"
         return f"Recusal: {who} ({event.reason})" if en else f"回避：{who}（{event.reason}）"
     if isinstance(event, ev.MeetingConvened):
-        body = body_name(ruleset, event.body, lang)
+        # naming.py's rule: 村民代表会议 and a "Joint meeting of the two committees" are
+        # meetings already (not "Meeting of the Joint meeting…"); a committee meets in one
+        meeting = meeting_words(ruleset.bodies.get(event.body)).get(lang)
         place = (
             f", {event.place}" if en and event.place else f"，{event.place}" if event.place else ""
         )
         return (
-            f"Meeting of the {body} called for {event.date}{place}"
+            f"{meeting} called for {event.date}{place}"
             if en
-            else f"召集{body}{_meeting_word(body)}，定于 {event.date}{place}"
+            else f"召集{meeting}，定于 {event.date}{place}"
         )
     if isinstance(event, ev.MeetingNoticeCompleted):
         return (

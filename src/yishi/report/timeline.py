@@ -7,6 +7,8 @@ from typing import Any
 
 from yishi import outcomes
 from yishi.domain import events as ev
+from yishi.domain.naming import matter_name, suggestion_title
+from yishi.domain.person_names import people_names
 from yishi.publish.procedures import Procedures
 from yishi.report.event_lines import evidence_lines, lines_for
 from yishi.scenario.run import RunReport
@@ -110,21 +112,22 @@ def to_text(report: RunReport, lang: str = "zh") -> str:
         if m.status == "in_progress" and m.stage:
             stage = report.rulesets.get(m.procedure, rs).stage(m.stage)
             where = f"（{stage.name}）" if not en else f" (at {stage.name_en or stage.name})"
-        out.append(
-            f"- {m.title} ({m.id}): {status}{where}"
-            if en
-            else f"- {m.title}（{m.id}）：{status}{where}"
-        )
+        # by its title, told apart by the day it was proposed: --json keeps the id
+        title = matter_name(state, m).get(lang)
+        out.append(f"- {title}: {status}{where}" if en else f"- {title}：{status}{where}")
     ideas = outcomes.suggestions(state, rs, report.rulesets)
     if ideas:
         out.append("")
         out.append("What became of each suggestion:" if en else "建议的去向：")
-        out += [
-            f"- {s['title']} ({s['suggestion']}, {name(s['person'])}): {s['outcome']['en']}"
-            if en
-            else f"- {s['title']}（{s['suggestion']}，{name(s['person'])}）：{s['outcome']['zh']}"
-            for s in ideas
-        ]
+        people = people_names(state, state.people)
+        for s in ideas:
+            words = suggestion_title(state, state.suggestions[s["suggestion"]]).get(lang)
+            who = people[s["person"]].get(lang) if s["person"] in people else ""
+            out.append(
+                f"- {words} ({who}): {s['outcome']['en']}"
+                if en
+                else f"- {words}（{who}）：{s['outcome']['zh']}"
+            )
     unexpected = report.unexpected
     if unexpected:
         out.append("")

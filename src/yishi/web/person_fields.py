@@ -5,7 +5,7 @@ proxy's grantor, "on behalf of" …) is offered in the console as the names of
 those it may be: the meeting's members for a meeting's fields, the meeting's
 candidates for an election's, the whole register otherwise. Where two of them
 share a name, each is shown with what tells them apart (household, 村民小组,
-year of birth), never with the register id. What is submitted is mapped back to
+year of birth; domain/person_names.py), never with the register id. What is submitted is mapped back to
 the person before the command is built; a name that matches no one, or more
 than one, is refused naming the field, and nothing is sent. The JSON API keeps
 its ids (portals send ids): only the HTML console goes through here.
@@ -22,8 +22,9 @@ import attrs
 
 from yishi.domain.membership import roster
 from yishi.domain.methods import YES_NO
+from yishi.domain.person_names import people_names
 from yishi.domain.rules import RuleSet
-from yishi.domain.state import Person, State
+from yishi.domain.state import State
 from yishi.i18n import message
 
 MEETING = "meeting"  # the meeting's members (its body's roster on the meeting day)
@@ -126,56 +127,11 @@ class People:
         return tuple((shown, shown) for p, shown in self.labels.items() if p not in out)
 
 
-def _details(state: State, p: Person) -> tuple[str, str, str]:
-    """What may tell two people of one name apart: household, 村民小组, year of birth."""
-    home = state.households.get(p.household or "")
-    group = state.groups.get(home.group or "") if home is not None else None
-    return (
-        home.name if home is not None else "",
-        group.name if group is not None else "",
-        f"{p.born.year}年生" if p.born is not None else "",
-    )
-
-
 def people(state: State, ids: Iterable[str]) -> People:
-    """The people ``ids``, labelled by name; a name shared within them gets, for
-    each, the first detail (or pair of details) that tells them all apart, and a
-    count (之二, 之三) where nothing recorded does."""
+    """The people ``ids``, labelled as domain/person_names.py names them: by name, and
+    where a name is shared within them, with what tells them apart (never the id)."""
     chosen = [state.people[p] for p in dict.fromkeys(ids) if p in state.people]
-    named: dict[str, list[Person]] = defaultdict(list)
-    for p in chosen:
-        named[p.name].append(p)
-    labels: dict[str, str] = {}
-    for name, same in named.items():
-        if len(same) == 1:
-            labels[same[0].id] = name
-            continue
-        details = {p.id: _details(state, p) for p in same}
-        ways: list[Callable[[tuple[str, str, str]], str]] = [
-            lambda d: d[0],
-            lambda d: d[1],
-            lambda d: "，".join(x for x in d[:2] if x),
-            lambda d: "，".join(x for x in d if x),
-        ]
-        for way in ways:
-            shown = [way(details[p.id]) for p in same]
-            if all(shown) and len(set(shown)) == len(shown):
-                break
-        else:
-            shown = [ways[-1](details[p.id]) for p in same]
-        counted: dict[str, int] = defaultdict(int)
-        for p, detail in zip(same, shown, strict=True):
-            counted[detail] += 1
-            n = counted[detail]
-            # the first keeps the detail alone; with no detail at all, a bare name
-            # would mean every one of them, so the first is 之一
-            extra = (
-                ""
-                if n == 1 and detail
-                else "之" + ("一二三四五六七八九十"[n - 1] if n <= 10 else str(n))
-            )
-            inside = "，".join(x for x in (detail, extra) if x)
-            labels[p.id] = f"{name}（{inside}）" if inside else name
+    labels = {p: name.zh for p, name in people_names(state, [p.id for p in chosen]).items()}
     # A label that is also someone else's registered name means both of them:
     # finding it then says so rather than picking one.
     by_key: dict[str, list[str]] = defaultdict(list)
