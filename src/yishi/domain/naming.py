@@ -104,12 +104,7 @@ def suggestion_title(state: State, suggestion: Suggestion) -> Text:
 
 def disclosure_name(state: State, disclosure: Disclosure) -> Text:
     """A notice as its title and the day it went up: “修村道（决议公示）”（2026-03-17 张贴）."""
-    same = [
-        d
-        for d in state.disclosures.values()
-        if d.title == disclosure.title and d.posted_on == disclosure.posted_on
-    ]
-    count = _position(same, disclosure)
+    count = _count_among(state.disclosures.values(), disclosure, lambda d: (d.title, d.posted_on))
     day = disclosure.posted_on.isoformat()
     return Text(
         f"“{disclosure.title}”（{day} 张贴{_zh_count(count)}）",
@@ -123,12 +118,9 @@ def objection_name(state: State, objection: Objection) -> Text:
     Not by who raised it: an escalation's reason is printed on the public notice,
     which lists objections without the objectors' names (publish/document.py)."""
     words = _excerpt(objection.text)
-    same = [
-        o
-        for o in state.objections.values()
-        if o.raised_on == objection.raised_on and _excerpt(o.text) == words
-    ]
-    count = _position(same, objection)
+    count = _count_among(
+        state.objections.values(), objection, lambda o: (o.raised_on, _excerpt(o.text))
+    )
     day = objection.raised_on.isoformat()
     return Text(
         f"{day} 提出的异议（“{words}”{_zh_count(count)}）",
@@ -138,12 +130,9 @@ def objection_name(state: State, objection: Objection) -> Text:
 
 def suggestion_name(state: State, suggestion: Suggestion) -> Text:
     """A suggestion as its day and its title: 2026-09-01 提交的建议“消防通道被堵”."""
-    same = [
-        s
-        for s in state.suggestions.values()
-        if s.title == suggestion.title and s.submitted_on == suggestion.submitted_on
-    ]
-    count = _position(same, suggestion)
+    count = _count_among(
+        state.suggestions.values(), suggestion, lambda s: (s.title, s.submitted_on)
+    )
     day = suggestion.submitted_on.isoformat()
     return Text(
         f"{day} 提交的建议“{suggestion.title}”"
@@ -253,6 +242,12 @@ def _apart(
             extra.append(own)
             group = [x for x, words in zip(group, shown, strict=True) if words == (own.zh, own.en)]
     return extra, (_position(group, item) if len(group) > 1 else 0)
+
+
+def _count_among(everyone: Iterable[T], item: T, key: Callable[[T], object]) -> int:
+    """``item``'s place among those of ``everyone`` that share its ``key``: ``_position``."""
+    mine = key(item)
+    return _position([x for x in everyone if key(x) == mine], item)
 
 
 def _position(group: Sequence[T], item: T) -> int:
