@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from yishi.domain import commands as cmd
-from yishi.web.schema import body_fields
+from yishi.web.schema import body_fields, hints_of
 from yishi.web.words import FIELDS, label
 
 _SPLIT = re.compile(r"[\s,，、]+")
@@ -67,7 +67,7 @@ LONG = {"text", "description", "reply", "reason"}
 
 
 def fields_of(cls: type[cmd.Command], lang: str, values: dict[str, str]) -> list[FormField]:
-    hints = typing.get_type_hints(cls, vars(cmd))
+    hints = hints_of(cls)
     out = []
     for f in body_fields(cls):
         kind = widget(hints[f.name])
@@ -88,7 +88,7 @@ def fields_of(cls: type[cmd.Command], lang: str, values: dict[str, str]) -> list
 def to_json(cls: type[cmd.Command], form: dict[str, str]) -> dict[str, Any]:
     """The JSON body for ``cls`` from submitted text. Empty optional fields are left out;
     what cannot be read is passed on as text so that the API's checks name the field."""
-    hints = typing.get_type_hints(cls, vars(cmd))
+    hints = hints_of(cls)
     data: dict[str, Any] = {}
     for f in body_fields(cls):
         raw = form.get(f.name)

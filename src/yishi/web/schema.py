@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -44,12 +45,27 @@ def command_classes() -> dict[str, type[cmd.Command]]:
 COMMANDS = command_classes()
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(cmd))
+# Per class, worked out once: ``typing.get_type_hints`` evaluates every annotation
+# afresh on each call, which was a third of the API's time reading a ballot.
+_HINTS: dict[type, Mapping[str, Any]] = {}
+_BODY_FIELDS: dict[type, tuple[attrs.Attribute, ...]] = {}
 
 
-def body_fields(cls: type) -> list[attrs.Attribute]:
-    return [f for f in attrs.fields(cls) if f.name not in SERVER_FIELDS]
+def hints_of(cls: type) -> Mapping[str, Any]:
+    """The resolved annotations of a command, or of a value nested in one."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = types.MappingProxyType(typing.get_type_hints(cls, vars(cmd)))
+    return found
+
+
+def body_fields(cls: type) -> tuple[attrs.Attribute, ...]:
+    found = _BODY_FIELDS.get(cls)
+    if found is None:
+        found = _BODY_FIELDS[cls] = tuple(
+            f for f in attrs.fields(cls) if f.name not in SERVER_FIELDS
+        )
+    return found
 
 
 class FieldError(Exception):
@@ -82,7 +98,7 @@ def from_json(
     """Build ``cls`` from a JSON object, or raise the list of every field that is wrong."""
     if not isinstance(data, dict):
         raise FieldErrors([FieldError("$", "web_expected", expected="object")])
-    hints = _hints(cls)
+    hints = hints_of(cls)
     problems: list[FieldError] = []
     values: dict[str, Any] = {}
     known = {f.name for f in body_fields(cls)}
@@ -167,7 +183,7 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
     if attrs.has(hint):
         if not isinstance(value, dict):
             raise FieldError(path, "web_expected", expected="object")
-        hints = typing.get_type_hints(hint, vars(cmd))
+        hints = hints_of(hint)
         out = {}
         names = {f.name for f in attrs.fields(hint)}
         for extra in set(value) - names:
@@ -239,7 +255,7 @@ def json_schema(hint: Any, components: dict[str, Any]) -> dict[str, Any]:
 
 
 def object_schema(cls: type, components: dict[str, Any], fields: Any) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls, vars(cmd))
+    hints = hints_of(cls)
     properties = {f.name: json_schema(hints[f.name], components) for f in fields}
     required = [f.name for f in fields if _required(f)]
     schema: dict[str, Any] = {
