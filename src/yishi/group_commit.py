@@ -51,7 +51,7 @@ class Request:
     command: cmd.Command
     at: dt.datetime
     key: str | None = None
-    fingerprint: str = ""
+    fingerprint: str = ""  # for a key: worked out by the writer, under the lock
     ruleset: RuleSet | None = None  # a Tick is decided once per rule set
     events: list[Event] | None = None  # the answer: the events recorded (or found, for a retry)
     stored: list[StoredEvent] = attrs.Factory(list)  # what this request appended, if anything

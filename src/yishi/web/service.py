@@ -1,9 +1,12 @@
 """One community's engine, shared by the threads of a web server.
 
-The engine is not thread-safe (it folds into one state), so every use goes through
-one lock; the engine itself catches up with other processes writing the same log.
-The service also keeps the stored records (for timelines and documents) and the
-rendered board, both rebuilt only when the log has moved.
+Commands go straight to the engine, unlocked here: requests that arrive together
+are decided and committed together, with one fsync (group commit, yishi.group_commit).
+Every read of the folded state holds the engine's own lock, the one its writer
+holds while it folds, so a page never sees a half-folded command; the engine
+itself catches up with other processes writing the same log. The service also
+keeps the stored records (for timelines and documents) and the rendered board,
+both rebuilt only when the log has moved.
 """
 
 from __future__ import annotations
@@ -35,7 +38,11 @@ class Service:
     def __init__(self, community: Community) -> None:
         self.community = community
         self.engine = community.engine
-        self.lock = threading.RLock()
+        # The engine's lock, not one of our own: a second lock taken around
+        # ``execute`` let one command through at a time, so concurrent requests
+        # never shared a commit. Never call ``execute`` while holding it: the
+        # group's writer needs it to answer.
+        self.lock = community.engine.lock
         self.records: list[StoredEvent] = []
         self._board: dict[str, tuple[int, str, dict[str, bytes]]] = {}
         self._views: dict[Any, tuple[int, Any]] = {}
@@ -92,7 +99,8 @@ class Service:
     def _sync(self) -> None:
         last = self.records[-1].position if self.records else 0
         if last < self.engine.position:
-            self.records.extend(self.engine.store.read_all(last))
+            found = self.engine.records_after(last)
+            self.records.extend(self.engine.store.read_all(last) if found is None else found)
 
     def read(self, view: Callable[[Service], T]) -> T:
         """Run ``view`` on an up-to-date state, under the lock."""
@@ -115,12 +123,12 @@ class Service:
             return value
 
     def execute(self, command: cmd.Command, key: str | None = None) -> list[ev.Event]:
+        events = self.engine.execute(command, key=key)
         with self.lock:
-            events = self.engine.execute(command, key=key)
             self._sync()
             self._checked = self._ticks()  # execute caught up with the store first
             self.changed.notify_all()
-            return events
+        return events
 
     def wait(self, after: int, timeout: float) -> int:
         """Block until the log moves past ``after`` (or ``timeout``); the position."""

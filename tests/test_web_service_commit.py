@@ -1,0 +1,199 @@
+"""The web service shares commits between concurrent requests (group commit) and
+keeps its record list from the engine's memory, never from what a failed commit
+left behind. Timing is forced with a gate on the commit, never measured."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import workloads as w
+from tests.test_group_commit import AT, MATTER, MEETING, MEMBERS, Gate, vote
+from yishi.clock import FixedClock
+from yishi.domain.errors import Refusal
+from yishi.engine import Engine
+from yishi.store.sqlite import SQLiteStore
+from yishi.web.config import Community
+from yishi.web.service import Service
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = Engine(SQLiteStore(tmp_path / "yishi.db"), w.ruleset())
+    w.set_up(engine, members=MEMBERS)
+    w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+    yield engine
+    engine.store.close()
+
+
+def service_of(engine: Engine) -> Service:
+    engine.clock = FixedClock(AT)
+    service = Service(Community(slug="main", engine=engine))
+    service.refresh()
+    return service
+
+
+def stored(engine: Engine) -> list[tuple[int, str]]:
+    return [(s.position, s.hash) for s in engine.store.read_all()]
+
+
+def wait_for(condition: Any, seconds: float = 10.0) -> bool:
+    done = threading.Event()
+    for _ in range(int(seconds * 100)):
+        if condition():
+            return True
+        done.wait(0.01)
+    return False
+
+
+def test_requests_that_arrive_during_a_commit_share_the_next_one(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    gate = Gate(engine.store, monkeypatch)
+    group = engine._group
+    assert group is not None
+    batches = group.batches
+    answers: list[Any] = [None] * 7
+
+    def request(index: int) -> None:
+        try:
+            answers[index] = service.execute(vote(index))
+        except Refusal as refusal:  # pragma: no cover - reported below
+            answers[index] = refusal
+
+    threads = [threading.Thread(target=request, args=(0,))]
+    threads[0].start()
+    assert gate.entered.wait(30)  # the first request is committing
+    threads += [threading.Thread(target=request, args=(i,)) for i in range(1, 7)]
+    for thread in threads[1:]:
+        thread.start()
+    # A lock taken around execute would keep all six out of the queue.
+    queued = wait_for(lambda: len(group._queue) == 6)
+    gate.opened.set()
+    for thread in threads:
+        thread.join(30)
+    assert queued, "requests waited for each other instead of queueing for one commit"
+    assert group.batches == batches + 2
+    assert all(isinstance(a, list) and a for a in answers)
+    assert set(engine.state.meetings[MEETING].ballots) == {w.member(i) for i in range(7)}
+    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+
+
+def test_a_reader_waits_for_the_commit_and_sees_its_whole_batch(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    gate = Gate(engine.store, monkeypatch)
+    writer = threading.Thread(target=lambda: service.execute(vote(0)))
+    writer.start()
+    assert gate.entered.wait(30)
+    seen: list[int] = []
+    reader = threading.Thread(
+        target=lambda: seen.append(
+            service.read(lambda s: len(s.engine.state.meetings[MEETING].ballots))
+        )
+    )
+    reader.start()
+    reader.join(0.3)
+    assert reader.is_alive()  # the state is being written: the reader waits
+    gate.opened.set()
+    writer.join(30)
+    reader.join(30)
+    assert seen == [1]
+
+
+def test_executing_while_holding_the_state_lock_is_refused_not_a_deadlock(
+    engine: Engine,
+) -> None:
+    with engine.lock, pytest.raises(RuntimeError, match=r"engine\.lock"):
+        engine.execute(vote(0), AT)
+    assert engine.execute(vote(0), AT)  # released: it goes through
+
+
+def test_the_service_takes_what_was_just_committed_from_memory(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    reads: list[int] = []
+    read_all = engine.store.read_all
+
+    def counted(after: int = 0) -> Any:
+        reads.append(after)
+        return read_all(after)
+
+    monkeypatch.setattr(engine.store, "read_all", counted)
+    for i in range(5):
+        service.execute(vote(i))
+    assert reads == []
+    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+
+
+def test_a_failed_commit_never_reaches_the_services_records(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    commit = engine.store.commit_write
+    failing = {"left": 1}
+
+    def full_disk() -> None:
+        if failing["left"]:
+            failing["left"] -= 1
+            engine.store.rollback_write()
+            raise sqlite3.OperationalError("database or disk is full")
+        commit()
+
+    monkeypatch.setattr(engine.store, "commit_write", full_disk)
+    with pytest.raises(sqlite3.OperationalError):
+        service.execute(vote(0))
+    assert engine.records_after(0) is None  # the state holds the lost batch until re-read
+    service.refresh()
+    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+    service.execute(vote(0, "no"))
+    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+    assert engine.state.meetings[MEETING].ballots == {w.member(0): "no"}
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    keep=st.integers(min_value=1, max_value=6),
+    voters=st.lists(st.integers(min_value=0, max_value=MEMBERS - 1), min_size=1, max_size=8),
+    asked=st.lists(st.integers(min_value=-3, max_value=12), min_size=1, max_size=6),
+)
+def test_records_after_is_the_stores_own_or_nothing(
+    tmp_path_factory: pytest.TempPathFactory, keep: int, voters: list[int], asked: list[int]
+) -> None:
+    """Whatever the buffer's size, the commands and the positions asked about,
+    ``records_after`` answers exactly what the store holds after that position,
+    or None (read the store)."""
+    db = tmp_path_factory.mktemp("recent") / "yishi.db"
+    engine = Engine(SQLiteStore(db), w.ruleset())
+    try:
+        w.set_up(engine, members=MEMBERS)
+        w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+        engine.recent = deque(engine.recent, maxlen=keep)
+        for voter in voters:
+            with contextlib.suppress(Refusal):  # a second ballot of the same member
+                engine.execute(vote(voter), AT)
+        head = engine.position
+        for back in asked:
+            position = max(0, head - back)
+            found = engine.records_after(position)
+            if found is not None:
+                expected = [(s.position, s.hash) for s in engine.store.read_all(position)]
+                assert [(s.position, s.hash) for s in found] == expected
+        assert engine.records_after(head) == []
+        assert engine.records_after(head - 1) is not None  # the last one is always kept
+    finally:
+        engine.store.close()
