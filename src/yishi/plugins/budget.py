@@ -15,7 +15,8 @@ are two ways to stop waiting, and each is used where it works:
   helper thread and the caller stops waiting after the budget. The helper
   cannot be stopped and is left to finish on its own (a daemon thread, so it
   never keeps the process alive); while it runs, that plugin is not called
-  again, so hung calls never pile up.
+  again, so hung calls never pile up. Helpers are kept for the next call once
+  theirs returns (``_Helpers``).
 
 Processes were considered and rejected: a hook receives a live view of the
 engine's state, which would have to be pickled for every call (time
@@ -26,10 +27,12 @@ milliseconds. docs/plugins.md states the budget and what a timeout means.
 
 from __future__ import annotations
 
+import os
+import queue
 import signal
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 DEFAULT_BUDGET = 10.0  # seconds per hook call
 
@@ -87,20 +90,75 @@ def _in_thread(
     function: Callable[..., Any], kwargs: dict[str, Any], budget: float, busy: set[str], name: str
 ) -> None:
     outcome: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            function(**kwargs)
-        except BaseException as exc:  # handed back to the caller below
-            outcome.append(exc)
-        finally:
-            busy.discard(name)
-
+    done = threading.Lock()
+    done.acquire()
     busy.add(name)
-    worker = threading.Thread(target=run, name=f"yishi-hook-{name}", daemon=True)
-    worker.start()
-    worker.join(budget)
-    if worker.is_alive():
+    _HELPERS.run(_Call(function, kwargs, outcome, done, busy, name))
+    if not done.acquire(timeout=budget):
         raise HookTimeout(f"did not return within {budget:g} s; left running in the background")
     if outcome:
         raise outcome[0]
+
+
+class _Call(NamedTuple):
+    function: Callable[..., Any]
+    kwargs: dict[str, Any]
+    outcome: list[BaseException]  # what the call raised, for the caller
+    done: threading.Lock  # released when the call has ended
+    busy: set[str]
+    name: str
+
+
+class _Helpers:
+    """Helper threads that wait for the next call once theirs has returned.
+
+    A thread started for every call cost more than the call itself on a busy
+    portal (every commit tells the plugins). A helper whose call hangs is simply
+    not idle: it is never handed another call while it runs, and a new helper is
+    started when none is idle. Daemon threads, as before: a hung hook never keeps
+    the process alive."""
+
+    KEEP = 8  # idle helpers kept; more, after a burst of calls at once, end
+
+    def __init__(self) -> None:
+        self._idle: list[queue.SimpleQueue[_Call]] = []
+        self._mutex = threading.Lock()
+
+    def forget(self) -> None:
+        """In a forked child: the parent's helpers are not running here."""
+        self._idle = []
+        self._mutex = threading.Lock()
+
+    def run(self, call: _Call) -> None:
+        with self._mutex:
+            inbox = self._idle.pop() if self._idle else None
+        if inbox is None:
+            inbox = queue.SimpleQueue()
+            threading.Thread(
+                target=self._serve, args=(inbox,), name="yishi-hook", daemon=True
+            ).start()
+        inbox.put(call)
+
+    def _serve(self, inbox: queue.SimpleQueue[_Call]) -> None:
+        while True:
+            call = inbox.get()
+            try:
+                call.function(**call.kwargs)
+            except BaseException as exc:  # handed back to the caller
+                call.outcome.append(exc)
+            call.busy.discard(call.name)
+            with self._mutex:
+                keep = len(self._idle) < self.KEEP
+                if keep:
+                    self._idle.append(inbox)
+            # Released once this helper is idle again, so that the caller's next
+            # call finds it rather than starting another.
+            call.done.release()
+            if not keep:
+                return
+            del call  # nothing of a finished call is kept while the helper waits
+
+
+_HELPERS = _Helpers()
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_HELPERS.forget)
