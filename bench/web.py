@@ -1,14 +1,15 @@
 """The web application under wrk, beside a bare Starlette endpoint, in the same run.
 
     .venv/bin/python bench/web.py            # 5 s per measurement
-    .venv/bin/python bench/web.py --seconds 2 --adults 2000
+    .venv/bin/python bench/web.py --seconds 2 --adults 3000
 
 Reads: the board's index page and an API read (a matter), each against a bare
 Starlette endpoint answering the same bytes, with the same uvicorn workers and wrk
 settings (64 connections). Aims: at least 0.8x the bare endpoint's requests per
 second, and p99 under 20 ms. Writes: ballots cast one by one through HTTP (each voter
 with their own token, through the whole stack: token, policy, engine, SQLite with
-synchronous=FULL) against the engine's own rate for the same command in-process.
+synchronous=FULL), from one connection and from eight, against the engine's own rate
+for the same command in-process; eight connections share commits (group commit).
 """
 
 from __future__ import annotations
@@ -108,9 +109,9 @@ def serve(module: str, port: int, env: dict[str, str], workers: int) -> subproce
 
 
 def wrk(
-    url: str, seconds: int, connections: int = 64, script: str | None = None
+    url: str, seconds: int, connections: int = 64, script: str | None = None, threads: int = 2
 ) -> dict[str, float]:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         args += ["-s", script]
     done = subprocess.run([*args, url], capture_output=True, text=True, check=False)
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--adults", type=int, default=2000)
+    parser.add_argument("--adults", type=int, default=6000)
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install -y wrk")
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = Engine(SQLiteStore(village_db), find("siyi_liang_gongkai"))
         village = Village(engine, args.adults)
         village.run(village.setup_command())
-        http_meeting = village.assembly_meeting()
+        http_meetings = {1: village.assembly_meeting(), 8: village.assembly_meeting()}
         own_meeting = village.assembly_meeting()
         voters = village.adults
         start = time.perf_counter()
@@ -221,22 +222,33 @@ def main(argv: list[str] | None = None) -> int:
                 args.workers,
             )
         )
-        script = work / "ballots.lua"
         path = "/api/v1/c/main/commands/cast_vote"
-        script.write_text(
-            LUA_BALLOTS % {"file": tokens, "meeting": http_meeting, "path": path, "threads": 2}
-        )
         seconds = max(1, min(args.seconds, 3))
-        result = wrk(f"http://127.0.0.1:18314{path}", seconds, connections=8, script=str(script))
-        http_rate = result.get("created", 0.0) / seconds
-        print(
-            f"ballots  : {http_rate:8.0f} /s through HTTP (8 connections) | engine alone {engine_rate:8.0f} /s "
-            f"| ratio {http_rate / engine_rate:.2f}"
-        )
-        if result.get("created", 0) >= len(voters):
-            print(
-                f"  (every one of the {len(voters)} voters voted: use --adults to measure longer)"
+        rates = {}
+        for connections, meeting in http_meetings.items():
+            threads = min(connections, 2)
+            script = work / f"ballots{connections}.lua"
+            script.write_text(
+                LUA_BALLOTS % {"file": tokens, "meeting": meeting, "path": path, "threads": threads}
             )
+            result = wrk(
+                f"http://127.0.0.1:18314{path}",
+                seconds,
+                connections=connections,
+                script=str(script),
+                threads=threads,
+            )
+            rates[connections] = http_rate = result.get("created", 0.0) / seconds
+            print(
+                f"ballots  : {http_rate:8.0f} /s through HTTP ({connections} connection"
+                f"{'s' if connections > 1 else ''}), p99 {result['p99']:6.1f} ms "
+                f"| engine alone {engine_rate:8.0f} /s | ratio {http_rate / engine_rate:.2f}"
+            )
+            if result.get("created", 0) >= len(voters):
+                print(
+                    f"  (every one of the {len(voters)} voters voted: use --adults to measure longer)"
+                )
+        print(f"  8 connections / 1 connection: {rates[8] / max(rates[1], 1):.2f} (group commit)")
         return 0 if ok else 1
     finally:
         for process in processes:
