@@ -194,7 +194,8 @@ class Engine:
                 return []
             if not recent or recent[0].position > position + 1:
                 return None
-            return list(itertools.islice(recent, len(recent) - (head - position), None))
+            # From the newest end: islice from the front would walk the whole buffer.
+            return list(itertools.islice(reversed(recent), head - position))[::-1]
 
     def now(self) -> dt.datetime:
         if self.clock is None:
