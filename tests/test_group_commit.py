@@ -78,6 +78,34 @@ class Gate:
         self.commit()
 
 
+def fail_first_commit(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next commit fails as on a full disk, and takes nothing with it; later ones work."""
+    commit = store.commit_write
+    failing = {"left": 1}
+
+    def full_disk() -> None:
+        if failing["left"]:
+            failing["left"] -= 1
+            store.rollback_write()
+            raise sqlite3.OperationalError("database or disk is full")
+        commit()
+
+    monkeypatch.setattr(store, "commit_write", full_disk)
+
+
+def count_reads(store: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ``after`` of every ``read_all`` of ``store`` from now on."""
+    reads: list[int] = []
+    read_all = store.read_all
+
+    def counted(after: int = 0) -> Any:
+        reads.append(after)
+        return read_all(after)
+
+    monkeypatch.setattr(store, "read_all", counted)
+    return reads
+
+
 def run_threads(engine: Engine, jobs: list[tuple[c.Command, str | None]]) -> list[Any]:
     results: list[Any] = [None] * len(jobs)
 
@@ -148,17 +176,7 @@ def test_a_failed_commit_answers_its_whole_batch_and_keeps_nothing(
     engine: Engine, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     size, state_before = engine.position, replay([s.event for s in engine.store.read_all()])
-    commit = engine.store.commit_write
-    failing = {"left": 1}
-
-    def full_disk() -> None:
-        if failing["left"]:
-            failing["left"] -= 1
-            engine.store.rollback_write()
-            raise sqlite3.OperationalError("database or disk is full")
-        commit()
-
-    monkeypatch.setattr(engine.store, "commit_write", full_disk)
+    fail_first_commit(engine.store, monkeypatch)
     with pytest.raises(sqlite3.OperationalError):
         engine.execute(vote(0), AT, key="k0")
     assert engine.store.head().size == size
@@ -189,14 +207,7 @@ def test_eight_clients_each_acknowledged_once_and_durable(engine: Engine, db: Pa
 def test_no_catch_up_read_when_no_other_connection_wrote(
     engine: Engine, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads: list[int] = []
-    read_all = engine.store.read_all
-
-    def counted(after: int = 0) -> Any:
-        reads.append(after)
-        return read_all(after)
-
-    monkeypatch.setattr(engine.store, "read_all", counted)
+    reads = count_reads(engine.store, monkeypatch)
     for i in range(5):
         engine.execute(vote(i), AT)
     assert reads == []

@@ -17,7 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import workloads as w
-from tests.test_group_commit import AT, MATTER, MEETING, MEMBERS, Gate, vote
+from tests.test_group_commit import (
+    AT,
+    MATTER,
+    MEETING,
+    MEMBERS,
+    Gate,
+    count_reads,
+    fail_first_commit,
+    vote,
+)
 from yishi.clock import FixedClock
 from yishi.domain.errors import Refusal
 from yishi.engine import Engine
@@ -124,14 +133,7 @@ def test_the_service_takes_what_was_just_committed_from_memory(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = service_of(engine)
-    reads: list[int] = []
-    read_all = engine.store.read_all
-
-    def counted(after: int = 0) -> Any:
-        reads.append(after)
-        return read_all(after)
-
-    monkeypatch.setattr(engine.store, "read_all", counted)
+    reads = count_reads(engine.store, monkeypatch)
     for i in range(5):
         service.execute(vote(i))
     assert reads == []
@@ -142,17 +144,7 @@ def test_a_failed_commit_never_reaches_the_services_records(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = service_of(engine)
-    commit = engine.store.commit_write
-    failing = {"left": 1}
-
-    def full_disk() -> None:
-        if failing["left"]:
-            failing["left"] -= 1
-            engine.store.rollback_write()
-            raise sqlite3.OperationalError("database or disk is full")
-        commit()
-
-    monkeypatch.setattr(engine.store, "commit_write", full_disk)
+    fail_first_commit(engine.store, monkeypatch)
     with pytest.raises(sqlite3.OperationalError):
         service.execute(vote(0))
     assert engine.records_after(0) is None  # the state holds the lost batch until re-read
