@@ -49,7 +49,13 @@ def access_path(db: Path) -> Path:
     show_default=True,
     help="门户签名密钥所在的环境变量",
 )
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="工作进程数：多个进程分担读取；写入须轮流进行，个别请求等得更久",
+)
 def serve(
     db: Path | None,
     host: str,
