@@ -189,3 +189,21 @@ def test_records_after_is_the_stores_own_or_nothing(
         assert engine.records_after(head - 1) is not None  # the last one is always kept
     finally:
         engine.store.close()
+
+
+def test_the_records_are_read_when_the_service_starts_not_at_the_first_request(
+    engine: Engine,
+) -> None:
+    service = Service(Community(slug="main", engine=engine))
+    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+
+
+def test_a_view_sees_what_the_host_wrote_through_the_engine_at_once(engine: Engine) -> None:
+    """Within the freshness window too: the window spares asking the store about
+    other processes, not the records of this process's own engine."""
+    service = service_of(engine)
+    assert service.cached("before", lambda s: len(s.records)) == engine.position
+    engine.execute(vote(0), AT)  # a host's own command, not through the service
+    assert service.fresh()
+    assert service.cached("after", lambda s: len(s.records)) == engine.position
+    assert [p for p, _ in service.matter_positions(engine.position - 1)] == [engine.position]

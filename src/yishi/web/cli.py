@@ -54,7 +54,7 @@ def access_path(db: Path) -> Path:
     default=1,
     show_default=True,
     type=int,
-    help="工作进程数：多个进程分担读取；写入须轮流进行，个别请求等得更久",
+    help="工作进程数：多个进程分担请求，写入记录时轮流进行",
 )
 def serve(
     db: Path | None,

@@ -49,6 +49,9 @@ class Service:
         self.changed = threading.Condition(self.lock)
         self._checked = -FRESH  # when we last looked at the store (monotonic seconds)
         self._ticks = time.monotonic
+        # The records now, while the server starts, not under the first request:
+        # every request that came meanwhile waited for it too (p99 287 ms).
+        self.refresh()
 
     @property
     def name(self) -> str:
@@ -113,6 +116,8 @@ class Service:
         with self.lock:
             if not self.fresh():
                 self.refresh()
+            else:  # the engine may have moved through a host's own execute
+                self._sync()
             hit = self._views.get(key)
             if hit is not None and hit[0] == self.engine.position:
                 return hit[1]
@@ -144,6 +149,8 @@ class Service:
         with self.lock:
             if not self.fresh():
                 self.refresh()
+            else:  # the engine may have moved through a host's own execute
+                self._sync()
             hit = self._board.get(lang)
             if hit is not None and hit[0] == self.engine.position:
                 return hit[1], hit[2]
@@ -167,6 +174,7 @@ class Service:
     def matter_positions(self, after: int) -> list[tuple[int, str | None]]:
         """(position, matter) of each record after ``after``: which matter moved."""
         with self.lock:
+            self._sync()
             state = self.engine.state
             out = []
             for stored in self.records:
