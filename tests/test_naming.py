@@ -583,3 +583,28 @@ def test_a_closed_matter_is_refused_by_its_title_and_a_shared_title_by_its_day()
         "事项“修村道”（2026-03-02 提出）已结束",
         "matter '修村道' (proposed 2026-03-02) is closed",
     )
+
+
+def test_a_matter_that_needs_no_approval_is_named_told_apart_from_its_namesake():
+    """The refusal read "事项“修村道”无须外部批准" for either of two such matters."""
+    engine = Engine(MemoryStore(), _ruleset(ONCE_TOML, "once.toml"))
+    people = tuple(c.PersonSpec(id=p, name=f"村民{p}", adult=True) for p in MEMBERS)
+    roles = {DIRECTOR: ("director",), "k1": ("member",), "k2": ("member",)}
+    members = tuple(c.MemberSpec(person=p, roles=roles[p]) for p in MEMBERS)
+    body = c.BodySpecEntry(id="committee", members=members)
+    start = AT - dt.timedelta(days=3)
+    engine.execute(c.SetUpCommunity(actor="admin", people=people, bodies=(body,)), start)
+    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter="x1", title="修村道"), start)
+    approve = c.RecordApproval(actor=DIRECTOR, matter="x1", approved=True, document="镇政府批复")
+    found = _refused(engine, approve)
+    assert found.code == "no_approval_needed"
+    assert (found.message("zh"), found.message("en")) == (
+        "事项“修村道”无须外部批准",
+        "matter '修村道' needs no outside approval",
+    )
+    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter="x2", title="修村道"), AT)
+    found = _refused(engine, approve)
+    assert (found.message("zh"), found.message("en")) == (
+        "事项“修村道”（2026-03-02 提出）无须外部批准",
+        "matter '修村道' (proposed 2026-03-02) needs no outside approval",
+    )

@@ -90,7 +90,7 @@ def record(
     matter = get_matter(state, c.matter)
     chain = approvals_of(ruleset.matter_types.get(matter.matter_type or ""))
     if not chain:
-        raise Refusal("no_approval_needed", matter=matter.title)
+        raise Refusal("no_approval_needed", matter=matter_name(state, matter))
     needed = approval_for(ruleset, matter)
     if needed is None:
         raise Refusal("already_approved", by=chain[-1].by)

@@ -42,7 +42,7 @@ def open_meeting(state: State, ruleset: RuleSet, meeting_id: str) -> tuple[Meeti
         raise Refusal(
             "meeting_of_earlier_procedure",
             meeting=meeting_name(state, ruleset, meeting),
-            title=matter.title,
+            title=matter_name(state, matter),
         )
     current_stage(state, ruleset, matter)
     return meeting, matter

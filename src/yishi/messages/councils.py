@@ -10,8 +10,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "community has not loaded; list it in procedures.use of the scenario or community file",
     ),
     "meeting_of_earlier_procedure": (
-        "{meeting}属于事项“{title}”此前所在的议事程序；事项已移交，此会不能再进行",
-        "{meeting} belongs to the procedure '{title}' was in before it was handed on; "
+        "{meeting}属于事项{title}此前所在的议事程序；事项已移交，此会不能再进行",
+        "{meeting} belongs to the procedure {title} was in before it was handed on; "
         "it can no longer be held",
     ),
     "handoff_stage_missing": (

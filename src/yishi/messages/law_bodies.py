@@ -21,8 +21,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "meeting_in_past": ("会议日期 {date} 已过", "the meeting date {date} has passed"),
     "no_approval_needed": (
-        "事项“{matter}”无须外部批准",
-        "matter '{matter}' needs no outside approval",
+        "事项{matter}无须外部批准",
+        "matter {matter} needs no outside approval",
     ),
     "already_approved": ("已记录{by}的批准", "the approval of {by} is already recorded"),
     "relative_not_eligible": (
