@@ -29,7 +29,9 @@ from tests.test_group_commit import (
 )
 from yishi.clock import FixedClock
 from yishi.domain.errors import Refusal
+from yishi.domain.state import replay
 from yishi.engine import Engine
+from yishi.store.memory import MemoryStore
 from yishi.store.sqlite import SQLiteStore
 from yishi.web.config import Community
 from yishi.web.service import Service
@@ -207,3 +209,48 @@ def test_a_view_sees_what_the_host_wrote_through_the_engine_at_once(engine: Engi
     assert service.fresh()
     assert service.cached("after", lambda s: len(s.records)) == engine.position
     assert [p for p, _ in service.matter_positions(engine.position - 1)] == [engine.position]
+
+
+class OneAtATime:
+    """A store that commits each append on its own (as the PostgreSQL plugin's does):
+    the engine has no group to hand commands to. Appends are slowed, so that
+    threads meet inside them."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("begin_write", "write", "commit_write", "rollback_write"):
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+    def append(self, *args: Any, **kwargs: Any) -> Any:
+        threading.Event().wait(0.002)
+        return self._store.append(*args, **kwargs)
+
+
+def test_without_group_commit_the_engine_still_takes_one_command_at_a_time() -> None:
+    """The service no longer serialises commands itself; an engine whose store has
+    no write transaction of its own must then do it, or two threads fold at once."""
+    engine = Engine(OneAtATime(MemoryStore()), w.ruleset())
+    w.set_up(engine, members=MEMBERS)
+    w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+    assert engine._group is None
+    service = service_of(engine)
+    failures: list[BaseException] = []
+
+    def request(index: int) -> None:
+        try:
+            service.execute(vote(index))
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in range(MEMBERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert len(engine.state.meetings[MEETING].ballots) == MEMBERS
+    assert engine.state == replay([s.event for s in engine.store.read_all()])
+    assert [s.position for s in service.records] == list(range(1, engine.position + 1))

@@ -272,6 +272,14 @@ class Engine:
         if self._group is not None:
             # The fingerprint reads the state: the writer works it out, under the lock.
             return self._group.submit(Request(command, at, key))
+        with self.lock:  # no group to queue in: threads take turns, the state folds as it goes
+            return self._execute_alone(command, at, key)
+
+    def _execute_alone(
+        self, command: cmd.Command, at: dt.datetime, key: str | None
+    ) -> list[ev.Event]:
+        """One command, decided and appended on its own (a store without a write
+        transaction of its own); the caller holds the lock."""
         fingerprint = self._fingerprint(command) if key is not None else ""
         if key is not None:
             earlier = self._earlier(key, fingerprint)
@@ -356,19 +364,21 @@ class Engine:
             for ruleset in self.rulesets.values():
                 done += self._group.submit(Request(cmd.Tick(actor="system"), at, ruleset=ruleset))
             return done
-        for ruleset in self.rulesets.values():
-            for _ in range(RETRIES):
-                self.catch_up()
-                events = self._decide(cmd.Tick(actor="system"), ruleset, at)
-                try:
-                    self._append(events, None, "")
-                except (ConcurrencyError, DuplicateFact):
-                    continue
-                done += events
-                break
-            else:
-                raise Refusal("busy", attempts=RETRIES, retry_after=BUSY_RETRY_AFTER)
+        with self.lock:
+            for ruleset in self.rulesets.values():
+                done += self._tick_alone(ruleset, at)
         return done
+
+    def _tick_alone(self, ruleset: RuleSet, at: dt.datetime) -> list[ev.Event]:
+        for _ in range(RETRIES):
+            self.catch_up()
+            events = self._decide(cmd.Tick(actor="system"), ruleset, at)
+            try:
+                self._append(events, None, "")
+            except (ConcurrencyError, DuplicateFact):
+                continue
+            return events
+        raise Refusal("busy", attempts=RETRIES, retry_after=BUSY_RETRY_AFTER)
 
     def _append(
         self, events: list[ev.Event], key: str | None, fingerprint: str, after: int | None = None
