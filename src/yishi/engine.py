@@ -145,6 +145,10 @@ class Engine:
         # ``_fold`` written out: a replay of a million events otherwise spends
         # a tenth of its time on the call and on writing the head per event.
         state, versions, recent = self.state, self.versions, self.recent.append
+        # Only a short catch-up is kept for ``records_after``: records held past
+        # their fold outlive the collector's youngest generation, and keeping every
+        # one of a replay made it a sixth slower (6.4 -> 7.4-8.6 µs an event).
+        keep = self.recent.maxlen or 0
         folded = 0
         last: StoredEvent | None = None
         balloted: set[str] = set()  # meetings whose secret ballot box grew elsewhere
@@ -152,7 +156,8 @@ class Engine:
             for stored in self.store.read_all(self.position):
                 evolve(state, stored.event)
                 versions[stored.stream] = stored.version
-                recent(stored)
+                if folded < keep:
+                    recent(stored)
                 last = stored
                 folded += 1
                 if progress is not None and not folded & 0xFFF:
@@ -163,6 +168,8 @@ class Engine:
             if last is not None:  # up to the last event folded, even if one fails
                 self.position = last.position
                 self.head_hash = last.hash
+            if folded > keep:  # what is kept no longer ends at the head: read the store
+                self.recent.clear()
             if balloted:
                 secret_ballots.refresh(state, self.store, balloted)
         return folded
