@@ -553,8 +553,9 @@ actors = ["committee.director"]
 )
 
 
-def test_a_closed_matter_is_refused_by_its_title_and_a_shared_title_by_its_day():
-    """The refusal read "事项“修村道”（x1）已结束"."""
+def _road_proposed() -> tuple[Engine, dt.datetime]:
+    """A committee of three under the ``once`` rules, and matter x1 “修村道”
+    proposed three days before ``AT`` (returned: when it was proposed)."""
     engine = Engine(MemoryStore(), _ruleset(ONCE_TOML, "once.toml"))
     people = tuple(c.PersonSpec(id=p, name=f"村民{p}", adult=True) for p in MEMBERS)
     roles = {DIRECTOR: ("director",), "k1": ("member",), "k2": ("member",)}
@@ -563,6 +564,12 @@ def test_a_closed_matter_is_refused_by_its_title_and_a_shared_title_by_its_day()
     start = AT - dt.timedelta(days=3)
     engine.execute(c.SetUpCommunity(actor="admin", people=people, bodies=(body,)), start)
     engine.execute(c.ProposeMatter(actor=DIRECTOR, matter="x1", title="修村道"), start)
+    return engine, start
+
+
+def test_a_closed_matter_is_refused_by_its_title_and_a_shared_title_by_its_day():
+    """The refusal read "事项“修村道”（x1）已结束"."""
+    engine, start = _road_proposed()
     convene = c.ConveneMeeting(
         actor=DIRECTOR, matter="x1", meeting="mt1", date=AT.date(), method="show_of_hands"
     )
@@ -587,14 +594,7 @@ def test_a_closed_matter_is_refused_by_its_title_and_a_shared_title_by_its_day()
 
 def test_a_matter_that_needs_no_approval_is_named_told_apart_from_its_namesake():
     """The refusal read "事项“修村道”无须外部批准" for either of two such matters."""
-    engine = Engine(MemoryStore(), _ruleset(ONCE_TOML, "once.toml"))
-    people = tuple(c.PersonSpec(id=p, name=f"村民{p}", adult=True) for p in MEMBERS)
-    roles = {DIRECTOR: ("director",), "k1": ("member",), "k2": ("member",)}
-    members = tuple(c.MemberSpec(person=p, roles=roles[p]) for p in MEMBERS)
-    body = c.BodySpecEntry(id="committee", members=members)
-    start = AT - dt.timedelta(days=3)
-    engine.execute(c.SetUpCommunity(actor="admin", people=people, bodies=(body,)), start)
-    engine.execute(c.ProposeMatter(actor=DIRECTOR, matter="x1", title="修村道"), start)
+    engine, _start = _road_proposed()
     approve = c.RecordApproval(actor=DIRECTOR, matter="x1", approved=True, document="镇政府批复")
     found = _refused(engine, approve)
     assert found.code == "no_approval_needed"
