@@ -268,3 +268,64 @@ def test_without_group_commit_the_engine_still_takes_one_command_at_a_time() -> 
     assert len(engine.state.meetings[MEETING].ballots) == MEMBERS
     assert engine.state == replay([s.event for s in engine.store.read_all()])
     assert [s.position for s in service.records] == list(range(1, engine.position + 1))
+
+
+def test_an_engine_told_to_keep_every_record_hands_them_all_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``recent=None`` (the web service's engine): a catch-up longer than any buffer
+    keeps every record, so the service takes them from memory, not a second read."""
+    db = tmp_path / "yishi.db"
+    writer = Engine(SQLiteStore(db), w.ruleset())
+    w.set_up(writer, members=MEMBERS)
+    w.open_meeting(writer, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+    writer.store.close()
+    short = Engine(SQLiteStore(db), w.ruleset(), recent=5)
+    assert short.records_after(0) is None  # a long catch-up keeps nothing
+    short.store.close()
+    every = Engine(SQLiteStore(db), w.ruleset(), recent=None)
+    reads = count_reads(every.store, monkeypatch)
+    service = Service(Community(slug="main", engine=every))
+    assert all(after >= every.position for after in reads)  # only "anything new?"
+    assert [(s.position, s.hash) for s in service.records] == stored(every)
+    every.store.close()
+
+
+def test_yishi_serve_opens_its_log_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "yishi.db"
+    writer = Engine(SQLiteStore(db), w.ruleset())
+    w.set_up(writer, members=MEMBERS)
+    writer.store.close()
+    monkeypatch.setenv("YISHI_WEB_DB", str(db))
+    monkeypatch.setenv("YISHI_SECRET_KEY", "test")
+    monkeypatch.setenv("YISHI_DISABLE_PLUGIN_AUTOLOAD", "1")
+    from yishi.web.serve import app_from_env
+
+    service = app_from_env().state.web.services["main"]
+    assert service.engine.recent.maxlen is None
+    assert [(s.position, s.hash) for s in service.records] == stored(service.engine)
+    service.engine.store.close()
+
+
+def test_the_collector_waits_while_a_log_is_caught_up(tmp_path: Path) -> None:
+    import gc
+
+    db = tmp_path / "yishi.db"
+    writer = Engine(SQLiteStore(db), w.ruleset())
+    w.set_up(writer, members=MEMBERS)
+    writer.store.close()
+    store = SQLiteStore(db)
+    seen: list[bool] = []
+    read_all = store.read_all
+
+    def watched(after: int = 0) -> Any:
+        for stored_event in read_all(after):
+            seen.append(gc.isenabled())
+            yield stored_event
+
+    store.read_all = watched  # type: ignore[method-assign]
+    assert gc.isenabled()
+    Engine(store, w.ruleset())
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    store.close()

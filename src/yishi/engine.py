@@ -81,7 +81,11 @@ class Engine:
         clock: Clock | None = None,
         progress: Callable[[int], None] | None = None,
         routes: Mapping[str, str] | None = None,
+        recent: int | None = RECENT,
     ) -> None:
+        """``recent``: how many of the last records folded to keep for
+        ``records_after``; None keeps every one, for a caller that keeps them all
+        anyway (the web service), so that opening the log reads it once."""
         if isinstance(rulesets, RuleSet):
             rulesets = {rulesets.id: rulesets}
         if not rulesets:
@@ -104,7 +108,7 @@ class Engine:
         self.versions: dict[str, int] = {}  # stream -> version folded
         # The last records folded, in order, ending at ``position``; only durable
         # ones are ever handed out (see ``records_after``).
-        self.recent: deque[StoredEvent] = deque(maxlen=RECENT)
+        self.recent: deque[StoredEvent] = deque(maxlen=recent)
         self.hooks = Notifier(self)
         # Guards the folded state: the writer of a batch holds it while deciding,
         # and ``catch_up`` while folding, so threads sharing the engine never see
@@ -132,7 +136,9 @@ class Engine:
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Fold what other writers appended since we last looked; returns how many.
         ``progress`` is told how many so far, every 4,096 events."""
-        with self.lock:
+        # The collector waits too: what a catch-up folds is the long-lived state,
+        # and scanning it while it grows was 3-6 % of opening a log (bench/README.md).
+        with self.lock, collector_paused():
             if self._reread:
                 self._forget()
             folded = self._catch_up(progress)
@@ -148,7 +154,7 @@ class Engine:
         # Only a short catch-up is kept for ``records_after``: records held past
         # their fold outlive the collector's youngest generation, and keeping every
         # one of a replay made it a sixth slower (6.4 -> 7.4-8.6 µs an event).
-        keep = self.recent.maxlen or 0
+        keep = self.recent.maxlen if self.recent.maxlen is not None else float("inf")
         folded = 0
         last: StoredEvent | None = None
         balloted: set[str] = set()  # meetings whose secret ballot box grew elsewhere

@@ -1,4 +1,4 @@
-"""Keep the cyclic garbage collector out of a commit.
+"""Keep the cyclic garbage collector out of a commit, and out of a catch-up.
 
 A bulk command allocates tens of thousands of objects (its events, their
 records, the folded entries) that are all alive until it returns, so every
@@ -6,7 +6,8 @@ collection the collector starts meanwhile scans them, and the folded state
 behind them, for nothing: with 10,000 paper ballots that was a third of the
 command's time. Nothing a commit allocates forms a cycle that must be freed
 before it ends, so the collector waits until the commit is done; it then runs
-as it would have, on whatever is garbage by then.
+as it would have, on whatever is garbage by then. A catch-up (opening a log)
+folds the state that lives as long as the engine: the same holds.
 
 Threads sharing an engine commit one at a time, but a web server may run other
 threads: the pause is counted, and the collector is switched back on only by

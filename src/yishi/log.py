@@ -15,7 +15,7 @@ from yishi.clock import Clock, SystemClock
 from yishi.domain import events as ev
 from yishi.domain import handoff
 from yishi.domain.rules import RuleSet
-from yishi.engine import Engine
+from yishi.engine import RECENT, Engine
 from yishi.rulesets.loader import load
 from yishi.rulesets.problems import RuleSetError
 from yishi.rulesets.registry import find
@@ -68,10 +68,11 @@ def open_engine(
     clock: Clock | None = None,
     rules: Iterable[str | Path] = (),
     progress: Callable[[int, int], None] | None = None,
+    recent: int | None = RECENT,
 ) -> Engine:
     """An engine over the log at ``path``. Each procedure the log names is taken
     from ``rules`` (local rule files), else ``<id>.toml`` beside the log, else the
-    shipped rule set of that id."""
+    shipped rule set of that id. ``recent`` is the engine's (``Engine``)."""
     catalog = plugins.catalog if plugins is not None else None
     given = {r.id: r for r in (load(p, catalog=catalog) for p in rules)}
     store = SQLiteStore(path)
@@ -115,6 +116,7 @@ def open_engine(
             clock=clock or SystemClock(),
             progress=told,
             routes=routes,
+            recent=recent,
         )
     except BaseException:
         store.close()

@@ -21,7 +21,8 @@ def app_from_env() -> Starlette:
 
     path = Path(os.environ["YISHI_WEB_DB"])
     slug = os.environ.get("YISHI_WEB_SLUG", "main")
-    engine = open_engine(path, plugins=loaded_plugins())
+    # Every record is kept, as the service keeps them all: the log is read once.
+    engine = open_engine(path, plugins=loaded_plugins(), recent=None)
     community = Community(
         slug=slug,
         engine=engine,
