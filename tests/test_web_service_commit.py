@@ -38,11 +38,22 @@ from yishi.web.service import Service
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = Engine(SQLiteStore(tmp_path / "yishi.db"), w.ruleset())
-    w.set_up(engine, members=MEMBERS)
-    w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+    engine = ready_to_vote(Engine(SQLiteStore(tmp_path / "yishi.db"), w.ruleset()))
     yield engine
     engine.store.close()
+
+
+def ready_to_vote(engine: Engine) -> Engine:
+    """``engine``'s community set up, and its meeting open with every member present."""
+    w.set_up(engine, members=MEMBERS)
+    w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+    return engine
+
+
+def log_ready_to_vote(db: Path) -> Path:
+    """A log at ``db`` as ``ready_to_vote`` leaves it, its writer closed."""
+    ready_to_vote(Engine(SQLiteStore(db), w.ruleset())).store.close()
+    return db
 
 
 def service_of(engine: Engine) -> Service:
@@ -183,8 +194,7 @@ def test_records_after_is_the_stores_own_or_nothing(
     engine = Engine(SQLiteStore(db), w.ruleset())
     other = Engine(SQLiteStore(db), w.ruleset())
     try:
-        w.set_up(engine, members=MEMBERS)
-        w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+        ready_to_vote(engine)
         engine.recent = deque(engine.recent, maxlen=keep)
         for voter, ours in turns:
             try:
@@ -246,9 +256,7 @@ class OneAtATime:
 def test_without_group_commit_the_engine_still_takes_one_command_at_a_time() -> None:
     """The service no longer serialises commands itself; an engine whose store has
     no write transaction of its own must then do it, or two threads fold at once."""
-    engine = Engine(OneAtATime(MemoryStore()), w.ruleset())
-    w.set_up(engine, members=MEMBERS)
-    w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+    engine = ready_to_vote(Engine(OneAtATime(MemoryStore()), w.ruleset()))
     assert engine._group is None
     service = service_of(engine)
     failures: list[BaseException] = []
@@ -275,11 +283,7 @@ def test_an_engine_told_to_keep_every_record_hands_them_all_out(
 ) -> None:
     """``recent=None`` (the web service's engine): a catch-up longer than any buffer
     keeps every record, so the service takes them from memory, not a second read."""
-    db = tmp_path / "yishi.db"
-    writer = Engine(SQLiteStore(db), w.ruleset())
-    w.set_up(writer, members=MEMBERS)
-    w.open_meeting(writer, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
-    writer.store.close()
+    db = log_ready_to_vote(tmp_path / "yishi.db")
     short = Engine(SQLiteStore(db), w.ruleset(), recent=5)
     assert short.records_after(0) is None  # a long catch-up keeps nothing
     short.store.close()
@@ -294,7 +298,7 @@ def test_an_engine_told_to_keep_every_record_hands_them_all_out(
 def test_yishi_serve_opens_its_log_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "yishi.db"
     writer = Engine(SQLiteStore(db), w.ruleset())
-    w.set_up(writer, members=MEMBERS)
+    w.set_up(writer, members=MEMBERS)  # no matter yet: the log names no procedure
     writer.store.close()
     monkeypatch.setenv("YISHI_WEB_DB", str(db))
     monkeypatch.setenv("YISHI_SECRET_KEY", "test")
@@ -310,10 +314,7 @@ def test_yishi_serve_opens_its_log_once(tmp_path: Path, monkeypatch: pytest.Monk
 def test_the_collector_waits_while_a_log_is_caught_up(tmp_path: Path) -> None:
     import gc
 
-    db = tmp_path / "yishi.db"
-    writer = Engine(SQLiteStore(db), w.ruleset())
-    w.set_up(writer, members=MEMBERS)
-    writer.store.close()
+    db = log_ready_to_vote(tmp_path / "yishi.db")
     store = SQLiteStore(db)
     seen: list[bool] = []
     read_all = store.read_all

@@ -99,6 +99,15 @@ class Service:
             return hit[1], hit[2]
         return None
 
+    def _current(self) -> None:
+        """Up to date: the store is asked about other processes only outside the
+        freshness window, but what this process's engine folded is always taken
+        (a host's own ``execute`` moves it without the service)."""
+        if not self.fresh():
+            self.refresh()
+        else:
+            self._sync()
+
     def _sync(self) -> None:
         last = self.records[-1].position if self.records else 0
         if last < self.engine.position:
@@ -114,10 +123,7 @@ class Service:
     def cached(self, key: Any, view: Callable[[Service], T]) -> T:
         """``view`` computed once per log position."""
         with self.lock:
-            if not self.fresh():
-                self.refresh()
-            else:  # the engine may have moved through a host's own execute
-                self._sync()
+            self._current()
             hit = self._views.get(key)
             if hit is not None and hit[0] == self.engine.position:
                 return hit[1]
@@ -147,10 +153,7 @@ class Service:
     def board(self, lang: str) -> tuple[str, dict[str, bytes]]:
         """The static board of publish/site.py, rendered into memory once per log position."""
         with self.lock:
-            if not self.fresh():
-                self.refresh()
-            else:  # the engine may have moved through a host's own execute
-                self._sync()
+            self._current()
             hit = self._board.get(lang)
             if hit is not None and hit[0] == self.engine.position:
                 return hit[1], hit[2]
