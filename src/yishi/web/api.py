@@ -291,34 +291,35 @@ def query(
             return error(404, "web_unknown_community", community=slug)
         lang = lang_of(request)
         ident = request.path_params.get(key) if key else None
-        if etag:
-            if not service.fresh():
-                await run_in_threadpool(service.refresh)
-            tag = service.etag
-            if request.headers.get("if-none-match") == tag:
-                return Response(status_code=304, headers={"ETag": tag})
 
         def run(s: Any) -> Any:
             if ident is not None:
                 return view(s, ident, lang)
             return view(s, lang)
 
+        def tagged(s: Any) -> tuple[str, bytes]:
+            # the tag of the position the body shows, both read under the lock
+            return s.etag, _json(run(s))
+
         cache_key = (view.__name__, ident, lang)
         if not paged:
-            body = service.peek((*cache_key, "json"))
-            if body is None:
+            json_key = (*cache_key, "tagged" if etag else "json")
+            found = service.peek(json_key)
+            if found is None:
                 try:
-                    body = await run_in_threadpool(
-                        service.cached, (*cache_key, "json"), lambda s: _json(run(s))
+                    found = await run_in_threadpool(
+                        service.cached, json_key, tagged if etag else lambda s: _json(run(s))
                     )
                 except KeyError:
                     params: dict[str, Any] = {key or "id": ident}
                     return error(404, f"unknown_{key}" if key else "web_not_found", **params)
-            response = Response(body, media_type="application/json")
-            if etag:
-                response.headers["ETag"] = service.etag
-                response.headers["Cache-Control"] = "no-cache"
-            return response
+            if not etag:
+                return Response(found, media_type="application/json")
+            tag, body = found
+            if request.headers.get("if-none-match") == tag:
+                return Response(status_code=304, headers={"ETag": tag})
+            headers = {"ETag": tag, "Cache-Control": "no-cache"}
+            return Response(body, media_type="application/json", headers=headers)
         try:
             result = service.peek(cache_key)
             if result is None:

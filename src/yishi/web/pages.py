@@ -25,7 +25,7 @@ from yishi.web.auth import Identity, csrf_ok, csrf_token, identify
 from yishi.web.console import console_view, fixed_fields
 from yishi.web.console_forms import with_new_id
 from yishi.web.forms import fields_of, to_json
-from yishi.web.person_fields import to_people, without_ids
+from yishi.web.person_fields import Unresolved, to_people, without_ids
 from yishi.web.schema import COMMANDS
 from yishi.web.state import WebState
 from yishi.web.words import COMMANDS as COMMAND_WORDS
@@ -388,13 +388,17 @@ async def console_command(request: Request) -> Response:
         )
     title = label(COMMAND_WORDS, name, page.lang)
 
-    def form_page(
+    async def form_page(
         values: dict[str, str],
         status: int = 200,
         errors: dict[str, str] | None = None,
         general: list[str] | None = None,
     ) -> HTMLResponse:
-        fields = fixed_fields(page.service, fields_of(cls, page.lang, values), name, page.lang)
+        # in a worker thread: a writer holds the state's lock through its fsync and
+        # hooks, and the event loop must not wait for it
+        fields = await run_in_threadpool(
+            fixed_fields, page.service, fields_of(cls, page.lang, values), name, page.lang
+        )
         return page.render(
             "command.html.j2",
             status,
@@ -407,7 +411,7 @@ async def console_command(request: Request) -> Response:
 
     if request.method == "GET":
         skip = (*EMBED_PARAMS, "lang")
-        return form_page({k: v for k, v in request.query_params.items() if k not in skip})
+        return await form_page({k: v for k, v in request.query_params.items() if k not in skip})
     async with request.form(max_files=20, max_part_size=page.web.config.max_upload) as form:
         # several boxes ticked under one name (those checking in) arrive one per line
         values = {
@@ -416,31 +420,35 @@ async def console_command(request: Request) -> Response:
             if (texts := [v for v in form.getlist(k) if isinstance(v, str)])
         }
         if not page.checks_form(form):
-            return form_page(values, 403, general=[_csrf(page)])
+            return await form_page(values, 403, general=[_csrf(page)])
         files = await uploads(form)
     assert page.identity is not None
-    # the new meeting's or notice's id is the console's to name, not the person's to type
-    sent = page.service.read(lambda s: with_new_id(s.engine.state, name, values))
-    # people are chosen by name; the command takes who they are, or nothing is sent
-    sent, unresolved = page.service.read(
-        lambda s: to_people(s.engine.state, s.engine.rulesets.__getitem__, name, sent)
-    )
+
+    def resolve(s: Any) -> tuple[dict[str, str], list[Unresolved]]:
+        # the new meeting's or notice's id is the console's to name, not the person's to type
+        named = with_new_id(s.engine.state, name, values)
+        # people are chosen by name; the command takes who they are, or nothing is sent
+        return to_people(s.engine.state, s.engine.rulesets.__getitem__, name, named)
+
+    sent, unresolved = await run_in_threadpool(page.service.read, resolve)
     if unresolved:
-        return form_page(values, 422, errors={u.field: u.text(page.lang) for u in unresolved})
+        errors = {u.field: u.text(page.lang) for u in unresolved}
+        return await form_page(values, 422, errors=errors)
     status, body, _ = await submit(
         request, page.web, page.slug, cls, to_json(cls, sent), files, page.identity
     )
     if status == 201:
         return RedirectResponse(page.url("console", done=name), 303)
-    errors, general = _errors(body, page.lang)
+    refused, said = _errors(body, page.lang)
     # the engine names people with their ids; the console names them as its forms do
-    errors, general = page.service.read(
+    errors, general = await run_in_threadpool(
+        page.service.read,
         lambda s: (
-            {k: without_ids(s.engine.state, v) for k, v in errors.items()},
-            [without_ids(s.engine.state, v) for v in general],
-        )
+            {k: without_ids(s.engine.state, v) for k, v in refused.items()},
+            [without_ids(s.engine.state, v) for v in said],
+        ),
     )
-    return form_page(values, status, errors, general)
+    return await form_page(values, status, errors, general)
 
 
 def communities(request: Request) -> Response:

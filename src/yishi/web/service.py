@@ -56,7 +56,10 @@ class Service:
     @property
     def name(self) -> str:
         """The community's name as pages show it: the one configured (``--name``),
-        else the one its log records, else 本社区."""
+        else the one its log records, else 本社区.
+
+        Read without the lock, by every page's header on the event loop: one
+        attribute, never torn, and the loop must not wait for a writer's fsync."""
         return community_of(self.engine.state, self.community.name)
 
     @property
@@ -65,6 +68,7 @@ class Service:
 
     @property
     def etag(self) -> str:
+        """Under the lock only: the position and its hash move one after the other."""
         return f'"{self.engine.position}-{self.engine.head_hash[:16]}"'
 
     def refresh(self) -> None:
@@ -187,6 +191,7 @@ class Service:
             return out
 
     def person_name(self, person: str) -> str:
+        # Without the lock, as ``name``: one key's ``get`` is atomic.
         found = self.engine.state.people.get(person)
         return mask_text(found.name) if found else person
 

@@ -132,7 +132,9 @@ async def stats_page(request: Request) -> Response:
 
 
 def _zone(service: Service) -> str:
-    rulesets = list(service.engine.rulesets.values())
+    # the rule sets as declared: ``engine.rulesets`` reads the state, and this runs
+    # on the event loop, without the lock (the groups rename bodies, not the zone)
+    rulesets = list(service.engine.declared.values())
     return rulesets[0].timezone if rulesets else DEFAULT_ZONE
 
 
