@@ -457,6 +457,7 @@ def bench_commands(
     village: Village,
     raw: Raw,
     minimal: raw_sqlite.Minimal,
+    factual: raw_sqlite.Minimal,
     rounds: int,
     ballots: int,
     probe: int,
@@ -478,11 +479,13 @@ def bench_commands(
         for at in range(0, len(chunk), TURN):
             minimal.one_per_transaction(max(1, probe // turns))
             raw.one_per_transaction(max(1, probe // turns))
+            factual.one_per_transaction(max(1, probe // turns))
             with timer() as t:
                 single_ballots(village, meeting, chunk[at : at + TURN])
             single.add(len(chunk[at : at + TURN]), t[0], t[1])
     line("a. raw minimal table: one row per transaction", *_done(minimal.single), "rows")
     line("a. raw, yishi's table: one row per transaction", *_done(raw.single), "rows")
+    line("a. raw minimal + facts: one row per transaction", *_done(factual.single), "rows")
     adults = len(village.adults)
     line(
         f"   yishi: ballots, one command each ({adults:,} voters)",
@@ -495,7 +498,9 @@ def bench_commands(
         "single_own": single.rate / raw.single.rate,
         "single_cap": ceiling(single, minimal.single),
         "cold_work": cold_work(minimal, rounds=4 * rounds, rows=max(25, probe // 8)),
+        "facts_cap": factual.single.rate / minimal.single.rate,
     }
+    frames(village, meeting, voters, minimal, factual)
     before = minimal.single.count, minimal.single.seconds
 
     def between(turns: int) -> None:
@@ -513,6 +518,39 @@ def bench_commands(
     line("   yishi: the same, secret ballots", secret.count, secret.seconds, "commands")
     ratios["round_robin_secret"] = secret.rate / (count / seconds)
     return ratios
+
+
+def frames(
+    village: Village,
+    meeting: str,
+    voters: Iterator[str],
+    minimal: raw_sqlite.Minimal,
+    factual: raw_sqlite.Minimal,
+    commits: int = 200,
+) -> None:
+    """Pages each commit hands to the fsync. A ballot's commit writes the log's
+    row, its (stream, version) key and its fact (one ballot per voter): three
+    B-tree pages, where the minimal table writes two. Untimed commits."""
+    chunk = [voter for _, voter in zip(range(commits), voters, strict=False)]
+    if not chunk:
+        return
+    spare = raw_sqlite.Tally()
+    store: Any = village.engine.store
+    counts = (
+        raw_sqlite.wal_frames(
+            store._db, lambda: single_ballots(village, meeting, chunk), len(chunk)
+        ),
+        raw_sqlite.wal_frames(
+            minimal.db, lambda: minimal.one_per_transaction(commits, into=spare), commits
+        ),
+        raw_sqlite.wal_frames(
+            factual.db, lambda: factual.one_per_transaction(commits, into=spare), commits
+        ),
+    )
+    print(
+        "     WAL pages a commit (what its fsync flushes): yishi ballot {:.2f}, "
+        "raw minimal {:.2f}, raw minimal and a facts row {:.2f}".format(*counts)
+    )
 
 
 def _done(tally: Tally | raw_sqlite.Tally) -> tuple[int, float]:
@@ -824,13 +862,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         raw = Raw(directory / "raw.db", prefill=4 * adults)
         minimal = raw_sqlite.Minimal(directory / "minimal.db", prefill=4 * adults)
+        factual = raw_sqlite.Minimal(directory / "facts.db", prefill=4 * adults, facts=True)
         engine = open_engine(directory / "yishi.db", ruleset)
         village = Village(engine, adults)
         print(f"\nsetting up, through the Engine ({RULESET}, built-in plugins)")
         with timer() as t:
             village.run(village.setup_command())
         line(f"SetUpCommunity: {adults:,} adults, bodies", engine.position, t[0], "events")
-        ratios = bench_commands(village, raw, minimal, rounds, ballots, probe, matters)
+        ratios = bench_commands(village, raw, minimal, factual, rounds, ballots, probe, matters)
         ratios.update(bench_bulk(village, raw, minimal, bulk_rounds))
         ratios.update(bench_clients(village, minimal, probe, per_client))
         print(
@@ -861,6 +900,7 @@ def main(argv: list[str] | None = None) -> int:
             ("single_own", "  (/ raw on yishi's own table)", None, ""),
             ("single_cap", "  (ceiling set by yishi's extra CPU, see b.)", None, ""),
             ("cold_work", "  (Python between fsyncs / the same timed alone)", None, ""),
+            ("facts_cap", "  (raw minimal with a facts row / raw minimal)", None, ""),
             ("round_robin", "round-robin commands / raw minimal 1-row", AIM_COMMAND, "≥"),
             ("round_robin_secret", "  the same, secret ballots (4 fsyncs each)", None, ""),
             ("bulk", "EnterBallots / raw minimal 1,000-row batches", AIM_BULK, "≥"),
@@ -895,6 +935,7 @@ def main(argv: list[str] | None = None) -> int:
                 replay_profile(directory, ruleset)
         raw.db.close()
         minimal.close()
+        factual.close()
     finally:
         if engine is not None:
             engine.store.close()

@@ -34,6 +34,12 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 INSERT = "INSERT INTO events (id, stream, version, payload, hash) VALUES (?, ?, ?, ?, ?)"
+# For ``Minimal(facts=True)``: one voter, one ballot, kept as yishi keeps it (a
+# WITHOUT ROWID table of keys, store/layout.py), a third B-tree page a commit.
+FACTS = (
+    "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID"
+)
+INSERT_FACT = "INSERT INTO facts (key, seq) VALUES (?, ?)"
 
 
 class Tally:
@@ -67,14 +73,37 @@ def ballot_payload(seq: int) -> str:
     return canonical(event.to_dict())
 
 
-class Minimal:
-    """The minimal chained table, written by hand."""
+def ballot_key(seq: int) -> str:
+    """The fact a ballot states (domain/uniqueness.py), for ``ballot_payload(seq)``."""
+    return f"ballot/m00001-resolve-{seq // 100_000}/v{seq % 100_000:05d}"
 
-    def __init__(self, path: Path, prefill: int) -> None:
+
+def wal_frames(db: sqlite3.Connection, run: Callable[[], object], commits: int) -> float:
+    """The WAL frames (pages) that each of ``run``'s ``commits`` commits wrote: the
+    pages its fsync flushes. The WAL is emptied first and not checkpointed meanwhile."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        run()
+        frames = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+    finally:
+        db.execute("PRAGMA wal_autocheckpoint=1000")
+    return float(frames) / commits
+
+
+class Minimal:
+    """The minimal chained table, written by hand. With ``facts``, each row also
+    states its ballot's key in a facts table: the guard that one voter casts one
+    ballot, which yishi keeps and the minimal table does not."""
+
+    def __init__(self, path: Path, prefill: int, facts: bool = False) -> None:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(MINIMAL)
+        self.facts = facts
+        if facts:
+            self.db.execute(FACTS)
         self.seq = 0
         self.prev = b"\x00" * 32
         self.single = Tally()
@@ -82,7 +111,10 @@ class Minimal:
         self.whole = Tally()  # one transaction for a bulk command's rows
         payloads = self.payloads(prefill)
         self.db.execute("BEGIN IMMEDIATE")
-        self.db.executemany(INSERT, self.chain(payloads))
+        rows = self.chain(payloads)
+        self.db.executemany(INSERT, rows)
+        if facts:
+            self.db.executemany(INSERT_FACT, [(ballot_key(row[0]), row[0]) for row in rows])
         self.db.execute("COMMIT")
 
     def payloads(self, n: int) -> list[str]:
@@ -108,6 +140,7 @@ class Minimal:
         Python a framework would do per command), and the figures go to ``into``
         rather than to ``single``: engine.py's ``cold_work``."""
         payloads, db, sha = self.payloads(n), self.db, hashlib.sha256
+        facts = self.facts
         latencies = []
         clock = time.perf_counter
         cpu = time.process_time()
@@ -120,6 +153,8 @@ class Minimal:
             self.prev = sha(self.prev + payload.encode()).digest()
             db.execute("BEGIN IMMEDIATE")
             db.execute(INSERT, (self.seq, "matter-m00001", self.seq, payload, self.prev))
+            if facts:
+                db.execute(INSERT_FACT, (ballot_key(self.seq), self.seq))
             db.execute("COMMIT")
             latencies.append(clock() - began)
         (self.single if into is None else into).add(n, clock() - start, time.process_time() - cpu)
@@ -133,6 +168,8 @@ class Minimal:
             rows = self.chain(payloads[at : at + batch])
             db.execute("BEGIN IMMEDIATE")
             db.executemany(INSERT, rows)
+            if self.facts:
+                db.executemany(INSERT_FACT, [(ballot_key(row[0]), row[0]) for row in rows])
             db.execute("COMMIT")
         (self.batched if batch == 1_000 else self.whole).add(
             n, time.perf_counter() - start, time.process_time() - cpu
