@@ -187,6 +187,46 @@ def test_a_failed_commit_answers_its_whole_batch_and_keeps_nothing(
     assert state_before != engine.state
 
 
+def test_a_failed_commit_is_gone_from_the_state_before_it_is_answered(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = engine.position
+    fail_first_commit(engine.store, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        engine.execute(vote(0), AT)
+    # nothing read or written since: a reader now sees the log as it is on disk
+    assert not engine.stale
+    assert (engine.position, engine.head_hash) == (size, engine.store.head().hash)
+    assert engine.state == replay([s.event for s in engine.store.read_all()])
+    assert w.member(0) not in engine.state.meetings[MEETING].ballots
+
+
+def unreadable_once(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next ``read_all`` of ``store`` fails, as on a disk that has gone away."""
+    read_all, failing = store.read_all, {"left": 1}
+
+    def flaky(after: int = 0) -> Any:
+        if failing["left"]:
+            failing["left"] -= 1
+            raise sqlite3.OperationalError("disk I/O error")
+        return read_all(after)
+
+    monkeypatch.setattr(store, "read_all", flaky)
+
+
+def test_a_log_unreadable_after_a_failed_commit_leaves_the_engine_stale_until_read(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_first_commit(engine.store, monkeypatch)
+    unreadable_once(engine.store, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError, match="full"):  # the commit's own failure
+        engine.execute(vote(0), AT)
+    assert engine.stale
+    engine.catch_up()
+    assert not engine.stale
+    assert engine.state == replay([s.event for s in engine.store.read_all()])
+
+
 def test_eight_clients_each_acknowledged_once_and_durable(engine: Engine, db: Path) -> None:
     jobs: list[tuple[c.Command, str | None]] = [(vote(i), f"k{i}") for i in range(MEMBERS)]
     jobs += [(vote(i, "no"), f"k{i}") for i in range(4)]  # retries of the same requests

@@ -24,6 +24,7 @@ from tests.test_group_commit import (
     Gate,
     count_reads,
     fail_first_commit,
+    unreadable_once,
     vote,
 )
 from yishi.clock import FixedClock
@@ -159,12 +160,42 @@ def test_a_failed_commit_never_reaches_the_services_records(
     fail_first_commit(engine.store, monkeypatch)
     with pytest.raises(sqlite3.OperationalError):
         service.execute(vote(0))
-    assert engine.records_after(0) is None  # the state holds the lost batch until re-read
+    assert [(s.position, s.hash) for s in engine.records_after(0) or []] == stored(engine)
     service.refresh()
     assert [(s.position, s.hash) for s in service.records] == stored(engine)
     service.execute(vote(0, "no"))
     assert [(s.position, s.hash) for s in service.records] == stored(engine)
     assert engine.state.meetings[MEETING].ballots == {w.member(0): "no"}
+
+
+def ballots_view(service: Service) -> dict[str, str]:
+    return service.cached("ballots", lambda s: dict(s.engine.state.meetings[MEETING].ballots))
+
+
+def test_a_view_never_shows_a_ballot_whose_commit_failed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    fail_first_commit(engine.store, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        service.execute(vote(0))
+    assert ballots_view(service) == {}  # inside the freshness window: no store asked
+    # the next ballot takes the lost one's position: its view is computed anew
+    service.execute(vote(1, "no"))
+    assert ballots_view(service) == {w.member(1): "no"}
+
+
+def test_a_view_after_a_failed_commit_and_an_unreadable_log_reads_the_log_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    fail_first_commit(engine.store, monkeypatch)
+    unreadable_once(engine.store, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        service.execute(vote(0))
+    assert service.fresh() and engine.stale
+    assert ballots_view(service) == {}
+    assert not engine.stale
 
 
 @settings(

@@ -12,6 +12,7 @@ blocks or rolls back an append.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -195,6 +196,12 @@ class Engine:
         self.head_hash = stored.hash
         self.versions[stored.stream] = stored.version
         self.recent.append(stored)
+
+    @property
+    def stale(self) -> bool:
+        """Whether the state may hold what a failed commit did not keep, because the
+        log could not be read again after it; :meth:`catch_up` reads it afresh."""
+        return self._reread
 
     def records_after(self, position: int) -> list[StoredEvent] | None:
         """The records after ``position``, up to the engine's own, if it still holds
@@ -477,12 +484,20 @@ class Engine:
             raise
 
     def _fail(self, batch: list[Request], exc: BaseException) -> None:
-        # The state holds the batch's events, durable or not (a failed COMMIT may
-        # or may not have reached the disk): read the log afresh next time.
-        self._reread = True
-        self.recent.clear()
         for request in batch:
             request.error, request.events, request.stored = exc, None, []
+        # The state holds the batch's events, durable or not (a failed COMMIT may
+        # or may not have reached the disk). Read the log afresh now, under the
+        # lock, so no reader sees them: a view cached at this position would
+        # otherwise outlive them. If the log cannot be read now either, the
+        # next read or write tries again.
+        self._reread = True
+        self.recent.clear()
+        with contextlib.suppress(Exception):  # the batch's own failure is the answer
+            self._forget()
+            self._reread = True
+            self._catch_up()
+            self._reread = False
 
     def _decide_and_write(self, store: Any, request: Request, receipts: dict[str, Request]) -> None:
         key = request.key

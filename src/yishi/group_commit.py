@@ -13,8 +13,8 @@ the next commands queue up for the next writer.
 Every answer, a refusal included, is given only after the commit that makes
 its batch durable: a refusal may rest on an earlier command of the same batch,
 and if the commit fails, every command of the batch is answered with the
-failure and nothing of it counts. The engine then forgets its folded state and
-reads the log again before the next decision.
+failure and nothing of it counts. Before answering, the engine forgets its
+folded state and reads the log again, so no reader sees what was lost.
 
 Deciding under the write lock also means a command is never decided against a
 state another process is about to change: with several processes on one file

@@ -106,8 +106,9 @@ class Service:
     def _current(self) -> None:
         """Up to date: the store is asked about other processes only outside the
         freshness window, but what this process's engine folded is always taken
-        (a host's own ``execute`` moves it without the service)."""
-        if not self.fresh():
+        (a host's own ``execute`` moves it without the service). After a failed
+        commit whose log could not be read again, the store is asked at once."""
+        if not self.fresh() or self.engine.stale:
             self.refresh()
         else:
             self._sync()
