@@ -119,6 +119,7 @@ class Engine:
         # group commit; any other store, one ``append`` per command.
         self._group = GroupCommit(self) if hasattr(store, "begin_write") else None
         self._reread = False  # after a failed commit: fold the log afresh before deciding
+        self._telling = False  # the group's writer is telling plugins of its batch
         self.catch_up(progress)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -136,10 +137,13 @@ class Engine:
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Fold what other writers appended since we last looked; returns how many.
-        ``progress`` is told how many so far, every 4,096 events."""
+        ``progress`` is told how many so far, every 4,096 events. While plugins
+        are told of this engine's last commit, it folds nothing and returns 0."""
         # The collector waits too: what a catch-up folds is the long-lived state,
         # and scanning it while it grows was 3-6 % of opening a log (bench/README.md).
         with self.lock, collector_paused():
+            if self._telling:  # plugins are reading this state: fold after them
+                return 0
             if self._reread:
                 self._forget()
             folded = self._catch_up(progress)
@@ -446,17 +450,29 @@ class Engine:
     # -- group commit (yishi.group_commit) ------------------------------------
 
     def _commit_batch(self, batch: list[Request]) -> None:
-        """Decide, write and commit ``batch`` in one transaction; then tell plugins.
+        """Decide, write and commit ``batch`` in one transaction.
 
         Called by one thread at a time (the group's writer). Every request gets
-        its answer; a failure of the transaction itself is every request's answer."""
-        store: Any = self.store
-        with self.lock:
-            with collector_paused():  # plugins, after the commit, run with it as it was
-                self._write_batch(store, batch)
+        its answer; a failure of the transaction itself is every request's answer.
+        Plugins are told afterwards (:meth:`_tell`), by the same writer."""
+        with self.lock, collector_paused():
+            self._write_batch(self.store, batch)
+            self._telling = any(request.stored for request in batch)
+
+    def _tell(self, batch: list[Request]) -> None:
+        """Tell plugins what ``batch`` committed, in log order, without the lock.
+
+        The group's writer does this once the batch is answered and before the
+        next batch is decided, so nothing of this process folds meanwhile, and
+        :meth:`catch_up` leaves other processes' records for later: a plugin
+        reads the state as its commit left it. Pages and the batch's other clients
+        do not wait for a slow webhook; the writer's own caller does."""
+        try:
             for request in batch:
                 if request.stored:
                     self._after_commit(request.stored)
+        finally:
+            self._telling = False
 
     def _write_batch(self, store: Any, batch: list[Request]) -> None:
         try:

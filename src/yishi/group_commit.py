@@ -115,7 +115,16 @@ class GroupCommit:
             batch, self._queue = self._queue, []
         following: Request | None = None
         try:
-            self.engine._commit_batch(batch)
+            try:
+                self.engine._commit_batch(batch)
+            finally:
+                for item in batch:  # answered once durable, before the plugins hear of it
+                    item.done = True
+                    if item is not request:
+                        item.gate.release()
+            # Still the writer: the next batch waits, so plugins hear of batches in
+            # log order and read the state as this one left it.
+            self.engine._tell(batch)
         finally:
             with self._mutex:
                 self._active = len(batch) + len(self._queue)
@@ -125,10 +134,6 @@ class GroupCommit:
                     following = self._queue[0]
                 else:
                     self._writing = False
-            for item in batch:
-                item.done = True
-                if item is not request:
-                    item.gate.release()
             if following is not None:
                 following.gate.release()  # not done: it writes the next batch
         return request.answer()
