@@ -313,3 +313,25 @@ def test_the_openapi_document_is_generated_from_every_command(site):
         assert set(schema["properties"]) == {f.name for f in body_fields(cls)}
         assert "actor" not in schema["properties"]
         assert {"401", "403", "409", "422"} <= set(op["responses"])
+
+
+def test_a_refusal_names_a_person_without_their_register_id(site):
+    """The engine says 姓名（id）; the API's words, which a portal shows its users,
+    and the pages' (the same ``submit``) name the person alone."""
+    c, engine, t, _ = site
+    at(engine, 2026, 9, 1, 20)
+    post(c, t, "c003", "suggest", {"suggestion": "s1", "person": "c003", "title": "停车"})
+    at(engine, 2026, 9, 4, 9)
+    post(c, t, "k01", "merge_suggestions", {"matter": "m9", "suggestions": ["s1"], "title": "停车"})
+    meeting = {"matter": "m9", "meeting": "m9-d", "date": "2026-09-07", "method": "show_of_hands"}
+    assert post(c, t, "k02", "convene_meeting", meeting).status_code == 201
+    at(engine, 2026, 9, 7, 19)
+    assert post(c, t, "k02", "check_in", {"meeting": "m9-d", "people": ["c002"]}).status_code == 201
+    r = post(c, t, "k02", "check_in", {"meeting": "m9-d", "people": ["c002"]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_checked_in"
+    name = engine.state.people["c002"].name
+    for text in r.json()["error"]["message"].values():
+        assert name in text and "c002" not in text, text
+    assert r.json()["error"]["people"] == ["c002"]  # for the portal, beside the words
+    r = post(c, t, "k02", "check_in", {"meeting": "nothing", "people": ["c002"]})
+    assert r.status_code == 409 and "people" not in r.json()["error"]

@@ -23,6 +23,7 @@ from yishi.i18n import message
 from yishi.publish.code import normalise_code
 from yishi.web import queries
 from yishi.web.auth import Identity, client_of, identify
+from yishi.web.person_fields import ids_named, without_ids
 from yishi.web.policy import PUBLIC, refuse
 from yishi.web.schema import COMMANDS, FieldErrors, body_fields, from_json
 from yishi.web.state import WebState
@@ -232,9 +233,23 @@ async def submit(
             "engine refused %s %s by %r: %s", slug, cls.__name__, identity.actor, refusal.code
         )
         response = refusal_response(refusal, command)
-        return response.status_code, json.loads(bytes(response.body)), {}
+        body = json.loads(bytes(response.body))
+        body["error"].update(await run_in_threadpool(service.read, lambda s: _people(s, body)))
+        return response.status_code, body, {}
     body = {"position": service.position, "events": [e.to_dict() for e in events]}
     return 201, body, {"Location": f"/api/v1/c/{slug}/board"}
+
+
+def _people(service: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """The engine names a person 姓名（id）, for whoever wrote a scenario file. A
+    resident, or a portal's user, reads the name alone, told apart as the console's
+    forms tell them apart; the ids go to ``people``, for the portal itself."""
+    state, said = service.engine.state, body["error"]["message"]
+    found: dict[str, Any] = {
+        "message": {lang: without_ids(state, text) for lang, text in said.items()}
+    }
+    ids = ids_named(state, said["zh"])
+    return {**found, "people": ids} if ids else found
 
 
 def _err(

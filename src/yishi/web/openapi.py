@@ -27,6 +27,11 @@ ERROR = {
                     "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
                 },
                 "errors": {"type": "array", "items": {"type": "object"}},
+                "people": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "the ids of the people the message names, in its order",
+                },
             },
         }
     },

@@ -25,7 +25,7 @@ from yishi.web.auth import Identity, csrf_ok, csrf_token, identify
 from yishi.web.console import console_view, fixed_fields
 from yishi.web.console_forms import with_new_id
 from yishi.web.forms import fields_of, to_json
-from yishi.web.person_fields import Unresolved, to_people, without_ids
+from yishi.web.person_fields import Unresolved, to_people
 from yishi.web.schema import COMMANDS
 from yishi.web.state import WebState
 from yishi.web.words import COMMANDS as COMMAND_WORDS
@@ -439,15 +439,7 @@ async def console_command(request: Request) -> Response:
     )
     if status == 201:
         return RedirectResponse(page.url("console", done=name), 303)
-    refused, said = _errors(body, page.lang)
-    # the engine names people with their ids; the console names them as its forms do
-    errors, general = await run_in_threadpool(
-        page.service.read,
-        lambda s: (
-            {k: without_ids(s.engine.state, v) for k, v in refused.items()},
-            [without_ids(s.engine.state, v) for v in said],
-        ),
-    )
+    errors, general = _errors(body, page.lang)  # people named as the forms name them
     return await form_page(values, status, errors, general)
 
 

@@ -263,12 +263,22 @@ def to_people(
 _BRACKETED = re.compile(r"（([^（）\s]{1,64})）")
 
 
-def without_ids(state: State, text: str) -> str:
-    """An engine refusal's text as the console shows it: the engine names a person
-    as ``姓名（id）`` (the id helps whoever wrote a scenario file); here each such
-    person is named by the label the console's forms use, without the id."""
+def _named(state: State, text: str) -> list[re.Match[str]]:
+    """Where ``text`` names a registered person as ``姓名（id）``."""
     found = [m for m in _BRACKETED.finditer(text) if m.group(1) in state.people]
-    named = [m for m in found if text[: m.start()].endswith(state.people[m.group(1)].name)]
+    return [m for m in found if text[: m.start()].endswith(state.people[m.group(1)].name)]
+
+
+def ids_named(state: State, text: str) -> list[str]:
+    """The ids of the people ``text`` names as ``姓名（id）``, in order, once each."""
+    return list(dict.fromkeys(m.group(1) for m in _named(state, text)))
+
+
+def without_ids(state: State, text: str) -> str:
+    """An engine refusal's text as people read it: the engine names a person as
+    ``姓名（id）`` (the id helps whoever wrote a scenario file); here each such
+    person is named by the label the console's forms use, without the id."""
+    named = _named(state, text)
     if not named:
         return text
     labels = people(state, state.people).labels
