@@ -160,7 +160,7 @@ def test_a_failed_commit_never_reaches_the_services_records(
     fail_first_commit(engine.store, monkeypatch)
     with pytest.raises(sqlite3.OperationalError):
         service.execute(vote(0))
-    assert [(s.position, s.hash) for s in engine.records_after(0) or []] == stored(engine)
+    assert engine.records_after(0) is None  # read afresh: the service reads the store
     service.refresh()
     assert [(s.position, s.hash) for s in service.records] == stored(engine)
     service.execute(vote(0, "no"))
@@ -361,3 +361,20 @@ def test_the_collector_waits_while_a_log_is_caught_up(tmp_path: Path) -> None:
     assert seen and not any(seen)
     assert gc.isenabled()
     store.close()
+
+
+def test_reading_the_log_afresh_keeps_no_second_copy_of_the_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``yishi serve``'s engine keeps every record for the service; after a failed
+    commit it reads the log again, and those copies would sit beside the service's."""
+    engine = Engine(SQLiteStore(log_ready_to_vote(tmp_path / "yishi.db")), w.ruleset(), recent=None)
+    service = service_of(engine)
+    assert len(engine.recent) == engine.position
+    fail_first_commit(engine.store, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        service.execute(vote(0))
+    assert len(engine.recent) == 0
+    service.execute(vote(1))
+    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+    engine.store.close()

@@ -144,9 +144,7 @@ class Engine:
         with self.lock, collector_paused():
             if self._telling:  # plugins are reading this state: fold after them
                 return 0
-            if self._reread:
-                self._forget()
-            folded = self._catch_up(progress)
+            folded = self._read_afresh(progress) if self._reread else self._catch_up(progress)
         if folded >= FREEZE_AFTER:
             gc.collect()
             gc.freeze()
@@ -184,15 +182,6 @@ class Engine:
             if balloted:
                 secret_ballots.refresh(state, self.store, balloted)
         return folded
-
-    def _forget(self) -> None:
-        """Drop the folded state: it may hold events whose commit failed."""
-        self.state = State()
-        self.position = 0
-        self.head_hash = GENESIS
-        self.versions = {}
-        self.recent.clear()
-        self._reread = False
 
     def _fold(self, stored: StoredEvent) -> None:
         evolve(self.state, stored.event)
@@ -482,9 +471,9 @@ class Engine:
                 request.error = exc
             raise
         try:
-            if changed or self._reread:
-                if self._reread:
-                    self._forget()
+            if self._reread:
+                self._read_afresh()
+            elif changed:
                 self._catch_up()
             receipts: dict[str, Request] = {}
             for request in batch:
@@ -510,10 +499,20 @@ class Engine:
         self._reread = True
         self.recent.clear()
         with contextlib.suppress(Exception):  # the batch's own failure is the answer
-            self._forget()
-            self._reread = True
-            self._catch_up()
-            self._reread = False
+            self._read_afresh()
+
+    def _read_afresh(self, progress: Callable[[int], None] | None = None) -> int:
+        """Forget the folded state and fold the whole log again. What it reads is
+        not kept for ``records_after``: whoever follows the log holds those records
+        already (a second copy of every one, with ``recent=None``), or reads them."""
+        self._reread = True  # until the whole log is folded: it may fail part-way
+        self.state, self.position, self.head_hash = State(), 0, GENESIS
+        self.versions = {}
+        self.recent.clear()
+        folded = self._catch_up(progress)
+        self._reread = False
+        self.recent.clear()
+        return folded
 
     def _decide_and_write(self, store: Any, request: Request, receipts: dict[str, Request]) -> None:
         key = request.key
