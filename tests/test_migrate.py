@@ -102,3 +102,47 @@ def test_a_backend_no_plugin_registers_is_named(tmp_path: Path) -> None:
 
     with pytest.raises(LookupError):
         open_location("postgresql://h/city", PluginHost.load(entry_points=False))
+
+
+def test_a_migration_reports_each_phase_from_nothing_to_every_record(
+    demo_log: Path, tmp_path: Path
+) -> None:
+    told: list[tuple[str, int, int]] = []
+    with SQLiteStore(demo_log) as source, SQLiteStore(tmp_path / "copy.db") as target:
+        result = migrate(source, target, progress=lambda *p: told.append(p))
+    total = result.records
+    phases = [phase for phase, _, _ in told]
+    assert list(dict.fromkeys(phases)) == ["source", "copy", "target"]
+    for phase in ("source", "copy", "target"):
+        mine = [(done, all_) for p, done, all_ in told if p == phase]
+        assert mine[0] == (0, total) and all(all_ == total for _, all_ in mine)
+        assert [done for done, _ in mine] == sorted(done for done, _ in mine)
+    assert told[phases.index("target") - 1] == ("copy", total, total)
+
+
+def test_the_migrate_command_draws_a_bar_for_each_phase_on_a_terminal(
+    demo_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import yishi.progress as progress
+    from yishi.cli_tools import MigrationBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "EVERY", 0.0)
+    monkeypatch.setattr(progress.sys, "stderr", screen)
+    with (
+        SQLiteStore(demo_log) as source,
+        SQLiteStore(tmp_path / "copy.db") as target,
+        MigrationBar("zh") as bar,
+    ):
+        migrate(source, target, progress=bar)
+    text = screen.getvalue()
+    for label in ("核验源记录", "复制记录", "核验副本"):
+        assert label in text
+    assert text.endswith("\r\x1b[K")

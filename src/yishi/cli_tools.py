@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -50,7 +50,8 @@ def migrate(source: str, target: str, lang: str) -> None:
             click.echo(message("verify_no_file", lang, path=source), err=True)
             sys.exit(2)
         stores.append(open_location(target, loaded_plugins()))
-        result = copy_log(*stores)
+        with MigrationBar(lang) as bar:
+            result = copy_log(stores[0], stores[1], progress=bar)
     except LookupError as exc:
         click.echo(message("store_backend_missing", lang, backend=str(exc)), err=True)
         sys.exit(2)
@@ -72,6 +73,40 @@ def migrate(source: str, target: str, lang: str) -> None:
             head=f"{result.head.size}:{result.head.hash}",
         )
     )
+
+
+MIGRATION_PHASES = {
+    "source": ("核验源记录", "verifying the source"),
+    "copy": ("复制记录", "copying"),
+    "target": ("核验副本", "verifying the copy"),
+}
+
+
+class MigrationBar:
+    """One progress bar (stderr, terminals only) for each phase of a migration."""
+
+    def __init__(self, lang: str) -> None:
+        self.en = lang == "en"
+        self.phase = ""
+        self.bar: Any = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase != self.phase:
+            from yishi.progress import Progress
+
+            self.close()
+            self.phase, self.bar = phase, Progress(MIGRATION_PHASES[phase][self.en])
+        self.bar(done, total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def __enter__(self) -> MigrationBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @click.group(name="plugin", help="插件开发工具。Tools for plugin authors.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -26,6 +26,11 @@ from yishi.store.base import Head
 from yishi.store.verify import VerifyReport, verify_store
 
 CHUNK = 1000  # records without an idempotency key, appended together
+EVERY = 4096  # records between two reports of the copy's progress
+
+# Told (phase, records done, records in all): "source" while the source is
+# verified, "copy", then "target" while the copy is verified.
+Progress = Callable[[str, int, int], None]
 
 
 class MigrationRefused(Exception):
@@ -51,9 +56,19 @@ class Migration:
     target: VerifyReport
 
 
-def migrate(source: Any, target: Any) -> Migration:
-    """Copy every record of ``source`` into the empty ``target`` and verify both."""
-    before = verify_store(source)
+def migrate(source: Any, target: Any, progress: Progress | None = None) -> Migration:
+    """Copy every record of ``source`` into the empty ``target`` and verify both.
+    A log of a million records takes minutes: ``progress`` is told how far each
+    phase has come."""
+    total = source.head().size
+
+    def phase(name: str) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        progress(name, 0, total)
+        return lambda done: progress(name, done, total)
+
+    before = verify_store(source, progress=phase("source"))
     if not before.ok:
         first = before.first
         raise MigrationRefused(
@@ -65,7 +80,8 @@ def migrate(source: Any, target: Any) -> Migration:
     sealed = _sealed(source)
     if sealed and not ballot_box.supports(target):
         raise MigrationRefused("migrate_no_ballot_box", ballots=len(sealed))
-    files = 0
+    files = copied = told = 0
+    copying = phase("copy")
     groups = _groups(source.raw_records())
     group = next(groups, None)
     while group is not None:
@@ -88,12 +104,16 @@ def migrate(source: Any, target: Any) -> Migration:
         for row, made in zip(group, stored, strict=True):
             if (made.position, made.hash) != (row[0], row[7]):
                 raise MigrationRefused("migrate_hash_differs", seq=row[0])
+        copied += len(group)
+        if copying is not None and (copied - told >= EVERY or following is None):
+            copying(copied)
+            told = copied
         group = following
     failures = source.hook_failures()
     for f in failures:
         at = dt.datetime.fromisoformat(f.at) if f.at else dt.datetime(1970, 1, 1)
         target.record_hook_failure(f.plugin, f.hook, f.first, f.last, f.error, at)
-    after = verify_store(target)
+    after = verify_store(target, progress=phase("target"))
     if not after.ok or after.head != before.head:
         raise MigrationRefused("migrate_target_differs", head=after.head.hash)
     return Migration(

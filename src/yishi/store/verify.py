@@ -332,7 +332,11 @@ def _commands(commands: Iterable[Sequence[Any]], last_seq: int) -> list[Damage]:
     return []
 
 
-def verify_store(store: Any, checkpoints: Iterable[Checkpoint] = ()) -> VerifyReport:
+def verify_store(
+    store: Any,
+    checkpoints: Iterable[Checkpoint] = (),
+    progress: Callable[[int], None] | None = None,
+) -> VerifyReport:
     """Verify any store that exposes ``raw_records`` and ``raw_commands`` (both backends do).
 
     The records, the facts and the commands are separate reads (the records in
@@ -340,28 +344,37 @@ def verify_store(store: Any, checkpoints: Iterable[Checkpoint] = ()) -> VerifyRe
     live portal appends to, reads that each see the latest commit would set facts
     of one moment beside records of the next and report a sound log as damaged.
     So a store that offers ``snapshot()``, a context manager yielding an object
-    with the same read methods seen as of one moment, is read only through it."""
+    with the same read methods seen as of one moment, is read only through it.
+    ``progress`` is told the records checked so far, every 4,096."""
     snapshot = getattr(store, "snapshot", None)
     if snapshot is None:
         # As before. SQLiteStore offers none: ``yishi verify`` reads a SQLite file
         # through verify_sqlite, which already holds one read transaction.
-        return _verify_reads(store, getattr(store, "evidence", None), checkpoints)
+        return _verify_reads(store, getattr(store, "evidence", None), checkpoints, progress)
     with snapshot() as reading:
         # Evidence is kept by content and put before the record naming it: if the
         # snapshot keeps none of its own, the store's may be read at any moment.
         evidence = getattr(reading, "evidence", getattr(store, "evidence", None))
-        return _verify_reads(reading, evidence, checkpoints)
+        return _verify_reads(reading, evidence, checkpoints, progress)
 
 
-def _verify_reads(reading: Any, evidence: Any, checkpoints: Iterable[Checkpoint]) -> VerifyReport:
+def _verify_reads(
+    reading: Any,
+    evidence: Any,
+    checkpoints: Iterable[Checkpoint],
+    progress: Callable[[int], None] | None,
+) -> VerifyReport:
     raw_facts = getattr(reading, "raw_facts", None)
     if raw_facts is None:  # a store that keeps no facts of its own: nothing to hold them to
-        return verify_records(reading.raw_records(), reading.raw_commands(), evidence, checkpoints)
+        return verify_records(
+            reading.raw_records(), reading.raw_commands(), evidence, checkpoints, progress=progress
+        )
     return verify_records(
         reading.raw_records(),
         reading.raw_commands(),
         evidence,
         checkpoints,
+        progress=progress,
         facts=raw_facts(),
         relocate=lambda: (reading.raw_records(), sorted(raw_facts())),
     )
