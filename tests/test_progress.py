@@ -80,3 +80,35 @@ def test_opening_a_log_decodes_each_record_once(log: Path, monkeypatch: pytest.M
     assert len(decoded) == engine.position  # the procedures are found without decoding
     assert list(engine.rulesets) == [w.ruleset().id]
     engine.store.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--format", "json"],
+        ["publish", "--no-pdf", "--to", "{out}"],
+        ["hooks", "--retry"],
+    ],
+)
+def test_every_command_that_opens_a_log_shows_its_reading(
+    log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A log of a million records takes seconds to open: each command that folds
+    the whole log draws the bar while it does (on a terminal only)."""
+    from click.testing import CliRunner
+
+    import yishi.log
+    from yishi.cli import main
+
+    bars: list[Any] = []
+    real = yishi.log.open_engine
+
+    def watched(*a: Any, **kw: Any) -> Any:
+        bars.append(kw.get("progress"))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(yishi.log, "open_engine", watched)
+    argv = [a.replace("{out}", str(tmp_path / "board")) for a in args]
+    result = CliRunner().invoke(main, [*argv, "--db", str(log)])
+    assert result.exit_code == 0, result.output
+    assert bars and all(isinstance(bar, progress.Progress) for bar in bars)

@@ -88,6 +88,7 @@ def stats(
     from yishi.cli_errors import reported
     from yishi.clock import DEFAULT_ZONE, SystemClock
     from yishi.log import open_engine
+    from yishi.progress import reading
     from yishi.rulesets.problems import RuleSetError
     from yishi.stats import compute
 
@@ -100,7 +101,8 @@ def stats(
     with reported(path, lang):
         try:
             # the rule sets the log's matters name, found as every command finds them
-            engine = open_engine(path, plugins=_plugins(), rules=rules)
+            with reading(lang) as bar:
+                engine = open_engine(path, plugins=_plugins(), rules=rules, progress=bar)
         except RuleSetError as exc:
             click.echo(exc.render(lang), err=True)
             sys.exit(1)

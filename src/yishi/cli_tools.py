@@ -202,7 +202,7 @@ def list_plugins(as_json: bool, lang: str) -> None:
 @LANG
 def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> None:
     from yishi.log import open_engine
-    from yishi.progress import Progress
+    from yishi.progress import reading
     from yishi.rulesets.problems import RuleSetError
     from yishi.store.sqlite import SQLiteStore
 
@@ -216,7 +216,7 @@ def hooks(db: Path | None, retry: bool, rules: tuple[Path, ...], lang: str) -> N
     with reported(path, lang):
         if retry:
             try:
-                with Progress("读取记录" if not en else "reading the log") as bar:
+                with reading(lang) as bar:
                     engine = open_engine(path, plugins=loaded_plugins(), rules=rules, progress=bar)
             except RuleSetError as exc:
                 click.echo(exc.render(lang), err=True)

@@ -63,3 +63,8 @@ def _is_tty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def reading(lang: str = "zh") -> Progress:
+    """The bar for opening a log: every record read and folded again."""
+    return Progress("reading the log" if lang == "en" else "读取记录")

@@ -61,6 +61,7 @@ def publish_command(
 ) -> None:
     from yishi.log import open_engine
     from yishi.paths import default_db
+    from yishi.progress import reading
     from yishi.publish.board_cli import publish_all
     from yishi.publish.site import BoardOptions
     from yishi.rulesets.problems import RuleSetError
@@ -71,7 +72,8 @@ def publish_command(
         click.echo((f"no log file at {path}" if en else f"找不到记录文件：{path}"), err=True)
         sys.exit(2)
     try:
-        engine = open_engine(path)
+        with reading(lang) as bar:
+            engine = open_engine(path, progress=bar)
     except RuleSetError as exc:
         click.echo(exc.render(lang), err=True)
         sys.exit(1)
