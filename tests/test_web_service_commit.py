@@ -153,13 +153,24 @@ def test_the_service_takes_what_was_just_committed_from_memory(
     assert [(s.position, s.hash) for s in service.records] == stored(engine)
 
 
+def vote_lost_to_a_full_disk(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, unreadable: bool = False
+) -> Service:
+    """A service whose first ballot's commit failed (and, if ``unreadable``, whose
+    log could not be read again right after)."""
+    service = service_of(engine)
+    fail_first_commit(engine.store, monkeypatch)
+    if unreadable:
+        unreadable_once(engine.store, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        service.execute(vote(0))
+    return service
+
+
 def test_a_failed_commit_never_reaches_the_services_records(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service = service_of(engine)
-    fail_first_commit(engine.store, monkeypatch)
-    with pytest.raises(sqlite3.OperationalError):
-        service.execute(vote(0))
+    service = vote_lost_to_a_full_disk(engine, monkeypatch)
     assert engine.records_after(0) is None  # read afresh: the service reads the store
     service.refresh()
     assert [(s.position, s.hash) for s in service.records] == stored(engine)
@@ -175,10 +186,7 @@ def ballots_view(service: Service) -> dict[str, str]:
 def test_a_view_never_shows_a_ballot_whose_commit_failed(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service = service_of(engine)
-    fail_first_commit(engine.store, monkeypatch)
-    with pytest.raises(sqlite3.OperationalError):
-        service.execute(vote(0))
+    service = vote_lost_to_a_full_disk(engine, monkeypatch)
     assert ballots_view(service) == {}  # inside the freshness window: no store asked
     # the next ballot takes the lost one's position: its view is computed anew
     service.execute(vote(1, "no"))
@@ -188,11 +196,7 @@ def test_a_view_never_shows_a_ballot_whose_commit_failed(
 def test_a_view_after_a_failed_commit_and_an_unreadable_log_reads_the_log_again(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service = service_of(engine)
-    fail_first_commit(engine.store, monkeypatch)
-    unreadable_once(engine.store, monkeypatch)
-    with pytest.raises(sqlite3.OperationalError):
-        service.execute(vote(0))
+    service = vote_lost_to_a_full_disk(engine, monkeypatch, unreadable=True)
     assert service.fresh() and engine.stale
     assert ballots_view(service) == {}
     assert not engine.stale
@@ -369,11 +373,8 @@ def test_reading_the_log_afresh_keeps_no_second_copy_of_the_records(
     """``yishi serve``'s engine keeps every record for the service; after a failed
     commit it reads the log again, and those copies would sit beside the service's."""
     engine = Engine(SQLiteStore(log_ready_to_vote(tmp_path / "yishi.db")), w.ruleset(), recent=None)
-    service = service_of(engine)
     assert len(engine.recent) == engine.position
-    fail_first_commit(engine.store, monkeypatch)
-    with pytest.raises(sqlite3.OperationalError):
-        service.execute(vote(0))
+    service = vote_lost_to_a_full_disk(engine, monkeypatch)
     assert len(engine.recent) == 0
     service.execute(vote(1))
     assert [(s.position, s.hash) for s in service.records] == stored(engine)
