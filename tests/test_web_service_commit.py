@@ -330,7 +330,8 @@ def test_an_engine_told_to_keep_every_record_hands_them_all_out(
     every.store.close()
 
 
-def test_yishi_serve_opens_its_log_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def served_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log for ``yishi serve`` (``app_from_env``) to open, named in its environment."""
     db = tmp_path / "yishi.db"
     writer = Engine(SQLiteStore(db), w.ruleset())
     w.set_up(writer, members=MEMBERS)  # no matter yet: the log names no procedure
@@ -338,12 +339,41 @@ def test_yishi_serve_opens_its_log_once(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("YISHI_WEB_DB", str(db))
     monkeypatch.setenv("YISHI_SECRET_KEY", "test")
     monkeypatch.setenv("YISHI_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+def test_yishi_serve_opens_its_log_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    served_log(tmp_path, monkeypatch)
     from yishi.web.serve import app_from_env
 
     service = app_from_env().state.web.services["main"]
     assert service.engine.recent.maxlen is None
     assert [(s.position, s.hash) for s in service.records] == stored(service.engine)
     service.engine.store.close()
+
+
+@pytest.mark.parametrize(("workers", "bar"), [(None, True), ("1", True), ("2", False)])
+def test_yishi_serve_shows_the_logs_reading_when_it_runs_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str | None, bar: bool
+) -> None:
+    """One worker draws the bar on the terminal; several would draw over each other."""
+    import yishi.web.serve as serve
+    from yishi.progress import Progress
+
+    told: list[Any] = []
+    real = serve.open_engine
+
+    def watched(*a: Any, **kw: Any) -> Engine:
+        told.append(kw.get("progress"))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(serve, "open_engine", watched)
+    served_log(tmp_path, monkeypatch)
+    if workers is None:
+        monkeypatch.delenv("YISHI_WEB_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("YISHI_WEB_WORKERS", workers)
+    serve.app_from_env().state.web.services["main"].engine.store.close()
+    assert [isinstance(p, Progress) for p in told] == [bar]
 
 
 def test_the_collector_waits_while_a_log_is_caught_up(tmp_path: Path) -> None:

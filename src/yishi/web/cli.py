@@ -82,6 +82,7 @@ def serve(
     os.environ["YISHI_WEB_FRAMES"] = " ".join(frames)
     os.environ["YISHI_WEB_CORS"] = " ".join(cors)
     os.environ["YISHI_WEB_SECRET_ENV"] = portal_secret_env
+    os.environ["YISHI_WEB_WORKERS"] = str(workers)
     # every worker must sign sessions with the same key, or a sign-in works on one only
     import secrets  # here, not at the top: ``yishi --help`` does without hmac and OpenSSL
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from yishi.log import open_engine
+from yishi.progress import reading
 from yishi.web.access import AccessStore
 from yishi.web.app import create_app
 from yishi.web.cli import access_path
@@ -22,7 +23,13 @@ def app_from_env() -> Starlette:
     path = Path(os.environ["YISHI_WEB_DB"])
     slug = os.environ.get("YISHI_WEB_SLUG", "main")
     # Every record is kept, as the service keeps them all: the log is read once.
-    engine = open_engine(path, plugins=loaded_plugins(), recent=None)
+    # One worker reads it with a bar on the terminal; several would draw theirs
+    # over each other on one line.
+    with reading() as bar:
+        alone = os.environ.get("YISHI_WEB_WORKERS", "1") == "1"
+        engine = open_engine(
+            path, plugins=loaded_plugins(), recent=None, progress=bar if alone else None
+        )
     community = Community(
         slug=slug,
         engine=engine,
