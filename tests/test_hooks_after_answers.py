@@ -115,3 +115,65 @@ def test_plugins_hear_of_every_batch_once_and_in_log_order(tmp_path: Path) -> No
         thread.join(10)
     assert webhook.heard == list(range(start + 1, engine.position + 1))
     engine.store.close()
+
+
+class Queued:
+    """Holds the call that tells of ``voter``'s ballot until ``count`` commands queue."""
+
+    def __init__(self, voter: str, count: int) -> None:
+        self.voter, self.count = voter, count
+        self.engine: Engine | None = None
+
+    @hookimpl
+    def yishi_events_appended(self, engine: Any, events: Any) -> None:
+        group = self.engine._group if self.engine is not None else None
+        if group is not None and any(getattr(s.event, "voter", None) == self.voter for s in events):
+            for _ in range(1000):
+                if len(group._queue) >= self.count:
+                    break
+                threading.Event().wait(0.005)
+
+
+def test_the_next_batch_waits_for_as_many_clients_as_there_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clients answered before the plugins heard of their batch queue again while
+    they are told; counted twice, the next writer would wait out its whole linger
+    for commands that never come."""
+    plugin = Queued(w.member(1), count=2)
+    engine = listening_engine(tmp_path / "yishi.db", plugin)
+    plugin.engine = engine
+    group = engine._group
+    assert group is not None
+    expected: list[int] = []
+    linger = group._linger
+
+    def noted() -> None:
+        expected.append(group._active)
+        linger()
+
+    monkeypatch.setattr(group, "_linger", noted)
+    gate = Gate(engine.store, monkeypatch)  # vote 0's commit waits: 1 to 3 queue behind it
+
+    def twice(index: int) -> None:
+        engine.execute(vote(index), AT)
+        if index:  # the second ballots of 2 and 3 queue while 1's batch is told
+            engine.execute(vote(index + 4), AT)
+
+    threads = [threading.Thread(target=twice, args=(0,))]
+    threads[0].start()
+    assert gate.entered.wait(10)
+    threads += [threading.Thread(target=twice, args=(i,)) for i in (1, 2, 3)]
+    for thread in threads[1:]:
+        thread.start()
+    while len(group._queue) < 3:
+        threading.Event().wait(0.001)
+    gate.opened.set()
+    for thread in threads:
+        thread.join(10)
+    # batches: vote 0; votes 1-3; then the second ballots, for three clients
+    assert expected[2] == 3
+    assert set(engine.state.meetings[MEETING].ballots) == {
+        w.member(i) for i in (0, 1, 2, 3, 5, 6, 7)
+    }
+    engine.store.close()

@@ -118,6 +118,10 @@ class GroupCommit:
             try:
                 self.engine._commit_batch(batch)
             finally:
+                with self._mutex:  # counted before the answered clients queue again
+                    self._active = len(batch) + len(self._queue)
+                    self.batches += 1
+                    self.commands += len(batch)
                 for item in batch:  # answered once durable, before the plugins hear of it
                     item.done = True
                     if item is not request:
@@ -127,9 +131,6 @@ class GroupCommit:
             self.engine._tell(batch)
         finally:
             with self._mutex:
-                self._active = len(batch) + len(self._queue)
-                self.batches += 1
-                self.commands += len(batch)
                 if self._queue:
                     following = self._queue[0]
                 else:
