@@ -150,14 +150,15 @@ class Engine:
             gc.freeze()
         return folded
 
-    def _catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+    def _catch_up(self, progress: Callable[[int], None] | None = None, keeping: bool = True) -> int:
         # ``_fold`` written out: a replay of a million events otherwise spends
         # a tenth of its time on the call and on writing the head per event.
         state, versions, recent = self.state, self.versions, self.recent.append
         # Only a short catch-up is kept for ``records_after``: records held past
         # their fold outlive the collector's youngest generation, and keeping every
         # one of a replay made it a sixth slower (6.4 -> 7.4-8.6 µs an event).
-        keep = self.recent.maxlen if self.recent.maxlen is not None else float("inf")
+        maxlen = self.recent.maxlen
+        keep = (maxlen if maxlen is not None else float("inf")) if keeping else 0
         folded = 0
         last: StoredEvent | None = None
         balloted: set[str] = set()  # meetings whose secret ballot box grew elsewhere
@@ -496,8 +497,6 @@ class Engine:
         # lock, so no reader sees them: a view cached at this position would
         # otherwise outlive them. If the log cannot be read now either, the
         # next read or write tries again.
-        self._reread = True
-        self.recent.clear()
         with contextlib.suppress(Exception):  # the batch's own failure is the answer
             self._read_afresh()
 
@@ -509,9 +508,8 @@ class Engine:
         self.state, self.position, self.head_hash = State(), 0, GENESIS
         self.versions = {}
         self.recent.clear()
-        folded = self._catch_up(progress)
+        folded = self._catch_up(progress, keeping=False)
         self._reread = False
-        self.recent.clear()
         return folded
 
     def _decide_and_write(self, store: Any, request: Request, receipts: dict[str, Request]) -> None:
