@@ -400,14 +400,7 @@ class Engine:
         if not events:
             return []
         parts = secret_ballots.split(events, self.store)
-        events = self._stamp(parts.log)
-        versions: dict[str, int] = {}
-        batch = []
-        for event in events:
-            stream = event.stream
-            expected = versions.get(stream, self.versions.get(stream, 0))
-            batch.append((stream, expected, event))
-            versions[stream] = expected + 1
+        batch = self._numbered(self._stamp(parts.log))
         box: dict[str, Any] = parts.box_args()
         if after is not None:
             box["after"] = after
@@ -423,6 +416,17 @@ class Engine:
                 evolve(self.state, sealed)
         self._after_commit(stored)
         return stored
+
+    def _numbered(self, events: list[ev.Event]) -> list[tuple[str, int, ev.Event]]:
+        """Each event with the version its stream is at before it, as stores take them."""
+        versions: dict[str, int] = {}
+        numbered = []
+        for event in events:
+            stream = event.stream
+            expected = versions.get(stream, self.versions.get(stream, 0))
+            numbered.append((stream, expected, event))
+            versions[stream] = expected + 1
+        return numbered
 
     def _stamp(self, events: list[ev.Event]) -> list[ev.Event]:
         """Record the log's head on every disclosure, so a paper copy can be checked.
@@ -547,13 +551,7 @@ class Engine:
             request.error = refusal
             return
         events = self._stamp(parts.log)
-        versions: dict[str, int] = {}
-        items = []
-        for event in events:
-            stream = event.stream
-            expected = versions.get(stream, self.versions.get(stream, 0))
-            items.append((stream, expected, event))
-            versions[stream] = expected + 1
+        items = self._numbered(events)
         known = self.versions.get
         try:
             stored = store.write(
