@@ -1,6 +1,6 @@
-"""The web service shares commits between concurrent requests (group commit) and
-keeps its record list from the engine's memory, never from what a failed commit
-left behind. Timing is forced with a gate on the commit, never measured."""
+"""The web service shares commits between concurrent requests (group commit), and
+its pages read a matter's records from the log, never what a failed commit left
+behind in the state. Timing is forced with a gate on the commit, never measured."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,13 +23,13 @@ from tests.test_group_commit import (
     MEETING,
     MEMBERS,
     Gate,
-    count_reads,
     fail_first_commit,
     unreadable_once,
     vote,
 )
 from yishi.clock import FixedClock
 from yishi.domain.errors import Refusal
+from yishi.domain.events import matter_stream
 from yishi.domain.state import replay
 from yishi.engine import Engine
 from yishi.store.memory import MemoryStore
@@ -66,6 +67,16 @@ def service_of(engine: Engine) -> Service:
 
 def stored(engine: Engine) -> list[tuple[int, str]]:
     return [(s.position, s.hash) for s in engine.store.read_all()]
+
+
+def stored_of_matter(engine: Engine) -> list[tuple[int, str]]:
+    return [(s.position, s.hash) for s in engine.store.read_stream(matter_stream(MATTER))]
+
+
+def shown(service: Service) -> list[tuple[int, str]]:
+    """The matter's records as the service's pages read them (under its lock)."""
+    with service.lock:
+        return [(s.position, s.hash) for s in service.matter_records(MATTER)]
 
 
 def wait_for(condition: Any, seconds: float = 10.0) -> bool:
@@ -108,7 +119,7 @@ def test_requests_that_arrive_during_a_commit_share_the_next_one(
     assert group.batches == batches + 2
     assert all(isinstance(a, list) and a for a in answers)
     assert set(engine.state.meetings[MEETING].ballots) == {w.member(i) for i in range(7)}
-    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+    assert shown(service) == stored_of_matter(engine)
 
 
 def test_a_reader_waits_for_the_commit_and_sees_its_whole_batch(
@@ -142,15 +153,56 @@ def test_executing_while_holding_the_state_lock_is_refused_not_a_deadlock(
     assert engine.execute(vote(0), AT)  # released: it goes through
 
 
-def test_the_service_takes_what_was_just_committed_from_memory(
+def test_a_matters_records_are_read_once_until_its_stream_moves(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = service_of(engine)
-    reads = count_reads(engine.store, monkeypatch)
-    for i in range(5):
-        service.execute(vote(i))
-    assert reads == []
-    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+    reads: list[str] = []
+    read_stream = engine.store.read_stream
+
+    def counted(stream: str) -> Any:
+        reads.append(stream)
+        return read_stream(stream)
+
+    monkeypatch.setattr(engine.store, "read_stream", counted)
+    first = shown(service)
+    assert shown(service) == first and reads == [matter_stream(MATTER)]  # kept
+    service.execute(vote(0))
+    now = shown(service)
+    assert len(reads) == 2  # moved: read again
+    assert now == stored_of_matter(engine) == [*first, (engine.position, ANY)]
+
+
+def test_a_matters_records_stop_at_the_state_another_process_has_not_been_read_to(
+    tmp_path: Path,
+) -> None:
+    """Another process's ballot is in the store before this engine has folded it:
+    the page drawn from the state does not list it yet."""
+    db = log_ready_to_vote(tmp_path / "yishi.db")
+    engine = Engine(SQLiteStore(db), w.ruleset())
+    other = Engine(SQLiteStore(db), w.ruleset())
+    service = service_of(engine)
+    before = shown(service)
+    other.execute(vote(0), AT)
+    assert len(stored_of_matter(engine)) == len(before) + 1
+    with service.lock:  # inside the freshness window: not caught up yet
+        assert [(s.position, s.hash) for s in service.matter_records(MATTER)] == before
+    service.refresh()
+    assert shown(service) == stored_of_matter(engine)
+    engine.store.close()
+    other.store.close()
+
+
+def test_the_matters_kept_are_bounded_and_the_last_read_stays(engine: Engine) -> None:
+    from yishi.web.records import LogRecords
+
+    log = LogRecords(engine, keep=3)
+    with engine.lock:
+        whole = log.of_matter(MATTER)
+        assert len(whole) > 3  # alone, kept although over the bound
+        assert log._count == len(whole)
+        assert log.of_matter("no-such-matter") == []
+        assert list(log._kept) == [MATTER]
 
 
 def vote_lost_to_a_full_disk(
@@ -167,16 +219,33 @@ def vote_lost_to_a_full_disk(
     return service
 
 
-def test_a_failed_commit_never_reaches_the_services_records(
+def test_a_failed_commit_never_reaches_a_matters_records(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service = vote_lost_to_a_full_disk(engine, monkeypatch)
-    assert engine.records_after(0) is None  # read afresh: the service reads the store
-    service.refresh()
-    assert [(s.position, s.hash) for s in service.records] == stored(engine)
-    service.execute(vote(0, "no"))
-    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+    service = service_of(engine)
+    before = shown(service)  # kept before the failure
+    fail_first_commit(engine.store, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        service.execute(vote(0))
+    assert shown(service) == before == stored_of_matter(engine)
+    service.execute(vote(0, "no"))  # the lost ballot's version, now durable
+    assert shown(service) == stored_of_matter(engine)
+    assert len(shown(service)) == len(before) + 1
     assert engine.state.meetings[MEETING].ballots == {w.member(0): "no"}
+
+
+def test_a_matters_records_are_not_kept_while_the_state_knows_more_than_the_log(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state that may hold a lost batch (its log could not be read again) names
+    versions the log lacks: what is read then is handed out, never kept."""
+    service = service_of(engine)
+    with service.lock:
+        engine.versions[matter_stream(MATTER)] += 1  # as a lost ballot left it
+        read = service.matter_records(MATTER)
+        assert [(s.position, s.hash) for s in read] == stored_of_matter(engine)
+        assert MATTER not in service.log._kept
+        engine.versions[matter_stream(MATTER)] -= 1
 
 
 def ballots_view(service: Service) -> dict[str, str]:
@@ -252,21 +321,14 @@ def test_records_after_is_the_stores_own_or_nothing(
         other.store.close()
 
 
-def test_the_records_are_read_when_the_service_starts_not_at_the_first_request(
-    engine: Engine,
-) -> None:
-    service = Service(Community(slug="main", engine=engine))
-    assert [(s.position, s.hash) for s in service.records] == stored(engine)
-
-
 def test_a_view_sees_what_the_host_wrote_through_the_engine_at_once(engine: Engine) -> None:
     """Within the freshness window too: the window spares asking the store about
     other processes, not the records of this process's own engine."""
     service = service_of(engine)
-    assert service.cached("before", lambda s: len(s.records)) == engine.position
+    before = service.cached("before", lambda s: len(s.matter_records(MATTER)))
     engine.execute(vote(0), AT)  # a host's own command, not through the service
     assert service.fresh()
-    assert service.cached("after", lambda s: len(s.records)) == engine.position
+    assert service.cached("after", lambda s: len(s.matter_records(MATTER))) == before + 1
     assert [p for p, _ in service.matter_positions(engine.position - 1)] == [engine.position]
 
 
@@ -310,23 +372,18 @@ def test_without_group_commit_the_engine_still_takes_one_command_at_a_time() -> 
     assert failures == []
     assert len(engine.state.meetings[MEETING].ballots) == MEMBERS
     assert engine.state == replay([s.event for s in engine.store.read_all()])
-    assert [s.position for s in service.records] == list(range(1, engine.position + 1))
+    assert shown(service) == stored_of_matter(engine)
 
 
-def test_an_engine_told_to_keep_every_record_hands_them_all_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``recent=None`` (the web service's engine): a catch-up longer than any buffer
-    keeps every record, so the service takes them from memory, not a second read."""
+def test_an_engine_told_to_keep_every_record_hands_them_all_out(tmp_path: Path) -> None:
+    """``recent=None``: a catch-up longer than any buffer keeps every record, for a
+    host that keeps them all anyway."""
     db = log_ready_to_vote(tmp_path / "yishi.db")
     short = Engine(SQLiteStore(db), w.ruleset(), recent=5)
     assert short.records_after(0) is None  # a long catch-up keeps nothing
     short.store.close()
     every = Engine(SQLiteStore(db), w.ruleset(), recent=None)
-    reads = count_reads(every.store, monkeypatch)
-    service = Service(Community(slug="main", engine=every))
-    assert all(after >= every.position for after in reads)  # only "anything new?"
-    assert [(s.position, s.hash) for s in service.records] == stored(every)
+    assert [(s.position, s.hash) for s in every.records_after(0) or []] == stored(every)
     every.store.close()
 
 
@@ -341,13 +398,29 @@ def served_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YISHI_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 
-def test_yishi_serve_opens_its_log_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_yishi_serve_reads_its_log_once_and_keeps_no_copy_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every record kept beside the state cost about 1 KB an event in each worker:
+    the engine keeps its short buffer, the service none."""
+    from yishi.engine import RECENT
+    from yishi.store import sqlite as sqlite_store
+
     served_log(tmp_path, monkeypatch)
+    reads: list[int] = []
+    read_all = sqlite_store.SQLiteStore.read_all
+
+    def counted(self: Any, after: int = 0) -> Any:
+        reads.append(after)
+        return read_all(self, after)
+
+    monkeypatch.setattr(sqlite_store.SQLiteStore, "read_all", counted)
     from yishi.web.serve import app_from_env
 
     service = app_from_env().state.web.services["main"]
-    assert service.engine.recent.maxlen is None
-    assert [(s.position, s.hash) for s in service.records] == stored(service.engine)
+    assert service.engine.recent.maxlen == RECENT
+    assert reads.count(0) == 1  # opened once; after that, only "anything new?"
+    assert not hasattr(service, "records")
     service.engine.store.close()
 
 
@@ -400,12 +473,35 @@ def test_the_collector_waits_while_a_log_is_caught_up(tmp_path: Path) -> None:
 def test_reading_the_log_afresh_keeps_no_second_copy_of_the_records(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``yishi serve``'s engine keeps every record for the service; after a failed
-    commit it reads the log again, and those copies would sit beside the service's."""
+    """An engine that keeps every record (``recent=None``) reads the log again after
+    a failed commit; those copies would sit beside the ones its host keeps."""
     engine = Engine(SQLiteStore(log_ready_to_vote(tmp_path / "yishi.db")), w.ruleset(), recent=None)
     assert len(engine.recent) == engine.position
     service = vote_lost_to_a_full_disk(engine, monkeypatch)
     assert len(engine.recent) == 0
     service.execute(vote(1))
-    assert [(s.position, s.hash) for s in service.records] == stored(engine)
+    assert shown(service) == stored_of_matter(engine)
     engine.store.close()
+
+
+def test_the_stats_read_the_log_without_the_state_lock(engine: Engine) -> None:
+    """The stats read the whole log: under the lock, every writer would wait for it."""
+    import datetime as dt
+
+    from yishi.stats import Span, compute
+    from yishi.web.stats import document
+
+    service = service_of(engine)
+    held: list[bool] = []
+    between = service.log.between
+
+    def watched(after: int, upto: int) -> Any:
+        held.append(service.lock._is_owned())
+        return between(after, upto)
+
+    service.log.between = watched  # type: ignore[method-assign]
+    span = Span(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    figures = document(service, span)
+    assert held == [False]
+    assert figures == compute((s.event for s in engine.store.read_all()), engine.rulesets, span)
+    assert document(service, span) is figures and held == [False]  # kept for the position

@@ -5,8 +5,8 @@ The group-commit writer folds into ``engine.state`` while it holds ``engine.lock
 (the service's lock); a page that read the state without it could see half a batch,
 or fail with "dictionary changed size during iteration". The event loop must not
 wait for that lock either: the writer holds it through the fsync and the plugins'
-after-commit hooks. The state's tables and the service's records are swapped here
-for copies that note each read made otherwise; one key's ``.get`` is atomic and left
+after-commit hooks. The state's tables and the service's reads of matters' records
+are swapped here for copies that note each read made otherwise; one key's ``.get`` is atomic and left
 free (the page header's name of the person signed in).
 """
 
@@ -99,26 +99,6 @@ class Table(dict[Any, Any]):
         return super().items()
 
 
-class Records(list[Any]):
-    """The service's records, reporting reads made without the lock."""
-
-    def __init__(self, items: list[Any], watch: Watch) -> None:
-        super().__init__(items)
-        self.watch = watch
-
-    def __iter__(self) -> Iterator[Any]:
-        self.watch.check("iter(service.records)")
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self.watch.check("len(service.records)")
-        return super().__len__()
-
-    def __getitem__(self, index: Any) -> Any:
-        self.watch.check("service.records[]")
-        return super().__getitem__(index)
-
-
 def watch_reads(service: Service) -> Watch:
     watch = Watch(service.lock)
     with service.lock:
@@ -127,8 +107,22 @@ def watch_reads(service: Service) -> Watch:
             value = getattr(state, field.name)
             if type(value) is dict:
                 setattr(state, field.name, Table(value, watch, field.name))
-        service.records = Records(service.records, watch)
+        watch_log(service, watch)
     return watch
+
+
+def watch_log(service: Service, watch: Watch) -> None:
+    """The service's reads of the log that keep matters' records between pages
+    (and read the state's position): under the lock, as the state's."""
+    log = service.log
+    for name in ("of_matter", "hash_at"):
+        real = getattr(log, name)
+
+        def checked(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            watch.check(f"service.log.{_name}")
+            return _real(*args)
+
+        setattr(log, name, checked)
 
 
 def at(engine: Any, year: int, month: int, day: int, hour: int) -> None:

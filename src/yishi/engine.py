@@ -86,7 +86,7 @@ class Engine:
     ) -> None:
         """``recent``: how many of the last records folded to keep for
         ``records_after``; None keeps every one, for a caller that keeps them all
-        anyway (the web service), so that opening the log reads it once."""
+        anyway, so that opening the log reads it once."""
         if isinstance(rulesets, RuleSet):
             rulesets = {rulesets.id: rulesets}
         if not rulesets:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,11 @@ def write_boards(
     return written
 
 
+def _events(records: Iterable[Any] | None) -> list[Any]:
+    """Events, from a matter's events or its stored records (or None: it has none)."""
+    return [item.event if hasattr(item, "position") else item for item in records or ()]
+
+
 def by_matter(events: Iterable[Any]) -> dict[str, list[Any]]:
     """The log's events grouped by matter, in log order: read once, not once per notice."""
     grouped: dict[str, list[Any]] = {}
@@ -151,19 +156,24 @@ def write_board(
     out: Path,
     state: State,
     rulesets: Mapping[str, RuleSet],
-    events: Iterable[Any],
+    events: Iterable[Any] | Callable[[str], Iterable[Any]],
     options: BoardOptions = BoardOptions(),
     print_links: Mapping[str, list[tuple[str, str]]] | None = None,
     *,
     only: Iterable[str] | None = None,
     templates: Templates | None = None,
+    document: Callable[[str, Callable[[], dict[str, Any]]], dict[str, Any]] | None = None,
 ) -> list[Path]:
     """Write the board into ``out``; returns the files written.
 
+    ``events``: the log (events or stored records), or a function that gives one
+    matter's, for a caller that reads them matter by matter (the web service).
     ``only``: the matters whose pages and notices changed; the index, the
     verification page and the feed are always rewritten, other matters' pages
-    are left as they are (a publisher updating the board after one notice)."""
-    grouped = by_matter(events)
+    are left as they are (a publisher updating the board after one notice).
+    ``document(disclosure, build)``: a disclosure's document, from the caller's
+    own store of them or from ``build()``."""
+    records_of = events if callable(events) else by_matter(events).get
     t = templates or Templates(options.lang, options.templates)
     changed = None if only is None else set(only)
     # Full documents for the pages being written and the feed; summaries for the lists.
@@ -173,25 +183,28 @@ def write_board(
     wanted = {d.id for d in ordered[:FEED_SIZE]} | {
         d.id for d in ordered if changed is None or d.matter in changed
     }
-    docs = []
-    for item in ordered:
+    pages = [m.id for m in state.matters.values() if changed is None or m.id in changed]
+    built, histories = _read_by_matter(
+        state,
+        rulesets,
+        records_of,
+        options,
+        [d for d in ordered if d.id in wanted],
+        pages,
+        document,
+    )
+    docs = [
+        built[item.id]
+        if item.id in built
         # the procedure the notice was posted in (a matter may have moved on since)
-        ruleset = rulesets.get(item.procedure) or rulesets[state.matters[item.matter].procedure]
-        if item.id in wanted:
-            own = grouped.get(item.matter, [])
-            docs.append(
-                build_document(
-                    state,
-                    ruleset,
-                    item.id,
-                    own,
-                    lang=options.lang,
-                    policy=options.policy,
-                    rulesets=rulesets,
-                )
-            )
-        else:
-            docs.append(summary(state, ruleset, item.id, options.lang))
+        else summary(
+            state,
+            rulesets.get(item.procedure) or rulesets[state.matters[item.matter].procedure],
+            item.id,
+            options.lang,
+        )
+        for item in ordered
+    ]
     out.mkdir(parents=True, exist_ok=True)
     (out / "matters").mkdir(exist_ok=True)
     (out / "notices").mkdir(exist_ok=True)
@@ -241,16 +254,7 @@ def write_board(
                 here=t.words["current_step"],
             )
         chart = charts[key]
-        policy = PrivacyPolicy.from_ruleset(ruleset) | options.policy
-        history = timeline(
-            grouped.get(matter.id, []),
-            state,
-            ruleset,
-            options.lang,
-            policy.sections_withheld(matter.matter_type),
-            policy.withhold_fields,
-            rulesets=rulesets,
-        )
+        history = histories[matter.id]
         put(
             f"matters/{file}",
             t.render(
@@ -308,6 +312,66 @@ def write_board(
     # the flowchart's own styles too: a served page's CSP refuses the SVG's inline ones
     put("style.css", sheet.rstrip("\n") + "\n" + page_css())
     return written
+
+
+def _read_by_matter(
+    state: State,
+    rulesets: Mapping[str, RuleSet],
+    records_of: Callable[[str], Iterable[Any] | None],
+    options: BoardOptions,
+    notices: list[Any],
+    pages: list[str],
+    document: Callable[[str, Callable[[], dict[str, Any]]], dict[str, Any]] | None,
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """The full documents of ``notices`` and the timelines of the matters of
+    ``pages``, matter by matter: a caller that reads a matter's records from the
+    log (the web service) reads each one once, not once for its notices and again
+    for its page; and not at all where ``document`` has its notices already."""
+    wanted: dict[str, list[Any]] = {}
+    for item in notices:
+        wanted.setdefault(item.matter, []).append(item)
+    built: dict[str, dict[str, Any]] = {}
+    histories: dict[str, list[dict[str, Any]]] = {}
+    paged = set(pages)
+    for matter_id in dict.fromkeys([*wanted, *pages]):
+        read: list[list[Any]] = []
+
+        def own(matter_id: str = matter_id, read: list[list[Any]] = read) -> list[Any]:
+            if not read:
+                read.append(_events(records_of(matter_id)))
+            return read[0]
+
+        for item in wanted.get(matter_id, ()):
+            # the procedure the notice was posted in (a matter may have moved on since)
+            ruleset = rulesets.get(item.procedure) or rulesets[state.matters[item.matter].procedure]
+
+            def build(item: Any = item, ruleset: RuleSet = ruleset) -> dict[str, Any]:
+                return build_document(
+                    state,
+                    ruleset,
+                    item.id,
+                    own(),
+                    lang=options.lang,
+                    policy=options.policy,
+                    rulesets=rulesets,
+                )
+
+            built[item.id] = build() if document is None else document(item.id, build)
+        if matter_id not in paged:
+            continue
+        matter = state.matters[matter_id]
+        ruleset = rulesets[matter.procedure]
+        policy = PrivacyPolicy.from_ruleset(ruleset) | options.policy
+        histories[matter_id] = timeline(
+            own(),
+            state,
+            ruleset,
+            options.lang,
+            policy.sections_withheld(matter.matter_type),
+            policy.withhold_fields,
+            rulesets=rulesets,
+        )
+    return built, histories
 
 
 def _markup(svg: str) -> Any:

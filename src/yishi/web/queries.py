@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yishi.publish.document import build_document
+from yishi.publish.code import verification_code
 from yishi.publish.lookup import find_code
 from yishi.publish.privacy import PrivacyPolicy, mask_text
 from yishi.publish.timeline import matter_events, stage_name, timeline
@@ -86,7 +86,7 @@ def matter_timeline(service: Service, matter_id: str, lang: str) -> list[dict[st
     ruleset = engine.rulesets[matter.procedure]
     policy = PrivacyPolicy.from_ruleset(ruleset)
     rows = timeline(
-        matter_events(service.records, matter.id),
+        matter_events(service.matter_records(matter.id), matter.id),
         engine.state,
         ruleset,
         lang,
@@ -122,12 +122,7 @@ def suggestions_of(service: Service, person: str, lang: str) -> list[dict[str, A
 
 
 def disclosure(service: Service, disclosure_id: str, lang: str) -> dict[str, Any]:
-    engine = service.engine
-    d = engine.state.disclosures[disclosure_id]
-    ruleset = engine.rulesets[engine.state.matters[d.matter].procedure]
-    return build_document(
-        engine.state, ruleset, disclosure_id, service.records, lang=lang, rulesets=engine.rulesets
-    )
+    return service.document(disclosure_id, lang)
 
 
 def disclosures(service: Service, lang: str) -> list[dict[str, Any]]:
@@ -164,9 +159,18 @@ def board(service: Service, lang: str) -> dict[str, Any]:
 
 def verify_code(service: Service, code: str) -> list[dict[str, Any]]:
     """The notices with this code, each with whether its checkpoint still matches the log."""
+    # The state names each notice's checkpoint: only the matters of those whose
+    # code it is are read (in log order), not the whole log.
+    matters = {
+        d.matter: None
+        for d in service.engine.state.disclosures.values()
+        if d.checkpoint and verification_code(d.id, d.checkpoint) == code
+    }
     found = []
-    by_position = {s.position: s.hash for s in service.records}
-    for m in find_code(service.records, code):
+    for m in sorted(
+        (m for matter in matters for m in find_code(service.matter_records(matter), code)),
+        key=lambda m: m.position,
+    ):
         found.append(
             {
                 "disclosure": m.disclosure,
@@ -174,7 +178,7 @@ def verify_code(service: Service, code: str) -> list[dict[str, Any]]:
                 "posted_on": m.posted_on,
                 "record": m.position,
                 "checkpoint": f"{m.size}:{m.head}",
-                "matches_log": m.size == 0 or by_position.get(m.size) == m.head,
+                "matches_log": m.size == 0 or service.log.hash_at(m.size) == m.head,
             }
         )
     return found

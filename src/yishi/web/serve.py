@@ -22,14 +22,11 @@ def app_from_env() -> Starlette:
 
     path = Path(os.environ["YISHI_WEB_DB"])
     slug = os.environ.get("YISHI_WEB_SLUG", "main")
-    # Every record is kept, as the service keeps them all: the log is read once.
-    # One worker reads it with a bar on the terminal; several would draw theirs
-    # over each other on one line.
+    # One worker reads the log with a bar on the terminal; several would draw
+    # theirs over each other on one line.
     with reading() as bar:
         alone = os.environ.get("YISHI_WEB_WORKERS", "1") == "1"
-        engine = open_engine(
-            path, plugins=loaded_plugins(), recent=None, progress=bar if alone else None
-        )
+        engine = open_engine(path, plugins=loaded_plugins(), progress=bar if alone else None)
     community = Community(
         slug=slug,
         engine=engine,

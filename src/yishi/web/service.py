@@ -4,9 +4,9 @@ Commands go straight to the engine, unlocked here: requests that arrive together
 are decided and committed together, with one fsync (group commit, yishi.group_commit).
 Every read of the folded state holds the engine's own lock, the one its writer
 holds while it folds, so a page never sees a half-folded command; the engine
-itself catches up with other processes writing the same log. The service also
-keeps the stored records (for timelines and documents) and the rendered board,
-both rebuilt only when the log has moved.
+itself catches up with other processes writing the same log. The service keeps
+the rendered board and other views until the log moves; the records a page shows
+are read from the log when it needs them (yishi.web.records).
 """
 
 from __future__ import annotations
@@ -16,15 +16,20 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from yishi.domain import commands as cmd
 from yishi.domain import events as ev
+from yishi.domain.events import matter_stream
+from yishi.publish.document import build_document
 from yishi.publish.privacy import mask_text
+from yishi.publish.render import Templates
 from yishi.publish.site import BoardOptions, community_of, write_board
 from yishi.store.base import StoredEvent
 from yishi.web.config import Community
+from yishi.web.records import LogRecords
 
 T = TypeVar("T")
 
@@ -43,13 +48,15 @@ class Service:
         # never shared a commit. Never call ``execute`` while holding it: the
         # group's writer needs it to answer.
         self.lock = community.engine.lock
-        self.records: list[StoredEvent] = []
+        self.log = LogRecords(self.engine)
         self._board: dict[str, tuple[int, str, dict[str, bytes]]] = {}
+        self._templates: dict[str, Templates] = {}
+        self._documents: dict[tuple[str, str], tuple[tuple[int, int], dict[str, Any]]] = {}
         self._views: dict[Any, tuple[int, Any]] = {}
         self.changed = threading.Condition(self.lock)
         self._checked = -FRESH  # when we last looked at the store (monotonic seconds)
         self._ticks = time.monotonic
-        # The records now, while the server starts, not under the first request:
+        # Caught up now, while the server starts, not under the first request:
         # every request that came meanwhile waited for it too (p99 287 ms).
         self.refresh()
 
@@ -72,11 +79,10 @@ class Service:
         return f'"{self.engine.position}-{self.engine.head_hash[:16]}"'
 
     def refresh(self) -> None:
-        """Fold what other processes appended; keep the records in step."""
+        """Fold what other processes appended."""
         with self.lock:
             before = self.engine.position
             self.engine.catch_up()
-            self._sync()
             self._checked = self._ticks()
             if self.engine.position != before:
                 self.changed.notify_all()
@@ -110,14 +116,10 @@ class Service:
         commit whose log could not be read again, the store is asked at once."""
         if not self.fresh() or self.engine.stale:
             self.refresh()
-        else:
-            self._sync()
 
-    def _sync(self) -> None:
-        last = self.records[-1].position if self.records else 0
-        if last < self.engine.position:
-            found = self.engine.records_after(last)
-            self.records.extend(self.engine.store.read_all(last) if found is None else found)
+    def matter_records(self, matter: str) -> list[StoredEvent]:
+        """The matter's records up to the state; under the lock."""
+        return self.log.of_matter(matter)
 
     def read(self, view: Callable[[Service], T]) -> T:
         """Run ``view`` on an up-to-date state, under the lock."""
@@ -133,15 +135,33 @@ class Service:
             if hit is not None and hit[0] == self.engine.position:
                 return hit[1]
             value = view(self)
-            if len(self._views) > 512:
-                self._views.clear()
-            self._views[key] = (self.engine.position, value)
+            self._keep(key, self.engine.position, value)
             return value
+
+    def computed(self, key: Any, prepare: Callable[[Service], Callable[[], T]]) -> T:
+        """As :meth:`cached`, for a view that reads the whole log: ``prepare``
+        runs under the lock and returns the work, which runs without it, so that
+        writers go on meanwhile; the result is kept for the position prepared at."""
+        with self.lock:
+            self._current()
+            position = self.engine.position
+            hit = self._views.get(key)
+            if hit is not None and hit[0] == position:
+                return hit[1]
+            work = prepare(self)
+        value = work()
+        with self.lock:
+            self._keep(key, position, value)
+        return value
+
+    def _keep(self, key: Any, position: int, value: Any) -> None:
+        if len(self._views) > 512:
+            self._views.clear()
+        self._views[key] = (position, value)
 
     def execute(self, command: cmd.Command, key: str | None = None) -> list[ev.Event]:
         events = self.engine.execute(command, key=key)
         with self.lock:
-            self._sync()
             self._checked = self._ticks()  # execute caught up with the store first
             self.changed.notify_all()
         return events
@@ -156,40 +176,99 @@ class Service:
             return self.engine.position
 
     def board(self, lang: str) -> tuple[str, dict[str, bytes]]:
-        """The static board of publish/site.py, rendered into memory once per log position."""
+        """The static board of publish/site.py, rendered into memory once per log
+        position: after the first time, only the pages of the matters that moved,
+        with the index, the verification page and the feed (as the board publisher
+        updates a folder)."""
         with self.lock:
             self._current()
+            position = self.engine.position
             hit = self._board.get(lang)
-            if hit is not None and hit[0] == self.engine.position:
+            if hit is not None and hit[0] == position:
                 return hit[1], hit[2]
-            out = Path(tempfile.mkdtemp(prefix="yishi-board-"))
-            try:
-                # the English board is served under en/, each page linking to its counterpart
-                alternate = "../" if lang == "en" else "en/"
-                options = BoardOptions(community=self.name, lang=lang, alternate=alternate)
-                engine = self.engine
-                write_board(out, engine.state, engine.rulesets, self.records, options)
-                files = {
-                    p.relative_to(out).as_posix(): p.read_bytes()
-                    for p in out.rglob("*")
-                    if p.is_file()
-                }
-            finally:
-                shutil.rmtree(out, ignore_errors=True)
-            self._board[lang] = (self.engine.position, self.etag, files)
+            moved = self._moved_since(hit[0]) if hit is not None else None
+            files = dict(hit[2]) if hit is not None and moved is not None else {}
+            files.update(self._render_board(lang, moved))
+            self._board[lang] = (position, self.etag, files)
             return self.etag, files
+
+    def _moved_since(self, position: int) -> list[str] | None:
+        """The matters whose records came after ``position``; None when a record of
+        the community's own (a person, a council, its name) may change every page."""
+        if position > self.engine.position:
+            return None
+        moved: dict[str, None] = {}
+        for stored in self.log.between(position, self.engine.position):
+            matter = getattr(stored.event, "matter", None)
+            if not matter:
+                return None
+            moved[matter] = None
+        return list(moved)
+
+    def _render_board(self, lang: str, only: list[str] | None) -> dict[str, bytes]:
+        out = Path(tempfile.mkdtemp(prefix="yishi-board-"))
+        if lang not in self._templates:  # compiled once, not at every position
+            self._templates[lang] = Templates(lang)
+        try:
+            # the English board is served under en/, each page linking to its counterpart
+            alternate = "../" if lang == "en" else "en/"
+            options = BoardOptions(community=self.name, lang=lang, alternate=alternate)
+            engine = self.engine
+            write_board(
+                out,
+                engine.state,
+                engine.rulesets,
+                self.log.of_matter,
+                options,
+                only=only,
+                templates=self._templates[lang],
+                document=partial(self._document, lang),
+            )
+            return {
+                p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+            }
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    def document(self, disclosure: str, lang: str) -> dict[str, Any]:
+        """A notice's document (publish/document.py), as the board shows it; under the lock."""
+        engine = self.engine
+
+        def build() -> dict[str, Any]:
+            d = engine.state.disclosures[disclosure]
+            ruleset = engine.rulesets[engine.state.matters[d.matter].procedure]
+            own = self.matter_records(d.matter)
+            return build_document(
+                engine.state, ruleset, disclosure, own, lang=lang, rulesets=engine.rulesets
+            )
+
+        return self._document(lang, disclosure, build)
+
+    def _document(
+        self, lang: str, disclosure: str, build: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A notice's document, built again only when its matter or the community
+        (a person's name, a council's) has a new record: the board's feed carries
+        the latest fifty in full, and the API lists every one, which would read
+        each matter's records at every position."""
+        versions = self.engine.versions
+        matter = self.engine.state.disclosures[disclosure].matter
+        mark = (versions.get(matter_stream(matter), 0), versions.get("community", 0))
+        hit = self._documents.get((lang, disclosure))
+        if hit is not None and hit[0] == mark:
+            return hit[1]
+        value = build()
+        self._documents[(lang, disclosure)] = (mark, value)
+        return value
 
     def matter_positions(self, after: int) -> list[tuple[int, str | None]]:
         """(position, matter) of each record after ``after``: which matter moved."""
         with self.lock:
-            self._sync()
             state = self.engine.state
-            out = []
-            for stored in self.records:
-                if stored.position <= after:
-                    continue
-                out.append((stored.position, matter_of(stored.event, state)))
-            return out
+            return [
+                (stored.position, matter_of(stored.event, state))
+                for stored in self.log.between(after, self.engine.position)
+            ]
 
     def person_name(self, person: str) -> str:
         # Without the lock, as ``name``: one key's ``get`` is atomic.

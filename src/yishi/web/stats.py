@@ -7,7 +7,7 @@ the service already keeps, computed once per log position and period.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -56,12 +56,17 @@ def period(
 def document(service: Service, span: Span) -> dict[str, Any]:
     """The yishi-stats/1 document, once per log position and period."""
 
-    def view(s: Service) -> dict[str, Any]:
-        events = (stored.event for stored in s.records)
-        return compute(events, s.engine.rulesets, span)
-
-    result: dict[str, Any] = service.cached(("stats", span.first, span.last), view)
+    result: dict[str, Any] = service.computed(
+        ("stats", span.first, span.last), lambda s: _counting(s, span)
+    )
     return result
+
+
+def _counting(service: Service, span: Span) -> Callable[[], dict[str, Any]]:
+    """Under the lock: what the count needs of the state. The count reads the
+    whole log, in pages, without it."""
+    rulesets, head, log = dict(service.engine.rulesets), service.engine.position, service.log
+    return lambda: compute((s.event for s in log.between(0, head)), rulesets, span)
 
 
 async def stats(request: Request) -> Response:
@@ -75,7 +80,9 @@ async def stats(request: Request) -> Response:
         field, code, params = span
         return error(422, code, field=field, **params)
     body = await run_in_threadpool(
-        service.cached, ("stats-json", span.first, span.last), lambda s: _json(document(s, span))
+        service.computed,
+        ("stats-json", span.first, span.last),
+        lambda s: lambda: _json(document(s, span)),
     )
     return Response(body, media_type="application/json")
 

@@ -10,7 +10,7 @@ all, and importing this package registers every class in ``EVENT_TYPES``.
 A class's name and field order are part of its encoding: never change them.
 """
 
-from yishi.domain.events.base import EVENT_TYPES, Event, event_from_dict
+from yishi.domain.events.base import EVENT_TYPES, Event, event_from_dict, matter_stream
 from yishi.domain.events.community import (
     BodyConstituted,
     CommunityNamed,
@@ -128,4 +128,5 @@ __all__ = [
     "SuggestionDeclined",
     "SuggestionSubmitted",
     "event_from_dict",
+    "matter_stream",
 ]

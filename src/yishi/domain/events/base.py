@@ -45,12 +45,17 @@ class Event:
     @property
     def stream(self) -> str:
         matter = getattr(self, "matter", None)
-        return f"matter-{matter}" if matter else "community"
+        return matter_stream(matter) if matter else "community"
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical encoding, which the hash chain is computed over: its
         output for an existing event must never change."""
         return encode_tagged(self)  # {"type": self.type, **encode_fields(self)}
+
+
+def matter_stream(matter: str) -> str:
+    """The stream of a matter's events: every event that names the matter, in order."""
+    return f"matter-{matter}"
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:

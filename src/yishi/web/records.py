@@ -1,0 +1,90 @@
+"""The log's records that pages show, read from the store when a page needs them.
+
+The service used to keep every record of its log in memory beside the folded
+state: about 1 KB an event, where the state takes 100–200 bytes (a log of a
+million events: a gigabyte in every worker of ``yishi serve``). A page needs
+the records of one matter (its timeline, its notices), which are one stream and
+one indexed read; the board needs them matter by matter; the stats and the
+verification page read the whole log in pages. The matters read last are kept,
+up to ``KEEP`` records in all, while their stream stays where it was.
+
+Every record handed out is one the engine has folded: what another process
+appended since the engine last looked is left for its next look, so a page
+never shows an act that the state it is drawn from does not know. A record
+comes from the store, so it is durable: a batch whose commit failed is never
+among them, whatever the state held for a moment.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from yishi.domain.events import matter_stream
+from yishi.store.base import StoredEvent
+
+if TYPE_CHECKING:
+    from yishi.engine import Engine
+
+# Records kept across pages: a few matters' worth, a few MB. A matter with more
+# records than this (a 村民会议 of 10,000 ballots) is kept alone.
+KEEP = 20_000
+
+
+class LogRecords:
+    """The records of one engine's log, for pages; the caller holds the engine's lock."""
+
+    def __init__(self, engine: Engine, keep: int = KEEP) -> None:
+        self.engine = engine
+        self.keep = keep
+        self._kept: OrderedDict[str, tuple[int, list[StoredEvent]]] = OrderedDict()
+        self._count = 0
+
+    def of_matter(self, matter: str) -> list[StoredEvent]:
+        """The matter's records, in order, up to the engine's state."""
+        stream = matter_stream(matter)
+        version = self.engine.versions.get(stream, 0)
+        hit = self._kept.get(matter)
+        if hit is not None and hit[0] == version:
+            self._kept.move_to_end(matter)
+            return hit[1]
+        records = []
+        for stored in self.engine.store.read_stream(stream):
+            if stored.version > version:  # appended elsewhere, not folded yet
+                break
+            records.append(stored)
+        # Kept only when the store holds every version the state knows: after a
+        # failed commit whose log could not be read again, the state may know more.
+        if records and records[-1].version == version:
+            self._put(matter, version, records)
+        return records
+
+    def _put(self, matter: str, version: int, records: list[StoredEvent]) -> None:
+        old = self._kept.pop(matter, None)
+        if old is not None:
+            self._count -= len(old[1])
+        while self._kept and self._count + len(records) > self.keep:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._count -= len(dropped)
+        self._kept[matter] = (version, records)
+        self._count += len(records)
+
+    def between(self, after: int, upto: int) -> Iterator[StoredEvent]:
+        """The records after ``after`` up to ``upto``, from memory if the engine
+        still holds them, else read from the store in pages."""
+        held = self.engine.records_after(after)
+        if held is not None:
+            yield from (stored for stored in held if stored.position <= upto)
+            return
+        for stored in self.engine.store.read_all(after):
+            if stored.position > upto:
+                return
+            yield stored
+
+    def hash_at(self, position: int) -> str | None:
+        """The hash of the record at ``position``; None past the engine's state."""
+        if position < 1 or position > self.engine.position:
+            return None
+        found = next(self.between(position - 1, position), None)
+        return found.hash if found is not None else None
