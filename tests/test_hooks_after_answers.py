@@ -177,3 +177,52 @@ def test_the_next_batch_waits_for_as_many_clients_as_there_are(
         w.member(i) for i in (0, 1, 2, 3, 5, 6, 7)
     }
     engine.store.close()
+
+
+class WithoutGroup:
+    """The SQLite store without its write transaction: the engine appends each
+    command alone and tells plugins as it does with the PostgreSQL plugin's store."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("begin_write", "write", "commit_write", "rollback_write"):
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def test_without_group_commit_a_slow_hook_holds_no_reader(tmp_path: Path) -> None:
+    """The engine of a store without group commit takes one writer at a time; a
+    writer's plugins are told after it lets go of the state's lock, before the
+    next writer decides."""
+    webhook = SlowWebhook(w.member(1))
+    host = PluginHost.load(entry_points=False)
+    host.pm.register(webhook, "webhook")
+    db = tmp_path / "yishi.db"
+    engine = Engine(WithoutGroup(SQLiteStore(db)), w.ruleset(), plugins=host)
+    assert engine._group is None
+    w.set_up(engine, members=MEMBERS)
+    w.open_meeting(engine, MATTER, MEETING, w.DAY, [w.member(i) for i in range(MEMBERS)])
+    done: dict[int, threading.Event] = {}
+    threads = [client(engine, 1, done)]
+    assert webhook.entered.wait(10)
+    assert engine.lock.acquire(timeout=10)  # a page reads while the hook runs
+    engine.lock.release()
+
+    threads.append(client(engine, 2, done))
+    other = Engine(SQLiteStore(db), w.ruleset())
+    other.execute(vote(5), AT)
+    other.store.close()
+    assert engine.catch_up() == 0  # not folded under the hook
+    assert not done[2].wait(0.2)  # the next writer waits for the plugins
+    assert not done[1].is_set()
+
+    webhook.go.set()
+    for thread in threads:
+        thread.join(10)
+    assert done[1].is_set() and done[2].is_set()
+    assert webhook.saw == [1, 1]  # the state as vote 1's commit left it
+    assert webhook.heard == sorted(webhook.heard)
+    assert set(engine.state.meetings[MEETING].ballots) == {w.member(i) for i in (1, 2, 5)}
+    engine.store.close()

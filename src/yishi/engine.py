@@ -20,7 +20,7 @@ import itertools
 import json
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -118,19 +118,24 @@ class Engine:
         # A store with a write transaction of its own (both built-in stores) gets
         # group commit; any other store, one ``append`` per command.
         self._group = GroupCommit(self) if hasattr(store, "begin_write") else None
+        # Without a group, writers take turns here, from deciding to the last
+        # plugin told, and hold ``lock`` only up to the fold (see ``_alone``).
+        self._turn = threading.Lock()
+        self._untold: list[list[StoredEvent]] = []  # appended, plugins not told yet
         self._reread = False  # after a failed commit: fold the log afresh before deciding
-        self._telling = False  # the group's writer is telling plugins of its batch
+        self._telling = False  # plugins are being told of the last commit
         self.catch_up(progress)
 
     def __getstate__(self) -> dict[str, Any]:
         # Copyable (tests fork a village with copy.deepcopy); locks are not.
         state = self.__dict__.copy()
-        del state["lock"], state["_group"]
+        del state["lock"], state["_group"], state["_turn"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.lock = threading.RLock()
+        self._turn = threading.Lock()
         self._group = GroupCommit(self) if hasattr(self.store, "begin_write") else None
 
     # -- reading -----------------------------------------------------------
@@ -286,8 +291,30 @@ class Engine:
         if self._group is not None:
             # The fingerprint reads the state: the writer works it out, under the lock.
             return self._group.submit(Request(command, at, key))
-        with self.lock:  # no group to queue in: threads take turns, the state folds as it goes
+        with self._alone():  # no group to queue in: threads take turns
             return self._execute_alone(command, at, key)
+
+    @contextlib.contextmanager
+    def _alone(self) -> Iterator[None]:
+        """One writer's turn without group commit: ``lock`` while it decides,
+        appends and folds, then plugins told of what it appended, in log order,
+        without ``lock``, as the group's writer tells them (pages do not wait for
+        a slow webhook; the next writer does, so a plugin reads the state as its
+        commit left it)."""
+        with self._turn:
+            try:
+                with self.lock:
+                    try:
+                        yield
+                    finally:  # what was appended is told, whatever came after
+                        self._telling = bool(self._untold)
+            finally:
+                untold, self._untold = self._untold, []
+                try:
+                    for stored in untold:
+                        self._after_commit(stored)
+                finally:
+                    self._telling = False
 
     def _execute_alone(
         self, command: cmd.Command, at: dt.datetime, key: str | None
@@ -352,11 +379,11 @@ class Engine:
         """Plugins are told about appends; they do not make them (a hook that
         wrote would run inside another append's notification, out of order).
         Nor may a thread that holds the state's lock (a reader) write: the
-        group's writer, another thread, would wait for that lock while this
-        thread waited for the writer."""
+        writer before it, another thread, would wait for that lock while this
+        thread waited for the writer's turn to end."""
         if self.hooks.thread == threading.get_ident():
             raise RuntimeError("an after-commit hook may not write to the log")
-        if self._group is not None and _held(self.lock):
+        if _held(self.lock):
             raise RuntimeError("execute() was called while holding engine.lock; release it first")
 
     def _earlier(self, key: str, fingerprint: str) -> list[ev.Event] | None:
@@ -378,7 +405,7 @@ class Engine:
             for ruleset in self.rulesets.values():
                 done += self._group.submit(Request(cmd.Tick(actor="system"), at, ruleset=ruleset))
             return done
-        with self.lock:
+        with self._alone():
             for ruleset in self.rulesets.values():
                 done += self._tick_alone(ruleset, at)
         return done
@@ -414,7 +441,7 @@ class Engine:
                 self._fold(item)
             for sealed in parts.sealed:  # into the box, never next to the register
                 evolve(self.state, sealed)
-        self._after_commit(stored)
+        self._untold.append(stored)  # told once the lock is let go (``_alone``)
         return stored
 
     def _numbered(self, events: list[ev.Event]) -> list[tuple[str, int, ev.Event]]:
