@@ -329,7 +329,31 @@ def test_a_view_sees_what_the_host_wrote_through_the_engine_at_once(engine: Engi
     engine.execute(vote(0), AT)  # a host's own command, not through the service
     assert service.fresh()
     assert service.cached("after", lambda s: len(s.matter_records(MATTER))) == before + 1
-    assert [p for p, _ in service.matter_positions(engine.position - 1)] == [engine.position]
+    assert service.moved_since(engine.position - 1) == (engine.position, [MATTER])
+
+
+def test_what_moved_since_long_ago_is_read_from_the_log_without_the_lock(engine: Engine) -> None:
+    """A browser that comes back after a day asks from a position the engine no
+    longer holds: the log is read without the lock, so votes go on meanwhile."""
+    from yishi.web.service import matter_of
+
+    service = service_of(engine)
+    engine.recent = deque(maxlen=2)  # as after a long catch-up
+    engine.execute(vote(0), AT)
+    assert engine.records_after(0) is None
+    held: list[bool] = []
+    between = service.log.between
+
+    def watched(after: int, upto: int) -> Any:
+        held.append(service.lock._is_owned())
+        return between(after, upto)
+
+    service.log.between = watched  # type: ignore[method-assign]
+    expected = {matter_of(s.event, engine.state) for s in engine.store.read_all()} - {None}
+    assert service.moved_since(0) == (engine.position, sorted(expected))
+    assert held == [False]
+    assert service.moved_since(engine.position - 1) == (engine.position, [MATTER])  # held
+    assert held == [False]
 
 
 class OneAtATime:

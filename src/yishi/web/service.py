@@ -261,19 +261,38 @@ class Service:
         self._documents[(lang, disclosure)] = (mark, value)
         return value
 
-    def matter_positions(self, after: int) -> list[tuple[int, str | None]]:
-        """(position, matter) of each record after ``after``: which matter moved."""
+    def moved_since(self, after: int) -> tuple[int, list[str]]:
+        """The last position after ``after`` and the matters whose records came
+        in between, sorted. Records the engine no longer holds are read from the
+        log without the lock (a browser back after a day asks from long ago), and
+        only those that name no matter of their own wait for it."""
+        with self.lock:
+            head = self.engine.position
+            held = self.engine.records_after(after)
+            if held is not None:
+                state = self.engine.state
+                return head, _named({matter_of(s.event, state) for s in held})
+        matters: set[str | None] = set()
+        unnamed: list[ev.Event] = []  # a ballot box opened: its meeting says whose
+        for stored in self.log.between(after, head):
+            matter = getattr(stored.event, "matter", None)
+            if isinstance(matter, str):
+                matters.add(matter)
+            else:
+                unnamed.append(stored.event)
         with self.lock:
             state = self.engine.state
-            return [
-                (stored.position, matter_of(stored.event, state))
-                for stored in self.log.between(after, self.engine.position)
-            ]
+            matters.update(matter_of(event, state) for event in unnamed)
+        return head, _named(matters)
 
     def person_name(self, person: str) -> str:
         # Without the lock, as ``name``: one key's ``get`` is atomic.
         found = self.engine.state.people.get(person)
         return mask_text(found.name) if found else person
+
+
+def _named(matters: set[str | None]) -> list[str]:
+    return sorted(m for m in matters if m is not None)
 
 
 def matter_of(event: ev.Event, state: Any) -> str | None:

@@ -60,9 +60,7 @@ async def _stream(
     polls, quiet = 0, ticks()
     while True:
         if service.position > after:
-            moved = await run_in_threadpool(service.matter_positions, after)
-            after = moved[-1][0] if moved else service.position
-            touched = sorted({m for _, m in moved if m is not None})
+            after, touched = await run_in_threadpool(service.moved_since, after)
             if matter is None or matter in touched:
                 data = {"position": after, "matters": touched}
                 yield f"id: {after}\nevent: changed\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
