@@ -93,6 +93,19 @@ def fail_first_commit(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store, "commit_write", full_disk)
 
 
+class WithoutGroup:
+    """A store that commits each append on its own, as the PostgreSQL plugin's
+    does: the engine has no group to hand commands to."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("begin_write", "write", "commit_write", "rollback_write"):
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
 def count_reads(store: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The ``after`` of every ``read_all`` of ``store`` from now on."""
     reads: list[int] = []

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests import workloads as w
-from tests.test_group_commit import AT, MATTER, MEETING, MEMBERS, Gate, vote
+from tests.test_group_commit import AT, MATTER, MEETING, MEMBERS, Gate, WithoutGroup, vote
 from yishi.engine import Engine
 from yishi.hookspecs import hookimpl
 from yishi.plugins.host import PluginHost
@@ -177,19 +177,6 @@ def test_the_next_batch_waits_for_as_many_clients_as_there_are(
         w.member(i) for i in (0, 1, 2, 3, 5, 6, 7)
     }
     engine.store.close()
-
-
-class WithoutGroup:
-    """The SQLite store without its write transaction: the engine appends each
-    command alone and tells plugins as it does with the PostgreSQL plugin's store."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("begin_write", "write", "commit_write", "rollback_write"):
-            raise AttributeError(name)
-        return getattr(self._store, name)
 
 
 def test_without_group_commit_a_slow_hook_holds_no_reader(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from tests.test_group_commit import (
     MEETING,
     MEMBERS,
     Gate,
+    WithoutGroup,
     fail_first_commit,
     unreadable_once,
     vote,
@@ -63,6 +64,19 @@ def service_of(engine: Engine) -> Service:
     service = Service(Community(slug="main", engine=engine))
     service.refresh()
     return service
+
+
+def lock_held_at_reads(service: Service) -> list[bool]:
+    """Whether the service's lock was held at each read of the log from now on."""
+    held: list[bool] = []
+    between = service.log.between
+
+    def watched(after: int, upto: int) -> Any:
+        held.append(service.lock._is_owned())
+        return between(after, upto)
+
+    service.log.between = watched  # type: ignore[method-assign]
+    return held
 
 
 def stored(engine: Engine) -> list[tuple[int, str]]:
@@ -341,14 +355,7 @@ def test_what_moved_since_long_ago_is_read_from_the_log_without_the_lock(engine:
     engine.recent = deque(maxlen=2)  # as after a long catch-up
     engine.execute(vote(0), AT)
     assert engine.records_after(0) is None
-    held: list[bool] = []
-    between = service.log.between
-
-    def watched(after: int, upto: int) -> Any:
-        held.append(service.lock._is_owned())
-        return between(after, upto)
-
-    service.log.between = watched  # type: ignore[method-assign]
+    held = lock_held_at_reads(service)
     expected = {matter_of(s.event, engine.state) for s in engine.store.read_all()} - {None}
     assert service.moved_since(0) == (engine.position, sorted(expected))
     assert held == [False]
@@ -356,18 +363,9 @@ def test_what_moved_since_long_ago_is_read_from_the_log_without_the_lock(engine:
     assert held == [False]
 
 
-class OneAtATime:
-    """A store that commits each append on its own (as the PostgreSQL plugin's does):
-    the engine has no group to hand commands to. Appends are slowed, so that
-    threads meet inside them."""
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("begin_write", "write", "commit_write", "rollback_write"):
-            raise AttributeError(name)
-        return getattr(self._store, name)
+class OneAtATime(WithoutGroup):
+    """A store without group commit whose appends are slowed, so that threads
+    meet inside them."""
 
     def append(self, *args: Any, **kwargs: Any) -> Any:
         threading.Event().wait(0.002)
@@ -516,14 +514,7 @@ def test_the_stats_read_the_log_without_the_state_lock(engine: Engine) -> None:
     from yishi.web.stats import document
 
     service = service_of(engine)
-    held: list[bool] = []
-    between = service.log.between
-
-    def watched(after: int, upto: int) -> Any:
-        held.append(service.lock._is_owned())
-        return between(after, upto)
-
-    service.log.between = watched  # type: ignore[method-assign]
+    held = lock_held_at_reads(service)
     span = Span(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     figures = document(service, span)
     assert held == [False]
