@@ -10,6 +10,7 @@ JSON document. No JavaScript. Each file is written whole (write_atomic).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -26,7 +27,7 @@ from yishi.publish.graph import flow
 from yishi.publish.privacy import PrivacyPolicy, mask_text
 from yishi.publish.render import Templates
 from yishi.publish.svg import page_css, to_svg
-from yishi.publish.timeline import stage_name, timeline
+from yishi.publish.timeline import event_of, stage_name, timeline
 
 FEED_SIZE = 50  # the feed carries the latest notices in full; the board lists them all
 _UNSAFE = re.compile(r'[\\/:*?"<>|#%\x00-\x1f\s]')
@@ -113,16 +114,10 @@ def write_boards(
     return written
 
 
-def _events(records: Iterable[Any] | None) -> list[Any]:
-    """Events, from a matter's events or its stored records (or None: it has none)."""
-    return [item.event if hasattr(item, "position") else item for item in records or ()]
-
-
 def by_matter(events: Iterable[Any]) -> dict[str, list[Any]]:
     """The log's events grouped by matter, in log order: read once, not once per notice."""
     grouped: dict[str, list[Any]] = {}
-    for item in events:
-        event = item.event if hasattr(item, "position") else item
+    for event in map(event_of, events):
         matter = getattr(event, "matter", None)
         if matter:
             grouped.setdefault(matter, []).append(event)
@@ -334,18 +329,18 @@ def _read_by_matter(
     histories: dict[str, list[dict[str, Any]]] = {}
     paged = set(pages)
     for matter_id in dict.fromkeys([*wanted, *pages]):
-        read: list[list[Any]] = []
-
-        def own(matter_id: str = matter_id, read: list[list[Any]] = read) -> list[Any]:
-            if not read:
-                read.append(_events(records_of(matter_id)))
-            return read[0]
+        # read when first needed, then kept for the matter's other notices and its page
+        own = functools.cache(
+            lambda matter_id=matter_id: list(map(event_of, records_of(matter_id) or ()))
+        )
 
         for item in wanted.get(matter_id, ()):
             # the procedure the notice was posted in (a matter may have moved on since)
             ruleset = rulesets.get(item.procedure) or rulesets[state.matters[item.matter].procedure]
 
-            def build(item: Any = item, ruleset: RuleSet = ruleset) -> dict[str, Any]:
+            def build(
+                item: Any = item, ruleset: RuleSet = ruleset, own: Any = own
+            ) -> dict[str, Any]:
                 return build_document(
                     state,
                     ruleset,

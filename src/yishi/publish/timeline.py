@@ -40,13 +40,13 @@ OUTCOME = {
 }
 
 
-def _event(item: Any) -> ev.Event:
+def event_of(item: Any) -> ev.Event:
     """A StoredEvent's event, or the event itself."""
     return item.event if hasattr(item, "event") and hasattr(item, "position") else item
 
 
 def matter_events(log: Iterable[Any], matter: str) -> list[ev.Event]:
-    return [e for e in map(_event, log) if getattr(e, "matter", None) == matter]
+    return [e for e in map(event_of, log) if getattr(e, "matter", None) == matter]
 
 
 def person(state: State, person_id: str) -> str:

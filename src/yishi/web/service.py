@@ -218,7 +218,7 @@ class Service:
                 out,
                 engine.state,
                 engine.rulesets,
-                self.log.of_matter,
+                self.matter_records,
                 options,
                 only=only,
                 templates=self._templates[lang],
