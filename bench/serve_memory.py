@@ -8,7 +8,8 @@ does not inherit another's heap:
   - memory: the resident set an engine alone grows by when it opens the log
     (the folded state: the baseline), and what the engine and the service grow
     by as ``yishi serve`` opens them, and after every page below was drawn;
-  - the board: its first rendering, and again after one more record of one
+  - the board: its first rendering (and the longest a command waited for the
+    engine's lock meanwhile), and again after one more record of one
     matter, against a whole rendering at that same position;
   - a matter's timeline, every notice's document (the API's list), the stats
     of the whole log, a verification code.
@@ -71,7 +72,26 @@ else:
         work()
         out[name] = clock() - began
 
-    timed("board", lambda: service.board("zh"))
+    # a command's wait for the engine's lock while the first board is drawn
+    import threading
+    waits, drawn = [], threading.Event()
+
+    def probe():
+        while not drawn.is_set():
+            began = clock()
+            with service.lock:
+                pass
+            waits.append(clock() - began)
+            time.sleep(0.001)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    try:
+        timed("board", lambda: service.board("zh"))
+    finally:
+        drawn.set()
+        prober.join()
+    out["board_lock_wait"] = max(waits)
     matter = next(iter(engine.state.matters))
     timed("timeline", lambda: service.cached("t", lambda s: queries.matter_timeline(s, matter, "zh")))
     timed("documents", lambda: service.cached("d", lambda s: queries.disclosures(s, "zh")))
@@ -135,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\npages that read the log (seconds)")
         for name, label in (
             ("board", "board, first rendering"),
+            ("board_lock_wait", "  longest wait for the lock then"),
             ("board_after_one", "board after one more record"),
             ("board_whole_again", "the same board rendered whole"),
             ("timeline", "one matter's timeline"),

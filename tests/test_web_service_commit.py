@@ -35,6 +35,7 @@ from yishi.domain.state import replay
 from yishi.engine import Engine
 from yishi.store.memory import MemoryStore
 from yishi.store.sqlite import SQLiteStore
+from yishi.web import service as service_module
 from yishi.web.config import Community
 from yishi.web.service import Service
 
@@ -520,3 +521,54 @@ def test_the_stats_read_the_log_without_the_state_lock(engine: Engine) -> None:
     assert held == [False]
     assert figures == compute((s.event for s in engine.store.read_all()), engine.rulesets, span)
     assert document(service, span) is figures and held == [False]  # kept for the position
+
+
+@pytest.mark.parametrize("unreadable", [False, True], ids=["read_again", "stale"])
+def test_a_board_drawn_in_parts_never_shows_a_ballot_whose_commit_failed_meanwhile(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, unreadable: bool
+) -> None:
+    """A ballot is lost to a full disk while the board reads its records without
+    the lock. Its matter did not move in the log, but the state held the ballot
+    for a while (all along, if the log could not be read again): the board is
+    drawn whole again, from the state read afresh."""
+    monkeypatch.setattr(service_module, "PART", 1)
+    service = service_of(engine)
+    read, lost = service.log.read, []
+
+    def read_as_a_ballot_is_lost(matter: str) -> Any:
+        if not lost:
+            fail_first_commit(engine.store, monkeypatch)
+            if unreadable:
+                unreadable_once(engine.store, monkeypatch)
+
+            def vote_lost() -> None:
+                try:
+                    service.execute(vote(0))
+                except sqlite3.OperationalError:
+                    lost.append(engine.stale)
+
+            voter = threading.Thread(target=vote_lost)
+            voter.start()
+            voter.join(5)
+            assert lost == [unreadable]
+        return read(matter)
+
+    monkeypatch.setattr(service.log, "read", read_as_a_ballot_is_lost)
+    _, files = service.board("zh")
+    assert lost and not engine.stale
+    assert engine.state.meetings[MEETING].ballots == {}
+    fresh = Service(Community(slug="main", engine=engine))
+    with fresh.lock:
+        assert files == fresh._render_board("zh", None)
+
+
+def test_a_matters_records_read_short_of_their_version_are_read_again(engine: Engine) -> None:
+    """Read without the lock while a commit failed, a matter's records may stop
+    short of the version the state knew then, and knows again once another
+    ballot takes it: such a read is not taken."""
+    service = service_of(engine)
+    with service.lock:
+        version, records = service.log.read(MATTER)
+        service.log._kept.clear()
+        got = service.log.of_matter(MATTER, (version, records[:-1]))
+    assert [(s.position, s.hash) for s in got] == stored_of_matter(engine)

@@ -383,8 +383,13 @@ class Engine:
         thread waited for the writer's turn to end."""
         if self.hooks.thread == threading.get_ident():
             raise RuntimeError("an after-commit hook may not write to the log")
-        if _held(self.lock):
+        if self.holds_lock():
             raise RuntimeError("execute() was called while holding engine.lock; release it first")
+
+    def holds_lock(self) -> bool:
+        """Whether this thread holds :attr:`lock`; False where that cannot be told."""
+        owned = getattr(self.lock, "_is_owned", None)  # RLock's own, not public
+        return bool(owned()) if owned is not None else False
 
     def _earlier(self, key: str, fingerprint: str) -> list[ev.Event] | None:
         found = self.store.recorded(key)
@@ -615,12 +620,6 @@ class Engine:
     def retry_hooks(self) -> list[HookFailure]:
         """Call each recorded failed hook again for its events; returns those still failing."""
         return self.hooks.retry()
-
-
-def _held(lock: Any) -> bool:
-    """Whether this thread holds ``lock`` (an RLock); False where that cannot be told."""
-    owned = getattr(lock, "_is_owned", None)
-    return bool(owned()) if owned is not None else False
 
 
 def _fingerprint(command: cmd.Command, secret: bool = False) -> str:

@@ -158,6 +158,7 @@ def write_board(
     only: Iterable[str] | None = None,
     templates: Templates | None = None,
     document: Callable[[str, Callable[[], dict[str, Any]]], dict[str, Any]] | None = None,
+    lists: bool = True,
 ) -> list[Path]:
     """Write the board into ``out``; returns the files written.
 
@@ -167,7 +168,9 @@ def write_board(
     verification page and the feed are always rewritten, other matters' pages
     are left as they are (a publisher updating the board after one notice).
     ``document(disclosure, build)``: a disclosure's document, from the caller's
-    own store of them or from ``build()``."""
+    own store of them or from ``build()``. ``lists=False`` writes the pages of
+    ``only`` and their notices alone: a caller drawing a board in parts writes
+    the index, the verification page, the feed and the style once, at the end."""
     records_of = events if callable(events) else by_matter(events).get
     t = templates or Templates(options.lang, options.templates)
     changed = None if only is None else set(only)
@@ -175,7 +178,7 @@ def write_board(
     ordered = sorted(
         state.disclosures.values(), key=lambda d: (d.posted_on.isoformat(), d.id), reverse=True
     )
-    wanted = {d.id for d in ordered[:FEED_SIZE]} | {
+    wanted = {d.id for d in ordered[:FEED_SIZE] if lists} | {
         d.id for d in ordered if changed is None or d.matter in changed
     }
     pages = [m.id for m in state.matters.values() if changed is None or m.id in changed]
@@ -199,6 +202,7 @@ def write_board(
             options.lang,
         )
         for item in ordered
+        if lists or item.id in built
     ]
     out.mkdir(parents=True, exist_ok=True)
     (out / "matters").mkdir(exist_ok=True)
@@ -269,6 +273,15 @@ def write_board(
                 **switch("../", f"matters/{file}"),
             ),
         )
+    for d in docs:
+        if changed is not None and d["matter"]["id"] not in changed:
+            continue
+        put(
+            f"notices/{slug(d['disclosure']['id'])}.json",
+            json.dumps(d, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        )
+    if not lists:
+        return written
     put(
         "index.html",
         t.render(
@@ -293,13 +306,6 @@ def write_board(
             **switch("", "verify.html"),
         ),
     )
-    for d in docs:
-        if changed is not None and d["matter"]["id"] not in changed:
-            continue
-        put(
-            f"notices/{slug(d['disclosure']['id'])}.json",
-            json.dumps(d, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-        )
     put("feed.atom", atom(rows[:FEED_SIZE], t, options, community))
     style = Path(__file__).with_name("templates") / "style.css"
     custom = options.templates / "style.css" if options.templates else None

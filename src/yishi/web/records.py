@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 # records than this (a 村民会议 of 10,000 ballots) is kept alone.
 KEEP = 20_000
 
+Read = tuple[int, list[StoredEvent]]  # a matter's stream version and its records up to it
+
 
 class LogRecords:
     """The records of one engine's log, for pages; the caller holds the engine's lock."""
@@ -41,24 +43,38 @@ class LogRecords:
         self._kept: OrderedDict[str, tuple[int, list[StoredEvent]]] = OrderedDict()
         self._count = 0
 
-    def of_matter(self, matter: str) -> list[StoredEvent]:
-        """The matter's records, in order, up to the engine's state."""
-        stream = matter_stream(matter)
-        version = self.engine.versions.get(stream, 0)
+    def of_matter(self, matter: str, read: Read | None = None) -> list[StoredEvent]:
+        """The matter's records, in order, up to the engine's state. ``read``: what
+        :meth:`read` gave earlier, taken if the matter has not moved since."""
+        version = self.engine.versions.get(matter_stream(matter), 0)
         hit = self._kept.get(matter)
         if hit is not None and hit[0] == version:
             self._kept.move_to_end(matter)
             return hit[1]
+        # One read earlier is taken only whole: read while a commit was failing, it
+        # may stop short of a version the state then knew and knows again now.
+        if read is None or read[0] != version or not _whole(read):
+            read = self.read(matter)
+        records = read[1]
+        # Kept only when the store holds every version the state knows: after a
+        # failed commit whose log could not be read again, the state may know more.
+        if records and _whole(read):
+            self._put(matter, version, records)
+        return records
+
+    def read(self, matter: str) -> Read:
+        """The matter's records up to the version the state has of it, with that
+        version; without the engine's lock, for a caller that reads many matters
+        and lets writers in between (the board drawn in parts). What it gives is
+        only taken by :meth:`of_matter`, under the lock, if the version still holds."""
+        stream = matter_stream(matter)
+        version = self.engine.versions.get(stream, 0)
         records = []
         for stored in self.engine.store.read_stream(stream):
             if stored.version > version:  # appended elsewhere, not folded yet
                 break
             records.append(stored)
-        # Kept only when the store holds every version the state knows: after a
-        # failed commit whose log could not be read again, the state may know more.
-        if records and records[-1].version == version:
-            self._put(matter, version, records)
-        return records
+        return version, records
 
     def _put(self, matter: str, version: int, records: list[StoredEvent]) -> None:
         old = self._kept.pop(matter, None)
@@ -88,3 +104,9 @@ class LogRecords:
             return None
         found = next(self.between(position - 1, position), None)
         return found.hash if found is not None else None
+
+
+def _whole(read: Read) -> bool:
+    """Whether the records read reach the version the state had when they were read."""
+    version, records = read
+    return (records[-1].version if records else 0) == version

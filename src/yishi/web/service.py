@@ -15,7 +15,8 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +30,7 @@ from yishi.publish.render import Templates
 from yishi.publish.site import BoardOptions, community_of, write_board
 from yishi.store.base import StoredEvent
 from yishi.web.config import Community
-from yishi.web.records import LogRecords
+from yishi.web.records import LogRecords, Read
 
 T = TypeVar("T")
 
@@ -37,6 +38,10 @@ T = TypeVar("T")
 # process wrote. Writes through this process are seen at once; a resident reading
 # the board may see another process's write this much later.
 FRESH = 0.5
+# Records a part of the board reads when it is drawn in parts: under 0.2 s of
+# drawing under the lock (bench/serve_memory.py), where a whole board of a
+# 300,000-event log held it 4 s.
+PART = 20_000
 
 
 class Service:
@@ -50,6 +55,7 @@ class Service:
         self.lock = community.engine.lock
         self.log = LogRecords(self.engine)
         self._board: dict[str, tuple[int, str, dict[str, bytes]]] = {}
+        self._drawing: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._templates: dict[str, Templates] = {}
         self._documents: dict[tuple[str, str], tuple[tuple[int, int], dict[str, Any]]] = {}
         self._views: dict[Any, tuple[int, Any]] = {}
@@ -179,7 +185,14 @@ class Service:
         """The static board of publish/site.py, rendered into memory once per log
         position: after the first time, only the pages of the matters that moved,
         with the index, the verification page and the feed (as the board publisher
-        updates a folder)."""
+        updates a folder). A rendering that reads more than ``PART`` records is
+        drawn in parts (:meth:`_draw_in_parts`), so writers are not held up by it."""
+        if self.engine.holds_lock():  # drawn whole: the lock cannot be let go here
+            return self._board_at_once(lang, parts=False)
+        with self._drawing[lang]:  # a second reader waits for this board, not a copy of it
+            return self._board_at_once(lang, parts=True)
+
+    def _board_at_once(self, lang: str, parts: bool) -> tuple[str, dict[str, bytes]]:
         with self.lock:
             self._current()
             position = self.engine.position
@@ -188,9 +201,55 @@ class Service:
                 return hit[1], hit[2]
             moved = self._moved_since(hit[0]) if hit is not None else None
             files = dict(hit[2]) if hit is not None and moved is not None else {}
+            todo = list(self.engine.state.matters) if moved is None else moved
+            if parts and self._records_in(todo) > PART:
+                state = self.engine.state
+                files.update(self._draw_in_parts(lang, todo))
+                self._current()
+                moved = self._moved_since(position)  # what came while drawing
+                # A record of the community's own changes every page; a state read
+                # afresh (after a failed commit) may have lost what a part showed.
+                if moved is None or self.engine.state is not state:
+                    files, moved = {}, None
             files.update(self._render_board(lang, moved))
-            self._board[lang] = (position, self.etag, files)
+            self._board[lang] = (self.engine.position, self.etag, files)
             return self.etag, files
+
+    def _records_in(self, matters: list[str]) -> int:
+        versions = self.engine.versions
+        return sum(versions.get(matter_stream(m), 0) for m in matters)
+
+    def _draw_in_parts(self, lang: str, matters: list[str]) -> dict[str, bytes]:
+        """The pages of ``matters``, a part of about ``PART`` records at a time.
+        Called under the lock, held once; it is let go while a part's records are
+        read from the log (most of a rendering's time), and taken again to draw
+        them at the state's position then. Each page is drawn from its matter and
+        the community alone, so the caller draws again only what moved meanwhile."""
+        files: dict[str, bytes] = {}
+        for part in self._parts(matters):
+            self.lock.release()
+            try:
+                read = {m: self.log.read(m) for m in part}
+            finally:
+                self.lock.acquire()
+
+            records_of = partial(self._prefetched, read)
+            files.update(self._render_board(lang, part, records_of, lists=False))
+        return files
+
+    def _prefetched(self, read: dict[str, Read], matter: str) -> list[StoredEvent]:
+        return self.log.of_matter(matter, read.get(matter))
+
+    def _parts(self, matters: list[str]) -> Iterator[list[str]]:
+        versions, part, size = self.engine.versions, [], 0
+        for matter in matters:
+            part.append(matter)
+            size += versions.get(matter_stream(matter), 0)
+            if size >= PART:
+                yield part
+                part, size = [], 0
+        if part:
+            yield part
 
     def _moved_since(self, position: int) -> list[str] | None:
         """The matters whose records came after ``position``; None when a record of
@@ -205,7 +264,13 @@ class Service:
             moved[matter] = None
         return list(moved)
 
-    def _render_board(self, lang: str, only: list[str] | None) -> dict[str, bytes]:
+    def _render_board(
+        self,
+        lang: str,
+        only: list[str] | None,
+        records_of: Callable[[str], list[StoredEvent]] | None = None,
+        lists: bool = True,
+    ) -> dict[str, bytes]:
         out = Path(tempfile.mkdtemp(prefix="yishi-board-"))
         if lang not in self._templates:  # compiled once, not at every position
             self._templates[lang] = Templates(lang)
@@ -218,11 +283,12 @@ class Service:
                 out,
                 engine.state,
                 engine.rulesets,
-                self.matter_records,
+                records_of or self.matter_records,
                 options,
                 only=only,
                 templates=self._templates[lang],
                 document=partial(self._document, lang),
+                lists=lists,
             )
             return {
                 p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
