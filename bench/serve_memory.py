@@ -12,7 +12,7 @@ does not inherit another's heap:
     engine's lock meanwhile), and again after one more record of one
     matter, against a whole rendering at that same position;
   - a matter's timeline, every notice's document (the API's list), the stats
-    of the whole log, a verification code.
+    of the whole log (and again after one more record), a verification code.
 
     python bench/serve_memory.py [--events N] [--keep]
 
@@ -108,6 +108,7 @@ else:
     engine.store.append([(last.stream, engine.versions[last.stream], last.event)])
     service.refresh()
     timed("board_after_one", lambda: service.board("zh"))
+    timed("stats_after_one", lambda: document(service, Span(dt.date(2000, 1, 1), dt.date(2099, 12, 31))))
     with service.lock:
         fresh = Service(Community(slug="main", engine=engine))
         timed("board_whole_again", lambda: fresh._render_board("zh", None))
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             ("timeline", "one matter's timeline"),
             ("documents", "every notice's document (API)"),
             ("stats", "stats of the whole log"),
+            ("stats_after_one", "the stats after one more record"),
             ("verify", "a verification code"),
         ):
             print(f"  {label:<34} {served[name]:8.3f}")

@@ -572,3 +572,60 @@ def test_a_matters_records_read_short_of_their_version_are_read_again(engine: En
         service.log._kept.clear()
         got = service.log.of_matter(MATTER, (version, records[:-1]))
     assert [(s.position, s.hash) for s in got] == stored_of_matter(engine)
+
+
+def _stats_reads(service: Service) -> list[int]:
+    """Where each read of the log for the stats starts, from now on."""
+    starts: list[int] = []
+    between = service.log.between
+
+    def watched(after: int, upto: int) -> Any:
+        starts.append(after)
+        return between(after, upto)
+
+    service.log.between = watched  # type: ignore[method-assign]
+    return starts
+
+
+def test_the_stats_after_new_records_count_only_those(engine: Engine) -> None:
+    """The web keeps the period's tally and feeds it what came since: at 300,000
+    events a whole count took 2.5 s at every new position."""
+    import datetime as dt
+
+    from yishi.stats import Span, compute
+    from yishi.web.stats import document
+
+    service = service_of(engine)
+    span = Span(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    starts = _stats_reads(service)
+    document(service, span)
+    assert starts == [0]
+    for i in range(3):
+        before = engine.position
+        service.execute(vote(i, "no" if i else "yes"))
+        starts.clear()
+        figures = document(service, span)
+        assert starts[-1] == before and 0 not in starts  # the last: the count's own read
+        events = [s.event for s in engine.store.read_all()]
+        assert figures == compute(events, engine.rulesets, span)
+
+
+def test_a_kept_tally_is_not_taken_where_the_log_is_not_the_one_it_counted(
+    engine: Engine,
+) -> None:
+    import datetime as dt
+
+    from yishi.stats import Span, compute
+    from yishi.web.stats import document
+
+    service = service_of(engine)
+    span = Span(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    document(service, span)
+    key = ("stats-tally", span.first, span.last)
+    position, (_, tally) = service.kept(key)
+    service.keep(key, position, ("0" * 64, tally))  # not the hash the log holds there
+    service.execute(vote(0))
+    starts = _stats_reads(service)
+    figures = document(service, span)
+    assert starts[-1] == 0
+    assert figures == compute([s.event for s in engine.store.read_all()], engine.rulesets, span)

@@ -16,6 +16,7 @@ kind added later is counted without a change here.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -169,107 +170,157 @@ def compute(
 
     Acts after the last day of the period are not read, so a period's figures
     stay the same once it has ended (a late answer is late whenever it comes)."""
-    matters: dict[str, _Matter] = {}
-    suggestions: dict[str, tuple[str, dt.date, str | None]] = {}  # procedure, day, answer
-    meetings: dict[str, str] = {}  # meeting -> body
-    dues: dict[tuple[str, str, str], _Due] = {}
-    by_matter: dict[str, list[_Due]] = {}  # the same deadlines, by the matter they are on
-    counts: dict[str, _Counts] = {}
-    backdated: dict[str, tuple[dt.datetime, dt.date]] = {}  # matter -> (entered at, held on)
+    tally = Tally(rulesets, span)
+    tally.feed(events)
+    return tally.document()
 
-    def council(procedure: str) -> _Counts:
-        return counts.setdefault(procedure, _Counts())
 
-    for event in events:
-        day = event_day(event)
-        matter_id: str | None = getattr(event, "matter", None)
-        if matter_id is not None and matter_id in backdated:
-            at, held_on = backdated[matter_id]
-            if event.at == at:  # the move a paper record caused happened when it was held
-                day = held_on
-        if isinstance(event, ev.MatterProposed):
-            # Known even when proposed after the period: a step entered from its
-            # paper record may have been held within it.
-            matters[event.matter] = _Matter(event.procedure)
-        if day > span.last:
-            continue
-        if isinstance(event, ev.SuggestionSubmitted):
-            council(event.procedure)
-            suggestions[event.suggestion] = (event.procedure, day, None)
-            continue
-        if isinstance(event, ev.SuggestionDeclined):
-            _answer(suggestions, event.suggestion, "declined")
-            continue
-        if isinstance(event, ev.MatterProposed):
-            matters[event.matter].seen = True
-            council(event.procedure)
-            if day in span:
-                council(event.procedure).raised += 1
-            for s in event.suggestions:
-                _answer(suggestions, s, "merged")
-            continue
-        _deadlines(event, day, matters, dues, by_matter)
-        if matter_id is None or matter_id not in matters:
-            continue
-        matter = matters[matter_id]
-        matter.seen = True
-        procedure = getattr(event, "procedure", None)
-        if isinstance(procedure, str) and procedure != matter.council:
-            # handed to another council: from now on its acts count there
-            council(procedure)
-            matter.council = procedure
-        here = council(matter.council)
-        ruleset = rulesets.get(matter.council)
-        if isinstance(event, ev.StepRecorded):
-            backdated[matter_id] = (event.at, event.held_on)
-        if isinstance(event, ev.MeetingConvened):
-            meetings[event.meeting] = event.body
-        elif isinstance(event, ev.MeetingClosed):
-            if event.outcome in _VERDICTS:
-                matter.verdict = event.outcome
-            if day in span and event.meeting in meetings:
-                _held(here, meetings[event.meeting], event.outcome)
-        elif isinstance(event, ev.StepRecorded):
-            kind = _behaviour(ruleset, event.kind)
-            if kind in (StageKind.MEETING, StageKind.ELECTION) and event.outcome in _VERDICTS:
-                matter.verdict = event.outcome
-                if day in span and event.body:
-                    _held(here, event.body, event.outcome)
-            elif kind is StageKind.EVALUATION and day in span:
-                _evaluated(here, event.outcome, event.counts)
-        elif isinstance(event, ev.EvaluationClosed):
-            if day in span:
-                _evaluated(here, event.outcome, event.counts)
-        elif isinstance(event, ev.StageEntered):
-            kind = _stage_behaviour(ruleset, event.stage)
-            if kind is not None and kind not in _DELIBERATING:
+class Tally:
+    """The fold behind :func:`compute`, which may be fed the log in pieces: the
+    web keeps one per period and feeds it only the records that came since, where
+    counting the whole log again took seconds on a large one. Fed the same events
+    in any number of pieces, it gives the same document (a property test holds it
+    to one :func:`compute` of them all)."""
+
+    def __init__(self, rulesets: Mapping[str, RuleSet], span: Span) -> None:
+        self.rulesets = rulesets
+        self.span = span
+        self.matters: dict[str, _Matter] = {}
+        # suggestion -> procedure, day, answer
+        self.suggestions: dict[str, tuple[str, dt.date, str | None]] = {}
+        self.meetings: dict[str, str] = {}  # meeting -> body
+        self.dues: dict[tuple[str, str, str], _Due] = {}
+        self.by_matter: dict[str, list[_Due]] = {}  # the same deadlines, by matter
+        self.counts: dict[str, _Counts] = {}
+        self.backdated: dict[str, tuple[dt.datetime, dt.date]] = {}  # matter -> (at, held on)
+
+    def copy(self) -> Tally:
+        """A tally that goes on from here on its own (the rule sets are shared)."""
+        twin = copy.copy(self)
+        # One deep copy of all of it: a deadline is in both ``dues`` and ``by_matter``,
+        # and settling it must reach both.
+        own = {k: v for k, v in vars(self).items() if k not in ("rulesets", "span")}
+        vars(twin).update(copy.deepcopy(own))
+        return twin
+
+    def feed(self, events: Iterable[ev.Event]) -> None:
+        """Count ``events``, the ones that follow what was fed before, in log order."""
+        rulesets, span, matters, suggestions = (
+            self.rulesets,
+            self.span,
+            self.matters,
+            self.suggestions,
+        )
+        meetings, dues, by_matter, backdated = (
+            self.meetings,
+            self.dues,
+            self.by_matter,
+            self.backdated,
+        )
+        council = self._council
+        for event in events:
+            day = event_day(event)
+            matter_id: str | None = getattr(event, "matter", None)
+            if matter_id is not None and matter_id in backdated:
+                at, held_on = backdated[matter_id]
+                if event.at == at:  # the move a paper record caused happened when it was held
+                    day = held_on
+            if isinstance(event, ev.MatterProposed):
+                # Known even when proposed after the period: a step entered from its
+                # paper record may have been held within it.
+                matters[event.matter] = _Matter(event.procedure)
+            if day > span.last:
+                continue
+            if isinstance(event, ev.SuggestionSubmitted):
+                council(event.procedure)
+                suggestions[event.suggestion] = (event.procedure, day, None)
+                continue
+            if isinstance(event, ev.SuggestionDeclined):
+                _answer(suggestions, event.suggestion, "declined")
+                continue
+            if isinstance(event, ev.MatterProposed):
+                matters[event.matter].seen = True
+                council(event.procedure)
+                if day in span:
+                    council(event.procedure).raised += 1
+                for s in event.suggestions:
+                    _answer(suggestions, s, "merged")
+                continue
+            _deadlines(event, day, matters, dues, by_matter)
+            if matter_id is None or matter_id not in matters:
+                continue
+            matter = matters[matter_id]
+            matter.seen = True
+            procedure = getattr(event, "procedure", None)
+            if isinstance(procedure, str) and procedure != matter.council:
+                # handed to another council: from now on its acts count there
+                council(procedure)
+                matter.council = procedure
+            here = council(matter.council)
+            ruleset = rulesets.get(matter.council)
+            if isinstance(event, ev.StepRecorded):
+                backdated[matter_id] = (event.at, event.held_on)
+            if isinstance(event, ev.MeetingConvened):
+                meetings[event.meeting] = event.body
+            elif isinstance(event, ev.MeetingClosed):
+                if event.outcome in _VERDICTS:
+                    matter.verdict = event.outcome
+                if day in span and event.meeting in meetings:
+                    _held(here, meetings[event.meeting], event.outcome)
+            elif isinstance(event, ev.StepRecorded):
+                kind = _behaviour(ruleset, event.kind)
+                if kind in (StageKind.MEETING, StageKind.ELECTION) and event.outcome in _VERDICTS:
+                    matter.verdict = event.outcome
+                    if day in span and event.body:
+                        _held(here, event.body, event.outcome)
+                elif kind is StageKind.EVALUATION and day in span:
+                    _evaluated(here, event.outcome, event.counts)
+            elif isinstance(event, ev.EvaluationClosed):
+                if day in span:
+                    _evaluated(here, event.outcome, event.counts)
+            elif isinstance(event, ev.StageEntered):
+                kind = _stage_behaviour(ruleset, event.stage)
+                if kind is not None and kind not in _DELIBERATING:
+                    _decided(matter, here, day, span)
+            elif isinstance(event, ev.MatterClosed):
                 _decided(matter, here, day, span)
-        elif isinstance(event, ev.MatterClosed):
-            _decided(matter, here, day, span)
-            matter.closed, matter.status = day, event.status
-            if day in span:
-                if event.status == "completed":
-                    here.done += 1
-                    if _on_time(day, by_matter.get(matter_id, ())):
-                        here.done_on_time += 1
-                elif event.status == "abandoned":
-                    here.abandoned += 1
-    for matter in matters.values():
-        if matter.seen and matter.closed is None:
-            council(matter.council).open_at_end += 1
-    for procedure, first, answer in suggestions.values():
-        if first in span:
-            here = council(procedure)
-            here.received += 1
-            if answer is not None:
-                here.answered += 1
-                here.merged += answer == "merged"
-                here.declined += answer == "declined"
-    for d in dues.values():
-        if d.due in span:
-            council(d.council).deadlines_due += 1
-            council(d.council).deadlines_met += d.met
-    return _document(counts, rulesets, span)
+                matter.closed, matter.status = day, event.status
+                if day in span:
+                    if event.status == "completed":
+                        here.done += 1
+                        if _on_time(day, by_matter.get(matter_id, ())):
+                            here.done_on_time += 1
+                    elif event.status == "abandoned":
+                        here.abandoned += 1
+
+    def _council(self, procedure: str) -> _Counts:
+        return self.counts.setdefault(procedure, _Counts())
+
+    def document(self) -> dict[str, Any]:
+        """The document for what was fed so far; the tally itself is left as it was,
+        to be fed more."""
+        span = self.span
+        counts = copy.deepcopy(self.counts)
+
+        def council(procedure: str) -> _Counts:
+            return counts.setdefault(procedure, _Counts())
+
+        for matter in self.matters.values():
+            if matter.seen and matter.closed is None:
+                council(matter.council).open_at_end += 1
+        for procedure, first, answer in self.suggestions.values():
+            if first in span:
+                here = council(procedure)
+                here.received += 1
+                if answer is not None:
+                    here.answered += 1
+                    here.merged += answer == "merged"
+                    here.declined += answer == "declined"
+        for d in self.dues.values():
+            if d.due in span:
+                council(d.council).deadlines_due += 1
+                council(d.council).deadlines_met += d.met
+        return _document(counts, self.rulesets, span)
 
 
 def _answer(

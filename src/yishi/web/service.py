@@ -160,6 +160,15 @@ class Service:
             self._keep(key, position, value)
         return value
 
+    def kept(self, key: Any) -> tuple[int, Any] | None:
+        """What :meth:`keep` left under ``key``, and the position it was for; under the lock."""
+        return self._views.get(key)
+
+    def keep(self, key: Any, position: int, value: Any) -> None:
+        """Keep ``value`` as it was at ``position``, for a later :meth:`kept`."""
+        with self.lock:
+            self._keep(key, position, value)
+
     def _keep(self, key: Any, position: int, value: Any) -> None:
         if len(self._views) > 512:
             self._views.clear()

@@ -1,7 +1,8 @@
 """``GET /api/v1/c/<slug>/stats?from=&to=``: the ``yishi stats`` document over HTTP.
 
-The same pure :func:`yishi.stats.compute` as the command line, over the records
-the service already keeps, computed once per log position and period.
+The same pure count as the command line (:class:`yishi.stats.Tally`, behind
+:func:`yishi.stats.compute`), computed once per log position and period, and fed
+only the records that came since the last one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from yishi.clock import DEFAULT_ZONE, SystemClock
-from yishi.stats import Span, compute
+from yishi.stats import Span, Tally
 from yishi.web.api import PREFIX, _json, error
 from yishi.web.service import Service
 from yishi.web.state import WebState
@@ -63,10 +64,28 @@ def document(service: Service, span: Span) -> dict[str, Any]:
 
 
 def _counting(service: Service, span: Span) -> Callable[[], dict[str, Any]]:
-    """Under the lock: what the count needs of the state. The count reads the
-    whole log, in pages, without it."""
-    rulesets, head, log = dict(service.engine.rulesets), service.engine.position, service.log
-    return lambda: compute((s.event for s in log.between(0, head)), rulesets, span)
+    """Under the lock: what the count needs of the state. The count reads the log
+    without it, in pages: only the records after the tally kept for the period,
+    if one is kept, its rule sets are the state's still, and the log still holds
+    the record it ended at; else the whole log (seconds on a large one)."""
+    engine, log = service.engine, service.log
+    rulesets, head, digest = engine.rulesets, engine.position, engine.head_hash
+    key = ("stats-tally", span.first, span.last)
+    start, earlier = 0, None
+    kept = service.kept(key)
+    if kept is not None:
+        position, (at, tally) = kept
+        if position <= head and tally.rulesets is rulesets and log.hash_at(position) == at:
+            start, earlier = position, tally
+
+    def work() -> dict[str, Any]:
+        # a copy: another request may go on from the same kept tally meanwhile
+        tally = earlier.copy() if earlier is not None else Tally(rulesets, span)
+        tally.feed(s.event for s in log.between(start, head))
+        service.keep(key, head, (digest, tally))
+        return tally.document()
+
+    return work
 
 
 async def stats(request: Request) -> Response:
