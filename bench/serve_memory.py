@@ -9,7 +9,8 @@ does not inherit another's heap:
     (the folded state: the baseline), and what the engine and the service grow
     by as ``yishi serve`` opens them, and after every page below was drawn;
   - the board: its first rendering (and the longest a command waited for the
-    engine's lock meanwhile), and again after one more record of one
+    engine's lock meanwhile), the records of a matter kept by a page after one
+    more of them, and again after one more record of one
     matter, against a whole rendering at that same position;
   - a matter's timeline, every notice's document (the API's list), the stats
     of the whole log (and again after one more record), a verification code.
@@ -104,9 +105,21 @@ else:
     last = None  # a matter's record that states no fact recorded once: a copy is lawful
     for stored in engine.store.read_all(max(0, engine.position - 5000)):
         if getattr(stored.event, "matter", None) and type(stored.event) not in KEYS:
-            last = stored
+            # of the matter with the most records: a meeting being voted on
+            if last is None or engine.versions[stored.stream] >= engine.versions[last.stream]:
+                last = stored
+    moved = last.event.matter
+    with service.lock:
+        service.matter_records(moved)  # kept, as a page that shows it left it
     engine.store.append([(last.stream, engine.versions[last.stream], last.event)])
     service.refresh()
+
+    def records_again():
+        with service.lock:
+            service.matter_records(moved)
+
+    timed("records_after_one", records_again)
+    out["records_of_matter"] = engine.versions[last.stream]
     timed("board_after_one", lambda: service.board("zh"))
     timed("stats_after_one", lambda: document(service, Span(dt.date(2000, 1, 1), dt.date(2099, 12, 31))))
     with service.lock:
@@ -157,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, label in (
             ("board", "board, first rendering"),
             ("board_lock_wait", "  longest wait for the lock then"),
+            ("records_after_one", "one more record: its matter's"),
             ("board_after_one", "board after one more record"),
             ("board_whole_again", "the same board rendered whole"),
             ("timeline", "one matter's timeline"),
@@ -165,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             ("stats_after_one", "the stats after one more record"),
             ("verify", "a verification code"),
         ):
-            print(f"  {label:<34} {served[name]:8.3f}")
+            print(f"  {label:<34} {served[name]:8.4f}")
+        print(f"  (the matter of that record has {served['records_of_matter']:,} records)")
         ratio = served["board_after_one"] / served["board_whole_again"]
         print(f"  => board after one record / whole {ratio:7.2f}")
     finally:

@@ -184,8 +184,71 @@ def test_a_matters_records_are_read_once_until_its_stream_moves(
     assert shown(service) == first and reads == [matter_stream(MATTER)]  # kept
     service.execute(vote(0))
     now = shown(service)
-    assert len(reads) == 2  # moved: read again
+    assert len(reads) == 1  # moved: its new record is taken from those the engine holds
     assert now == stored_of_matter(engine) == [*first, (engine.position, ANY)]
+
+
+def test_a_matter_moved_past_what_the_engine_holds_is_read_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    reads: list[str] = []
+    read_stream = engine.store.read_stream
+    monkeypatch.setattr(engine.store, "read_stream", lambda s: reads.append(s) or read_stream(s))
+    shown(service)
+    engine.recent = deque(maxlen=1)  # as after a long catch-up: the first vote is gone
+    service.execute(vote(0))
+    service.execute(vote(1))
+    assert engine.records_after(engine.position - 2) is None
+    now = shown(service)
+    assert len(reads) == 2
+    assert now == stored_of_matter(engine)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    keep=st.integers(min_value=1, max_value=6),
+    # who votes, through which engine (ours or another on the same file), and
+    # whether a page asks for the matter's records after it
+    turns=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=MEMBERS - 1), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_a_matters_records_are_the_stores_whatever_came_between_two_looks(
+    tmp_path_factory: pytest.TempPathFactory, keep: int, turns: list[tuple[int, bool, bool]]
+) -> None:
+    """Kept records grow by what the engine holds, or are read again: either
+    way, a page gets the matter's stream as the store holds it up to the state."""
+    db = tmp_path_factory.mktemp("grow") / "yishi.db"
+    engine = ready_to_vote(Engine(SQLiteStore(db), w.ruleset()))
+    other = Engine(SQLiteStore(db), w.ruleset())
+    try:
+        service = service_of(engine)
+        engine.recent = deque(engine.recent, maxlen=keep)
+        shown(service)
+        for voter, ours, look in turns:
+            try:
+                if ours:
+                    service.execute(vote(voter))
+                else:
+                    other.execute(vote(voter), AT)
+            except Refusal:  # a second ballot of the same member
+                pass
+            if look:
+                with service.lock:
+                    version = engine.versions[matter_stream(MATTER)]
+                    got = [(s.position, s.hash) for s in service.matter_records(MATTER)]
+                assert got == stored_of_matter(engine)[:version]
+                service.refresh()
+        service.refresh()
+        assert shown(service) == stored_of_matter(engine)
+    finally:
+        engine.store.close()
+        other.store.close()
 
 
 def test_a_matters_records_stop_at_the_state_another_process_has_not_been_read_to(
