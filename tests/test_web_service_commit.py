@@ -168,10 +168,8 @@ def test_executing_while_holding_the_state_lock_is_refused_not_a_deadlock(
     assert engine.execute(vote(0), AT)  # released: it goes through
 
 
-def test_a_matters_records_are_read_once_until_its_stream_moves(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    service = service_of(engine)
+def stream_reads(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The streams read from the store, one by one, from now on."""
     reads: list[str] = []
     read_stream = engine.store.read_stream
 
@@ -180,6 +178,14 @@ def test_a_matters_records_are_read_once_until_its_stream_moves(
         return read_stream(stream)
 
     monkeypatch.setattr(engine.store, "read_stream", counted)
+    return reads
+
+
+def test_a_matters_records_are_read_once_until_its_stream_moves(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_of(engine)
+    reads = stream_reads(engine, monkeypatch)
     first = shown(service)
     assert shown(service) == first and reads == [matter_stream(MATTER)]  # kept
     service.execute(vote(0))
@@ -192,9 +198,7 @@ def test_a_matter_moved_past_what_the_engine_holds_is_read_again(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = service_of(engine)
-    reads: list[str] = []
-    read_stream = engine.store.read_stream
-    monkeypatch.setattr(engine.store, "read_stream", lambda s: reads.append(s) or read_stream(s))
+    reads = stream_reads(engine, monkeypatch)
     shown(service)
     engine.recent = deque(maxlen=1)  # as after a long catch-up: the first vote is gone
     service.execute(vote(0))
