@@ -124,6 +124,13 @@ def by_matter(events: Iterable[Any]) -> dict[str, list[Any]]:
     return grouped
 
 
+def posted_under(state: State, rulesets: Mapping[str, RuleSet], disclosure: Any) -> RuleSet:
+    """The procedure a notice was posted in: its matter may have moved on since."""
+    return (
+        rulesets.get(disclosure.procedure) or rulesets[state.matters[disclosure.matter].procedure]
+    )
+
+
 def documents(
     state: State,
     rulesets: Mapping[str, RuleSet],
@@ -135,9 +142,8 @@ def documents(
     grouped = by_matter(events)
     docs = []
     for disclosure in state.disclosures.values():
-        matter = state.matters[disclosure.matter]
-        ruleset = rulesets.get(disclosure.procedure) or rulesets[matter.procedure]
-        own = grouped.get(matter.id, [])
+        ruleset = posted_under(state, rulesets, disclosure)
+        own = grouped.get(disclosure.matter, [])
         docs.append(
             build_document(
                 state, ruleset, disclosure.id, own, lang=lang, policy=policy, rulesets=rulesets
@@ -194,13 +200,7 @@ def write_board(
     docs = [
         built[item.id]
         if item.id in built
-        # the procedure the notice was posted in (a matter may have moved on since)
-        else summary(
-            state,
-            rulesets.get(item.procedure) or rulesets[state.matters[item.matter].procedure],
-            item.id,
-            options.lang,
-        )
+        else summary(state, posted_under(state, rulesets, item), item.id, options.lang)
         for item in ordered
         if lists or item.id in built
     ]
@@ -341,8 +341,7 @@ def _read_by_matter(
         )
 
         for item in wanted.get(matter_id, ()):
-            # the procedure the notice was posted in (a matter may have moved on since)
-            ruleset = rulesets.get(item.procedure) or rulesets[state.matters[item.matter].procedure]
+            ruleset = posted_under(state, rulesets, item)
 
             def build(
                 item: Any = item, ruleset: RuleSet = ruleset, own: Any = own

@@ -11,7 +11,7 @@ from typing import Any
 from yishi.publish.code import verification_code
 from yishi.publish.lookup import find_code
 from yishi.publish.privacy import PrivacyPolicy, mask_text
-from yishi.publish.timeline import matter_events, stage_name, timeline
+from yishi.publish.timeline import stage_name, timeline
 from yishi.web.service import Service
 
 
@@ -86,7 +86,7 @@ def matter_timeline(service: Service, matter_id: str, lang: str) -> list[dict[st
     ruleset = engine.rulesets[matter.procedure]
     policy = PrivacyPolicy.from_ruleset(ruleset)
     rows = timeline(
-        matter_events(service.matter_records(matter.id), matter.id),
+        [stored.event for stored in service.matter_records(matter.id)],  # its stream alone
         engine.state,
         ruleset,
         lang,
